@@ -1,0 +1,55 @@
+# make run   — install what is missing, migrate the SQLite database, load demo data, serve
+# make test  — install what is missing and run the whole suite
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEPS_STAMP := $(VENV)/.installed-$(shell cat setup.cfg | sha1sum | cut -c1-10)
+DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+BROWSER_PACKAGES := chromium chromium-driver
+
+.PHONY: run test bench lint system-deps browser-deps translations catalog clean
+
+run: system-deps $(DEPS_STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo
+	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+test: system-deps browser-deps $(DEPS_STAMP) translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: system-deps $(DEPS_STAMP) translations
+	$(PY) -m bench
+
+lint: $(DEPS_STAMP)
+	$(VENV)/bin/ruff check mediation_app tests bench
+
+system-deps:
+	@./scripts/apt-ensure $(DEBIAN_PACKAGES)
+
+browser-deps:
+	@./scripts/apt-ensure $(BROWSER_PACKAGES)
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(DEPS_STAMP): setup.cfg pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+translations: $(DEPS_STAMP)
+	@$(VENV)/bin/pybabel compile --use-fuzzy -d mediation_app/translations
+
+# Refresh the message catalogue after changing UI strings, then translate the new entries.
+catalog: $(DEPS_STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o mediation_app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i mediation_app/translations/messages.pot -d mediation_app/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,94 @@
+"""Dispute mediation case management: create_app() builds the Flask application."""
+
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from .config import load_config
+from .db import configure_engine
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": ["'self'", "data:"],
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "object-src": "'none'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(list(languages), "zh_CN") if request else "zh_CN"
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    from . import formatting
+    from .auth import login
+
+    formatting.init_app(app)
+    login.init_app(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .cases.views import bp as cases_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .errors import register_error_handlers
+    from .health import bp as health_bp
+
+    for blueprint in (auth_bp, dashboard_bp, cases_bp, admin_bp, api_bp, health_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Administration: regions, institutions, users, API tokens."""

@@ -1,0 +1,106 @@
+"""Request and response shapes; the OpenAPI document is generated from these."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
+from ..domain.idcard import InvalidIdNumber, normalise_id_number, mask_id_number
+
+
+class PartyIn(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(values(PartyRole)))
+    kind = fields.String(load_default="person", validate=validate.OneOf(values(PartyKind)))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    sex = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(values(Sex)))
+    id_number = fields.String(allow_none=True, load_default=None)
+    phone = fields.String(allow_none=True, load_default=None,
+                          validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+    address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    representative_name = fields.String(allow_none=True, load_default=None,
+                                        validate=validate.Length(max=100))
+    representative_phone = fields.String(allow_none=True, load_default=None,
+                                         validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+
+    @validates("id_number")
+    def check_id_number(self, value, **_kwargs):
+        if value:
+            try:
+                normalise_id_number(value)
+            except InvalidIdNumber as problem:
+                raise ValidationError(f"invalid ID number: {problem}") from None
+
+
+class CaseIn(Schema):
+    dispute_type = fields.String(required=True, validate=validate.OneOf(values(DisputeType)))
+    source = fields.String(required=True, validate=validate.OneOf(values(Source)))
+    region_code = fields.String(required=True)
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    amount = fields.Decimal(allow_none=True, load_default=None, places=2, as_string=True,
+                            validate=validate.Range(min=0))
+    received_on = fields.Date(required=True)
+    parties = fields.List(fields.Nested(PartyIn), required=True,
+                          validate=validate.Length(min=2, max=50))
+
+
+class PartyOut(Schema):
+    role = fields.String()
+    kind = fields.String()
+    name = fields.String()
+    sex = fields.String(allow_none=True)
+    id_number = fields.Function(lambda party: mask_id_number(party.id_number),
+                                metadata={"description": "masked: 3208**********1234"})
+
+
+class HandlingOut(Schema):
+    institution_code = fields.Function(lambda handling: handling.institution.code)
+    channel = fields.String(allow_none=True)
+    state = fields.String()
+    outcome = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    concluded_at = fields.DateTime(allow_none=True)
+    deadline_at = fields.DateTime(allow_none=True)
+
+
+class CaseOut(Schema):
+    id = fields.Integer()
+    case_no = fields.String()
+    dispute_type = fields.String()
+    source = fields.String()
+    region_code = fields.Function(lambda case: case.region.code)
+    summary = fields.String()
+    description = fields.String()
+    amount = fields.Decimal(as_string=True, allow_none=True)
+    received_on = fields.Date()
+    filed_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    holder_institution_code = fields.Function(lambda case: case.holder_institution.code)
+    channel = fields.String(allow_none=True)
+    state = fields.String()
+    deadline_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    parties = fields.List(fields.Nested(PartyOut))
+    handlings = fields.List(fields.Nested(HandlingOut))
+
+
+class CaseSummaryOut(Schema):
+    id = fields.Integer()
+    case_no = fields.String()
+    dispute_type = fields.String()
+    summary = fields.String()
+    channel = fields.String(allow_none=True)
+    state = fields.String()
+    filed_at = fields.DateTime()
+    deadline_at = fields.DateTime(allow_none=True)
+
+
+class CasePageOut(Schema):
+    items = fields.List(fields.Nested(CaseSummaryOut))
+    next_cursor = fields.String(allow_none=True)
+    total = fields.Integer()
+    total_is_capped = fields.Boolean()
+
+
+class ErrorOut(Schema):
+    error = fields.String()
+    status = fields.Integer()
+    fields = fields.Dict(metadata={"description": "per-field problems, when the input is invalid"})

@@ -1,0 +1,155 @@
+"""Cases over JSON with the same permissions as the pages."""
+
+from functools import wraps
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.yaml_utils import load_operations_from_docstring
+from flask import Blueprint, abort, current_app, g, jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..auth.services import user_for_token
+from ..cases import services
+from ..cases.models import HANDLING_ROLES
+from ..cases.queries import CaseFilters, get_visible_case, list_cases
+from ..db import db, utcnow
+from ..directory.models import Region
+from .schemas import CaseIn, CaseOut, CasePageOut, ErrorOut
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        user = user_for_token(db.session, secret.strip(), now=utcnow()) \
+            if scheme.lower() == "bearer" and secret else None
+        if user is None:
+            response = jsonify(error="a valid bearer token is required", status=401)
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response, 401
+        db.session.commit()
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _invalid(messages: dict):
+    return jsonify(error="invalid input", status=422, fields=messages), 422
+
+
+@bp.get("/cases")
+@token_required
+def list_cases_api():
+    """List cases visible to the token's user.
+    ---
+    get:
+      summary: List cases (newest first, keyset pagination)
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: query, name: state, schema: {type: string}}
+        - {in: query, name: channel, schema: {type: string}}
+        - {in: query, name: dispute_type, schema: {type: string}}
+        - {in: query, name: q, schema: {type: string}, description: case number, summary or party name}
+        - {in: query, name: cursor, schema: {type: string}}
+        - {in: query, name: per_page, schema: {type: integer, maximum: 100}}
+      responses:
+        200: {content: {application/json: {schema: CasePageOut}}}
+        401: {content: {application/json: {schema: ErrorOut}}}
+    """
+    filters = CaseFilters(
+        state=request.args.get("state") or None,
+        channel=request.args.get("channel") or None,
+        dispute_type=request.args.get("dispute_type") or None,
+        text=request.args.get("q") or None,
+    )
+    per_page = min(max(request.args.get("per_page", 25, type=int), 1), 100)
+    page = list_cases(db.session, g.api_user, filters, cursor=request.args.get("cursor"),
+                      per_page=per_page)
+    return jsonify(CasePageOut().dump(page))
+
+
+@bp.get("/cases/<int:case_id>")
+@token_required
+def get_case_api(case_id: int):
+    """One case.
+    ---
+    get:
+      summary: Get a case the token's user may see
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+      responses:
+        200: {content: {application/json: {schema: CaseOut}}}
+        404: {content: {application/json: {schema: ErrorOut}}}
+    """
+    case = get_visible_case(db.session, g.api_user, case_id)
+    if case is None:
+        abort(404)
+    return jsonify(CaseOut().dump(case))
+
+
+@bp.post("/cases")
+@token_required
+def create_case_api():
+    """File a case.
+    ---
+    post:
+      summary: File a case at the token user's institution
+      security: [{bearerAuth: []}]
+      requestBody: {required: true, content: {application/json: {schema: CaseIn}}}
+      responses:
+        201: {content: {application/json: {schema: CaseOut}}}
+        403: {content: {application/json: {schema: ErrorOut}}}
+        422: {content: {application/json: {schema: ErrorOut}}}
+    """
+    user = g.api_user
+    if user.role not in HANDLING_ROLES:
+        abort(403)
+    try:
+        data = CaseIn().load(request.get_json(silent=True) or {})
+    except ValidationError as invalid:
+        return _invalid(invalid.messages)
+    region = db.session.scalar(select(Region).where(Region.code == data["region_code"]))
+    if region is None or not user.institution.region.contains(region):
+        return _invalid({"region_code": ["unknown region or outside your jurisdiction"]})
+    case = services.file_case(
+        db.session,
+        services.NewCase(
+            dispute_type=data["dispute_type"], source=data["source"], region=region,
+            summary=data["summary"], description=data["description"], amount=data["amount"],
+            received_on=data["received_on"],
+            parties=[services.NewParty(**party) for party in data["parties"]],
+        ),
+        actor=user, now=utcnow(), deadline_days=current_app.config["HANDLING_DEADLINE_DAYS"],
+    )
+    db.session.commit()
+    return jsonify(CaseOut().dump(case)), 201
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI document of this API, generated from the views and schemas."""
+    spec = APISpec(title="Mediation case management API", version="1.0.0",
+                   openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for schema in (CaseIn, CaseOut, CasePageOut, ErrorOut):
+        spec.components.schema(schema.__name__, schema=schema)
+    for endpoint, view in current_app.view_functions.items():
+        if not endpoint.startswith("api.") or endpoint == "api.openapi":
+            continue
+        for rule in current_app.url_map.iter_rules(endpoint):
+            path = rule.rule.replace("/api/v1", "", 1)
+            path = path.replace("<int:", "{").replace("<", "{").replace(">", "}")
+            spec.path(path=path, operations=_operations(view))
+    document = spec.to_dict()
+    document["servers"] = [{"url": "/api/v1"}]
+    return jsonify(document)
+
+
+def _operations(view) -> dict:
+    return load_operations_from_docstring(view.__doc__ or "")

@@ -1,0 +1,1 @@
+"""The append-only, hash-chained trail of every change to a case."""

@@ -1,0 +1,1 @@
+"""Cases, their parties, handlings and attachments."""

@@ -1,0 +1,110 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..domain.idcard import InvalidIdNumber, normalise_id_number
+from ..labels import choices, options
+
+ID_NUMBER_PROBLEMS = {
+    "must have 18 characters": _l("An ID number has 18 characters."),
+    "must be 17 digits followed by a digit or X": _l(
+        "An ID number is 17 digits followed by a digit or X."),
+    "contains an impossible birth date": _l("The birth date inside this ID number is impossible."),
+    "check digit does not match": _l(
+        "The last character does not match the check digit (GB 11643): please check the number."),
+}
+
+PHONE = Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number of digits only."))
+
+
+def valid_id_number(form, field) -> None:
+    if not field.data:
+        return
+    try:
+        field.data = normalise_id_number(field.data)
+    except InvalidIdNumber as problem:
+        raise ValidationError(ID_NUMBER_PROBLEMS[str(problem)]) from None
+
+
+class PartyForm(Form):
+    role = SelectField(_l("Role"), choices=choices("party_role"))
+    kind = SelectField(_l("Kind"), choices=choices("party_kind"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    sex = SelectField(_l("Sex"), choices=choices("sex", blank="—"), validators=[Optional()])
+    id_number = StringField(_l("ID number"), validators=[Optional(), valid_id_number])
+    phone = StringField(_l("Phone"), validators=[Optional(), PHONE])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    representative_name = StringField(_l("Representative"),
+                                      validators=[Optional(), Length(max=100)])
+    representative_phone = StringField(_l("Representative's phone"),
+                                       validators=[Optional(), PHONE])
+
+
+class CaseDetailsMixin:
+    dispute_type = SelectField(_l("Dispute type"), choices=choices("dispute_type"))
+    source = SelectField(_l("Source"), choices=choices("source"))
+    region_id = SelectField(_l("Region of the dispute"), coerce=int)
+    received_on = DateField(_l("Received on"), validators=[DataRequired()])
+    summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    amount = DecimalField(_l("Amount in dispute (yuan)"), places=2,
+                          validators=[Optional(), NumberRange(min=0)])
+    assigned_mediator_id = SelectField(_l("Mediator"), coerce=int, validate_choice=True)
+
+
+class CaseForm(CaseDetailsMixin, FlaskForm):
+    parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=50)
+    add_party = SubmitField(_l("Add another party"))
+    submit = SubmitField(_l("File case"))
+
+    def validate_parties(self, field) -> None:
+        if len(field.entries) < 2:
+            raise ValidationError(_l("A dispute needs at least two parties."))
+
+
+class CaseEditForm(CaseDetailsMixin, FlaskForm):
+    submit = SubmitField(_l("Save changes"))
+
+
+class NewPartyForm(PartyForm, FlaskForm):
+    submit = SubmitField(_l("Add party"))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File (JPEG, PNG or PDF)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Upload"))
+
+
+class ListFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    state = SelectField(_l("State"), choices=choices("state", blank=_l("Any state")),
+                        validators=[Optional()])
+    channel = SelectField(_l("Channel"), choices=choices("channel", blank=_l("Any channel")),
+                          validators=[Optional()])
+    dispute_type = SelectField(_l("Dispute type"),
+                               choices=choices("dispute_type", blank=_l("Any type")),
+                               validators=[Optional()])
+    institution_id = SelectField(_l("Institution"), coerce=int, validators=[Optional()])
+    region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
+    filed_from = DateField(_l("Filed from"), validators=[Optional()])
+    filed_to = DateField(_l("Filed to"), validators=[Optional()])
+    sort = SelectField(_l("Sort"), choices=options([
+        ("filed_desc", _l("Newest first")),
+        ("filed_asc", _l("Oldest first")),
+        ("updated_desc", _l("Recently changed")),
+    ]), validators=[Optional()])

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    exists,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..db import db, one_of, utcnow
+from ..directory.models import Institution, Region
+from ..domain.codes import (
+    Channel,
+    DisputeType,
+    Outcome,
+    PartyKind,
+    PartyRole,
+    Role,
+    Sex,
+    Source,
+    values,
+)
+from ..domain.idcard import mask_id_number, mask_phone
+
+HANDLING_ROLES = (Role.MEDIATOR, Role.LIAISON, Role.DISPATCHER)
+REGION_ROLES = (Role.DISPATCHER, Role.COMMITTEE)
+
+
+class CaseCounter(db.Model):
+    """The last case number used per institution and year; bumped in the filing transaction."""
+
+    __tablename__ = "case_counters"
+
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class Case(db.Model):
+    """One dispute. `holder_*`, `channel`, `state` and `deadline_at` mirror the
+    current handling so that lists filter and sort on one table."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("numbering_institution_id", "year", "seq", name="uq_cases_number"),
+        UniqueConstraint("numbering_institution_id", "case_no", name="uq_cases_case_no"),
+        one_of("dispute_type", values(DisputeType), "dispute_type"),
+        one_of("source", values(Source), "source"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+        CheckConstraint("party_count >= 0", name="party_count_not_negative"),
+        Index("ix_cases_holder_filed", "holder_institution_id", "filed_at"),
+        Index("ix_cases_region_filed", "region_id", "filed_at"),
+        Index("ix_cases_state_filed", "state", "filed_at"),
+        Index("ix_cases_filed_id", "filed_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(64), index=True)
+    numbering_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    year: Mapped[int]
+    seq: Mapped[int]
+    dispute_type: Mapped[str] = mapped_column(String(32), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    summary: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    party_count: Mapped[int] = mapped_column(default=0)
+    received_on: Mapped[date]
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assigned_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    holder_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    channel: Mapped[str | None] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(32))
+    deadline_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
+
+    region: Mapped[Region] = relationship()
+    holder_institution: Mapped[Institution] = relationship(foreign_keys=[holder_institution_id])
+    numbering_institution: Mapped[Institution] = relationship(
+        foreign_keys=[numbering_institution_id]
+    )
+    filed_by: Mapped[User | None] = relationship(foreign_keys=[filed_by_id])
+    assigned_mediator: Mapped[User | None] = relationship(foreign_keys=[assigned_mediator_id])
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="case", order_by="Party.position", cascade="all, delete-orphan"
+    )
+    handlings: Mapped[list[Handling]] = relationship(
+        back_populates="case", order_by="Handling.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def current_handling(self) -> Handling | None:
+        open_ones = [h for h in self.handlings if h.outcome is None]
+        return open_ones[-1] if open_ones else None
+
+    def mirror(self, handling: Handling) -> None:
+        """Copy the current handling's facts onto the case."""
+        self.holder_institution_id = handling.institution_id
+        self.channel = handling.channel
+        self.state = handling.state
+        self.deadline_at = handling.deadline_at if handling.outcome is None else None
+
+    def was_handled_by(self, institution_id: int) -> bool:
+        query = select(
+            exists().where(
+                Handling.case_id == self.id, Handling.institution_id == institution_id
+            )
+        )
+        return bool(db.session.scalar(query))
+
+    def can_view(self, user: User) -> bool:
+        if user.role in REGION_ROLES:
+            return user.institution.region.contains(self.region)
+        if user.role in (Role.MEDIATOR, Role.LIAISON):
+            return self.was_handled_by(user.institution_id)
+        return False
+
+    def can_edit(self, user: User) -> bool:
+        return (
+            not self.is_closed
+            and user.role in HANDLING_ROLES
+            and self.holder_institution_id == user.institution_id
+        )
+
+    def can_see_full_identity(self, user: User) -> bool:
+        """Full ID numbers and phones only for those handling the case now."""
+        return user.role in HANDLING_ROLES and self.holder_institution_id == user.institution_id
+
+    def __repr__(self) -> str:
+        return f"<Case {self.case_no}>"
+
+
+class Party(db.Model):
+    __tablename__ = "parties"
+    __table_args__ = (
+        one_of("role", values(PartyRole), "role"),
+        one_of("kind", values(PartyKind), "kind"),
+        CheckConstraint("sex IS NULL OR sex IN ('male', 'female')", name="sex"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default=PartyKind.PERSON.value)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(200))
+    representative_name: Mapped[str | None] = mapped_column(String(100))
+    representative_phone: Mapped[str | None] = mapped_column(String(32))
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def audit_view(self) -> dict:
+        """What the audit trail keeps of a party: identifiers masked."""
+        return {
+            "name": self.name,
+            "role": self.role,
+            "kind": self.kind,
+            "sex": self.sex,
+            "id_number": self.masked_id_number,
+            "phone": self.masked_phone,
+        }
+
+
+class Handling(db.Model):
+    """One institution's stretch of work on a case, under its channel."""
+
+    __tablename__ = "handlings"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN ({})".format(
+                ", ".join(f"'{value}'" for value in values(Outcome))
+            ),
+            name="outcome",
+        ),
+        CheckConstraint(
+            "channel IS NULL OR channel IN ({})".format(
+                ", ".join(f"'{value}'" for value in values(Channel))
+            ),
+            name="channel",
+        ),
+        CheckConstraint(
+            "(outcome IS NULL AND concluded_at IS NULL)"
+            " OR (outcome IS NOT NULL AND concluded_at IS NOT NULL)",
+            name="concluded_with_outcome",
+        ),
+        Index(
+            "uq_handlings_one_open_per_case",
+            "case_id",
+            unique=True,
+            sqlite_where=text("outcome IS NULL"),
+            postgresql_where=text("outcome IS NULL"),
+        ),
+        Index("ix_handlings_institution_case", "institution_id", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(index=True)
+    concluded_at: Mapped[datetime | None] = mapped_column(index=True)
+    deadline_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(back_populates="handlings")
+    institution: Mapped[Institution] = relationship()
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(128), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,204 @@
+"""Reading cases: who may see which, filters, and keyset pagination."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, exists, false, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Select
+
+from ..auth.models import User
+from ..directory.models import Region
+from ..domain.codes import Role
+from .models import REGION_ROLES, Case, Handling, Party
+
+COUNT_CAP = 10_000
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """The SQL twin of Case.can_view."""
+    if user.role in REGION_ROLES:
+        region_path = user.institution.region.path
+        return Case.region_id.in_(select(Region.id).where(Region.path.startswith(region_path)))
+    if user.role in (Role.MEDIATOR, Role.LIAISON):
+        return Case.id.in_(
+            select(Handling.case_id).where(Handling.institution_id == user.institution_id)
+        )
+    return false()
+
+
+def get_visible_case(session: Session, user: User, case_id: int) -> Case | None:
+    case = session.get(Case, case_id)
+    if case is None or not case.can_view(user):
+        return None
+    return case
+
+
+@dataclass
+class CaseFilters:
+    state: str | None = None
+    channel: str | None = None
+    dispute_type: str | None = None
+    institution_id: int | None = None
+    region_id: int | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None
+    text: str | None = None
+    mine_only: bool = False
+    open_only: bool = False
+
+    def clauses(self, session: Session, user: User) -> list[ColumnElement[bool]]:
+        found = []
+        for name in ("state", "channel", "dispute_type"):
+            value = getattr(self, name)
+            if value:
+                found.append(getattr(Case, name) == value)
+        if self.institution_id:
+            found.append(Case.holder_institution_id == self.institution_id)
+        if self.region_id:
+            region = session.get(Region, self.region_id)
+            path = region.path if region else "-"
+            found.append(Case.region_id.in_(select(Region.id).where(Region.path.startswith(path))))
+        if self.filed_from:
+            found.append(Case.filed_at >= datetime.combine(self.filed_from, datetime.min.time()))
+        if self.filed_to:
+            end = datetime.combine(self.filed_to + timedelta(days=1), datetime.min.time())
+            found.append(Case.filed_at < end)
+        if self.text:
+            found.append(_text_match(self.text.strip()))
+        if self.mine_only:
+            found.append(Case.assigned_mediator_id == user.id)
+        if self.open_only:
+            found.append(Case.closed_at.is_(None))
+        return found
+
+
+def _text_match(text: str) -> ColumnElement[bool]:
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        Case.case_no.like(pattern, escape="\\"),
+        Case.summary.like(pattern, escape="\\"),
+        exists().where(Party.case_id == Case.id, Party.name.like(pattern, escape="\\")),
+    )
+
+
+SORTS = {
+    "filed_desc": (Case.filed_at, True),
+    "filed_asc": (Case.filed_at, False),
+    "updated_desc": (Case.updated_at, True),
+}
+
+
+@dataclass
+class Page:
+    items: list[Case]
+    next_cursor: str | None
+    prev_cursor: str | None
+    total: int
+    total_is_capped: bool
+
+
+def encode_cursor(value: datetime, case_id: int, backwards: bool = False) -> str:
+    raw = json.dumps([value.isoformat(), case_id, backwards]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int, bool] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, case_id, backwards = json.loads(raw)
+        return datetime.fromisoformat(value), int(case_id), bool(backwards)
+    except (ValueError, TypeError):
+        return None
+
+
+def _base_query(session: Session, user: User, filters: CaseFilters) -> Select:
+    return select(Case).where(visible_to(user), *filters.clauses(session, user))
+
+
+def count_cases(session: Session, user: User, filters: CaseFilters) -> tuple[int, bool]:
+    """Exact up to COUNT_CAP; beyond that the page says "more than"."""
+    capped = _base_query(session, user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1)
+    total = session.scalar(select(func.count()).select_from(capped.subquery()))
+    return min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def list_cases(
+    session: Session,
+    user: User,
+    filters: CaseFilters,
+    *,
+    sort: str = "filed_desc",
+    cursor: str | None = None,
+    per_page: int = 25,
+    with_total: bool = True,
+) -> Page:
+    column, descending = SORTS.get(sort, SORTS["filed_desc"])
+    position = decode_cursor(cursor) if cursor else None
+    backwards = bool(position and position[2])
+    query = _base_query(session, user, filters)
+    if position:
+        key = tuple_(column, Case.id)
+        after_in_order = descending != backwards
+        query = query.where(key < tuple_(position[0], position[1]) if after_in_order
+                            else key > tuple_(position[0], position[1]))
+    walk_descending = descending != backwards
+    order = (column.desc(), Case.id.desc()) if walk_descending else (column.asc(), Case.id.asc())
+    rows = list(session.scalars(query.order_by(*order).limit(per_page + 1)))
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    total, capped = count_cases(session, user, filters) if with_total else (0, False)
+    return Page(
+        items=rows,
+        next_cursor=_next_cursor(rows, column, has_more or backwards),
+        prev_cursor=_prev_cursor(rows, column, position is not None and (has_more or not backwards)),
+        total=total,
+        total_is_capped=capped,
+    )
+
+
+def _value(case: Case, column) -> datetime:
+    return getattr(case, column.key)
+
+
+def _next_cursor(rows: list[Case], column, exists_more: bool) -> str | None:
+    if not rows or not exists_more:
+        return None
+    return encode_cursor(_value(rows[-1], column), rows[-1].id)
+
+
+def _prev_cursor(rows: list[Case], column, exists_before: bool) -> str | None:
+    if not rows or not exists_before:
+        return None
+    return encode_cursor(_value(rows[0], column), rows[0].id, backwards=True)
+
+
+def near_deadline(session: Session, user: User, *, now: datetime, within_days: int,
+                  limit: int = 10) -> list[Case]:
+    horizon = now + timedelta(days=within_days)
+    query = (
+        select(Case)
+        .where(visible_to(user), Case.closed_at.is_(None), Case.deadline_at.is_not(None),
+               Case.deadline_at <= horizon, Case.holder_institution_id == user.institution_id)
+        .order_by(Case.deadline_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def awaiting_acceptance(session: Session, user: User, *, limit: int = 10) -> list[Case]:
+    """Registered cases at the user's institution that nobody has accepted yet."""
+    query = (
+        select(Case)
+        .where(and_(Case.holder_institution_id == user.institution_id,
+                    Case.state == "registered", Case.closed_at.is_(None)))
+        .order_by(Case.filed_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,294 @@
+"""Filing and changing cases. Services flush; the request or command commits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import filetype
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..audit.services import changes, record_event
+from ..auth.models import User
+from ..directory.models import Institution, Region
+from ..domain.case_numbers import render_case_number
+from ..domain.idcard import normalise_id_number
+from ..storage import Storage
+from .models import Attachment, Case, CaseCounter, Handling, Party
+
+REGISTERED = "registered"
+
+
+class CaseError(ValueError):
+    """A request the rules refuse; the message is shown to the user."""
+
+
+@dataclass
+class NewParty:
+    role: str
+    name: str
+    kind: str = "person"
+    sex: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    representative_name: str | None = None
+    representative_phone: str | None = None
+
+
+@dataclass
+class NewCase:
+    dispute_type: str
+    source: str
+    region: Region
+    summary: str
+    received_on: date
+    parties: list[NewParty]
+    description: str = ""
+    amount: Decimal | None = None
+    assigned_mediator: User | None = None
+
+
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def next_case_number(session: Session, institution: Institution, year: int) -> tuple[int, str]:
+    """Bump the counter row inside the current transaction: concurrent filers queue on
+    the row lock, and a rolled-back filing gives its number back."""
+    upsert = _UPSERTS[session.get_bind().dialect.name]
+    session.execute(
+        upsert(CaseCounter)
+        .values(institution_id=institution.id, year=year, last_seq=0)
+        .on_conflict_do_nothing()
+    )
+    seq = session.execute(
+        update(CaseCounter)
+        .where(CaseCounter.institution_id == institution.id, CaseCounter.year == year)
+        .values(last_seq=CaseCounter.last_seq + 1)
+        .returning(CaseCounter.last_seq)
+    ).scalar_one()
+    number = render_case_number(
+        institution.case_number_format, year=year, short=institution.short_name, seq=seq
+    )
+    return seq, number
+
+
+def deadline_for(channel: str | None, start: datetime, deadline_days: dict) -> datetime | None:
+    days = deadline_days.get(channel) if channel else None
+    return start + timedelta(days=days) if days else None
+
+
+def file_case(
+    session: Session, data: NewCase, *, actor: User, now: datetime, deadline_days: dict
+) -> Case:
+    if len(data.parties) < 2:
+        raise CaseError("A dispute needs at least two parties.")
+    institution = actor.institution
+    seq, number = next_case_number(session, institution, now.year)
+    case = Case(
+        case_no=number,
+        numbering_institution_id=institution.id,
+        year=now.year,
+        seq=seq,
+        dispute_type=data.dispute_type,
+        source=data.source,
+        region=data.region,
+        summary=data.summary,
+        description=data.description,
+        amount=data.amount,
+        received_on=data.received_on,
+        filed_at=now,
+        updated_at=now,
+        filed_by_id=actor.id,
+        assigned_mediator=data.assigned_mediator,
+        holder_institution_id=institution.id,
+        state=REGISTERED,
+    )
+    handling = Handling(
+        institution_id=institution.id,
+        channel=institution.channel,
+        state=REGISTERED,
+        started_at=now,
+        deadline_at=deadline_for(institution.channel, now, deadline_days),
+    )
+    case.handlings.append(handling)
+    for position, party in enumerate(data.parties):
+        case.parties.append(_build_party(party, position))
+    case.party_count = len(case.parties)
+    case.mirror(handling)
+    session.add(case)
+    session.flush()
+    record_event(
+        session,
+        case,
+        "case.filed",
+        actor=actor,
+        now=now,
+        case_no=number,
+        institution=institution.code,
+        after=_case_view(case),
+        parties=[party.audit_view() for party in case.parties],
+    )
+    return case
+
+
+def _build_party(data: NewParty, position: int) -> Party:
+    values = asdict(data)
+    if values["id_number"]:
+        values["id_number"] = normalise_id_number(values["id_number"])
+    return Party(position=position, **values)
+
+
+EDITABLE_FIELDS = ("dispute_type", "source", "region_id", "summary", "description", "amount",
+                   "received_on", "assigned_mediator_id")
+
+
+def _case_view(case: Case) -> dict:
+    view = {name: getattr(case, name) for name in EDITABLE_FIELDS}
+    view["region_id"] = case.region.id if case.region else case.region_id
+    view["assigned_mediator_id"] = (
+        case.assigned_mediator.id if case.assigned_mediator else case.assigned_mediator_id
+    )
+    return {key: (str(value) if value is not None else None) for key, value in view.items()}
+
+
+def _ensure_editable(case: Case, actor: User) -> None:
+    if not case.can_edit(actor):
+        raise CaseError("This case is closed or not held by your institution.")
+
+
+def update_case(session: Session, case: Case, new_values: dict, *, actor: User,
+                now: datetime) -> dict:
+    """Apply edits to the case's own fields; record what changed, before and after."""
+    _ensure_editable(case, actor)
+    before = _case_view(case)
+    for name, value in new_values.items():
+        if name not in EDITABLE_FIELDS:
+            raise CaseError(f"Field {name} cannot be edited.")
+        setattr(case, name, value)
+    session.flush()
+    difference = changes(before, _case_view(case))
+    if difference:
+        case.updated_at = now
+        record_event(session, case, "case.updated", actor=actor, now=now, changes=difference)
+    return difference
+
+
+def add_party(session: Session, case: Case, data: NewParty, *, actor: User,
+              now: datetime) -> Party:
+    _ensure_editable(case, actor)
+    party = _build_party(data, position=len(case.parties))
+    case.parties.append(party)
+    case.party_count = len(case.parties)
+    case.updated_at = now
+    session.flush()
+    record_event(session, case, "party.added", actor=actor, now=now, party=party.audit_view())
+    return party
+
+
+class UploadRefused(CaseError):
+    """reason is one of: empty, too_large, wrong_type."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sniff_upload(content: bytes, *, allowed: tuple[str, ...], max_bytes: int) -> str:
+    """The content type judged from the bytes themselves, or UploadRefused."""
+    if not content:
+        raise UploadRefused("empty")
+    if len(content) > max_bytes:
+        raise UploadRefused("too_large")
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in allowed:
+        raise UploadRefused("wrong_type")
+    return kind.mime
+
+
+def add_attachment(
+    session: Session,
+    case: Case,
+    *,
+    filename: str,
+    content: bytes,
+    storage: Storage,
+    allowed: tuple[str, ...],
+    max_bytes: int,
+    actor: User,
+    now: datetime,
+) -> Attachment:
+    _ensure_editable(case, actor)
+    content_type = sniff_upload(content, allowed=allowed, max_bytes=max_bytes)
+    key, digest = storage.put("attachments", content)
+    attachment = Attachment(
+        filename=(filename or "attachment")[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        storage_key=key,
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    case.attachments.append(attachment)
+    case.updated_at = now
+    try:
+        session.flush()
+    except Exception:
+        storage.delete(key)
+        raise
+    record_event(
+        session, case, "attachment.added", actor=actor, now=now,
+        filename=attachment.filename, content_type=content_type, size=len(content), sha256=digest,
+    )
+    return attachment
+
+
+def change_handling(session: Session, case: Case, *, state: str, outcome: str | None = None,
+                    actor: User | None, now: datetime) -> Handling:
+    """Move the current handling to a state, optionally ending it with an outcome.
+    The workflow engine decides which moves are allowed; this records them."""
+    handling = case.current_handling
+    if handling is None:
+        raise CaseError("This case has no open handling.")
+    before = {"state": handling.state, "outcome": handling.outcome}
+    handling.state = state
+    if state == "accepted" and handling.accepted_at is None:
+        handling.accepted_at = now
+    if outcome is not None:
+        handling.outcome = outcome
+        handling.concluded_at = now
+    case.mirror(handling)
+    if outcome is not None and outcome != "transferred":
+        case.closed_at = now
+    case.updated_at = now
+    session.flush()
+    record_event(session, case, "handling.changed", actor=actor, now=now,
+                 institution=handling.institution.code if handling.institution else None,
+                 changes=changes(before, {"state": state, "outcome": handling.outcome}))
+    return handling
+
+
+def open_handling(session: Session, case: Case, institution: Institution, *,
+                  actor: User | None, now: datetime, deadline_days: dict) -> Handling:
+    """Start a new institution's handling on a case whose previous handling has ended."""
+    if case.current_handling is not None:
+        raise CaseError("The case is still held by another institution.")
+    handling = Handling(
+        institution=institution,
+        channel=institution.channel,
+        state=REGISTERED,
+        started_at=now,
+        deadline_at=deadline_for(institution.channel, now, deadline_days),
+    )
+    case.handlings.append(handling)
+    case.closed_at = None
+    case.updated_at = now
+    session.flush()
+    case.mirror(handling)
+    record_event(session, case, "handling.opened", actor=actor, now=now,
+                 institution=institution.code, channel=institution.channel)
+    return handling

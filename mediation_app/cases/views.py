@@ -1,0 +1,276 @@
+"""Case pages: list, file, detail, edit, parties, attachments."""
+
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..audit.models import CaseEvent
+from ..auth.login import roles_required
+from ..auth.models import User
+from ..db import db, utcnow
+from ..directory.models import Institution, Region
+from ..domain.codes import Role
+from ..labels import options
+from ..storage import Storage
+from . import services
+from .forms import AttachmentForm, CaseEditForm, CaseForm, ListFilterForm, NewPartyForm
+from .models import HANDLING_ROLES, Case
+from .queries import CaseFilters, get_visible_case, list_cases
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def _visible_case_or_404(case_id: int) -> Case:
+    case = get_visible_case(db.session, current_user, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _editable_case_or_404(case_id: int) -> Case:
+    case = _visible_case_or_404(case_id)
+    if not case.can_edit(current_user):
+        abort(403)
+    return case
+
+
+def _subtree_regions(max_levels: tuple[str, ...] | None = None) -> list[Region]:
+    root = current_user.institution.region
+    query = select(Region).where(Region.path.startswith(root.path)).order_by(Region.path)
+    if max_levels:
+        query = query.where(Region.level.in_(max_levels))
+    return list(db.session.scalars(query))
+
+
+def _region_choices(regions: list[Region]) -> list[tuple[int, str]]:
+    base_depth = current_user.institution.region.path.count("/")
+    return [(r.id, "\u3000" * (r.path.count("/") - base_depth) + r.name) for r in regions]
+
+
+def _mediator_choices() -> list[tuple[int, str]]:
+    mediators = db.session.scalars(
+        select(User).where(User.institution_id == current_user.institution_id,
+                           User.role == Role.MEDIATOR, User.is_active)
+        .order_by(User.display_name)
+    )
+    return [(0, "—")] + [(user.id, user.display_name) for user in mediators]
+
+
+def _prepare_details(form) -> None:
+    form.region_id.choices = options(_region_choices(_subtree_regions()))
+    form.assigned_mediator_id.choices = options(_mediator_choices())
+
+
+def _list_filter_form() -> ListFilterForm:
+    form = ListFilterForm(request.args)
+    institutions = db.session.scalars(
+        select(Institution).join(Region)
+        .where(Region.path.startswith(current_user.institution.region.path))
+        .order_by(Institution.name)
+    )
+    form.institution_id.choices = options(
+        [(0, _("Any institution"))] + [(inst.id, inst.name) for inst in institutions])
+    regions = _subtree_regions(("city", "district", "town", "village"))
+    form.region_id.choices = options([(0, _("Any region"))] + _region_choices(regions))
+    return form
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List the cases the user may see, filtered and paginated."""
+    form = _list_filter_form()
+    form.validate()
+    filters = CaseFilters(
+        state=form.state.data or None,
+        channel=form.channel.data or None,
+        dispute_type=form.dispute_type.data or None,
+        institution_id=form.institution_id.data or None,
+        region_id=form.region_id.data or None,
+        filed_from=form.filed_from.data if not form.filed_from.errors else None,
+        filed_to=form.filed_to.data if not form.filed_to.errors else None,
+        text=form.q.data or None,
+        mine_only=request.args.get("mine") == "1",
+    )
+    page = list_cases(
+        db.session, current_user, filters,
+        sort=form.sort.data or "filed_desc",
+        cursor=request.args.get("cursor"),
+        per_page=current_app.config["CASES_PER_PAGE"],
+    )
+    args = {key: value for key, value in request.args.items() if key != "cursor"}
+    return render_template("cases/index.html", form=form, page=page, args=args,
+                           can_file=current_user.role in HANDLING_ROLES)
+
+
+def _new_party(entry) -> services.NewParty:
+    data = {name: (value or None) for name, value in entry.data.items()}
+    return services.NewParty(**{**data, "role": entry.role.data, "kind": entry.kind.data,
+                                "name": entry.name.data.strip()})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*HANDLING_ROLES)
+def new():
+    """File a new case with its parties."""
+    form = CaseForm()
+    _prepare_details(form)
+    if request.method == "GET":
+        form.received_on.data = utcnow().date()
+    if form.add_party.data:
+        form.parties.append_entry()
+        return render_template("cases/new.html", form=form)
+    if form.validate_on_submit():
+        region = db.session.get(Region, form.region_id.data)
+        mediator = db.session.get(User, form.assigned_mediator_id.data or 0)
+        case = services.file_case(
+            db.session,
+            services.NewCase(
+                dispute_type=form.dispute_type.data,
+                source=form.source.data,
+                region=region,
+                summary=form.summary.data.strip(),
+                description=form.description.data or "",
+                amount=form.amount.data,
+                received_on=form.received_on.data,
+                assigned_mediator=mediator,
+                parties=[_new_party(entry.form) for entry in form.parties.entries],
+            ),
+            actor=current_user,
+            now=utcnow(),
+            deadline_days=current_app.config["HANDLING_DEADLINE_DAYS"],
+        )
+        db.session.commit()
+        flash(_("Case %(number)s filed.", number=case.case_no), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form)
+
+
+@bp.get("/<int:case_id>")
+@login_required
+def show(case_id: int):
+    """Show a case with its parties, handlings, attachments and timeline."""
+    case = _visible_case_or_404(case_id)
+    events = db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+    ).all()
+    regions = {r.id: r.name for r in db.session.scalars(select(Region).where(
+        Region.id.in_(_region_ids_in(events))))}
+    return render_template(
+        "cases/show.html",
+        case=case,
+        events=events,
+        region_names=regions,
+        full_identity=case.can_see_full_identity(current_user),
+        can_edit=case.can_edit(current_user),
+        attachment_form=AttachmentForm(),
+    )
+
+
+def _region_ids_in(events) -> set[int]:
+    ids = set()
+    for event in events:
+        for old_new in event.data.get("changes", {}).get("region_id", []) or []:
+            if old_new and str(old_new).isdigit():
+                ids.add(int(old_new))
+    return ids
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(case_id: int):
+    """Change a case's details."""
+    case = _editable_case_or_404(case_id)
+    form = CaseEditForm(obj=case)
+    _prepare_details(form)
+    if request.method == "GET":
+        form.assigned_mediator_id.data = case.assigned_mediator_id or 0
+    if form.validate_on_submit():
+        new_values = {name: getattr(form, name).data for name in services.EDITABLE_FIELDS}
+        new_values["assigned_mediator_id"] = new_values["assigned_mediator_id"] or None
+        new_values["summary"] = new_values["summary"].strip()
+        new_values["description"] = new_values["description"] or ""
+        services.update_case(db.session, case, new_values, actor=current_user, now=utcnow())
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/edit.html", form=form, case=case)
+
+
+@bp.route("/<int:case_id>/parties/new", methods=["GET", "POST"])
+@login_required
+def add_party(case_id: int):
+    """Add a party to a case."""
+    case = _editable_case_or_404(case_id)
+    form = NewPartyForm()
+    if form.validate_on_submit():
+        services.add_party(db.session, case, _new_party(form), actor=current_user, now=utcnow())
+        db.session.commit()
+        flash(_("Party added."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/add_party.html", form=form, case=case)
+
+
+@bp.post("/<int:case_id>/attachments")
+@login_required
+def upload(case_id: int):
+    """Attach an image or PDF to a case."""
+    case = _editable_case_or_404(case_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to upload."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    upload_file = form.file.data
+    try:
+        services.add_attachment(
+            db.session, case,
+            filename=upload_file.filename,
+            content=upload_file.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1),
+            storage=Storage(current_app.config["MEDIATION_STORAGE"]),
+            allowed=current_app.config["ATTACHMENT_TYPES"],
+            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"],
+            actor=current_user,
+            now=utcnow(),
+        )
+    except services.UploadRefused as refusal:
+        db.session.rollback()
+        flash(_upload_refusal_message(refusal.reason), "error")
+    else:
+        db.session.commit()
+        flash(_("Attachment uploaded."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _upload_refusal_message(reason: str) -> str:
+    if reason == "too_large":
+        return _("The file is larger than %(mb)d MB.",
+                 mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024))
+    if reason == "empty":
+        return _("The file is empty.")
+    return _("Only JPEG, PNG and PDF files can be attached.")
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>")
+@login_required
+def download(case_id: int, attachment_id: int):
+    """Download an attachment of a case the user may see."""
+    case = _visible_case_or_404(case_id)
+    attachment = next((a for a in case.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    content = Storage(current_app.config["MEDIATION_STORAGE"]).read(attachment.storage_key)
+    return send_file(BytesIO(content), mimetype=attachment.content_type,
+                     as_attachment=True, download_name=attachment.filename)

@@ -1,0 +1,100 @@
+"""Commands of DESIGN.md §7 (the schema commands come from Flask-Migrate as `flask db`)."""
+
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .audit.services import verify_chains
+from .auth.services import create_user
+from .db import db
+from .directory.models import Institution
+from .directory.services import ImportRefused, import_institutions, import_regions
+from .domain.codes import Role, values
+
+
+def _report_refusal(refusal: ImportRefused) -> None:
+    for problem in refusal.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"nothing imported: {len(refusal.problems)} problem(s)", err=True)
+    sys.exit(1)
+
+
+def _run_import(importer, file, noun: str) -> None:
+    try:
+        count = importer(db.session, file)
+    except ImportRefused as refusal:
+        db.session.rollback()
+        _report_refusal(refusal)
+    db.session.commit()
+    click.echo(f"imported {count} {noun}")
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load a demo city: regions, institutions, users per role, cases in many states."""
+        from .demo import DEMO_PASSWORD, seed_demo
+
+        users = seed_demo(db.session)
+        db.session.commit()
+        click.echo(f"demo data loaded; every demo account's password is {DEMO_PASSWORD}")
+        for user in users:
+            click.echo(f"  {user.username:<20} {user.role:<11} {user.institution.name}")
+
+    users = click.Group("users", help="Manage user accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.option("--username", required=True)
+    @click.option("--role", required=True, type=click.Choice(values(Role)))
+    @click.option("--institution", "institution_code", required=True, help="institution code")
+    @click.option("--display-name")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_user_command(username, role, institution_code, display_name, password):
+        """Add a user."""
+        institution = db.session.scalar(
+            select(Institution).where(Institution.code == institution_code))
+        if institution is None:
+            raise click.UsageError(f"no institution with code {institution_code}")
+        if len(password) < 8:
+            raise click.UsageError("the password needs at least 8 characters")
+        from .auth.models import User
+
+        if db.session.scalar(select(User).where(User.username == username)):
+            raise click.UsageError(f"username {username} is taken")
+        create_user(db.session, username=username, password=password, role=role,
+                    institution=institution, display_name=display_name)
+        db.session.commit()
+        click.echo(f"created {role} {username} at {institution.name}")
+
+    regions = click.Group("regions", help="Manage the region tree.")
+    app.cli.add_command(regions)
+
+    @regions.command("import")
+    @click.argument("file", type=click.File(encoding="utf-8-sig"))
+    def import_regions_command(file):
+        """Import regions from CSV code,name,level,parent_code (all or nothing)."""
+        _run_import(import_regions, file, "regions")
+
+    institutions = click.Group("institutions", help="Manage institutions.")
+    app.cli.add_command(institutions)
+
+    @institutions.command("import")
+    @click.argument("file", type=click.File(encoding="utf-8-sig"))
+    def import_institutions_command(file):
+        """Import institutions from CSV code,name,kind,region_code (all or nothing)."""
+        _run_import(import_institutions, file, "institutions")
+
+    audit = click.Group("audit", help="The audit trail.")
+    app.cli.add_command(audit)
+
+    @audit.command("verify")
+    def verify_command():
+        """Check every case's hash chain; exit 1 naming the first broken entry."""
+        checked, broken = verify_chains(db.session)
+        if broken:
+            click.echo(f"audit chain broken at {broken}", err=True)
+            sys.exit(1)
+        click.echo(f"audit chain intact: {checked} events checked")

@@ -1,0 +1,53 @@
+"""Configuration read from the environment, with safe defaults for a laptop."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'mediation.db'}",
+        "MEDIATION_STORAGE": os.environ.get("MEDIATION_STORAGE") or str(instance / "storage"),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "ATTACHMENT_TYPES": ("image/jpeg", "image/png", "application/pdf"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": "20 per minute",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": {"zh_CN": "中文", "en": "English"},
+        "CASES_PER_PAGE": 25,
+        "DEADLINE_WARNING_DAYS": 3,
+        # Days a handling may run before it is overdue, per channel, until the
+        # channel workflows carry their own deadlines (人民调解工作若干规定: 30 days).
+        "HANDLING_DEADLINE_DAYS": {"peoples": 30, "administrative": 30, "judicial": 30},
+    }
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation key kept in the instance folder, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,34 @@
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..cases.models import HANDLING_ROLES
+from ..cases.queries import CaseFilters, awaiting_acceptance, list_cases, near_deadline
+from ..db import db, utcnow
+from ..domain.codes import Role
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """My open cases, deadlines close or past, and work waiting for me."""
+    if current_user.role == Role.ADMIN:
+        return redirect(url_for("admin.users"))
+    now = utcnow()
+    handles_cases = current_user.role in HANDLING_ROLES
+    mine = list_cases(
+        db.session, current_user,
+        CaseFilters(mine_only=current_user.role == Role.MEDIATOR, open_only=True,
+                    institution_id=current_user.institution_id if handles_cases else None),
+        per_page=10, with_total=True,
+    )
+    return render_template(
+        "dashboard/index.html",
+        mine=mine,
+        deadlines=near_deadline(db.session, current_user, now=now,
+                                within_days=current_app.config["DEADLINE_WARNING_DAYS"])
+        if handles_cases else [],
+        waiting=awaiting_acceptance(db.session, current_user) if handles_cases else [],
+        now=now,
+    )

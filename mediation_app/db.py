@@ -1,0 +1,41 @@
+"""Database helpers shared by every package."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC: the database stores UTC and the locale layer converts for display."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def one_of(column: str, allowed: list[str], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{value}'" for value in allowed)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+def configure_engine(engine: Engine) -> None:
+    """SQLite: foreign keys, WAL, and write-locking transactions so concurrent
+    writers queue on the busy timeout instead of failing on lock upgrade."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+__all__ = ["db", "utcnow", "one_of", "configure_engine"]

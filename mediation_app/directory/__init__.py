@@ -1,0 +1,1 @@
+"""Regions and institutions: who sits where."""

@@ -1,0 +1,1 @@
+"""The rules of the domain, free of Flask and of the database."""

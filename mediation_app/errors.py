@@ -1,0 +1,30 @@
+"""Error pages in the user's language; JSON for the API."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: lambda: _("The request could not be understood."),
+    403: lambda: _("You do not have permission to do this."),
+    404: lambda: _("Not found."),
+    405: lambda: _("This action is not allowed here."),
+    413: lambda: _("The upload is too large."),
+    429: lambda: _("Too many attempts. Please wait a minute and try again."),
+    500: lambda: _("Something went wrong on our side. Nothing was saved."),
+}
+
+
+def _respond(code: int, message: str | None = None):
+    message = message or MESSAGES.get(code, MESSAGES[500])()
+    if request.path.startswith("/api/"):
+        return jsonify(error=message, status=code), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def register_error_handlers(app) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda error, code=code: _respond(code))
+    app.register_error_handler(
+        CSRFError, lambda error: _respond(400, _("The form expired. Please reload and try again."))
+    )

@@ -1,0 +1,47 @@
+"""Dates, times and amounts formatted for the reader's locale."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from markupsafe import Markup
+
+from .domain.idcard import mask_id_number, mask_phone
+from .labels import label
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium")
+    return format_date(value, "long")
+
+
+def fmt_amount(value: Decimal | None) -> str:
+    """¥1,234.50 — yuan with two decimals."""
+    if value is None:
+        return ""
+    return "¥" + format_decimal(value, format="#,##0.00")
+
+
+def nl2br(text: str | None) -> Markup:
+    escaped = Markup.escape(text or "")
+    return Markup("<br>").join(escaped.split("\n"))
+
+
+def locale_code() -> str:
+    """The LANGUAGES key of the current locale (Babel spells zh_CN as zh_Hans_CN)."""
+    locale = get_locale()
+    return "zh_CN" if locale is None or locale.language == "zh" else str(locale)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        date=fmt_date,
+        amount=fmt_amount,
+        mask_id=mask_id_number,
+        mask_phone=mask_phone,
+        nl2br=nl2br,
+    )
+    app.jinja_env.globals.update(label=label, locale_code=locale_code)
