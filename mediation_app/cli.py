@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .audit.services import verify_chains
@@ -43,7 +44,7 @@ def register(app: Flask) -> None:
         for user in users:
             click.echo(f"  {user.username:<20} {user.role:<11} {user.institution.name}")
 
-    users = click.Group("users", help="Manage user accounts.")
+    users = AppGroup("users", help="Manage user accounts.")
     app.cli.add_command(users)
 
     @users.command("create")
@@ -69,7 +70,7 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"created {role} {username} at {institution.name}")
 
-    regions = click.Group("regions", help="Manage the region tree.")
+    regions = AppGroup("regions", help="Manage the region tree.")
     app.cli.add_command(regions)
 
     @regions.command("import")
@@ -78,7 +79,7 @@ def register(app: Flask) -> None:
         """Import regions from CSV code,name,level,parent_code (all or nothing)."""
         _run_import(import_regions, file, "regions")
 
-    institutions = click.Group("institutions", help="Manage institutions.")
+    institutions = AppGroup("institutions", help="Manage institutions.")
     app.cli.add_command(institutions)
 
     @institutions.command("import")
@@ -87,7 +88,7 @@ def register(app: Flask) -> None:
         """Import institutions from CSV code,name,kind,region_code (all or nothing)."""
         _run_import(import_institutions, file, "institutions")
 
-    audit = click.Group("audit", help="The audit trail.")
+    audit = AppGroup("audit", help="The audit trail.")
     app.cli.add_command(audit)
 
     @audit.command("verify")

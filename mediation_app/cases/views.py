@@ -88,8 +88,11 @@ def _list_filter_form() -> ListFilterForm:
     return form
 
 
+CASE_READERS = (*HANDLING_ROLES, Role.COMMITTEE)
+
+
 @bp.get("/")
-@login_required
+@roles_required(*CASE_READERS)
 def index():
     """List the cases the user may see, filtered and paginated."""
     form = _list_filter_form()

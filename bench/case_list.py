@@ -1,0 +1,375 @@
+"""The case list page against a minimal Flask endpoint running the same SELECT.
+
+Seeds BENCH_CASES cases (default 100,000) into a fresh database, signs in as a mediator,
+and times, interleaved in the same run:
+
+- GET /cases/?dispute_type=neighbour (page 1) and a deep keyset page of the same filter;
+- GET /bench-baseline with the same parameters: one text() SELECT with the same WHERE
+  (visibility + dispute type [+ keyset tuple]), ORDER BY filed_at DESC, id DESC, LIMIT 26,
+  returned as a small JSON string.
+
+The ratio real/baseline is the figure of merit (target ≤ 2×). Results are printed and
+written to bench/results/case_list.json.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from flask import request
+from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text
+
+from mediation_app import create_app
+from mediation_app.auth.models import User
+from mediation_app.cases.models import Case, Handling
+from mediation_app.cases.queries import CaseFilters, count_cases, decode_cursor, list_cases
+from mediation_app.db import db
+
+from .seed import seed
+
+RESULTS = Path(__file__).resolve().parent / "results" / "case_list.json"
+DISPUTE_TYPE = "neighbour"
+TARGET = 2.0
+
+_COLUMNS = ", ".join(f"cases.{column.name}" for column in Case.__table__.columns)
+_WHERE = (
+    f"SELECT {_COLUMNS} FROM cases"
+    " WHERE cases.id IN (SELECT handlings.case_id FROM handlings"
+    " WHERE handlings.institution_id = :institution_id)"
+    " AND cases.dispute_type = :dispute_type"
+)
+_ORDER = " ORDER BY cases.filed_at DESC, cases.id DESC LIMIT :limit"
+BASELINE_FIRST = text(_WHERE + _ORDER)
+BASELINE_AFTER = text(
+    _WHERE + " AND (cases.filed_at, cases.id) < (:filed_at, :case_id)" + _ORDER
+).bindparams(bindparam("filed_at", type_=DateTime()))
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip().replace("_", "").replace(",", "")
+    return int(value) if value else default
+
+
+def baseline_view():
+    """The bare endpoint: one SELECT, rows as JSON. No login, no form, no template."""
+    params = {"institution_id": int(request.args["institution_id"]),
+              "dispute_type": request.args["dispute_type"], "limit": 26}
+    statement = BASELINE_FIRST
+    cursor = request.args.get("cursor")
+    if cursor:
+        filed_at, case_id, _backwards = decode_cursor(cursor)
+        params.update(filed_at=filed_at, case_id=case_id)
+        statement = BASELINE_AFTER
+    rows = db.session.execute(statement, params).all()
+    body = json.dumps([[row.id, row.case_no, row.summary, row.state, row.filed_at.isoformat()]
+                       for row in rows[:25]], ensure_ascii=False)
+    return body, 200, {"Content-Type": "application/json"}
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+class StatementCounter:
+    """Counts SQL statements (BEGIN excluded) and keeps the last request's texts."""
+
+    def __init__(self, engine):
+        self.statements: list[str] = []
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, _params, _context, _many):
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.statements.append(" ".join(statement.split()))
+
+    @contextmanager
+    def capture(self):
+        self.statements = []
+        yield self
+
+
+def _pager_next(body: str) -> str | None:
+    nav = re.search(r'<nav class="pager">(.*?)</nav>', body, re.S)
+    if not nav:
+        return None
+    for href, label in re.findall(r'<a href="([^"]+)">([^<]*)</a>', nav.group(1)):
+        if "cursor=" in href and "→" in label:
+            return html.unescape(href)
+    return None
+
+
+def _listed_ids(body: str) -> list[int]:
+    table = body.split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
+    return [int(case_id) for case_id in re.findall(r'href="/cases/(\d+)"', table)]
+
+
+def _get(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return response
+
+
+def _time(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return elapsed
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _analyze(engine) -> None:
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("ANALYZE")
+        else:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
+def _median_ms(samples: list[float]) -> float:
+    return _ms(statistics.median(samples))
+
+
+# --- the benchmark -----------------------------------------------------------------------
+
+def run(tmp: str) -> dict:
+    n_cases = _env_int("BENCH_CASES", 100_000)
+    reps = _env_int("BENCH_REPS", 40)
+    deep_target = _env_int("BENCH_DEEP_PAGE", 200)
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    dialect = "postgresql" if url.startswith("postgresql") else url.split(":", 1)[0]
+    analyze = os.environ.get("BENCH_ANALYZE", "1" if dialect == "postgresql" else "0") == "1"
+    if dialect == "postgresql":
+        print(f"resetting schema public of {url.rsplit('/', 1)[-1]} (BENCH_DATABASE_URL)")
+        _reset_postgres(url)
+
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "bench-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "MEDIATION_STORAGE": str(Path(tmp) / "storage"),
+    })
+    app.add_url_rule("/bench-baseline", "bench_baseline", baseline_view)
+
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        print(f"seeding {n_cases:,} cases ({dialect}) ...", flush=True)
+        seeded = seed(n_cases)
+        started = time.perf_counter()
+        if analyze:
+            _analyze(db.engine)
+        analyze_seconds = time.perf_counter() - started
+        inst = seeded.institution_id
+        visible = select(Handling.case_id).where(Handling.institution_id == inst)
+        n_visible = db.session.scalar(select(func.count()).where(Case.id.in_(visible)))
+        n_matching = db.session.scalar(select(func.count()).where(
+            Case.id.in_(visible), Case.dispute_type == DISPUTE_TYPE))
+        db.session.remove()
+        counter = StatementCounter(db.engine)
+    print(f"seeded in {seeded.seconds:.1f} s"
+          + (f" (+ ANALYZE {analyze_seconds:.1f} s)" if analyze else ""), flush=True)
+
+    client = app.test_client()
+    response = client.post("/login", data={"username": seeded.mediator_username,
+                                           "password": seeded.password})
+    if response.status_code != 302:
+        raise SystemExit(f"sign-in failed: {response.status_code}")
+
+    page1_real = f"/cases/?dispute_type={DISPUTE_TYPE}"
+    page1_base = f"/bench-baseline?institution_id={inst}&dispute_type={DISPUTE_TYPE}"
+
+    # Walk the keyset pager down to the deep page, once.
+    started = time.perf_counter()
+    deep_real, depth = page1_real, 1
+    body = _get(client, page1_real).get_data(as_text=True)
+    page1_ids = _listed_ids(body)
+    while depth < deep_target:
+        next_url = _pager_next(body)
+        if next_url is None:
+            break
+        deep_real, depth = next_url, depth + 1
+        body = _get(client, deep_real).get_data(as_text=True)
+    walk_seconds = time.perf_counter() - started
+    deep_ids = _listed_ids(body)
+    deep_cursor = parse_qs(urlsplit(deep_real).query).get("cursor", [None])[0]
+    deep_base = page1_base + (f"&cursor={deep_cursor}" if deep_cursor else "")
+    print(f"walked to page {depth} ({depth - 1} 'next' clicks) in {walk_seconds:.1f} s",
+          flush=True)
+
+    # The baseline must return the very rows the page lists.
+    checks = {}
+    for name, base_url, ids in (("page1", page1_base, page1_ids), ("deep", deep_base, deep_ids)):
+        base_ids = [row[0] for row in json.loads(_get(client, base_url).get_data())]
+        checks[name] = base_ids == ids
+        if not checks[name]:
+            raise SystemExit(f"baseline rows differ from the page on {name}: "
+                             f"{base_ids[:5]}… vs {ids[:5]}…")
+
+    # How many SQL statements each request runs.
+    statements = {}
+    for name, target in (("page1_real", page1_real), ("page1_baseline", page1_base),
+                         ("deep_real", deep_real), ("deep_baseline", deep_base)):
+        with counter.capture():
+            _get(client, target)
+        statements[name] = list(counter.statements)
+
+    scenarios = [("page1", f"case list page 1 (filtered)", page1_real, page1_base),
+                 ("deep", f"case list page {depth} (filtered)", deep_real, deep_base)]
+    samples = {key: {"real": [], "baseline": []} for key, *_ in scenarios}
+    for key, _label, real, base in scenarios:          # warm up
+        for _ in range(5):
+            _time(client, real)
+            _time(client, base)
+    gc.collect()
+    for rep in range(reps):
+        for key, _label, real, base in scenarios:
+            pair = [("real", real), ("baseline", base)]
+            if rep % 2:
+                pair.reverse()
+            for side, target in pair:
+                samples[key][side].append(_time(client, target))
+
+    breakdown = _breakdown(app, seeded.mediator_id, deep_cursor, reps)
+
+    results = {
+        "benchmark": "case_list",
+        "database": dialect,
+        "analyzed": analyze,
+        "cases": n_cases,
+        "visible_to_mediator": n_visible,
+        "matching_filter": n_matching,
+        "seed_seconds": round(seeded.seconds, 2),
+        "walk_seconds": round(walk_seconds, 2),
+        "deep_page": depth,
+        "repetitions": reps,
+        "target_ratio": TARGET,
+        "python": platform.python_version(),
+        "sqlite": __import__("sqlite3").sqlite_version if dialect == "sqlite" else None,
+        "scenarios": {},
+        "sql_statements": {name: len(found) for name, found in statements.items()},
+        "real_request_sql": statements["deep_real"],
+        "breakdown_ms": breakdown,
+    }
+    for key, label, real, base in scenarios:
+        real_ms = _median_ms(samples[key]["real"])
+        base_ms = _median_ms(samples[key]["baseline"])
+        results["scenarios"][key] = {
+            "label": label,
+            "real_url": real,
+            "baseline_url": base,
+            "real_median_ms": real_ms,
+            "baseline_median_ms": base_ms,
+            "ratio": round(real_ms / base_ms, 2),
+            "real_p90_ms": _ms(statistics.quantiles(samples[key]["real"], n=10)[-1]),
+            "baseline_p90_ms": _ms(statistics.quantiles(samples[key]["baseline"], n=10)[-1]),
+            "rows_match": checks[key],
+        }
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return results
+
+
+def _breakdown(app, user_id: int, deep_cursor: str | None, reps: int) -> dict:
+    """In-process medians of the two queries the page runs, each in a fresh session."""
+    filters = CaseFilters(dispute_type=DISPUTE_TYPE)
+    found: dict[str, float] = {}
+    with app.app_context():
+        for name, work in (
+            ("page1_list_select", lambda u: list_cases(db.session, u, filters, with_total=False)),
+            ("deep_list_select", lambda u: list_cases(db.session, u, filters,
+                                                      cursor=deep_cursor, with_total=False)),
+            ("capped_count", lambda u: count_cases(db.session, u, filters)),
+        ):
+            times = []
+            for _ in range(max(5, reps // 2)):
+                db.session.remove()
+                user = db.session.get(User, user_id)
+                _ = user.institution.region
+                started = time.perf_counter()
+                work(user)
+                times.append(time.perf_counter() - started)
+            found[name] = _median_ms(times)
+        db.session.remove()
+    return found
+
+
+def report(results: dict) -> str:
+    lines = [
+        f"case list benchmark — {results['database']}"
+        + (f" {results['sqlite']}" if results["sqlite"] else "")
+        + f", Python {results['python']}"
+        + (", ANALYZEd" if results["analyzed"] else ", no ANALYZE"),
+        f"  {results['cases']:,} cases seeded in {results['seed_seconds']:.1f} s "
+        f"({results['cases']:,} handlings, {2 * results['cases']:,} parties); "
+        f"{results['visible_to_mediator']:,} visible to the mediator, "
+        f"{results['matching_filter']:,} of them dispute_type={DISPUTE_TYPE}",
+        f"  deep page reached by {results['deep_page'] - 1} 'next' clicks "
+        f"in {results['walk_seconds']:.1f} s",
+        f"  medians of {results['repetitions']} interleaved requests each "
+        "(Flask test client, signed in as a mediator):",
+    ]
+    worst = 0.0
+    for scenario in results["scenarios"].values():
+        worst = max(worst, scenario["ratio"])
+        lines.append(f"  {scenario['label']}: {scenario['real_median_ms']:.1f} ms "
+                     f"vs bare SELECT {scenario['baseline_median_ms']:.1f} ms "
+                     f"→ {scenario['ratio']:.2f}×   "
+                     f"(p90 {scenario['real_p90_ms']:.1f} / {scenario['baseline_p90_ms']:.1f} ms)")
+    counts = results["sql_statements"]
+    breakdown = results["breakdown_ms"]
+    lines += [
+        f"  SQL statements per request: page {counts['page1_real']} "
+        f"vs bare {counts['page1_baseline']} (deep: {counts['deep_real']} "
+        f"vs {counts['deep_baseline']})",
+        "  in-process medians: list SELECT page 1 "
+        f"{breakdown['page1_list_select']:.1f} ms, deep {breakdown['deep_list_select']:.1f} ms; "
+        f"capped COUNT {breakdown['capped_count']:.1f} ms",
+        f"  target ≤ {results['target_ratio']:g}×: "
+        + ("met" if worst <= results["target_ratio"] else f"NOT met (worst {worst:.2f}×)"),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    warnings.filterwarnings("ignore", message=".*in-memory storage.*")
+    with tempfile.TemporaryDirectory(prefix="mediation-bench-") as tmp:
+        results = run(tmp)
+    text_report = report(results)
+    print()
+    print(text_report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    print(f"  results written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
