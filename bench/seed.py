@@ -16,7 +16,13 @@ from mediation_app.db import db, utcnow
 from mediation_app.directory.models import Institution
 from mediation_app.directory.services import create_institution, create_region
 from mediation_app.domain.case_numbers import render_case_number
-from mediation_app.domain.codes import CHANNEL_OF_KIND, DisputeType, InstitutionKind, Source, values
+from mediation_app.domain.codes import (
+    CHANNEL_OF_KIND,
+    DisputeType,
+    InstitutionKind,
+    Source,
+    values,
+)
 from mediation_app.domain.idcard import check_digit
 
 BATCH = 5_000
@@ -118,13 +124,11 @@ def seed(n_cases: int, *, rng_seed: int = 20261127) -> Seeded:
     cases, handlings, parties = [], [], []
 
     def flush() -> None:
-        with db.engine.begin() as connection:
-            if cases:
-                connection.execute(insert(case_table), cases)
-            if handlings:
-                connection.execute(insert(handling_table), handlings)
-            if parties:
-                connection.execute(insert(party_table), parties)
+        if cases:
+            session.execute(insert(case_table), cases)
+            session.execute(insert(handling_table), handlings)
+            session.execute(insert(party_table), parties)
+            session.commit()
         cases.clear()
         handlings.clear()
         parties.clear()
@@ -205,7 +209,8 @@ def seed(n_cases: int, *, rng_seed: int = 20261127) -> Seeded:
             flush()
     flush()
 
-    with db.engine.begin() as connection:
+    with session.begin():
+        connection = session.connection()
         connection.execute(insert(CaseCounter.__table__), [
             {"institution_id": inst_id, "year": year, "last_seq": last}
             for (inst_id, year), last in counters.items()

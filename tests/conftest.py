@@ -50,7 +50,27 @@ def app(database_url, tmp_path_factory):
     })
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def other_app(app):
+    """Build another app (other settings, same database by default); engines closed after."""
+    built = []
+
+    def build(**overrides):
+        config = {"TESTING": True, "SECRET_KEY": "test-secret",
+                  "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                  "MEDIATION_STORAGE": app.config["MEDIATION_STORAGE"], **overrides}
+        built.append(create_app(config))
+        return built[-1]
+
+    yield build
+    for each in built:
+        with each.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

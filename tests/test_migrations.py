@@ -6,14 +6,13 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from mediation_app import create_app
 from mediation_app.extensions import db
 
 SCHEMA = "migration_check"
 
 
 @pytest.fixture
-def scratch_app(database_url, tmp_path):
+def scratch_app(database_url, tmp_path, other_app):
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'migrations.db'}"
     else:
@@ -24,10 +23,7 @@ def scratch_app(database_url, tmp_path):
         engine.dispose()
         url = database_url + ("&" if "?" in database_url else "?") + \
             f"options=-csearch_path%3D{SCHEMA}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield other_app(SQLALCHEMY_DATABASE_URI=url)
     if not database_url.startswith("sqlite"):
         engine = create_engine(database_url)
         with engine.begin() as connection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,10 +60,15 @@ class BrokenLink:
 
 def verify_chains(session: Session) -> tuple[int, BrokenLink | None]:
     """Walk every case's chain in order; return events checked and the first broken one."""
+    query = select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq)
+    with closing(session.scalars(query.execution_options(yield_per=1000))) as events:
+        return _first_broken(events)
+
+
+def _first_broken(events) -> tuple[int, BrokenLink | None]:
     checked = 0
     previous: CaseEvent | None = None
-    query = select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq)
-    for event in session.scalars(query.execution_options(yield_per=1000)):
+    for event in events:
         same_case = previous is not None and previous.case_id == event.case_id
         expected_seq = previous.seq + 1 if same_case else 1
         expected_prev = previous.hash if same_case else GENESIS

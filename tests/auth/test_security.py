@@ -1,21 +1,8 @@
-import pytest
-
-from mediation_app import create_app
-
-
-@pytest.fixture
-def csrf_app(app):
-    """The same database with CSRF protection on, as in production."""
-    secured = create_app({**{k: app.config[k] for k in (
-        "SQLALCHEMY_DATABASE_URI", "MEDIATION_STORAGE")}, "TESTING": True,
-        "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True})
-    return secured
-
-
-def test_forms_without_a_csrf_token_are_refused(csrf_app, make):
+def test_forms_without_a_csrf_token_are_refused(other_app, make):
     make.user(username="wang")
     make.commit()
-    response = csrf_app.test_client().post("/login", data={"username": "wang", "password": "x"})
+    client = other_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/login", data={"username": "wang", "password": "x"})
     assert response.status_code == 400
 
 
@@ -36,8 +23,7 @@ def test_health_check_answers_without_a_login(client):
     assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
 
 
-def test_health_check_reports_an_unreachable_database(tmp_path):
-    broken = create_app({"TESTING": True, "SECRET_KEY": "x",
-                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"})
+def test_health_check_reports_an_unreachable_database(other_app, tmp_path):
+    broken = other_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503 and response.json["database"] == "unreachable"
