@@ -48,7 +48,7 @@ translations: $(DEPS_STAMP)
 
 # Refresh the message catalogue after changing UI strings, then translate the new entries.
 catalog: $(DEPS_STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o mediation_app/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o mediation_app/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i mediation_app/translations/messages.pot -d mediation_app/translations
 
 clean:

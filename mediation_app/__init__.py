@@ -50,6 +50,8 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (the whole schema, for SQLAlchemy and Alembic)
+
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -68,9 +70,13 @@ def _init_extensions(app: Flask) -> None:
     )
     from . import formatting
     from .auth import login
+    from .handlings import catalog
+    from .referrals import routing
 
     formatting.init_app(app)
     login.init_app(app, login_manager)
+    catalog.init_app(app)
+    routing.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -80,9 +86,12 @@ def _register_blueprints(app: Flask) -> None:
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
     from .errors import register_error_handlers
+    from .handlings.views import bp as handlings_bp
     from .health import bp as health_bp
+    from .referrals.views import bp as referrals_bp
 
-    for blueprint in (auth_bp, dashboard_bp, cases_bp, admin_bp, api_bp, health_bp):
+    for blueprint in (auth_bp, dashboard_bp, cases_bp, handlings_bp, referrals_bp, admin_bp,
+                      api_bp, health_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     register_error_handlers(app)

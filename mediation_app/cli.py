@@ -88,6 +88,33 @@ def register(app: Flask) -> None:
         """Import institutions from CSV code,name,kind,region_code (all or nothing)."""
         _run_import(import_institutions, file, "institutions")
 
+    workflows = AppGroup("workflows", help="Channel workflow definitions.")
+    app.cli.add_command(workflows)
+
+    @workflows.command("check")
+    @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+    def check_workflows_command(files):
+        """Validate definitions (default: every file in WORKFLOWS_DIR); exit 1 on problems."""
+        from pathlib import Path
+
+        from .workflow.catalog import Catalog
+        from .workflow.loader import DefinitionInvalid, Problem
+
+        paths = [Path(f) for f in files] or sorted(Path(app.config["WORKFLOWS_DIR"]).glob("*.yaml"))
+        unreadable = [Problem(str(p), 1, "cannot be read") for p in paths if not p.is_file()]
+        try:
+            catalog = Catalog.load([p for p in paths if p.is_file()])
+        except DefinitionInvalid as invalid:
+            problems = unreadable + invalid.problems
+        else:
+            problems = unreadable
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            sys.exit(1)
+        for definition in catalog:
+            click.echo(f"OK {definition.name} v{definition.version}: {definition.title}")
+
     audit = AppGroup("audit", help="The audit trail.")
     app.cli.add_command(audit)
 

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -37,9 +39,8 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": {"zh_CN": "中文", "en": "English"},
         "CASES_PER_PAGE": 25,
         "DEADLINE_WARNING_DAYS": 3,
-        # Days a handling may run before it is overdue, per channel, until the
-        # channel workflows carry their own deadlines (人民调解工作若干规定: 30 days).
-        "HANDLING_DEADLINE_DAYS": {"peoples": 30, "administrative": 30, "judicial": 30},
+        "WORKFLOWS_DIR": os.environ.get("MEDIATION_WORKFLOWS") or str(ROOT / "workflows"),
+        "REFERRAL_ACCEPT_WORKING_DAYS": 3,
     }
 
 

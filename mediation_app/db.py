@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import CheckConstraint, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -16,6 +18,15 @@ def utcnow() -> datetime:
 def one_of(column: str, allowed: list[str], name: str) -> CheckConstraint:
     quoted = ", ".join(f"'{value}'" for value in allowed)
     return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_if_absent(session: Session, model, **values) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: safe when concurrent transactions race to create."""
+    dialect_insert = _INSERTS[session.get_bind().dialect.name]
+    session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
 
 
 def configure_engine(engine: Engine) -> None:
@@ -38,4 +49,4 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-__all__ = ["db", "utcnow", "one_of", "configure_engine"]
+__all__ = ["db", "utcnow", "one_of", "configure_engine", "insert_if_absent"]

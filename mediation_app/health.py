@@ -6,6 +6,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .db import db
 from .extensions import limiter
+from .handlings.catalog import catalog
+from .workflow import DefinitionInvalid
 
 bp = Blueprint("health", __name__)
 
@@ -13,10 +15,15 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
-    """Report whether the database answers."""
+    """Report whether the database answers and the workflow definitions are valid."""
+    report = {"status": "ok", "database": "ok", "workflows": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        report.update(status="error", database="unreachable")
+    try:
+        catalog()
+    except DefinitionInvalid:
+        report.update(status="error", workflows="invalid")
+    return jsonify(report), 200 if report["status"] == "ok" else 503

@@ -1,119 +1,217 @@
 """Translatable labels for every code shown to users."""
 
-from flask_babel import lazy_gettext as _l
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import Translations
+from flask_babel import gettext, lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue; it is translated when shown."""
+    return message
+
 
 LABELS = {
     "channel": {
-        "peoples": _l("People's mediation"),
-        "administrative": _l("Administrative mediation"),
-        "judicial": _l("Judicial mediation"),
+        "peoples": N_("People's mediation"),
+        "administrative": N_("Administrative mediation"),
+        "judicial": N_("Judicial mediation"),
     },
     "role": {
-        "mediator": _l("Mediator"),
-        "liaison": _l("Liaison"),
-        "dispatcher": _l("Dispatcher"),
-        "committee": _l("Committee reader"),
-        "admin": _l("Administrator"),
+        "mediator": N_("Mediator"),
+        "liaison": N_("Liaison"),
+        "dispatcher": N_("Dispatcher"),
+        "committee": N_("Committee reader"),
+        "admin": N_("Administrator"),
     },
     "region_level": {
-        "city": _l("City"),
-        "district": _l("District / county"),
-        "town": _l("Town / street"),
-        "village": _l("Village / community"),
-        "grid": _l("Grid"),
+        "city": N_("City"),
+        "district": N_("District / county"),
+        "town": N_("Town / street"),
+        "village": N_("Village / community"),
+        "grid": N_("Grid"),
     },
     "institution_kind": {
-        "peoples_committee": _l("People's mediation committee"),
-        "professional_committee": _l("Professional mediation committee"),
-        "police": _l("Police station"),
-        "traffic_police": _l("Traffic police"),
-        "labour_bureau": _l("Labour bureau"),
-        "admin_other": _l("Other administrative body"),
-        "court": _l("Court"),
-        "procuratorate": _l("Procuratorate"),
-        "petition_office": _l("Petition office"),
-        "governance_centre": _l("Governance centre"),
-        "committee": _l("Political-legal committee"),
+        "peoples_committee": N_("People's mediation committee"),
+        "professional_committee": N_("Professional mediation committee"),
+        "police": N_("Police station"),
+        "traffic_police": N_("Traffic police"),
+        "labour_bureau": N_("Labour bureau"),
+        "admin_other": N_("Other administrative body"),
+        "court": N_("Court"),
+        "procuratorate": N_("Procuratorate"),
+        "petition_office": N_("Petition office"),
+        "governance_centre": N_("Governance centre"),
+        "committee": N_("Political-legal committee"),
     },
     "dispute_type": {
-        "marriage_family": _l("Marriage and family"),
-        "neighbour": _l("Neighbours"),
-        "housing_land": _l("Housing and homestead"),
-        "contract": _l("Contract"),
-        "business": _l("Production and business"),
-        "damages": _l("Damages"),
-        "land_forest": _l("Land and forest"),
-        "demolition": _l("Land acquisition and demolition"),
-        "environment": _l("Environmental pollution"),
-        "labour": _l("Labour and unpaid wages"),
-        "medical": _l("Medical"),
-        "property": _l("Property management"),
-        "traffic": _l("Road traffic accident"),
-        "consumer": _l("Consumer"),
-        "loan": _l("Private lending"),
-        "other": _l("Other"),
+        "marriage_family": N_("Marriage and family"),
+        "neighbour": N_("Neighbours"),
+        "housing_land": N_("Housing and homestead"),
+        "contract": N_("Contract"),
+        "business": N_("Production and business"),
+        "damages": N_("Damages"),
+        "land_forest": N_("Land and forest"),
+        "demolition": N_("Land acquisition and demolition"),
+        "environment": N_("Environmental pollution"),
+        "labour": N_("Labour and unpaid wages"),
+        "medical": N_("Medical"),
+        "property": N_("Property management"),
+        "traffic": N_("Road traffic accident"),
+        "consumer": N_("Consumer"),
+        "loan": N_("Private lending"),
+        "other": N_("Other"),
     },
     "source": {
-        "walk_in": _l("Walk-in"),
-        "phone": _l("Phone"),
-        "online": _l("Online"),
-        "grid": _l("Grid worker"),
-        "police": _l("Police referral"),
-        "court": _l("Court referral"),
-        "petition": _l("Petition office"),
-        "procuratorate": _l("Procuratorate"),
-        "screening": _l("Screening"),
+        "walk_in": N_("Walk-in"),
+        "phone": N_("Phone"),
+        "online": N_("Online"),
+        "grid": N_("Grid worker"),
+        "police": N_("Police referral"),
+        "court": N_("Court referral"),
+        "petition": N_("Petition office"),
+        "procuratorate": N_("Procuratorate"),
+        "screening": N_("Screening"),
     },
     "state": {
-        "registered": _l("Registered"),
-        "accepted": _l("Accepted"),
-        "mediating": _l("Mediating"),
-        "success": _l("Mediation succeeded"),
-        "failure": _l("Mediation failed"),
-        "withdrawn": _l("Withdrawn"),
-        "transferred": _l("Transferred"),
+        "registered": N_("Registered"),
+        "accepted": N_("Accepted"),
+        "mediating": N_("Mediating"),
+        "success": N_("Mediation succeeded"),
+        "failure": N_("Mediation failed"),
+        "withdrawn": N_("Withdrawn"),
+        "transferred": N_("Transferred"),
     },
     "outcome": {
-        "success": _l("Mediation succeeded"),
-        "failure": _l("Mediation failed"),
-        "withdrawn": _l("Withdrawn"),
-        "transferred": _l("Transferred"),
+        "success": N_("Mediation succeeded"),
+        "failure": N_("Mediation failed"),
+        "withdrawn": N_("Withdrawn"),
+        "transferred": N_("Transferred"),
     },
     "party_role": {
-        "applicant": _l("Applicant"),
-        "respondent": _l("Respondent"),
-        "third_party": _l("Third party"),
+        "applicant": N_("Applicant"),
+        "respondent": N_("Respondent"),
+        "third_party": N_("Third party"),
     },
-    "party_kind": {"person": _l("Person"), "organisation": _l("Organisation")},
-    "sex": {"male": _l("Male"), "female": _l("Female")},
+    "party_kind": {"person": N_("Person"), "organisation": N_("Organisation")},
+    "sex": {"male": N_("Male"), "female": N_("Female")},
     "action": {
-        "case.filed": _l("Case filed"),
-        "case.updated": _l("Case details changed"),
-        "party.added": _l("Party added"),
-        "attachment.added": _l("Attachment added"),
-        "handling.changed": _l("Handling changed"),
-        "handling.opened": _l("Handling started at a new institution"),
+        "case.filed": N_("Case filed"),
+        "case.updated": N_("Case details changed"),
+        "party.added": N_("Party added"),
+        "attachment.added": N_("Attachment added"),
+        "handling.changed": N_("Handling changed"),
+        "handling.opened": N_("Handling started"),
+        "handling.transition": N_("Workflow step"),
+        "referral.sent": N_("Referral sent"),
+        "referral.accepted": N_("Referral accepted"),
+        "referral.returned": N_("Referral returned"),
+        "referral.withdrawn": N_("Referral withdrawn"),
+        "referral.expired": N_("Referral expired"),
+    },
+    "guard": {
+        "agreement_signed": N_("agreement signed by all"),
+        "has_session": N_("a session recorded"),
+        "within_confirmation_window": N_("within 30 days of the agreement"),
+        "organisation_party_joined": N_("insurer or other organisation joined"),
+        "arrived_by_court_delegation": N_("delegated or entrusted by a court"),
+    },
+    "guard_unmet": {
+        "agreement_signed": N_("the agreement must first be signed by every party and the mediator"),
+        "has_session": N_("at least one mediation session must be recorded"),
+        "within_confirmation_window": N_(
+            "judicial confirmation must be applied for within 30 days of the agreement"),
+        "organisation_party_joined": N_(
+            "the insurer (or another organisation) must be added as a party"),
+        "arrived_by_court_delegation": N_(
+            "only a case delegated or entrusted by a court can be returned to it"),
+    },
+    "refusal": {
+        "not_holder": N_("This case is closed or not held by your institution."),
+        "still_held": N_("The case is still held by another institution."),
+        "concurrent": N_("Someone else changed this case a moment ago. Reload and try again."),
+        "unknown": N_("There is no such step in this case's workflow."),
+        "wrong_state": N_("This step is not possible in the case's current state."),
+        "wrong_role": N_("Your role may not take this step."),
+        "not_sendable": N_("This referral cannot be sent from the case's current state."),
+        "bad_receiver": N_("That institution cannot receive this kind of referral."),
+        "already_pending": N_("A referral of this case is already waiting for an answer."),
+        "already_decided": N_("This referral has already been answered or withdrawn."),
+        "not_receiver": N_("Only the receiving institution can answer this referral."),
+        "no_procedure": N_("Your institution has no procedure for this kind of referral."),
+        "no_reason": N_("Choose a reason for returning the referral."),
+        "not_sender": N_("Only the sender can withdraw a referral not yet accepted."),
+    },
+    "referral_kind": {
+        "delegate": N_("Pre-filing delegation (委派)"),
+        "entrust": N_("In-suit entrustment (委托)"),
+        "judicial_confirmation": N_("Judicial confirmation (司法确认)"),
+        "police_mediation": N_("Police to mediation (公调对接)"),
+        "petition_mediation": N_("Petition to mediation (访调对接)"),
+        "procuratorate_mediation": N_("Procuratorate to mediation (检调对接)"),
+        "dispatch": N_("Dispatch (分流)"),
+        "escalate": N_("Report upwards (上报)"),
+        "return_to_court": N_("Return to court (诉调对接)"),
+    },
+    "referral_status": {
+        "pending": N_("Waiting for acceptance"),
+        "accepted": N_("Accepted"),
+        "returned": N_("Returned"),
+        "withdrawn": N_("Withdrawn"),
+        "expired": N_("Expired"),
+    },
+    "return_reason": {
+        "not_our_remit": N_("Not within our remit"),
+        "outside_region": N_("Outside our region"),
+        "incomplete_materials": N_("Materials incomplete"),
+        "parties_refuse": N_("Parties refuse this channel"),
+        "already_handled": N_("Already handled elsewhere"),
+        "other": N_("Other reason"),
     },
     "field": {
-        "dispute_type": _l("Dispute type"),
-        "source": _l("Source"),
-        "region_id": _l("Region"),
-        "summary": _l("Summary"),
-        "description": _l("Description"),
-        "amount": _l("Amount in dispute"),
-        "received_on": _l("Received on"),
-        "assigned_mediator_id": _l("Mediator"),
-        "state": _l("State"),
-        "outcome": _l("Outcome"),
+        "dispute_type": N_("Dispute type"),
+        "source": N_("Source"),
+        "region_id": N_("Region"),
+        "summary": N_("Summary"),
+        "description": N_("Description"),
+        "amount": N_("Amount in dispute"),
+        "received_on": N_("Received on"),
+        "assigned_mediator_id": N_("Mediator"),
+        "state": N_("State"),
+        "outcome": N_("Outcome"),
     },
 }
 
 
 def label(group: str, code: str | None) -> str:
+    """The label of a code in the reader's language (inside a request)."""
     if code is None:
         return ""
-    return str(LABELS.get(group, {}).get(code, code))
+    message = LABELS.get(group, {}).get(code)
+    return gettext(message) if message else code
+
+
+@lru_cache(maxsize=1)
+def _chinese() -> Translations:
+    return Translations.load(str(Path(__file__).parent / "translations"), ["zh_Hans_CN"])
+
+
+def label_zh(group: str, code: str | None) -> str:
+    """The Chinese label of a code, for printed documents and reports made outside a request."""
+    if code is None:
+        return ""
+    message = LABELS.get(group, {}).get(code)
+    return _chinese().gettext(message) if message else code
+
+
+def explain(refusal) -> str:
+    """A refusal (with .code and .guards) in the reader's language."""
+    if refusal.code == "unmet":
+        unmet = "；".join(label("guard_unmet", guard) for guard in refusal.guards)
+        return gettext("First, %(what)s.", what=unmet)
+    return label("refusal", refusal.code)
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -122,5 +220,5 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def choices(group: str, *, blank: str | None = None) -> list[SelectChoice]:
-    pairs = list(LABELS[group].items())
+    pairs = [(code, _l(message)) for code, message in LABELS[group].items()]
     return options([("", blank)] + pairs if blank is not None else pairs)

@@ -14,16 +14,21 @@ from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 from mediation_app.directory.services import create_institution, create_region
 from mediation_app.domain.idcard import check_digit
+from mediation_app.handlings.catalog import catalog
 
 PASSWORD = "correct-horse-42"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
-DEADLINE_DAYS = {"peoples": 30, "administrative": 30, "judicial": 30}
 _numbers = itertools.count(1)
 
 
 def id_number(birth: str = "19800101", area: str = "320812", serial: int | None = None) -> str:
     first17 = f"{area}{birth}{(serial if serial is not None else next(_numbers) % 1000):03d}"
     return first17 + check_digit(first17)
+
+
+def filing_workflow(user: User, name: str | None = None):
+    workflows = catalog()
+    return workflows.sources[name or workflows.for_filing(user.institution.kind)[0].name]
 
 
 class Factories:
@@ -80,7 +85,7 @@ class Factories:
             **overrides,
         )
         return services.file_case(self.session, data, actor=actor, now=now or utcnow(),
-                                  deadline_days=DEADLINE_DAYS)
+                                  workflow=filing_workflow(actor))
 
     def token(self, user: User, name: str = "test") -> str:
         token, secret = ApiToken.issue(user, name)

@@ -8,7 +8,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "mediation_app" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 METHODS = [("mediation_app/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None}
 
 
 def _catalog():

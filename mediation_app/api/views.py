@@ -15,6 +15,7 @@ from ..cases.models import HANDLING_ROLES
 from ..cases.queries import CaseFilters, get_visible_case, list_cases
 from ..db import db, utcnow
 from ..directory.models import Region
+from ..handlings.catalog import catalog
 from .schemas import CaseIn, CaseOut, CasePageOut, ErrorOut
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -114,6 +115,9 @@ def create_case_api():
         data = CaseIn().load(request.get_json(silent=True) or {})
     except ValidationError as invalid:
         return _invalid(invalid.messages)
+    workflows = catalog().for_filing(user.institution.kind)
+    if not workflows:
+        abort(403)
     region = db.session.scalar(select(Region).where(Region.code == data["region_code"]))
     if region is None or not user.institution.region.contains(region):
         return _invalid({"region_code": ["unknown region or outside your jurisdiction"]})
@@ -125,7 +129,7 @@ def create_case_api():
             received_on=data["received_on"],
             parties=[services.NewParty(**party) for party in data["parties"]],
         ),
-        actor=user, now=utcnow(), deadline_days=current_app.config["HANDLING_DEADLINE_DAYS"],
+        actor=user, now=utcnow(), workflow=catalog().sources[workflows[0].name],
     )
     db.session.commit()
     return jsonify(CaseOut().dump(case)), 201

@@ -65,6 +65,7 @@ class CaseDetailsMixin:
 
 
 class CaseForm(CaseDetailsMixin, FlaskForm):
+    workflow = SelectField(_l("Procedure"), validate_choice=False)
     parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=50)
     add_party = SubmitField(_l("Add another party"))
     submit = SubmitField(_l("File case"))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..db import db, one_of, utcnow
 from ..directory.models import Institution, Region
+from ..handlings.models import WorkflowVersion
 from ..domain.codes import (
     Channel,
     DisputeType,
@@ -129,11 +130,20 @@ class Case(db.Model):
         )
         return bool(db.session.scalar(query))
 
+    def is_offered_to(self, institution_id: int) -> bool:
+        """A referral of this case waits for the institution's answer."""
+        from ..referrals.models import Referral
+
+        query = select(exists().where(Referral.case_id == self.id, Referral.status == "pending",
+                                      Referral.to_institution_id == institution_id))
+        return bool(db.session.scalar(query))
+
     def can_view(self, user: User) -> bool:
-        if user.role in REGION_ROLES:
-            return user.institution.region.contains(self.region)
-        if user.role in (Role.MEDIATOR, Role.LIAISON):
-            return self.was_handled_by(user.institution_id)
+        if user.role in REGION_ROLES and user.institution.region.contains(self.region):
+            return True
+        if user.role in HANDLING_ROLES:
+            return (self.was_handled_by(user.institution_id)
+                    or self.is_offered_to(user.institution_id))
         return False
 
     def can_edit(self, user: User) -> bool:
@@ -229,7 +239,10 @@ class Handling(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
     channel: Mapped[str | None] = mapped_column(String(16))
+    is_mediation: Mapped[bool] = mapped_column(default=True)
+    arrived_by: Mapped[str | None] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -239,6 +252,15 @@ class Handling(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="handlings")
     institution: Mapped[Institution] = relationship()
+    workflow_version: Mapped[WorkflowVersion] = relationship()
+
+    @property
+    def definition(self):
+        return self.workflow_version.definition
+
+    @property
+    def state_label(self) -> str:
+        return self.definition.state(self.state).label
 
 
 class Attachment(db.Model):

@@ -13,22 +13,26 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..auth.models import User
 from ..directory.models import Region
-from ..domain.codes import Role
-from .models import REGION_ROLES, Case, Handling, Party
+from ..referrals.models import Referral
+from .models import HANDLING_ROLES, REGION_ROLES, Case, Handling, Party
 
 COUNT_CAP = 10_000
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """The SQL twin of Case.can_view."""
+    clauses = []
     if user.role in REGION_ROLES:
         region_path = user.institution.region.path
-        return Case.region_id.in_(select(Region.id).where(Region.path.startswith(region_path)))
-    if user.role in (Role.MEDIATOR, Role.LIAISON):
-        return Case.id.in_(
-            select(Handling.case_id).where(Handling.institution_id == user.institution_id)
-        )
-    return false()
+        clauses.append(
+            Case.region_id.in_(select(Region.id).where(Region.path.startswith(region_path))))
+    if user.role in HANDLING_ROLES:
+        clauses.append(Case.id.in_(
+            select(Handling.case_id).where(Handling.institution_id == user.institution_id)))
+        clauses.append(Case.id.in_(
+            select(Referral.case_id).where(Referral.to_institution_id == user.institution_id,
+                                           Referral.status == "pending")))
+    return or_(*clauses) if clauses else false()
 
 
 def get_visible_case(session: Session, user: User, case_id: int) -> Case | None:

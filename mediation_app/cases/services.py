@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import filetype
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..audit.services import changes, record_event
 from ..auth.models import User
+from ..db import insert_if_absent
 from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
 from ..domain.idcard import normalise_id_number
 from ..storage import Storage
-from .models import Attachment, Case, CaseCounter, Handling, Party
-
-REGISTERED = "registered"
+from ..handlings.services import start_handling
+from ..workflow.catalog import Source
+from .models import Attachment, Case, CaseCounter, Party
 
 
 class CaseError(ValueError):
@@ -52,18 +52,10 @@ class NewCase:
     assigned_mediator: User | None = None
 
 
-_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 def next_case_number(session: Session, institution: Institution, year: int) -> tuple[int, str]:
     """Bump the counter row inside the current transaction: concurrent filers queue on
     the row lock, and a rolled-back filing gives its number back."""
-    upsert = _UPSERTS[session.get_bind().dialect.name]
-    session.execute(
-        upsert(CaseCounter)
-        .values(institution_id=institution.id, year=year, last_seq=0)
-        .on_conflict_do_nothing()
-    )
+    insert_if_absent(session, CaseCounter, institution_id=institution.id, year=year, last_seq=0)
     seq = session.execute(
         update(CaseCounter)
         .where(CaseCounter.institution_id == institution.id, CaseCounter.year == year)
@@ -76,14 +68,9 @@ def next_case_number(session: Session, institution: Institution, year: int) -> t
     return seq, number
 
 
-def deadline_for(channel: str | None, start: datetime, deadline_days: dict) -> datetime | None:
-    days = deadline_days.get(channel) if channel else None
-    return start + timedelta(days=days) if days else None
-
-
-def file_case(
-    session: Session, data: NewCase, *, actor: User, now: datetime, deadline_days: dict
-) -> Case:
+def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
+              workflow: Source) -> Case:
+    """Number the case, record its parties and open the filer's handling under `workflow`."""
     if len(data.parties) < 2:
         raise CaseError("A dispute needs at least two parties.")
     institution = actor.institution
@@ -105,20 +92,11 @@ def file_case(
         filed_by_id=actor.id,
         assigned_mediator=data.assigned_mediator,
         holder_institution_id=institution.id,
-        state=REGISTERED,
+        state=workflow.definition.initial.name,
     )
-    handling = Handling(
-        institution_id=institution.id,
-        channel=institution.channel,
-        state=REGISTERED,
-        started_at=now,
-        deadline_at=deadline_for(institution.channel, now, deadline_days),
-    )
-    case.handlings.append(handling)
     for position, party in enumerate(data.parties):
         case.parties.append(_build_party(party, position))
     case.party_count = len(case.parties)
-    case.mirror(handling)
     session.add(case)
     session.flush()
     record_event(
@@ -132,6 +110,7 @@ def file_case(
         after=_case_view(case),
         parties=[party.audit_view() for party in case.parties],
     )
+    start_handling(session, case, institution, workflow, actor=actor, now=now)
     return case
 
 
@@ -246,49 +225,3 @@ def add_attachment(
     )
     return attachment
 
-
-def change_handling(session: Session, case: Case, *, state: str, outcome: str | None = None,
-                    actor: User | None, now: datetime) -> Handling:
-    """Move the current handling to a state, optionally ending it with an outcome.
-    The workflow engine decides which moves are allowed; this records them."""
-    handling = case.current_handling
-    if handling is None:
-        raise CaseError("This case has no open handling.")
-    before = {"state": handling.state, "outcome": handling.outcome}
-    handling.state = state
-    if state == "accepted" and handling.accepted_at is None:
-        handling.accepted_at = now
-    if outcome is not None:
-        handling.outcome = outcome
-        handling.concluded_at = now
-    case.mirror(handling)
-    if outcome is not None and outcome != "transferred":
-        case.closed_at = now
-    case.updated_at = now
-    session.flush()
-    record_event(session, case, "handling.changed", actor=actor, now=now,
-                 institution=handling.institution.code if handling.institution else None,
-                 changes=changes(before, {"state": state, "outcome": handling.outcome}))
-    return handling
-
-
-def open_handling(session: Session, case: Case, institution: Institution, *,
-                  actor: User | None, now: datetime, deadline_days: dict) -> Handling:
-    """Start a new institution's handling on a case whose previous handling has ended."""
-    if case.current_handling is not None:
-        raise CaseError("The case is still held by another institution.")
-    handling = Handling(
-        institution=institution,
-        channel=institution.channel,
-        state=REGISTERED,
-        started_at=now,
-        deadline_at=deadline_for(institution.channel, now, deadline_days),
-    )
-    case.handlings.append(handling)
-    case.closed_at = None
-    case.updated_at = now
-    session.flush()
-    case.mirror(handling)
-    record_event(session, case, "handling.opened", actor=actor, now=now,
-                 institution=institution.code, channel=institution.channel)
-    return handling

@@ -23,6 +23,12 @@ from ..auth.models import User
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..domain.codes import Role
+from ..auth.forms import EmptyForm
+from ..handlings.catalog import catalog
+from ..handlings.forms import TransitionForm
+from ..handlings.queries import step_options
+from ..referrals import queries as referral_queries
+from ..referrals.services import sendable_rules
 from ..labels import options
 from ..storage import Storage
 from . import services
@@ -33,15 +39,15 @@ from .queries import CaseFilters, get_visible_case, list_cases
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-def _visible_case_or_404(case_id: int) -> Case:
+def visible_case_or_404(case_id: int) -> Case:
     case = get_visible_case(db.session, current_user, case_id)
     if case is None:
         abort(404)
     return case
 
 
-def _editable_case_or_404(case_id: int) -> Case:
-    case = _visible_case_or_404(case_id)
+def editable_case_or_404(case_id: int) -> Case:
+    case = visible_case_or_404(case_id)
     if not case.can_edit(current_user):
         abort(403)
     return case
@@ -125,12 +131,21 @@ def _new_party(entry) -> services.NewParty:
                                 "name": entry.name.data.strip()})
 
 
+def _filing_workflows():
+    return catalog().for_filing(current_user.institution.kind)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*HANDLING_ROLES)
 def new():
     """File a new case with its parties."""
+    workflows = _filing_workflows()
+    if not workflows:
+        flash(_("Your institution has no procedure for filing cases."), "error")
+        return redirect(url_for("cases.index"))
     form = CaseForm()
     _prepare_details(form)
+    form.workflow.choices = options([(d.name, d.title) for d in workflows])
     if request.method == "GET":
         form.received_on.data = utcnow().date()
     if form.add_party.data:
@@ -154,7 +169,7 @@ def new():
             ),
             actor=current_user,
             now=utcnow(),
-            deadline_days=current_app.config["HANDLING_DEADLINE_DAYS"],
+            workflow=catalog().sources[_chosen(workflows, form.workflow.data)],
         )
         db.session.commit()
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
@@ -162,16 +177,22 @@ def new():
     return render_template("cases/new.html", form=form)
 
 
+def _chosen(workflows, name: str | None) -> str:
+    names = [definition.name for definition in workflows]
+    return name if name in names else names[0]
+
+
 @bp.get("/<int:case_id>")
 @login_required
 def show(case_id: int):
     """Show a case with its parties, handlings, attachments and timeline."""
-    case = _visible_case_or_404(case_id)
+    case = visible_case_or_404(case_id)
     events = db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
     ).all()
     regions = {r.id: r.name for r in db.session.scalars(select(Region).where(
         Region.id.in_(_region_ids_in(events))))}
+    now = utcnow()
     return render_template(
         "cases/show.html",
         case=case,
@@ -180,6 +201,11 @@ def show(case_id: int):
         full_identity=case.can_see_full_identity(current_user),
         can_edit=case.can_edit(current_user),
         attachment_form=AttachmentForm(),
+        steps=step_options(db.session, case, current_user, now=now),
+        step_form=TransitionForm(),
+        referral_rules=sendable_rules(db.session, case, current_user, now=now),
+        referrals=referral_queries.for_case(db.session, case.id),
+        action_form=EmptyForm(),
     )
 
 
@@ -196,7 +222,7 @@ def _region_ids_in(events) -> set[int]:
 @login_required
 def edit(case_id: int):
     """Change a case's details."""
-    case = _editable_case_or_404(case_id)
+    case = editable_case_or_404(case_id)
     form = CaseEditForm(obj=case)
     _prepare_details(form)
     if request.method == "GET":
@@ -217,7 +243,7 @@ def edit(case_id: int):
 @login_required
 def add_party(case_id: int):
     """Add a party to a case."""
-    case = _editable_case_or_404(case_id)
+    case = editable_case_or_404(case_id)
     form = NewPartyForm()
     if form.validate_on_submit():
         services.add_party(db.session, case, _new_party(form), actor=current_user, now=utcnow())
@@ -231,7 +257,7 @@ def add_party(case_id: int):
 @login_required
 def upload(case_id: int):
     """Attach an image or PDF to a case."""
-    case = _editable_case_or_404(case_id)
+    case = editable_case_or_404(case_id)
     form = AttachmentForm()
     if not form.validate_on_submit():
         flash(_("Choose a file to upload."), "error")
@@ -270,7 +296,7 @@ def _upload_refusal_message(reason: str) -> str:
 @login_required
 def download(case_id: int, attachment_id: int):
     """Download an attachment of a case the user may see."""
-    case = _visible_case_or_404(case_id)
+    case = visible_case_or_404(case_id)
     attachment = next((a for a in case.attachments if a.id == attachment_id), None)
     if attachment is None:
         abort(404)

@@ -55,6 +55,8 @@ class Institution(db.Model):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     case_number_format: Mapped[str] = mapped_column(String(80), default=DEFAULT_FORMAT)
+    # the dispute type a professional committee specialises in (医患, 交通, 物业 ...)
+    specialty: Mapped[str | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     region: Mapped[Region] = relationship()

@@ -20,7 +20,7 @@ def test_the_session_cookie_is_httponly_and_samesite(client):
 
 def test_health_check_answers_without_a_login(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok", "workflows": "ok"}
 
 
 def test_health_check_reports_an_unreachable_database(other_app, tmp_path):

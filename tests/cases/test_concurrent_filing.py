@@ -7,7 +7,7 @@ from mediation_app.auth.models import User
 from mediation_app.cases import services
 from mediation_app.extensions import db
 
-from ..factories import DEADLINE_DAYS, Factories
+from ..factories import Factories, filing_workflow
 
 THREADS = 20
 
@@ -22,7 +22,7 @@ def _file_one(app, user_id: int, index: int) -> int:
                              region=user.institution.region, summary=f"并发{index}",
                              received_on=datetime(2026, 6, 1).date(),
                              parties=[make.party("applicant"), make.party("respondent")]),
-            actor=user, now=datetime(2026, 6, 1, 9, 0), deadline_days=DEADLINE_DAYS)
+            actor=user, now=datetime(2026, 6, 1, 9, 0), workflow=filing_workflow(user))
         db.session.commit()
         seq = case.seq
         db.session.remove()

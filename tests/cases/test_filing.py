@@ -7,6 +7,9 @@ from mediation_app.audit.models import CaseEvent
 from mediation_app.cases import services
 from mediation_app.cases.models import Case
 from mediation_app.domain.idcard import InvalidIdNumber
+from mediation_app.handlings.services import HandlingError, fire_transition, start_handling
+
+from ..factories import filing_workflow
 
 
 def test_filed_case_gets_the_institutions_number_format(make):
@@ -39,7 +42,7 @@ def test_filing_opens_a_handling_in_the_institutions_channel(make):
     handling = case.current_handling
     assert handling.institution_id == case.holder_institution_id
     assert (handling.channel, handling.state, case.state) == ("peoples", "registered", "registered")
-    assert handling.deadline_at is not None
+    assert handling.workflow_version.name == "peoples_committee"
 
 
 def test_filing_counts_the_parties(make):
@@ -87,8 +90,8 @@ def test_an_institution_that_does_not_hold_the_case_cannot_edit_it(make, session
 def test_a_closed_case_cannot_be_edited(make, session):
     mediator = make.user()
     case = make.case(by=mediator)
-    services.change_handling(session, case, state="success", outcome="success", actor=mediator,
-                             now=datetime.now())
+    fire_transition(session, case, "accept", actor=mediator, now=datetime.now())
+    fire_transition(session, case, "withdraw", actor=mediator, now=datetime.now())
     assert case.is_closed
     with pytest.raises(services.CaseError):
         services.add_party(session, case, make.party(), actor=mediator, now=datetime.now())
@@ -96,9 +99,10 @@ def test_a_closed_case_cannot_be_edited(make, session):
 
 def test_only_one_open_handling_per_case_is_allowed(make, session):
     case = make.case()
-    with pytest.raises(services.CaseError):
-        services.open_handling(session, case, make.institution(), actor=None,
-                               now=datetime.now(), deadline_days={})
+    institution = make.institution()
+    with pytest.raises(HandlingError):
+        start_handling(session, case, institution, filing_workflow(case.filed_by),
+                       actor=None, now=datetime.now())
 
 
 def test_the_database_refuses_a_second_open_handling(make, session):
@@ -108,6 +112,7 @@ def test_the_database_refuses_a_second_open_handling(make, session):
 
     case = make.case()
     session.add(Handling(case_id=case.id, institution_id=case.holder_institution_id,
+                         workflow_version_id=case.current_handling.workflow_version_id,
                          state="registered"))
     with pytest.raises(IntegrityError):
         session.flush()

@@ -1,0 +1,1 @@
+"""Mediation sessions, agreements, signatures, and the documents printed from them."""

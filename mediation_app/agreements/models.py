@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..db import db, one_of, utcnow
+
+
+class MediationSession(db.Model):
+    """调解记录: one sitting of the mediation."""
+
+    __tablename__ = "mediation_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), index=True)
+    held_on: Mapped[date]
+    place: Mapped[str] = mapped_column(String(200))
+    mediators: Mapped[str] = mapped_column(String(200))
+    attendees: Mapped[str] = mapped_column(Text)
+    record: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User] = relationship()
+
+
+AGREEMENT_STATUSES = ["draft", "signed", "voided"]
+PERFORMANCE_STATUSES = ["pending", "full", "partial", "none"]
+
+
+class Agreement(db.Model):
+    """调解协议书. Immutable once every signature is in; a correction is a new version
+    that voids the previous one."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        UniqueConstraint("case_id", "version", name="uq_agreements_case_version"),
+        Index("uq_agreements_one_live_per_case", "case_id", unique=True,
+              sqlite_where=text("status != 'voided'"),
+              postgresql_where=text("status != 'voided'")),
+        one_of("status", AGREEMENT_STATUSES, "status"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    template: Mapped[str] = mapped_column(String(32))
+    facts: Mapped[str] = mapped_column(Text)
+    matters: Mapped[str] = mapped_column(Text)
+    clauses: Mapped[list] = mapped_column(JSON, default=list)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    performance_manner: Mapped[str] = mapped_column(Text)
+    performance_deadline: Mapped[date | None]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    signed_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    signatures: Mapped[list[AgreementSignature]] = relationship(
+        back_populates="agreement", order_by="AgreementSignature.id", cascade="all, delete-orphan")
+    performances: Mapped[list[Performance]] = relationship(
+        back_populates="agreement", order_by="Performance.due_on", cascade="all, delete-orphan")
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == "draft" and not self.signatures
+
+
+class AgreementSignature(db.Model):
+    """A signature drawn on screen by a party or the mediator, with who, when and where."""
+
+    __tablename__ = "agreement_signatures"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "party_id", name="uq_agreement_signatures_party"),
+        UniqueConstraint("agreement_id", "user_id", name="uq_agreement_signatures_user"),
+        CheckConstraint("(party_id IS NULL) <> (user_id IS NULL)", name="one_signer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signer_name: Mapped[str] = mapped_column(String(100))
+    image_png: Mapped[bytes] = mapped_column(LargeBinary)
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(300))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="signatures")
+
+
+class Performance(db.Model):
+    """履行: one obligation of the agreement with its due date and how it went."""
+
+    __tablename__ = "performances"
+    __table_args__ = (one_of("status", PERFORMANCE_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    description: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    checked_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="performances")
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == "pending" and self.due_on < today
+
+
+class FollowUp(db.Model):
+    """回访 after a successful mediation."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_1_to_5"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    visited_on: Mapped[date]
+    satisfaction: Mapped[int]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()

@@ -1,0 +1,248 @@
+"""Sessions, agreement drafts, signatures, corrections, performance and follow-up visits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..audit.services import record_event
+from ..auth.models import User
+from ..cases.models import Case, Party
+from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
+
+TEMPLATE_OF_WORKFLOW = {
+    "police_mediation": "police",
+    "traffic_accident": "traffic",
+    "court_prefiling": "court",
+    "court_in_suit": "court",
+}
+MAX_SIGNATURE_BYTES = 512 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class AgreementError(ValueError):
+    """`code`: not_holder, session_limit, not_editable, live_exists, bad_signature,
+    not_a_party, already_signed, not_signed, not_open."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _holding(case: Case, actor: User):
+    if not case.can_edit(actor) or case.current_handling is None:
+        raise AgreementError("not_holder")
+    return case.current_handling
+
+
+@dataclass
+class SessionRecord:
+    held_on: date
+    place: str
+    mediators: str
+    attendees: str
+    record: str
+
+
+def record_session(session: Session, case: Case, data: SessionRecord, *, actor: User,
+                   now: datetime) -> MediationSession:
+    handling = _holding(case, actor)
+    limit = handling.definition.max_sessions
+    held = session.scalar(select(func.count()).select_from(MediationSession)
+                          .where(MediationSession.handling_id == handling.id))
+    if limit is not None and held >= limit:
+        raise AgreementError("session_limit")
+    record = MediationSession(case_id=case.id, handling_id=handling.id, created_by_id=actor.id,
+                              created_at=now, **asdict(data))
+    session.add(record)
+    session.flush()
+    record_event(session, case, "session.recorded", actor=actor, now=now, session=record.id,
+                 held_on=data.held_on, place=data.place)
+    return record
+
+
+@dataclass
+class AgreementDraft:
+    facts: str
+    matters: str
+    clauses: list[str]
+    amount: Decimal | None
+    performance_manner: str
+    performance_deadline: date | None
+
+
+def draft_agreement(session: Session, case: Case, data: AgreementDraft, *, actor: User,
+                    now: datetime, supersedes: Agreement | None = None) -> Agreement:
+    handling = _holding(case, actor)
+    live = session.scalar(select(Agreement).where(Agreement.case_id == case.id,
+                                                  Agreement.status != "voided"))
+    if live is not None:
+        raise AgreementError("live_exists")
+    version = (session.scalar(select(func.max(Agreement.version))
+                              .where(Agreement.case_id == case.id)) or 0) + 1
+    agreement = Agreement(
+        case_id=case.id, handling_id=handling.id, version=version,
+        template=TEMPLATE_OF_WORKFLOW.get(handling.workflow_version.name, "peoples"),
+        created_by_id=actor.id, created_at=now, updated_at=now,
+        supersedes_id=supersedes.id if supersedes else None, **asdict(data))
+    session.add(agreement)
+    session.flush()
+    record_event(session, case, "agreement.drafted", actor=actor, now=now,
+                 agreement=agreement.id, version=version)
+    return agreement
+
+
+def update_draft(session: Session, agreement: Agreement, data: AgreementDraft, *, actor: User,
+                 now: datetime) -> Agreement:
+    """Only a draft nobody has signed yet can change; after that, correct by a new version."""
+    case = session.get(Case, agreement.case_id)
+    _holding(case, actor)
+    if not agreement.is_editable:
+        raise AgreementError("not_editable")
+    for name, value in asdict(data).items():
+        setattr(agreement, name, value)
+    agreement.updated_at = now
+    session.flush()
+    record_event(session, case, "agreement.edited", actor=actor, now=now,
+                 agreement=agreement.id, version=agreement.version)
+    return agreement
+
+
+def required_signers(case: Case) -> list[Party]:
+    return list(case.parties)
+
+
+def missing_signatures(agreement: Agreement, case: Case) -> tuple[list[Party], bool]:
+    """The parties who have not signed yet, and whether a mediator still has to sign."""
+    signed_parties = {s.party_id for s in agreement.signatures if s.party_id}
+    mediator_signed = any(s.user_id for s in agreement.signatures)
+    return [p for p in required_signers(case) if p.id not in signed_parties], not mediator_signed
+
+
+def _check_png(image: bytes) -> None:
+    if not image.startswith(PNG_MAGIC) or len(image) > MAX_SIGNATURE_BYTES or len(image) < 100:
+        raise AgreementError("bad_signature")
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Either a party of the case or the signed-in mediator."""
+
+    party: Party | None = None
+    user: User | None = None
+
+    @property
+    def name(self) -> str:
+        return self.party.name if self.party else self.user.display_name
+
+
+def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, image_png: bytes,
+                   ip_address: str, user_agent: str, actor: User, now: datetime,
+                   on_complete=None) -> AgreementSignature:
+    """Record one drawn signature. When the last one is in, the agreement is signed and
+    `on_complete(agreement)` produces the final document in the same transaction."""
+    case = session.get(Case, agreement.case_id)
+    _holding(case, actor)
+    if agreement.status != "draft":
+        raise AgreementError("not_editable")
+    if signer.party is not None and signer.party.case_id != case.id:
+        raise AgreementError("not_a_party")
+    _check_png(image_png)
+    if any((signer.party and s.party_id == signer.party.id)
+           or (signer.user and s.user_id == signer.user.id) for s in agreement.signatures):
+        raise AgreementError("already_signed")
+    signature = AgreementSignature(
+        party_id=signer.party.id if signer.party else None,
+        user_id=signer.user.id if signer.user else None,
+        signer_name=signer.name, image_png=image_png, signed_at=now,
+        ip_address=(ip_address or "")[:45], user_agent=(user_agent or "")[:300])
+    agreement.signatures.append(signature)
+    session.flush()
+    record_event(session, case, "agreement.signature", actor=actor, now=now,
+                 agreement=agreement.id, signer=signer.name, ip=signature.ip_address)
+    parties_left, mediator_left = missing_signatures(agreement, case)
+    if not parties_left and not mediator_left:
+        agreement.status = "signed"
+        agreement.signed_at = now
+        session.flush()
+        record_event(session, case, "agreement.signed", actor=actor, now=now,
+                     agreement=agreement.id, version=agreement.version)
+        if on_complete is not None:
+            on_complete(agreement)
+    return signature
+
+
+def correct_agreement(session: Session, agreement: Agreement, *, reason: str, actor: User,
+                      now: datetime) -> Agreement:
+    """Void a signed agreement and open a new draft version with the same content."""
+    case = session.get(Case, agreement.case_id)
+    _holding(case, actor)
+    if agreement.status != "signed":
+        raise AgreementError("not_signed")
+    agreement.status = "voided"
+    agreement.voided_at = now
+    agreement.void_reason = reason
+    from ..documents.models import Document
+
+    for document in session.scalars(select(Document).where(Document.agreement_id == agreement.id)):
+        document.voided_at = now
+    session.flush()
+    record_event(session, case, "agreement.voided", actor=actor, now=now,
+                 agreement=agreement.id, version=agreement.version, reason=reason)
+    content = AgreementDraft(facts=agreement.facts, matters=agreement.matters,
+                             clauses=list(agreement.clauses), amount=agreement.amount,
+                             performance_manner=agreement.performance_manner,
+                             performance_deadline=agreement.performance_deadline)
+    return draft_agreement(session, case, content, actor=actor, now=now, supersedes=agreement)
+
+
+def _closed_success_case(session: Session, agreement: Agreement, actor: User) -> Case:
+    case = session.get(Case, agreement.case_id)
+    if agreement.status != "signed" or not any(
+            h.outcome == "success" and h.institution_id == actor.institution_id
+            for h in case.handlings):
+        raise AgreementError("not_signed")
+    return case
+
+
+def plan_performance(session: Session, agreement: Agreement, *, description: str, due_on: date,
+                     actor: User, now: datetime) -> Performance:
+    case = _closed_success_case(session, agreement, actor)
+    item = Performance(description=description, due_on=due_on, recorded_by_id=actor.id)
+    agreement.performances.append(item)
+    session.flush()
+    record_event(session, case, "performance.planned", actor=actor, now=now,
+                 description=description, due_on=due_on)
+    return item
+
+
+def record_performance(session: Session, item: Performance, *, status: str, note: str,
+                       actor: User, now: datetime) -> Performance:
+    case = _closed_success_case(session, item.agreement, actor)
+    before = item.status
+    item.status = status
+    item.note = note
+    item.checked_on = now.date()
+    item.recorded_by_id = actor.id
+    session.flush()
+    record_event(session, case, "performance.recorded", actor=actor, now=now,
+                 description=item.description, changes={"performance": [before, status]})
+    return item
+
+
+def record_follow_up(session: Session, case: Case, *, visited_on: date, satisfaction: int,
+                     notes: str, actor: User, now: datetime) -> FollowUp:
+    if not any(h.outcome == "success" and h.institution_id == actor.institution_id
+               for h in case.handlings):
+        raise AgreementError("not_signed")
+    visit = FollowUp(case_id=case.id, visited_on=visited_on, satisfaction=satisfaction,
+                     notes=notes, recorded_by_id=actor.id, recorded_at=now)
+    session.add(visit)
+    session.flush()
+    record_event(session, case, "follow_up.recorded", actor=actor, now=now,
+                 visited_on=visited_on, satisfaction=satisfaction)
+    return visit

@@ -1,0 +1,1 @@
+"""Printed documents: render HTML from reports/ to PDF, sign (PAdES), store, verify."""

@@ -1,0 +1,1 @@
+"""Running cases through their channel workflows: stored definitions, transitions, diagrams."""

@@ -1,0 +1,37 @@
+"""A workflow drawn as SVG with Graphviz (Debian's graphviz, through the graphviz package)."""
+
+from __future__ import annotations
+
+import graphviz
+
+from ..labels import label
+from ..workflow import Definition
+
+OUTCOME_COLOURS = {"success": "#1e7d4f", "failure": "#b3261e", "withdrawn": "#66737f"}
+
+
+def _deadline_text(state) -> str:
+    if not state.deadline:
+        return ""
+    unit = "工作日" if state.deadline.unit == "working" else "日"
+    return f"\\n时限 {state.deadline.days} {unit}"
+
+
+def render_svg(definition: Definition) -> str:
+    graph = graphviz.Digraph(format="svg")
+    graph.attr(rankdir="LR", fontname="Noto Sans CJK SC", bgcolor="transparent")
+    graph.attr("node", fontname="Noto Sans CJK SC", fontsize="11", shape="box", style="rounded")
+    graph.attr("edge", fontname="Noto Sans CJK SC", fontsize="9")
+    for state in definition.states:
+        colour = OUTCOME_COLOURS.get(state.outcome or "", "#1d5fa8")
+        graph.node(state.name, f"{state.label}{_deadline_text(state)}", color=colour,
+                   penwidth="2" if state.initial or state.is_terminal else "1",
+                   peripheries="2" if state.is_terminal else "1")
+    for transition in definition.transitions:
+        roles = "、".join(label("role", role) for role in transition.roles)
+        needs = "、".join(label("guard", guard) for guard in transition.requires)
+        guards = f"\\n需: {needs}" if needs else ""
+        for source in transition.sources:
+            graph.edge(source, transition.target, label=f"{transition.label}\\n[{roles}]{guards}")
+    svg = graph.pipe(encoding="utf-8")
+    return svg[svg.index("<svg"):]

@@ -1,0 +1,30 @@
+"""What the guards need to know about a handling, gathered from the database."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..agreements.models import MediationSession
+from ..cases.models import Handling, Party
+from ..workflow.guards import Facts
+
+
+def facts_for(session: Session, handling: Handling, *, now) -> Facts:
+    sessions = session.scalar(select(func.count()).select_from(MediationSession)
+                              .where(MediationSession.handling_id == handling.id))
+    organisations = session.scalar(select(func.count()).select_from(Party).where(
+        Party.case_id == handling.case_id, Party.kind == "organisation"))
+    signed_at = _agreement_signed_at(session, handling)
+    return Facts(
+        sessions=sessions,
+        agreement_signed=signed_at is not None,
+        days_since_agreement=(now - signed_at).days if signed_at else None,
+        organisation_parties=organisations,
+        arrived_by=handling.arrived_by,
+    )
+
+
+def _agreement_signed_at(session: Session, handling: Handling):
+    from ..agreements.queries import signed_agreement_for_case
+
+    agreement = signed_agreement_for_case(session, handling.case_id)
+    return agreement.signed_at if agreement else None

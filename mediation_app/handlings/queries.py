@@ -1,0 +1,17 @@
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..cases.models import Case
+from ..workflow import Option, available
+from .facts import facts_for
+
+
+def step_options(session: Session, case: Case, user: User, *, now: datetime) -> list[Option]:
+    """The workflow steps the user may take on the case now (blocked ones say why)."""
+    handling = case.current_handling
+    if handling is None or not case.can_edit(user):
+        return []
+    return available(handling.definition, handling.state, user.role,
+                     facts_for(session, handling, now=now))

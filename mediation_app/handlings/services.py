@@ -1,0 +1,118 @@
+"""Starting handlings under a workflow and firing their transitions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..audit.services import record_event
+from ..auth.models import User
+from ..cases.models import Case, Handling
+from ..directory.models import Institution
+from ..workflow import TransitionRefused, fire
+from ..workflow.calendar import due_at
+from ..workflow.catalog import Source
+from ..workflow.definition import TRANSFERRED, State
+from .catalog import stored_version
+from .facts import facts_for
+
+
+class HandlingError(ValueError):
+    """A move the rules refuse. `code`: not_holder, still_held, concurrent, or a
+    TransitionRefused code (unknown, wrong_state, wrong_role, unmet with `guards`)."""
+
+    def __init__(self, code: str, guards: tuple[str, ...] = ()):
+        super().__init__(code if not guards else f"{code}: {', '.join(guards)}")
+        self.code = code
+        self.guards = guards
+
+
+def _deadline(state: State, now: datetime, current: datetime | None) -> datetime | None:
+    if state.is_terminal:
+        return None
+    if state.deadline:
+        return due_at(now, state.deadline)
+    return current
+
+
+def start_handling(session: Session, case: Case, institution: Institution, source: Source, *,
+                   actor: User | None, now: datetime, arrived_by: str | None = None) -> Handling:
+    """Open the institution's handling of a case in the workflow's initial state."""
+    if case.id is not None and case.current_handling is not None:
+        raise HandlingError("still_held")
+    definition = source.definition
+    initial = definition.initial
+    handling = Handling(
+        institution=institution,
+        workflow_version=stored_version(session, source),
+        channel=definition.channel,
+        is_mediation=definition.counts_as_mediation,
+        arrived_by=arrived_by,
+        state=initial.name,
+        started_at=now,
+        deadline_at=_deadline(initial, now, None),
+    )
+    case.handlings.append(handling)
+    session.flush()
+    case.mirror(handling)
+    case.closed_at = None
+    case.updated_at = now
+    session.flush()
+    record_event(session, case, "handling.opened", actor=actor, now=now,
+                 institution=institution.code, workflow=f"{definition.name} v{definition.version}",
+                 arrived_by=arrived_by)
+    return handling
+
+
+def fire_transition(session: Session, case: Case, name: str, *, actor: User, now: datetime,
+                    note: str = "") -> Handling:
+    """Move the current handling along one transition, if the workflow allows it now."""
+    handling = case.current_handling
+    if handling is None or not case.can_edit(actor):
+        raise HandlingError("not_holder")
+    definition = handling.definition
+    try:
+        transition = fire(definition, handling.state, name, actor.role,
+                          facts_for(session, handling, now=now))
+    except TransitionRefused as refusal:
+        raise HandlingError(refusal.code, refusal.guards) from None
+    before = handling.state
+    target = definition.state(transition.target)
+    _move(session, handling, target, now=now)
+    record_event(session, case, "handling.transition", actor=actor, now=now,
+                 transition=name, label=transition.label,
+                 changes={"state": [before, target.name]}, note=note or None)
+    return handling
+
+
+def _move(session: Session, handling: Handling, target: State, *, now: datetime) -> None:
+    """Conditional update: a concurrent move of the same handling makes this one fail."""
+    values = {"state": target.name, "deadline_at": _deadline(target, now, handling.deadline_at)}
+    if target.outcome:
+        values.update(outcome=target.outcome, concluded_at=now)
+    if handling.accepted_at is None and not target.is_terminal:
+        values["accepted_at"] = now
+    result = session.execute(
+        update(Handling)
+        .where(Handling.id == handling.id, Handling.state == handling.state,
+               Handling.outcome.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise HandlingError("concurrent")
+    for key, value in values.items():
+        set_committed_value(handling, key, value)
+    case = handling.case
+    case.mirror(handling)
+    case.updated_at = now
+    if target.outcome and target.outcome != TRANSFERRED:
+        case.closed_at = now
+    session.flush()
+
+
+def end_as_transferred(session: Session, handling: Handling, *, now: datetime) -> None:
+    _move(session, handling, handling.definition.state(TRANSFERRED), now=now)

@@ -1,0 +1,57 @@
+"""Firing workflow steps on a case, and the workflow diagrams."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..cases.views import visible_case_or_404
+from ..db import db, utcnow
+from ..labels import explain
+from .catalog import catalog
+from .diagram import render_svg
+from .forms import TransitionForm
+from .services import HandlingError, fire_transition
+
+bp = Blueprint("handlings", __name__)
+
+
+@bp.post("/cases/<int:case_id>/transitions/<name>")
+@login_required
+def transition(case_id: int, name: str):
+    """Take one workflow step on a case (the buttons on the case page)."""
+    case = visible_case_or_404(case_id)
+    if not case.can_edit(current_user):
+        abort(403)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        fire_transition(db.session, case, name, actor=current_user, now=utcnow(),
+                        note=form.note.data or "")
+    except HandlingError as refusal:
+        db.session.rollback()
+        flash(explain(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(state)s", state=case.current_handling.state_label
+                if case.current_handling else case.handlings[-1].state_label), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.get("/workflows")
+@login_required
+def workflows():
+    """Every channel workflow, drawn."""
+    definitions = sorted(catalog(), key=lambda d: (d.channel or "~", d.name))
+    return render_template("workflows/index.html", definitions=definitions)
+
+
+@bp.get("/workflows/<name>")
+@login_required
+def workflow(name: str):
+    """One workflow: its diagram, states, transitions and deadlines."""
+    if name not in catalog().sources:
+        abort(404)
+    definition = catalog().get(name)
+    return render_template("workflows/show.html", definition=definition,
+                           svg=render_svg(definition))

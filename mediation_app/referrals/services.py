@@ -1,0 +1,176 @@
+"""Sending, accepting, returning and withdrawing referrals. Exactly one decision wins:
+every decision is a conditional UPDATE on a pending referral (rowcount 1 wins), and the
+database allows one pending referral and one open handling per case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..audit.services import record_event
+from ..auth.models import User
+from ..cases.models import Case, Handling
+from ..directory.models import Institution
+from ..handlings.facts import facts_for
+from ..handlings.services import end_as_transferred, start_handling
+from ..workflow.calendar import add_working_days
+from ..workflow.catalog import Catalog
+from ..workflow.definition import ReferralRule
+from ..workflow.guards import failing
+from .models import RETURN_REASONS, Referral
+
+
+class ReferralError(ValueError):
+    """A referral move the rules refuse. `code` names why (see referrals.views.MESSAGES);
+    for unmet preconditions `guards` names them."""
+
+    def __init__(self, code: str, guards: tuple[str, ...] = ()):
+        super().__init__(code if not guards else f"{code}: {', '.join(guards)}")
+        self.code = code
+        self.guards = guards
+
+
+def sending_handling(case: Case, actor: User) -> Handling | None:
+    """The latest handling of the case, if it is the actor's institution's."""
+    if not case.handlings:
+        return None
+    latest = case.handlings[-1]
+    return latest if latest.institution_id == actor.institution_id else None
+
+
+def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime
+                   ) -> list[tuple[ReferralRule, list[str]]]:
+    """Referral kinds the actor may send now, each with the unmet guards (empty when ready)."""
+    handling = sending_handling(case, actor)
+    if handling is None or actor.role not in ("mediator", "liaison", "dispatcher"):
+        return []
+    facts = facts_for(session, handling, now=now)
+    return [(rule, failing(rule.requires, facts)) for rule in handling.definition.sends
+            if handling.state in rule.sources and actor.role in rule.roles]
+
+
+def receivers(session: Session, catalog: Catalog, case: Case, kind: str,
+              sender: Institution) -> list[Institution]:
+    """Institutions that can take a referral of this kind for this case."""
+    if kind == "return_to_court":
+        origin = _delegating_institution(session, case, sender)
+        return [origin] if origin is not None else []
+    kinds = catalog.receiving_kinds(kind)
+    query = (select(Institution)
+             .where(Institution.kind.in_(kinds), Institution.is_active,
+                    Institution.id != sender.id)
+             .order_by(Institution.name))
+    return list(session.scalars(query))
+
+
+def _delegating_institution(session: Session, case: Case, sender: Institution):
+    handling = case.handlings[-1] if case.handlings else None
+    if handling is None or handling.institution_id != sender.id:
+        return None
+    arrival = session.scalar(select(Referral).where(Referral.new_handling_id == handling.id))
+    return arrival.from_institution if arrival and arrival.kind in ("delegate", "entrust") else None
+
+
+def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
+                  to_institution: Institution, reason: str, actor: User, now: datetime,
+                  accept_working_days: int) -> Referral:
+    rules = {rule.kind: unmet for rule, unmet in sendable_rules(session, case, actor, now=now)}
+    if kind not in rules:
+        raise ReferralError("not_sendable")
+    if rules[kind]:
+        raise ReferralError("unmet", rules[kind])
+    if to_institution not in receivers(session, catalog, case, kind, actor.institution):
+        raise ReferralError("bad_receiver")
+    if session.scalar(select(Referral.id).where(Referral.case_id == case.id,
+                                                Referral.status == "pending")):
+        raise ReferralError("already_pending")
+    referral = Referral(
+        case_id=case.id, kind=kind, from_institution_id=actor.institution_id,
+        to_institution_id=to_institution.id, from_handling_id=sending_handling(case, actor).id,
+        reason=reason, created_by_id=actor.id, created_at=now,
+        accept_by=add_working_days(now, accept_working_days),
+    )
+    session.add(referral)
+    session.flush()
+    record_event(session, case, "referral.sent", actor=actor, now=now, referral=referral.id,
+                 kind=kind, to=to_institution.code, reason=reason)
+    return referral
+
+
+def _decide(session: Session, referral: Referral, status: str, *, actor: User, now: datetime,
+            **values) -> None:
+    result = session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.status == "pending")
+        .values(status=status, decided_by_id=actor.id, decided_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ReferralError("already_decided")
+    session.refresh(referral)
+
+
+def accept_referral(session: Session, catalog: Catalog, referral: Referral, *, actor: User,
+                    now: datetime) -> Handling:
+    """签收: the receiving institution takes the case over under the workflow the kind names."""
+    if not referral.can_decide(actor):
+        raise ReferralError("not_receiver")
+    definition = catalog.for_referral(referral.to_institution.kind, referral.kind)
+    if definition is None:
+        raise ReferralError("no_procedure")
+    _decide(session, referral, "accepted", actor=actor, now=now)
+    case = referral.case
+    if case.current_handling is not None:
+        end_as_transferred(session, case.current_handling, now=now)
+    handling = start_handling(session, case, referral.to_institution,
+                              catalog.sources[definition.name], actor=actor, now=now,
+                              arrived_by=referral.kind)
+    referral.new_handling_id = handling.id
+    case.assigned_mediator_id = actor.id if actor.role == "mediator" else None
+    session.flush()
+    record_event(session, case, "referral.accepted", actor=actor, now=now,
+                 referral=referral.id, kind=referral.kind, by=referral.to_institution.code)
+    return handling
+
+
+def return_referral(session: Session, referral: Referral, *, reason: str, note: str,
+                    actor: User, now: datetime) -> None:
+    """退回 with a reason from the list and free text; the sender keeps the case."""
+    if not referral.can_decide(actor):
+        raise ReferralError("not_receiver")
+    if reason not in RETURN_REASONS:
+        raise ReferralError("no_reason")
+    _decide(session, referral, "returned", actor=actor, now=now, return_reason=reason,
+            return_note=note)
+    record_event(session, referral.case, "referral.returned", actor=actor, now=now,
+                 referral=referral.id, reason=reason, note=note)
+
+
+def withdraw_referral(session: Session, referral: Referral, *, actor: User,
+                      now: datetime) -> None:
+    if not referral.can_withdraw(actor):
+        raise ReferralError("not_sender")
+    _decide(session, referral, "withdrawn", actor=actor, now=now)
+    record_event(session, referral.case, "referral.withdrawn", actor=actor, now=now,
+                 referral=referral.id)
+
+
+def expire_overdue(session: Session, *, now: datetime) -> list[Referral]:
+    """Pending referrals past their acceptance deadline become `expired`; the sender keeps
+    the case. Run by the deadline sweep."""
+    overdue = list(session.scalars(select(Referral).where(Referral.status == "pending",
+                                                          Referral.accept_by < now)))
+    expired = []
+    for referral in overdue:
+        result = session.execute(
+            update(Referral).where(Referral.id == referral.id, Referral.status == "pending")
+            .values(status="expired", decided_at=now)
+            .execution_options(synchronize_session=False))
+        if result.rowcount == 1:
+            session.refresh(referral)
+            record_event(session, referral.case, "referral.expired", actor=None, now=now,
+                         referral=referral.id, to=referral.to_institution.code)
+            expired.append(referral)
+    return expired

@@ -1,0 +1,137 @@
+"""Referral pages: the inbox, sending, accepting, returning, withdrawing."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import EmptyForm
+from ..auth.login import roles_required
+from ..cases.models import HANDLING_ROLES
+from ..cases.views import visible_case_or_404
+from ..db import db, utcnow
+from ..directory.models import Institution
+from ..handlings.catalog import catalog
+from ..labels import explain, options
+from . import queries, services
+from .forms import ReturnReferralForm, SendReferralForm
+from .models import Referral
+from .routing import suggest
+
+bp = Blueprint("referrals", __name__)
+
+
+def _referral_or_404(referral_id: int) -> Referral:
+    """Only the sending and the receiving institution may act on a referral."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or current_user.institution_id not in (
+            referral.from_institution_id, referral.to_institution_id):
+        abort(404)
+    return referral
+
+
+@bp.get("/referrals")
+@roles_required(*HANDLING_ROLES)
+def inbox():
+    """Referrals waiting for my institution's answer, and those we sent."""
+    return render_template("referrals/inbox.html",
+                           incoming=queries.inbox(db.session, current_user),
+                           outgoing=queries.sent(db.session, current_user),
+                           action_form=EmptyForm(), now=utcnow())
+
+
+@bp.route("/cases/<int:case_id>/referrals/<kind>", methods=["GET", "POST"])
+@roles_required(*HANDLING_ROLES)
+def send(case_id: int, kind: str):
+    """Send the case to another institution (with routing suggestions for a dispatch)."""
+    case = visible_case_or_404(case_id)
+    now = utcnow()
+    rules = dict(services.sendable_rules(db.session, case, current_user, now=now))
+    rule = next((r for r in rules if r.kind == kind), None)
+    if rule is None:
+        abort(403)
+    if rules[rule]:
+        flash(explain(services.ReferralError("unmet", rules[rule])), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    targets = services.receivers(db.session, catalog(), case, kind, current_user.institution)
+    suggested = suggest(db.session, current_app.extensions["routing"],
+                        dispute_type=case.dispute_type, region=case.region,
+                        exclude=current_user.institution)
+    suggested = [institution for institution in suggested if institution in targets]
+    form = SendReferralForm()
+    ordered = suggested + [t for t in targets if t not in suggested]
+    form.to_institution_id.choices = options(
+        [(i.id, ("★ " if i in suggested else "") + i.name) for i in ordered])
+    if form.validate_on_submit():
+        try:
+            services.send_referral(
+                db.session, catalog(), case, kind=kind,
+                to_institution=db.session.get(Institution, form.to_institution_id.data),
+                reason=form.reason.data.strip(), actor=current_user, now=now,
+                accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
+        except services.ReferralError as refusal:
+            db.session.rollback()
+            flash(explain(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("Referral sent. The case stays with you until it is accepted."), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("referrals/send.html", case=case, kind=kind, form=form,
+                           suggested=suggested, has_targets=bool(targets))
+
+
+@bp.post("/referrals/<int:referral_id>/accept")
+@roles_required(*HANDLING_ROLES)
+def accept(referral_id: int):
+    """签收: take the case over."""
+    referral = _referral_or_404(referral_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.accept_referral(db.session, catalog(), referral, actor=current_user,
+                                 now=utcnow())
+    except services.ReferralError as refusal:
+        db.session.rollback()
+        flash(explain(refusal), "error")
+        return redirect(url_for("referrals.inbox"))
+    db.session.commit()
+    flash(_("Referral accepted: the case is now handled by your institution."), "success")
+    return redirect(url_for("cases.show", case_id=referral.case_id))
+
+
+@bp.route("/referrals/<int:referral_id>/return", methods=["GET", "POST"])
+@roles_required(*HANDLING_ROLES)
+def give_back(referral_id: int):
+    """退回 with a reason."""
+    referral = _referral_or_404(referral_id)
+    form = ReturnReferralForm()
+    if form.validate_on_submit():
+        try:
+            services.return_referral(db.session, referral, reason=form.reason.data,
+                                     note=(form.note.data or "").strip(), actor=current_user,
+                                     now=utcnow())
+        except services.ReferralError as refusal:
+            db.session.rollback()
+            flash(explain(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("Referral returned to the sender."), "success")
+        return redirect(url_for("referrals.inbox"))
+    return render_template("referrals/return.html", referral=referral, form=form)
+
+
+@bp.post("/referrals/<int:referral_id>/withdraw")
+@roles_required(*HANDLING_ROLES)
+def withdraw(referral_id: int):
+    """Withdraw a referral not yet accepted (the page asks for confirmation)."""
+    referral = _referral_or_404(referral_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw_referral(db.session, referral, actor=current_user, now=utcnow())
+    except services.ReferralError as refusal:
+        db.session.rollback()
+        flash(explain(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("Referral withdrawn."), "success")
+    return redirect(url_for("cases.show", case_id=referral.case_id))
