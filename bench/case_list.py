@@ -4,7 +4,7 @@ Seeds BENCH_CASES cases (default 100,000) into a fresh database, signs in as a m
 and times, interleaved in the same run:
 
 - GET /cases/?dispute_type=neighbour (page 1) and a deep keyset page of the same filter;
-- GET /bench-baseline with the same parameters: one text() SELECT with the same WHERE
+- GET /bench-baseline with the same parameters: one driver-level SELECT with the same WHERE
   (visibility + dispute type [+ keyset tuple]), ORDER BY filed_at DESC, id DESC, LIMIT 26,
   returned as a small JSON string.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from flask import request
-from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text
+from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text, tuple_
 
 from mediation_app import create_app
 from mediation_app.auth.models import User
@@ -51,23 +51,19 @@ DISPUTE_TYPE = "neighbour"
 TARGET = 2.0
 
 _COLUMNS = ", ".join(f"cases.{column.name}" for column in Case.__table__.columns)
-# The mediator's visibility (queries.visible_to): cases the institution handles or has
-# handled, or that wait for it in a pending referral; then the dispute type filter.
-_WHERE = (
-    f"SELECT {_COLUMNS} FROM cases"
-    " WHERE (cases.id IN (SELECT handlings.case_id FROM handlings"
-    " WHERE handlings.institution_id = :institution_id)"
-    " OR cases.id IN (SELECT referrals.case_id FROM referrals"
-    " WHERE referrals.to_institution_id = :institution_id AND referrals.status = :status))"
-    " AND cases.dispute_type = :dispute_type"
-)
-_ORDER = " ORDER BY cases.filed_at DESC, cases.id DESC LIMIT :limit"
-# Result columns typed like the table's, so rows are decoded as the ORM decodes them.
-_TYPES = {column.name: column.type for column in Case.__table__.columns}
-BASELINE_FIRST = text(_WHERE + _ORDER).columns(**_TYPES)
-BASELINE_AFTER = text(
-    _WHERE + " AND (cases.filed_at, cases.id) < (:filed_at, :case_id)" + _ORDER
-).bindparams(bindparam("filed_at", type_=DateTime())).columns(**_TYPES)
+BASELINE: dict = {}
+
+
+def configure_baseline(user: User, dialect) -> None:
+    """The bare statements: the app's own visibility clause (queries.visible_to) for this
+    user and database plus the dispute type filter, compiled once to driver SQL."""
+    base = select(*Case.__table__.c).where(visible_to(user, dialect.name),
+                                           Case.dispute_type == bindparam("dispute_type"))
+    order = (Case.filed_at.desc(), Case.id.desc())
+    after = tuple_(Case.filed_at, Case.id) < tuple_(bindparam("filed_at", type_=DateTime()),
+                                                     bindparam("case_id"))
+    BASELINE["first"] = base.order_by(*order).limit(26).compile(dialect=dialect)
+    BASELINE["after"] = base.where(after).order_by(*order).limit(26).compile(dialect=dialect)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -76,17 +72,20 @@ def _env_int(name: str, default: int) -> int:
 
 
 def baseline_view():
-    """The bare endpoint: one SELECT, rows as JSON. No login, no form, no template."""
-    params = {"institution_id": int(request.args["institution_id"]), "status": "pending",
-              "dispute_type": request.args["dispute_type"], "limit": 26}
-    statement = BASELINE_FIRST
+    """The bare endpoint: one SELECT run on the driver, rows as JSON. No login, no form,
+    no ORM, no template."""
+    values = {"dispute_type": request.args["dispute_type"]}
+    compiled = BASELINE["first"]
     cursor = request.args.get("cursor")
     if cursor:
         filed_at, case_id, _backwards = decode_cursor(cursor)
-        params.update(filed_at=filed_at, case_id=case_id)
-        statement = BASELINE_AFTER
-    rows = db.session.execute(statement, params).all()
-    body = json.dumps([[row.id, row.case_no, row.summary, row.state, row.filed_at.isoformat()]
+        values.update(filed_at=filed_at, case_id=case_id)
+        compiled = BASELINE["after"]
+    params = compiled.construct_params(values)
+    if compiled.positiontup:
+        params = tuple(params[name] for name in compiled.positiontup)
+    rows = db.session.connection().exec_driver_sql(compiled.string, params).all()
+    body = json.dumps([[row.id, row.case_no, row.summary, row.state, str(row.filed_at)]
                        for row in rows[:25]], ensure_ascii=False)
     return body, 200, {"Content-Type": "application/json"}
 
@@ -220,9 +219,11 @@ def run(tmp: str) -> dict:
             _analyze(db.engine)
         analyze_seconds = time.perf_counter() - started
         inst = seeded.institution_id
-        visible = visible_to(db.session.get(User, seeded.mediator_id))
-        n_visible = db.session.scalar(select(func.count()).where(visible))
-        n_matching = db.session.scalar(select(func.count()).where(
+        mediator = db.session.get(User, seeded.mediator_id)
+        configure_baseline(mediator, db.engine.dialect)
+        visible = visible_to(mediator, db.engine.dialect.name)
+        n_visible = db.session.scalar(select(func.count()).select_from(Case).where(visible))
+        n_matching = db.session.scalar(select(func.count()).select_from(Case).where(
             visible, Case.dispute_type == DISPUTE_TYPE))
         db.session.remove()
         counter = StatementCounter(db.engine)

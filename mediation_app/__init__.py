@@ -81,17 +81,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .agreements.views import bp as agreements_bp
+    from .api import workflow_views  # noqa: F401  (registers its routes on the API blueprint)
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
+    from .documents.views import bp as documents_bp
     from .errors import register_error_handlers
     from .handlings.views import bp as handlings_bp
     from .health import bp as health_bp
     from .referrals.views import bp as referrals_bp
 
-    for blueprint in (auth_bp, dashboard_bp, cases_bp, handlings_bp, referrals_bp, admin_bp,
-                      api_bp, health_bp):
+    for blueprint in (auth_bp, dashboard_bp, cases_bp, handlings_bp, referrals_bp, agreements_bp,
+                      documents_bp, admin_bp, api_bp, health_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     register_error_handlers(app)

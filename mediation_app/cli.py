@@ -37,8 +37,14 @@ def register(app: Flask) -> None:
     def seed_demo_command():
         """Load a demo city: regions, institutions, users per role, cases in many states."""
         from .demo import DEMO_PASSWORD, seed_demo
+        from .documents.services import Issuer
+        from .handlings.catalog import catalog
+        from .storage import Storage
 
-        users = seed_demo(db.session)
+        issuer = Issuer(storage=Storage(app.config["MEDIATION_STORAGE"]),
+                        secret_key=app.config["SECRET_KEY"],
+                        public_url=app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000/")
+        users = seed_demo(db.session, catalog=catalog(), issuer=issuer)
         db.session.commit()
         click.echo(f"demo data loaded; every demo account's password is {DEMO_PASSWORD}")
         for user in users:
@@ -100,10 +106,11 @@ def register(app: Flask) -> None:
         from .workflow.catalog import Catalog
         from .workflow.loader import DefinitionInvalid, Problem
 
-        paths = [Path(f) for f in files] or sorted(Path(app.config["WORKFLOWS_DIR"]).glob("*.yaml"))
+        folder = sorted(Path(app.config["WORKFLOWS_DIR"]).glob("*.yaml"))
+        paths = [Path(f) for f in files] or folder
         unreadable = [Problem(str(p), 1, "cannot be read") for p in paths if not p.is_file()]
         try:
-            catalog = Catalog.load([p for p in paths if p.is_file()])
+            catalog = Catalog.load([p for p in paths if p.is_file()], alongside=folder)
         except DefinitionInvalid as invalid:
             problems = unreadable + invalid.problems
         else:

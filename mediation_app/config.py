@@ -41,6 +41,8 @@ def load_config(instance_path: str) -> dict:
         "DEADLINE_WARNING_DAYS": 3,
         "WORKFLOWS_DIR": os.environ.get("MEDIATION_WORKFLOWS") or str(ROOT / "workflows"),
         "REFERRAL_ACCEPT_WORKING_DAYS": 3,
+        # printed in QR codes and links on documents; defaults to the address of the request
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
     }
 
 

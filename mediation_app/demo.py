@@ -4,19 +4,27 @@ a user for every role and cases in every state. Deterministic for a given day.""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .agreements import services as agreements
 from .auth.models import User
 from .auth.services import create_user
 from .cases import services as cases
+from .cases.models import Case
 from .db import utcnow
 from .directory.models import Institution, Region
 from .directory.services import create_institution, create_region
+from .documents import services as documents
 from .domain.idcard import check_digit
+from .handlings.services import fire_transition
+from .referrals import services as referrals
+from .workflow.catalog import Catalog
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -40,9 +48,10 @@ REGIONS = [
 ]
 
 INSTITUTIONS = [
-    # code, name, short name, kind, region
+    # code, name, short name, kind, region[, specialty]
     ("HA-ZFW", "淮安市委政法委", "淮安政法", "committee", "320800"),
-    ("HA-YH", "淮安市医患纠纷人民调解委员会", "淮医调", "professional_committee", "320800"),
+    ("HA-YH", "淮安市医患纠纷人民调解委员会", "淮医调", "professional_committee", "320800",
+     "medical"),
     ("QJP-ZFW", "清江浦区委政法委", "清江浦政法", "committee", "320812"),
     ("QJP-MTZX", "清江浦区社会矛盾纠纷调处化解中心", "清江浦矛调", "governance_centre", "320812"),
     ("QJP-FY", "清江浦区人民法院", "清江浦法", "court", "320812"),
@@ -50,7 +59,7 @@ INSTITUTIONS = [
     ("QJP-XFJ", "清江浦区信访局", "清江浦访", "petition_office", "320812"),
     ("QJP-JJ", "淮安市公安局交通警察支队清江浦大队", "清江浦交", "traffic_police", "320812"),
     ("QJP-JT", "清江浦区道路交通事故纠纷人民调解委员会", "清江浦交调", "professional_committee",
-     "320812"),
+     "320812", "traffic"),
     ("QJP-RS", "清江浦区劳动人事争议仲裁院", "清江浦劳", "labour_bureau", "320812"),
     ("QJP-SJJ", "清江浦区市场监督管理局", "清江浦市监", "admin_other", "320812"),
     ("QJP-PL-PCS", "淮安市公安局清江浦分局浦楼派出所", "浦楼派", "police", "320812001"),
@@ -68,6 +77,7 @@ USERS = [
     ("mediator2", "李建国", "mediator", "QJP-PL"),
     ("mediator_qh", "陈桂兰", "mediator", "QJP-QH"),
     ("mediator_jt", "周立新", "mediator", "QJP-JT"),
+    ("mediator_yh", "钱医平", "mediator", "HA-YH"),
     ("mediator_wy", "赵春梅", "mediator", "HY-WY"),
     ("court", "孙志强", "liaison", "QJP-FY"),
     ("police", "刘海涛", "liaison", "QJP-PL-PCS"),
@@ -96,26 +106,30 @@ STORIES = {
     "contract": ("装修合同纠纷", "装修质量不合格，业主要求返工并赔偿。"),
 }
 
-# Where each handling institution's cases come from, and what happens to them.
+# Cases filed at each institution: (institution, dispute types, how many).
 PLAN = [
-    ("QJP-PL", ["neighbour", "marriage_family", "property", "loan", "housing_land"], 18),
-    ("QJP-QH", ["neighbour", "property", "marriage_family"], 8),
-    ("QJP-JT", ["traffic"], 6),
+    ("QJP-PL", ["neighbour", "marriage_family", "property", "loan", "housing_land"], 14),
+    ("QJP-QH", ["neighbour", "property", "marriage_family"], 7),
+    ("QJP-JT", ["traffic"], 5),
     ("HY-WY", ["neighbour", "loan"], 5),
     ("QJP-FY", ["loan", "contract"], 4),
     ("QJP-PL-PCS", ["neighbour", "damages"], 4),
     ("QJP-RS", ["labour"], 3),
 ]
 
+# How far each case goes, in turn: steps are transitions, "session" records a session and
+# "agreement" drafts the agreement and collects every signature.
 PATHS = [
     [],
-    ["accepted"],
-    ["accepted", "mediating"],
-    ["accepted", "mediating", ("success", "success")],
-    ["accepted", "mediating", ("success", "success")],
-    ["accepted", "mediating", ("failure", "failure")],
-    ["accepted", ("withdrawn", "withdrawn")],
+    ["accept"],
+    ["accept", "start_mediation", "session"],
+    ["accept", "start_mediation", "session", "agreement", "close_success"],
+    ["accept", "start_mediation", "session", "session", "agreement", "close_success"],
+    ["accept", "start_mediation", "session", "close_failure"],
+    ["accept", "withdraw"],
 ]
+
+
 
 
 def demo_id_number(rng: random.Random, region: str = "320812") -> str:
@@ -125,110 +139,229 @@ def demo_id_number(rng: random.Random, region: str = "320812") -> str:
 
 
 def _person(rng: random.Random, role: str) -> cases.NewParty:
-    sex = rng.choice(["male", "female"])
     return cases.NewParty(
         role=role,
         name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-        sex=sex,
+        sex=rng.choice(["male", "female"]),
         id_number=demo_id_number(rng),
         phone=f"13{rng.randrange(0, 10)}{rng.randrange(10**7, 10**8)}",
         address=f"淮安市清江浦区{rng.choice(['健康西路', '淮海南路', '承德北路'])}{rng.randrange(1, 200)}号",
     )
 
 
-def seed_demo(session: Session) -> list[User]:
+def signature_png(name: str, rng: random.Random) -> bytes:
+    """A drawn-looking signature stroke, as a tablet would capture it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    x, y = 20, 60
+    points = []
+    for _step in range(14 + len(name) * 4):
+        x += rng.randrange(8, 20)
+        y = max(15, min(105, y + rng.randrange(-22, 23)))
+        points.append((min(x, 345), y))
+    draw.line([(20, 60)] + points, fill=(20, 20, 20, 255), width=3, joint="curve")
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Demo:
+    """What seeding needs: the session, workflows, the document issuer, and a clock."""
+
+    session: Session
+    catalog: Catalog
+    issuer: documents.Issuer
+    rng: random.Random
+    institutions: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+    def user_at(self, code: str, role: str | None = None) -> User:
+        institution = self.institutions[code]
+        return next(user for user in self.users.values() if user.institution_id == institution.id
+                    and (user.role == role if role else user.role in ("mediator", "liaison",
+                                                                        "dispatcher")))
+
+    def file(self, code: str, dispute_type: str, filed, *, parties=None, amount=None,
+             region=None, workflow: str | None = None) -> Case:
+        actor = self.user_at(code)
+        summary, description = STORIES.get(dispute_type, STORIES["neighbour"])
+        parties = parties or [_person(self.rng, "applicant"), _person(self.rng, "respondent")]
+        local = region or self.rng.choice(
+            [r for r in self.session.scalars(select(Region))
+             if r.path.startswith(actor.institution.region.path)])
+        name = workflow or self.catalog.for_filing(actor.institution.kind)[0].name
+        return cases.file_case(
+            self.session,
+            cases.NewCase(dispute_type=dispute_type, source=self.rng.choice(["walk_in", "phone", "grid"]),
+                          region=local, summary=f"{parties[0].name}与{parties[1].name}{summary}",
+                          description=description, amount=amount, received_on=filed.date(),
+                          assigned_mediator=actor if actor.role == "mediator" else None,
+                          parties=parties),
+            actor=actor, now=filed, workflow=self.catalog.sources[name])
+
+    def walk(self, case: Case, steps: list[str], start) -> datetime:
+        actor = self.user_at(case.holder_institution.code)
+        moment = start
+        for step in steps:
+            moment = min(moment + timedelta(days=self.rng.randrange(1, 4), hours=2), utcnow())
+            if step == "session":
+                agreements.record_session(self.session, case, agreements.SessionRecord(
+                    held_on=moment.date(), place=f"{case.holder_institution.name}调解室",
+                    mediators=actor.display_name, attendees="双方当事人",
+                    record="释法明理，双方陈述各自意见，调解员提出调解方案。"), actor=actor, now=moment)
+            elif step == "agreement":
+                self.signed_agreement(case, actor, moment)
+            else:
+                fire_transition(self.session, case, step, actor=actor, now=moment)
+        return moment
+
+    def signed_agreement(self, case: Case, actor: User, moment):
+        amount = case.amount if case.amount is not None else Decimal("2000.00")
+        agreement = agreements.draft_agreement(self.session, case, agreements.AgreementDraft(
+            facts=case.description, matters="双方对纠纷发生均负有一定责任。",
+            clauses=[f"{case.parties[1].name}于十五日内向{case.parties[0].name}支付人民币{amount}元。",
+                     "双方就本纠纷再无其他争议。"],
+            amount=amount, performance_manner="银行转账一次性付清",
+            performance_deadline=(moment + timedelta(days=15)).date()), actor=actor, now=moment)
+        self.sign_all(case, agreement, actor, moment)
+        return agreement
+
+    def sign_all(self, case: Case, agreement, actor: User, moment) -> None:
+        signers = [agreements.Signer(party=p) for p in case.parties] + [agreements.Signer(user=actor)]
+        for signer in signers:
+            agreements.sign_agreement(
+                self.session, agreement, signer, image_png=signature_png(signer.name, self.rng),
+                ip_address="10.32.8.15", user_agent="demo tablet", actor=actor, now=moment,
+                on_complete=lambda signed: documents.issue_agreement(
+                    self.session, self.issuer, signed, actor=actor, now=moment))
+
+    def refer(self, case: Case, kind: str, to_code: str, moment, reason: str):
+        sender = self.user_at(case.handlings[-1].institution.code)
+        return referrals.send_referral(self.session, self.catalog, case, kind=kind,
+                                       to_institution=self.institutions[to_code], reason=reason,
+                                       actor=sender, now=moment, accept_working_days=3)
+
+    def accept(self, referral, moment):
+        receiver = self.user_at(self.institutions_by_id()[referral.to_institution_id].code)
+        return referrals.accept_referral(self.session, self.catalog, referral, actor=receiver,
+                                         now=moment)
+
+    def institutions_by_id(self) -> dict:
+        return {i.id: i for i in self.institutions.values()}
+
+
+def seed_demo(session: Session, *, catalog: Catalog, issuer: documents.Issuer) -> list[User]:
     """Load the demo city unless it is there already; return the demo users."""
     if session.scalar(select(Region).where(Region.code == REGIONS[0][0])):
         return list(session.scalars(select(User).order_by(User.id)))
-    rng = random.Random(2026)
+    demo = Demo(session=session, catalog=catalog, issuer=issuer, rng=random.Random(2026))
     regions: dict[str, Region] = {}
     for code, name, level, parent in REGIONS:
         regions[code] = create_region(session, code=code, name=name, level=level,
                                       parent=regions.get(parent))
-    institutions: dict[str, Institution] = {}
-    for code, name, short, kind, region in INSTITUTIONS:
-        institutions[code] = create_institution(session, code=code, name=name, short_name=short,
-                                                kind=kind, region=regions[region])
-    users = {
-        username: create_user(session, username=username, password=DEMO_PASSWORD, role=role,
-                              institution=institutions[inst], display_name=display)
-        for username, display, role, inst in USERS
-    }
-    _seed_cases(session, rng, regions, institutions, users)
-    _seed_transfers(session, rng, institutions, users)
-    return list(users.values())
+    for code, name, short, kind, region, *specialty in INSTITUTIONS:
+        institution = create_institution(session, code=code, name=name, short_name=short,
+                                         kind=kind, region=regions[region])
+        institution.specialty = specialty[0] if specialty else None
+        demo.institutions[code] = institution
+    for username, display, role, code in USERS:
+        demo.users[username] = create_user(session, username=username, password=DEMO_PASSWORD,
+                                           role=role, institution=demo.institutions[code],
+                                           display_name=display)
+    _seed_everyday_cases(demo)
+    _seed_cross_channel_cases(demo, regions)
+    return list(demo.users.values())
 
 
-def _filer_for(institution: Institution, users: dict[str, User]) -> User:
-    return next(user for user in users.values() if user.institution_id == institution.id
-                and user.role in ("mediator", "liaison"))
-
-
-def _seed_cases(session, rng, regions, institutions, users) -> None:
+def _seed_everyday_cases(demo: Demo) -> None:
     today = utcnow()
-    deadline_days = {"peoples": 30, "administrative": 30, "judicial": 30}
     for code, types, count in PLAN:
-        institution = institutions[code]
-        filer = _filer_for(institution, users)
-        local = [r for r in regions.values() if r.path.startswith(institution.region.path)]
         for index in range(count):
+            filed = today - timedelta(days=demo.rng.randrange(3, 110), hours=demo.rng.randrange(0, 9))
             dispute_type = types[index % len(types)]
-            summary, description = STORIES.get(dispute_type, STORIES["neighbour"])
-            filed = today - timedelta(days=rng.randrange(2, 110), hours=rng.randrange(0, 10))
-            parties = [_person(rng, "applicant"), _person(rng, "respondent")]
-            if rng.random() < 0.2:
-                parties.append(_person(rng, "third_party"))
-            case = cases.file_case(
-                session,
-                cases.NewCase(
-                    dispute_type=dispute_type, source=rng.choice(["walk_in", "phone", "grid"]),
-                    region=rng.choice(local), summary=f"{parties[0].name}与{parties[1].name}{summary}",
-                    description=description,
-                    amount=Decimal(rng.randrange(0, 20000) * 10) if rng.random() < 0.7 else None,
-                    received_on=filed.date(),
-                    assigned_mediator=filer if filer.role == "mediator" else None,
-                    parties=parties,
-                ),
-                actor=filer, now=filed, deadline_days=deadline_days,
-            )
-            _walk(session, case, PATHS[index % len(PATHS)], filer, filed, rng)
+            amount = Decimal(demo.rng.randrange(5, 2000) * 10) if demo.rng.random() < 0.7 else None
+            parties = [_person(demo.rng, "applicant"), _person(demo.rng, "respondent")]
+            if dispute_type == "traffic":
+                parties.append(cases.NewParty(role="third_party", kind="organisation",
+                                              name="中国人民财产保险股份有限公司淮安市分公司",
+                                              representative_name="李明"))
+            case = demo.file(code, dispute_type, filed, parties=parties, amount=amount)
+            demo.walk(case, PATHS[index % len(PATHS)], filed)
 
 
-def _walk(session, case, path, actor, start, rng) -> None:
-    moment = start
-    for step in path:
-        moment = min(moment + timedelta(days=rng.randrange(1, 6)), utcnow())
-        state, outcome = step if isinstance(step, tuple) else (step, None)
-        cases.change_handling(session, case, state=state, outcome=outcome, actor=actor,
-                              now=moment)
+def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
+    """公调对接 ending in judicial confirmation; 委派 that fails and returns to the court;
+    访调对接 through the governance centre to the labour bureau; a returned referral; a
+    pending one; and an agreement corrected after signing (the old version voided)."""
+    start = utcnow() - timedelta(days=45)
+    town = regions["320812001"]
 
+    case = demo.file("QJP-PL-PCS", "neighbour", start, amount=Decimal("3000.00"), region=town)
+    referral = demo.refer(case, "police_mediation", "QJP-PL", start + timedelta(hours=3),
+                          "邻里纠纷，适宜人民调解，移送派出所驻所调解室。")
+    moment = start + timedelta(days=1)
+    demo.accept(referral, moment)
+    moment = demo.walk(case, ["accept", "start_mediation", "session", "agreement", "close_success"],
+                       moment)
+    agreement = next(a for a in demo.session.scalars(select(agreements.Agreement).where(
+        agreements.Agreement.case_id == case.id)))
+    mediator = demo.user_at("QJP-PL")
+    documents.issue_confirmation_application(demo.session, demo.issuer, agreement,
+                                             court_name="淮安市清江浦区人民法院", actor=mediator,
+                                             now=moment)
+    referral = demo.refer(case, "judicial_confirmation", "QJP-FY", moment + timedelta(hours=1),
+                          "双方共同申请对调解协议进行司法确认，申请书已随附。")
+    moment += timedelta(days=2)
+    demo.accept(referral, moment)
+    demo.walk(case, ["accept", "confirm"], moment)
 
-def _seed_transfers(session, rng, institutions, users) -> None:
-    """Police to the town committee (公调对接), and a court case delegated and succeeded."""
-    deadline_days = {"peoples": 30, "administrative": 30, "judicial": 30}
-    pairs = [("QJP-PL-PCS", "QJP-PL", "neighbour"), ("QJP-FY", "QJP-PL", "loan"),
-             ("QJP-JJ", "QJP-JT", "traffic")]
-    for sender_code, receiver_code, dispute_type in pairs:
-        sender = institutions[sender_code]
-        receiver = institutions[receiver_code]
-        filer = _filer_for(sender, users)
-        mediator = _filer_for(receiver, users)
-        filed = utcnow() - timedelta(days=rng.randrange(20, 60))
-        summary, description = STORIES[dispute_type]
-        parties = [_person(rng, "applicant"), _person(rng, "respondent")]
-        case = cases.file_case(
-            session,
-            cases.NewCase(dispute_type=dispute_type, source="walk_in", region=sender.region,
-                          summary=f"{parties[0].name}与{parties[1].name}{summary}",
-                          description=description, amount=Decimal("8000.00"),
-                          received_on=filed.date(), parties=parties),
-            actor=filer, now=filed, deadline_days=deadline_days,
-        )
-        moment = filed + timedelta(days=1)
-        cases.change_handling(session, case, state="transferred", outcome="transferred",
-                              actor=filer, now=moment)
-        cases.open_handling(session, case, receiver, actor=mediator, now=moment,
-                            deadline_days=deadline_days)
-        case.assigned_mediator = mediator
-        _walk(session, case, ["accepted", "mediating", ("success", "success")], mediator,
-              moment, rng)
+    case = demo.file("QJP-FY", "loan", start, amount=Decimal("52000.00"))
+    referral = demo.refer(case, "delegate", "QJP-PL", start + timedelta(hours=2),
+                          "诉前委派调解，请于三十日内反馈结果。")
+    moment = start + timedelta(days=1)
+    demo.accept(referral, moment)
+    moment = demo.walk(case, ["accept", "start_mediation", "session", "close_failure"], moment)
+    documents.issue_failure_notice(demo.session, demo.issuer, case, actor=demo.user_at("QJP-PL"),
+                                   now=moment)
+    referral = demo.refer(case, "return_to_court", "QJP-FY", moment + timedelta(hours=1),
+                          "委派调解不成，退回法院依法立案。")
+    demo.accept(referral, moment + timedelta(days=1))
+
+    case = demo.file("QJP-XFJ", "labour", start, amount=Decimal("86000.00"))
+    referral = demo.refer(case, "petition_mediation", "QJP-MTZX", start + timedelta(hours=4),
+                          "六名工人反映被拖欠工资，属劳动争议，转矛调中心分流。")
+    moment = start + timedelta(days=1)
+    demo.accept(referral, moment)
+    demo.walk(case, ["assess"], moment)
+    referral = demo.refer(case, "dispatch", "QJP-RS", moment + timedelta(hours=5),
+                          "欠薪纠纷，分流至劳动人事争议仲裁院调解。")
+    demo.accept(referral, moment + timedelta(days=1))
+
+    case = demo.file("QJP-MTZX", "medical", start + timedelta(days=20), region=town)
+    referral = demo.refer(case, "dispatch", "QJP-QH", start + timedelta(days=20, hours=2),
+                          "医疗纠纷，请社区调委会先行调解。")
+    referrals.return_referral(demo.session, referral, reason="not_our_remit",
+                              note="医疗纠纷宜由医患纠纷专业调委会调解。",
+                              actor=demo.user_at("QJP-QH"), now=start + timedelta(days=21))
+    referral = demo.refer(case, "dispatch", "HA-YH", start + timedelta(days=21, hours=1),
+                          "按社区调委会意见，改派医患纠纷人民调解委员会。")
+    demo.accept(referral, start + timedelta(days=22))
+
+    case = demo.file("QJP-PL", "property", utcnow() - timedelta(days=10), region=town)
+    moment = demo.walk(case, ["accept", "start_mediation", "session", "agreement"],
+                       utcnow() - timedelta(days=10))
+    mediator = demo.user_at("QJP-PL")
+    old = next(iter(demo.session.scalars(select(agreements.Agreement).where(
+        agreements.Agreement.case_id == case.id))))
+    corrected = agreements.correct_agreement(demo.session, old, reason="付款期限笔误，更正为三十日。",
+                                             actor=mediator, now=moment + timedelta(hours=1))
+    corrected.clauses = [clause.replace("十五日", "三十日") for clause in corrected.clauses]
+    demo.sign_all(case, corrected, mediator, moment + timedelta(hours=2))
+    demo.walk(case, ["close_success"], moment + timedelta(hours=3))
+
+    case = demo.file("QJP-JJ", "traffic", utcnow() - timedelta(days=1), amount=Decimal("12000.00"))
+    demo.refer(case, "escalate", "QJP-MTZX", utcnow() - timedelta(hours=20),
+               "涉及多名伤者，需矛调中心统筹。")

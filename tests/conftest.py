@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mediation_app import create_app
+from mediation_app.documents.services import Issuer
+from mediation_app.storage import Storage
 from mediation_app.extensions import db, limiter
 
 from . import factories
@@ -103,6 +105,13 @@ def client(app):
 def make(session):
     """Factories bound to the test session: make.case(...), make.user(...), ..."""
     return factories.Factories(session)
+
+
+@pytest.fixture
+def issuer(app):
+    """Issues documents into the test storage, as the pages do."""
+    return Issuer(storage=Storage(app.config["MEDIATION_STORAGE"]),
+                  secret_key=app.config["SECRET_KEY"], public_url="http://verify.test/")
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from werkzeug.security import generate_password_hash
 
+from mediation_app.agreements import services as agreements
 from mediation_app.auth.models import ApiToken, User
+from mediation_app.documents import services as documents
 from mediation_app.cases import services
 from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
@@ -17,7 +19,24 @@ from mediation_app.domain.idcard import check_digit
 from mediation_app.handlings.catalog import catalog
 
 PASSWORD = "correct-horse-42"
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+
+
+def _signature_png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 80), (255, 255, 255, 0))
+    ImageDraw.Draw(image).line([(10, 60), (60, 20), (110, 55), (170, 15), (230, 50)],
+                               fill=(0, 0, 0, 255), width=3)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+SIGNATURE_PNG = _signature_png()
+# cheap scrypt parameters keep sign-ins fast in tests; production uses the library default
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 _numbers = itertools.count(1)
 
 
@@ -86,6 +105,43 @@ class Factories:
         )
         return services.file_case(self.session, data, actor=actor, now=now or utcnow(),
                                   workflow=filing_workflow(actor))
+
+    def session_record(self, case, by: User, **overrides):
+        data = agreements.SessionRecord(**{
+            "held_on": date.today(), "place": "调解室", "mediators": by.display_name,
+            "attendees": "双方当事人", "record": "双方陈述意见。", **overrides})
+        return agreements.record_session(self.session, case, data, actor=by, now=utcnow())
+
+    def agreement(self, case, by: User, **overrides):
+        data = agreements.AgreementDraft(**{
+            "facts": "两家共用排水沟堵塞。", "matters": "双方均有责任。",
+            "clauses": ["被申请人于十日内支付申请人人民币1,200元。", "双方再无其他争议。"],
+            "amount": Decimal("1200.00"), "performance_manner": "银行转账",
+            "performance_deadline": date.today(), **overrides})
+        return agreements.draft_agreement(self.session, case, data, actor=by, now=utcnow())
+
+    def sign_everyone(self, agreement, case, by: User, *, issuer=None, now=None):
+        """Every party and the mediator sign; with an issuer the PDF is issued too."""
+        now = now or utcnow()
+        signers = [agreements.Signer(party=p) for p in case.parties] + [agreements.Signer(user=by)]
+        for signer in signers:
+            agreements.sign_agreement(
+                self.session, agreement, signer, image_png=SIGNATURE_PNG, ip_address="127.0.0.1",
+                user_agent="pytest", actor=by, now=now,
+                on_complete=(lambda signed: documents.issue_agreement(
+                    self.session, issuer, signed, actor=by, now=now)) if issuer else None)
+        return agreement
+
+    def mediating_case(self, by: User | None = None, **overrides):
+        """A case accepted, in mediation, with one session recorded."""
+        from mediation_app.handlings.services import fire_transition
+
+        mediator = by or self.user()
+        case = self.case(by=mediator, **overrides)
+        fire_transition(self.session, case, "accept", actor=mediator, now=utcnow())
+        fire_transition(self.session, case, "start_mediation", actor=mediator, now=utcnow())
+        self.session_record(case, mediator)
+        return case, mediator
 
     def token(self, user: User, name: str = "test") -> str:
         token, secret = ApiToken.issue(user, name)

@@ -1,7 +1,10 @@
 from sqlalchemy import func, select
 
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case
+from mediation_app.agreements.models import Agreement
+from mediation_app.cases.models import Case, Handling
+from mediation_app.documents.models import Document
+from mediation_app.referrals.models import Referral
 from mediation_app.directory.models import Institution, Region
 
 
@@ -68,14 +71,28 @@ def test_users_create_refuses_an_unknown_institution(app):
     assert result.exit_code != 0 and "NOPE" in result.output
 
 
-def test_seed_demo_loads_every_kind_and_role_once(app, session):
+def test_seed_demo_loads_a_whole_city_once(app, session):
     first = _invoke(app, "seed-demo")
     assert first.exit_code == 0, first.output
     assert _invoke(app, "seed-demo").exit_code == 0
-    kinds = set(session.scalars(select(Institution.kind)))
-    roles = set(session.scalars(select(User.role)))
-    states = set(session.scalars(select(Case.state)))
-    assert len(kinds) == 11 and len(roles) == 5
-    assert {"registered", "accepted", "mediating", "success", "failure", "withdrawn"} <= states
+    assert len(set(session.scalars(select(Institution.kind)))) == 11
+    assert len(set(session.scalars(select(User.role)))) == 5
     assert session.scalar(select(func.count()).select_from(Region)) == 15
     assert "mediator" in first.output
+
+
+def test_seed_demo_has_cases_in_every_state_and_outcome(app, session):
+    _invoke(app, "seed-demo")
+    states = set(session.scalars(select(Case.state)))
+    outcomes = set(session.scalars(select(Handling.outcome)))
+    assert {"registered", "accepted", "mediating", "succeeded", "failed", "withdrawn"} <= states
+    assert {"success", "failure", "withdrawn", "transferred"} <= outcomes
+
+
+def test_seed_demo_shows_every_document_kind_and_a_voided_agreement(app, session):
+    _invoke(app, "seed-demo")
+    kinds = set(session.scalars(select(Document.kind)))
+    assert kinds == {"agreement", "failure_notice", "confirmation_application"}
+    assert session.scalar(select(Agreement).where(Agreement.status == "voided")) is not None
+    statuses = set(session.scalars(select(Referral.status)))
+    assert {"accepted", "returned", "pending"} <= statuses

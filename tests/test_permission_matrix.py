@@ -1,44 +1,85 @@
 """Every route × every role × own / foreign jurisdiction, with the expected answer.
 
-"own" is a case the role's user may reach through their institution or region;
-"foreign" is a case in another district, handled by another institution."""
+"own" objects belong to a case the role's user reaches through their institution (or,
+for the committee reader, their region; the admin sees no cases at all); "foreign"
+objects belong to a case of another district handled by another institution."""
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mediation_app.agreements.models import Agreement, Performance
 from mediation_app.auth.models import ApiToken
-
 from mediation_app.cases import services
 from mediation_app.db import utcnow
+from mediation_app.documents.models import Document
+from mediation_app.referrals.models import Referral
 from mediation_app.storage import Storage
 
-ROLES = ["anonymous", "mediator", "liaison", "dispatcher", "committee", "admin"]
+from .factories import SIGNATURE_PNG
 
-# route -> expected status per role, for the role's own case
-OWN_CASE = {
-    "GET /cases/{id}":                       [302, 200, 200, 200, 200, 404],
-    "GET /cases/{id}/edit":                  [302, 200, 200, 200, 403, 404],
-    "GET /cases/{id}/parties/new":           [302, 200, 200, 200, 403, 404],
-    "POST /cases/{id}/attachments":          [302, 302, 302, 302, 403, 404],
-    "GET /cases/{id}/attachments/{att}":     [302, 200, 200, 200, 200, 404],
-    "GET /api/v1/cases/{id}":                [401, 200, 200, 200, 200, 404],
+ROLES = ["anonymous", "mediator", "liaison", "dispatcher", "committee", "admin"]
+HOLDERS = ("mediator", "liaison", "dispatcher")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+STEP = {"mediator": "accept", "liaison": "accept", "dispatcher": "assess"}
+KIND = {"mediator": "escalate", "liaison": "delegate", "dispatcher": "dispatch"}
+
+OWN = {
+    "GET /cases/{id}":                                  [302, 200, 200, 200, 200, 404],
+    "GET /cases/{id}/edit":                             [302, 200, 200, 200, 403, 404],
+    "GET /cases/{id}/parties/new":                      [302, 200, 200, 200, 403, 404],
+    "POST /cases/{id}/attachments":                     [302, 302, 302, 302, 403, 404],
+    "GET /cases/{id}/attachments/{att}":                [302, 200, 200, 200, 200, 404],
+    "POST /cases/{id}/transitions/{step}":              [302, 302, 302, 302, 403, 404],
+    "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
+    "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
+    "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
+    "GET /agreements/{agr}/edit":                       [302, 200, 200, 200, 403, 404],
+    "GET /agreements/{agr}/preview.pdf":                [302, 200, 200, 200, 200, 404],
+    "GET /agreements/{agr}/sign":                       [302, 200, 200, 200, 200, 404],
+    "POST /agreements/{agr}/signatures":                [302, 302, 302, 302, 403, 404],
+    "POST /agreements/{agr}/correct":                   [302, 302, 302, 302, 403, 404],
+    "GET /documents/{doc}":                             [302, 200, 200, 200, 200, 404],
+    "POST /referrals/{ref}/accept":                     [302, 302, 302, 302, 403, 403],
+    "GET /referrals/{ref}/return":                      [302, 403, 403, 403, 403, 403],
+    "POST /referrals/{ref}/withdraw":                   [302, 302, 302, 302, 403, 403],
+    "GET /cases/{closed}/follow-ups/new":               [302, 200, 200, 403, 403, 404],
+    "POST /agreements/{signed}/performances":           [302, 302, 302, 403, 403, 404],
+    "POST /performances/{perf}":                        [302, 302, 302, 403, 403, 404],
+    "POST /cases/{closed}/failure-notice":              [302, 403, 403, 403, 403, 404],
+    "POST /agreements/{signed}/confirmation-application": [302, 302, 302, 403, 403, 404],
+    "GET /api/v1/cases/{id}":                           [401, 200, 200, 200, 200, 404],
+    "GET /api/v1/cases/{id}/transitions":               [401, 200, 200, 200, 200, 404],
+    "POST /api/v1/cases/{id}/transitions/{step}":       [401, 200, 200, 200, 403, 404],
+    "POST /api/v1/cases/{id}/referrals":                [401, 422, 422, 422, 403, 404],
+    "GET /api/v1/cases/{id}/agreements":                [401, 200, 200, 200, 200, 404],
+    "PUT /api/v1/agreements/{agr}":                     [401, 422, 422, 422, 403, 404],
+    "POST /api/v1/referrals/{ref}/accept":              [401, 409, 409, 409, 404, 404],
+    "POST /api/v1/referrals/{ref}/return":              [401, 422, 422, 422, 404, 404],
+    "POST /api/v1/referrals/{ref}/withdraw":            [401, 200, 200, 200, 404, 404],
 }
-# the same routes on a case of another district: nothing leaks
-FOREIGN_CASE = {route: [302 if not route.startswith("GET /api") else 401] + [404] * 5
-                for route in OWN_CASE}
+# Routes guarded by role before the case is looked up answer 403 to the wrong role.
+ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
+              "GET /referrals/{ref}/return", "POST /referrals/{ref}/withdraw"}
+FOREIGN = {
+    route: [401 if "/api/" in route else 302]
+    + ([404, 404, 404, 403, 403] if route in ROLE_FIRST else [404] * 5)
+    for route in OWN
+}
 GLOBAL = {
     "GET /":                                 [302, 200, 200, 200, 200, 302],
     "GET /cases/":                           [302, 200, 200, 200, 200, 403],
     "GET /cases/new":                        [302, 200, 200, 200, 403, 403],
+    "GET /referrals":                        [302, 200, 200, 200, 403, 403],
+    "GET /workflows":                        [302, 200, 200, 200, 200, 200],
+    "GET /workflows/peoples_committee":      [302, 200, 200, 200, 200, 200],
     "GET /admin/users":                      [302, 403, 403, 403, 403, 200],
     "GET /admin/users/new":                  [302, 403, 403, 403, 403, 200],
     "GET /admin/regions":                    [302, 403, 403, 403, 403, 200],
     "GET /admin/institutions":               [302, 403, 403, 403, 403, 200],
     "GET /admin/tokens":                     [302, 403, 403, 403, 403, 200],
-    "GET /api/v1/cases":                     [401, 200, 200, 200, 200, 200],
-    "POST /api/v1/cases":                    [401, 422, 422, 422, 403, 403],
     "GET /admin/users/{uid}":                [302, 403, 403, 403, 403, 200],
     "POST /admin/users/{uid}/password":      [302, 403, 403, 403, 403, 302],
     "POST /admin/users/{uid}/active":        [302, 403, 403, 403, 403, 302],
@@ -47,10 +88,45 @@ GLOBAL = {
     "GET /admin/users/{foreign_uid}":        [302, 403, 403, 403, 403, 404],
     "GET /admin/institutions/{foreign_iid}": [302, 403, 403, 403, 403, 404],
     "POST /admin/tokens/{foreign_tid}/revoke": [302, 403, 403, 403, 403, 404],
-    "GET /healthz":                          [200, 200, 200, 200, 200, 200],
-    "GET /api/v1/openapi.json":              [200, 200, 200, 200, 200, 200],
+    "GET /api/v1/cases":                     [401, 200, 200, 200, 200, 200],
+    "POST /api/v1/cases":                    [401, 422, 422, 422, 403, 403],
+    "GET /api/v1/referrals/inbox":           [401, 200, 200, 200, 403, 403],
+    "GET /healthz":                          [200] * 6,
+    "GET /api/v1/openapi.json":              [200] * 6,
+    "GET /verify":                           [200] * 6,
+    "GET /verify/{code}":                    [200] * 6,
 }
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _objects(make, session, app, holder, receiver) -> dict:
+    """A case held by the holder with an attachment, a draft agreement, a document and a
+    pending referral; and a closed successful case with a signed agreement and an obligation."""
+    case = make.case(by=holder)
+    storage = Storage(app.config["MEDIATION_STORAGE"])
+    attachment = services.add_attachment(session, case, filename="a.png", content=PNG,
+                                         storage=storage, allowed=("image/png",), max_bytes=1024,
+                                         actor=holder, now=utcnow())
+    agreement = make.agreement(case, holder)
+    key, digest = storage.put("documents", b"%PDF-1.7 test")
+    document = Document(case_id=case.id, institution_id=holder.institution_id, kind="agreement",
+                        title="调解协议书", storage_key=key, sha256=digest, size=13,
+                        verification_code=f"CODE{case.id:06d}")
+    referral = Referral(case_id=case.id, kind="escalate", from_institution_id=holder.institution_id,
+                        to_institution_id=receiver.id, from_handling_id=case.handlings[0].id,
+                        reason="上报", created_by_id=holder.id, accept_by=utcnow() + timedelta(3))
+    closed = make.case(by=holder)
+    handling = closed.handlings[0]
+    handling.state, handling.outcome, handling.concluded_at = "succeeded", "success", utcnow()
+    closed.closed_at = utcnow()
+    signed = Agreement(case_id=closed.id, handling_id=handling.id, template="peoples", facts="f",
+                       matters="m", clauses=["c"], performance_manner="p", status="signed",
+                       signed_at=utcnow(), created_by_id=holder.id)
+    signed.performances.append(Performance(description="付款", due_on=date.today()))
+    session.add_all([document, referral, signed])
+    session.flush()
+    return {"id": case.id, "att": attachment.id, "agr": agreement.id, "doc": document.id,
+            "ref": referral.id, "closed": closed.id, "signed": signed.id,
+            "perf": signed.performances[0].id, "code": document.verification_code}
 
 
 @pytest.fixture
@@ -70,17 +146,12 @@ def world(make, session, app):
         "admin": make.user(role="admin", institution=make.institution(kind="committee",
                                                                       region=district)),
     }
-    own = {role: make.case(by=users[role]) for role in ("mediator", "liaison", "dispatcher")}
+    receiver = make.institution(region=district)
+    own = {role: _objects(make, session, app, users[role], receiver) for role in HOLDERS}
     own["committee"] = own["admin"] = own["mediator"]
     foreign_mediator = make.user(institution=make.institution(region=other_district))
-    foreign = make.case(by=foreign_mediator)
-    storage = Storage(app.config["MEDIATION_STORAGE"])
-    attachments = {}
-    for case, holder in [(own["mediator"], users["mediator"]), (own["liaison"], users["liaison"]),
-                         (own["dispatcher"], users["dispatcher"]), (foreign, foreign_mediator)]:
-        attachments[case.id] = services.add_attachment(
-            session, case, filename="a.png", content=PNG, storage=storage,
-            allowed=("image/png",), max_bytes=1024, actor=holder, now=utcnow()).id
+    foreign = _objects(make, session, app, foreign_mediator,
+                       make.institution(region=other_district))
     tokens = {role: make.token(user) for role, user in users.items()}
     make.token(foreign_mediator)
     make.commit()
@@ -89,23 +160,20 @@ def world(make, session, app):
         "uid": users["mediator"].id, "iid": users["mediator"].institution_id,
         "tid": token_ids[users["mediator"].id], "foreign_uid": foreign_mediator.id,
         "foreign_iid": foreign_mediator.institution_id,
-        "foreign_tid": token_ids[foreign_mediator.id],
+        "foreign_tid": token_ids[foreign_mediator.id], "code": own["mediator"]["code"],
     }
-    return {"users": users, "own": own, "foreign": foreign, "attachments": attachments,
-            "tokens": tokens, "ids": ids}
+    return {"users": users, "own": own, "foreign": foreign, "tokens": tokens, "ids": ids}
 
 
-def _request(client, world, role, route, case=None):
+def _request(client, world, role, route, objects):
     method, path = route.split(" ", 1)
-    if case is not None:
-        path = path.format(id=case.id, att=world["attachments"][case.id])
-    else:
-        path = path.format(**world["ids"])
+    path = path.format(step=STEP.get(role, "accept"), kind=KIND.get(role, "escalate"),
+                       **objects)
     headers = {}
     if path.startswith("/api/") and role != "anonymous":
         headers["Authorization"] = f"Bearer {world['tokens'][role]}"
-    if path == "/api/v1/cases" and method == "POST":
-        return client.post(path, headers=headers, json={})
+    if path.startswith("/api/") and method in ("POST", "PUT"):
+        return client.open(path, method=method, headers=headers, json={})
     data = {"file": (io.BytesIO(b""), "")} if path.endswith("/attachments") else None
     return client.open(path, method=method, headers=headers, data=data)
 
@@ -121,39 +189,41 @@ def _cells(table):
             for i, role in enumerate(ROLES)]
 
 
-@pytest.mark.parametrize("route, role, expected", _cells(OWN_CASE))
-def test_own_case_routes(app, login, world, route, role, expected):
+@pytest.mark.parametrize("route, role, expected", _cells(OWN))
+def test_own_jurisdiction(app, login, world, route, role, expected):
     client = _client_for(app, login, world, role)
-    case = world["own"].get(role, world["own"]["mediator"])
-    assert _request(client, world, role, route, case).status_code == expected
+    objects = world["own"].get(role, world["own"]["mediator"])
+    assert _request(client, world, role, route, objects).status_code == expected
 
 
-@pytest.mark.parametrize("route, role, expected", _cells(FOREIGN_CASE))
-def test_foreign_case_routes(app, login, world, route, role, expected):
+@pytest.mark.parametrize("route, role, expected", _cells(FOREIGN))
+def test_foreign_jurisdiction(app, login, world, route, role, expected):
     client = _client_for(app, login, world, role)
     assert _request(client, world, role, route, world["foreign"]).status_code == expected
 
 
 @pytest.mark.parametrize("route, role, expected", _cells(GLOBAL))
-def test_global_routes(app, login, world, route, role, expected):
+def test_routes_without_a_case(app, login, world, route, role, expected):
     client = _client_for(app, login, world, role)
-    assert _request(client, world, role, route).status_code == expected
+    assert _request(client, world, role, route, world["ids"]).status_code == expected
 
 
-PLACEHOLDERS = {"{id}": "<int:case_id>", "{att}": "<int:attachment_id>",
-                "{uid}": "<int:user_id>", "{foreign_uid}": "<int:user_id>",
-                "{iid}": "<int:institution_id>", "{foreign_iid}": "<int:institution_id>",
-                "{tid}": "<int:token_id>", "{foreign_tid}": "<int:token_id>"}
+CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr": "agreement_id",
+              "signed": "agreement_id", "doc": "document_id", "ref": "referral_id",
+              "perf": "performance_id", "uid": "user_id", "foreign_uid": "user_id",
+              "iid": "institution_id", "foreign_iid": "institution_id", "tid": "token_id",
+              "foreign_tid": "token_id"}
 
 
 def _as_rule(path: str) -> str:
-    for placeholder, converter in PLACEHOLDERS.items():
-        path = path.replace(placeholder, converter)
-    return path
+    for placeholder, name in CONVERTERS.items():
+        path = path.replace("{" + placeholder + "}", f"<int:{name}>")
+    return (path.replace("{step}", "<name>").replace("{kind}", "<kind>")
+            .replace("{code}", "<code>").replace("/peoples_committee", "/<name>"))
 
 
 def test_every_route_is_in_the_matrix(app):
-    covered = {_as_rule(route.split(" ", 1)[1]) for table in (OWN_CASE, GLOBAL) for route in table}
+    covered = {_as_rule(route.split(" ", 1)[1]) for table in (OWN, GLOBAL) for route in table}
     public = {"/static/<path:filename>", "/login", "/logout", "/language/<code>"}
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert routes - covered - public == set()

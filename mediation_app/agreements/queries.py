@@ -1,7 +1,9 @@
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Agreement
+from .models import Agreement, FollowUp, MediationSession
 
 
 def live_agreement(session: Session, case_id: int) -> Agreement | None:
@@ -13,3 +15,28 @@ def live_agreement(session: Session, case_id: int) -> Agreement | None:
 def signed_agreement_for_case(session: Session, case_id: int) -> Agreement | None:
     agreement = live_agreement(session, case_id)
     return agreement if agreement is not None and agreement.status == "signed" else None
+
+
+@dataclass
+class MediationRecord:
+    """Everything printed or recorded in the mediation of a case, for the case page."""
+
+    sessions: list
+    agreements: list
+    documents: list
+    follow_ups: list
+
+
+def mediation_record(session: Session, case_id: int) -> MediationRecord:
+    from ..documents.models import Document
+
+    return MediationRecord(
+        sessions=list(session.scalars(select(MediationSession).where(
+            MediationSession.case_id == case_id).order_by(MediationSession.held_on))),
+        agreements=list(session.scalars(select(Agreement).where(
+            Agreement.case_id == case_id).order_by(Agreement.version.desc()))),
+        documents=list(session.scalars(select(Document).where(
+            Document.case_id == case_id).order_by(Document.created_at.desc()))),
+        follow_ups=list(session.scalars(select(FollowUp).where(
+            FollowUp.case_id == case_id).order_by(FollowUp.visited_on))),
+    )

@@ -60,7 +60,7 @@ def record_session(session: Session, case: Case, data: SessionRecord, *, actor: 
                               created_at=now, **asdict(data))
     session.add(record)
     session.flush()
-    record_event(session, case, "session.recorded", actor=actor, now=now, session=record.id,
+    record_event(session, case, "session.recorded", actor=actor, now=now, session_id=record.id,
                  held_on=data.held_on, place=data.place)
     return record
 

@@ -3,7 +3,9 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
-from ..domain.idcard import InvalidIdNumber, normalise_id_number, mask_id_number
+from ..domain.idcard import InvalidIdNumber, mask_id_number, normalise_id_number
+from ..referrals.models import RETURN_REASONS
+from ..workflow.loader import REFERRAL_KINDS
 
 
 class PartyIn(Schema):
@@ -104,3 +106,76 @@ class ErrorOut(Schema):
     error = fields.String()
     status = fields.Integer()
     fields = fields.Dict(metadata={"description": "per-field problems, when the input is invalid"})
+
+
+class StepOut(Schema):
+    name = fields.Function(lambda option: option.transition.name)
+    label = fields.Function(lambda option: option.transition.label)
+    target = fields.Function(lambda option: option.transition.target)
+    allowed = fields.Boolean()
+    blocked_by = fields.List(fields.String(), metadata={"description": "unmet guards"})
+
+
+class StepIn(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReferralIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(REFERRAL_KINDS))
+    to_institution_code = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class ReturnIn(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(RETURN_REASONS))
+    note = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class ReferralOut(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    case_no = fields.Function(lambda referral: referral.case.case_no)
+    kind = fields.String()
+    status = fields.String()
+    from_institution_code = fields.Function(lambda referral: referral.from_institution.code)
+    to_institution_code = fields.Function(lambda referral: referral.to_institution.code)
+    reason = fields.String()
+    created_at = fields.DateTime()
+    accept_by = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    return_reason = fields.String(allow_none=True)
+    return_note = fields.String(allow_none=True)
+
+
+class RefusalOut(Schema):
+    error = fields.String()
+    code = fields.String()
+    guards = fields.List(fields.String())
+    status = fields.Integer()
+
+
+class AgreementIn(Schema):
+    facts = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    matters = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    clauses = fields.List(fields.String(validate=validate.Length(min=1, max=2000)), required=True,
+                          validate=validate.Length(min=1, max=100))
+    amount = fields.Decimal(allow_none=True, load_default=None, places=2, as_string=True,
+                            validate=validate.Range(min=0))
+    performance_manner = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    performance_deadline = fields.Date(allow_none=True, load_default=None)
+
+
+class AgreementOut(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    version = fields.Integer()
+    status = fields.String()
+    facts = fields.String()
+    matters = fields.String()
+    clauses = fields.List(fields.String())
+    amount = fields.Decimal(as_string=True, allow_none=True)
+    performance_manner = fields.String()
+    performance_deadline = fields.Date(allow_none=True)
+    signed_at = fields.DateTime(allow_none=True)
+    voided_at = fields.DateTime(allow_none=True)
+    signers = fields.Function(lambda agreement: [s.signer_name for s in agreement.signatures])

@@ -16,7 +16,20 @@ from ..cases.queries import CaseFilters, get_visible_case, list_cases
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..handlings.catalog import catalog
-from .schemas import CaseIn, CaseOut, CasePageOut, ErrorOut
+from .schemas import (
+    AgreementIn,
+    AgreementOut,
+    CaseIn,
+    CaseOut,
+    CasePageOut,
+    ErrorOut,
+    RefusalOut,
+    ReferralIn,
+    ReferralOut,
+    ReturnIn,
+    StepIn,
+    StepOut,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,7 +52,7 @@ def token_required(view):
     return wrapper
 
 
-def _invalid(messages: dict):
+def invalid(messages: dict):
     return jsonify(error="invalid input", status=422, fields=messages), 422
 
 
@@ -113,14 +126,14 @@ def create_case_api():
         abort(403)
     try:
         data = CaseIn().load(request.get_json(silent=True) or {})
-    except ValidationError as invalid:
-        return _invalid(invalid.messages)
+    except ValidationError as problem:
+        return invalid(problem.messages)
     workflows = catalog().for_filing(user.institution.kind)
     if not workflows:
         abort(403)
     region = db.session.scalar(select(Region).where(Region.code == data["region_code"]))
     if region is None or not user.institution.region.contains(region):
-        return _invalid({"region_code": ["unknown region or outside your jurisdiction"]})
+        return invalid({"region_code": ["unknown region or outside your jurisdiction"]})
     case = services.file_case(
         db.session,
         services.NewCase(
@@ -141,7 +154,8 @@ def openapi():
     spec = APISpec(title="Mediation case management API", version="1.0.0",
                    openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for schema in (CaseIn, CaseOut, CasePageOut, ErrorOut):
+    for schema in (CaseIn, CaseOut, CasePageOut, ErrorOut, StepIn, StepOut, ReferralIn,
+                   ReferralOut, ReturnIn, RefusalOut, AgreementIn, AgreementOut):
         spec.components.schema(schema.__name__, schema=schema)
     for endpoint, view in current_app.view_functions.items():
         if not endpoint.startswith("api.") or endpoint == "api.openapi":

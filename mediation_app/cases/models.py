@@ -60,9 +60,11 @@ class Case(db.Model):
         one_of("source", values(Source), "source"),
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
         CheckConstraint("party_count >= 0", name="party_count_not_negative"),
-        Index("ix_cases_holder_filed", "holder_institution_id", "filed_at"),
-        Index("ix_cases_region_filed", "region_id", "filed_at"),
-        Index("ix_cases_state_filed", "state", "filed_at"),
+        Index("ix_cases_holder_filed", "holder_institution_id", "filed_at", "id"),
+        Index("ix_cases_region_filed", "region_id", "filed_at", "id"),
+        Index("ix_cases_state_filed", "state", "filed_at", "id"),
+        Index("ix_cases_dispute_type_filed", "dispute_type", "filed_at", "id"),
+        Index("ix_cases_channel_filed", "channel", "filed_at", "id"),
         Index("ix_cases_filed_id", "filed_at", "id"),
     )
 
@@ -71,7 +73,7 @@ class Case(db.Model):
     numbering_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
     year: Mapped[int]
     seq: Mapped[int]
-    dispute_type: Mapped[str] = mapped_column(String(32), index=True)
+    dispute_type: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(32))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     summary: Mapped[str] = mapped_column(String(200))
@@ -84,7 +86,7 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     assigned_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     holder_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
-    channel: Mapped[str | None] = mapped_column(String(16), index=True)
+    channel: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(32))
     deadline_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
@@ -117,7 +119,7 @@ class Case(db.Model):
 
     def mirror(self, handling: Handling) -> None:
         """Copy the current handling's facts onto the case."""
-        self.holder_institution_id = handling.institution_id
+        self.holder_institution = handling.institution
         self.channel = handling.channel
         self.state = handling.state
         self.deadline_at = handling.deadline_at if handling.outcome is None else None

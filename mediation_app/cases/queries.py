@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, false, func, or_, select, tuple_
+from sqlalchemy import and_, exists, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -19,20 +19,32 @@ from .models import HANDLING_ROLES, REGION_ROLES, Case, Handling, Party
 COUNT_CAP = 10_000
 
 
-def visible_to(user: User) -> ColumnElement[bool]:
-    """The SQL twin of Case.can_view."""
+def visible_to(user: User, dialect: str = "sqlite") -> ColumnElement[bool]:
+    """The SQL twin of Case.can_view. Written per database after measuring: SQLite walks
+    the list index and probes correlated EXISTS per row; PostgreSQL plans a semi-join over
+    a UNION ALL of the case ids an institution holds, held, or is offered."""
     clauses = []
     if user.role in REGION_ROLES:
         region_path = user.institution.region.path
         clauses.append(
             Case.region_id.in_(select(Region.id).where(Region.path.startswith(region_path))))
     if user.role in HANDLING_ROLES:
-        clauses.append(Case.id.in_(
-            select(Handling.case_id).where(Handling.institution_id == user.institution_id)))
-        clauses.append(Case.id.in_(
-            select(Referral.case_id).where(Referral.to_institution_id == user.institution_id,
-                                           Referral.status == "pending")))
+        clauses.append(_reachable_by_institution(user.institution_id, dialect))
     return or_(*clauses) if clauses else false()
+
+
+def _reachable_by_institution(institution_id: int, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        return or_(
+            exists().where(Handling.case_id == Case.id, Handling.institution_id == institution_id),
+            exists().where(Referral.case_id == Case.id, Referral.status == "pending",
+                           Referral.to_institution_id == institution_id),
+        )
+    return Case.id.in_(union_all(
+        select(Handling.case_id).where(Handling.institution_id == institution_id),
+        select(Referral.case_id).where(Referral.to_institution_id == institution_id,
+                                       Referral.status == "pending"),
+    ))
 
 
 def get_visible_case(session: Session, user: User, case_id: int) -> Case | None:
@@ -121,7 +133,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int, bool] | None:
 
 
 def _base_query(session: Session, user: User, filters: CaseFilters) -> Select:
-    return select(Case).where(visible_to(user), *filters.clauses(session, user))
+    dialect = session.get_bind().dialect.name
+    return select(Case).where(visible_to(user, dialect), *filters.clauses(session, user))
 
 
 def count_cases(session: Session, user: User, filters: CaseFilters) -> tuple[int, bool]:
@@ -188,7 +201,7 @@ def near_deadline(session: Session, user: User, *, now: datetime, within_days: i
     horizon = now + timedelta(days=within_days)
     query = (
         select(Case)
-        .where(visible_to(user), Case.closed_at.is_(None), Case.deadline_at.is_not(None),
+        .where(Case.closed_at.is_(None), Case.deadline_at.is_not(None),
                Case.deadline_at <= horizon, Case.holder_institution_id == user.institution_id)
         .order_by(Case.deadline_at)
         .limit(limit)

@@ -23,6 +23,8 @@ from ..auth.models import User
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..domain.codes import Role
+from ..agreements.forms import PerformancePlanForm, PerformanceRecordForm
+from ..agreements.queries import mediation_record
 from ..auth.forms import EmptyForm
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
@@ -114,13 +116,20 @@ def index():
         text=form.q.data or None,
         mine_only=request.args.get("mine") == "1",
     )
+    cursor = request.args.get("cursor")
     page = list_cases(
         db.session, current_user, filters,
         sort=form.sort.data or "filed_desc",
-        cursor=request.args.get("cursor"),
+        cursor=cursor,
         per_page=current_app.config["CASES_PER_PAGE"],
+        with_total=cursor is None,
     )
-    args = {key: value for key, value in request.args.items() if key != "cursor"}
+    if cursor is not None:
+        page.total = request.args.get("total", 0, type=int)
+        page.total_is_capped = request.args.get("capped") == "1"
+    args = {key: value for key, value in request.args.items()
+            if key not in ("cursor", "total", "capped")}
+    args.update(total=page.total, capped="1" if page.total_is_capped else "0")
     return render_template("cases/index.html", form=form, page=page, args=args,
                            can_file=current_user.role in HANDLING_ROLES)
 
@@ -206,6 +215,10 @@ def show(case_id: int):
         referral_rules=sendable_rules(db.session, case, current_user, now=now),
         referrals=referral_queries.for_case(db.session, case.id),
         action_form=EmptyForm(),
+        record=mediation_record(db.session, case.id),
+        performance_plan_form=PerformancePlanForm(),
+        performance_form=PerformanceRecordForm(),
+        today=now.date(),
     )
 
 

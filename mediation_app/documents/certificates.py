@@ -31,13 +31,20 @@ def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest()))
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """X.509 name attributes hold at most 64 (UTF-8) bytes."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
 def demo_pkcs12(institution: Institution, passphrase: bytes, *, now: datetime) -> bytes:
     """A self-signed signing certificate in the institution's name, valid five years."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, institution.name),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"{institution.name}（演示证书）"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(institution.name)),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit(f"演示证书 {institution.name}")),
     ])
     start = now.replace(tzinfo=timezone.utc) - timedelta(days=1)
     certificate = (

@@ -59,10 +59,16 @@ class Referral(db.Model):
     def is_pending(self) -> bool:
         return self.status == "pending"
 
-    def can_decide(self, user: User) -> bool:
-        return (self.is_pending and user.institution_id == self.to_institution_id
+    def is_receiver(self, user: User) -> bool:
+        return (user.institution_id == self.to_institution_id
                 and user.role in ("liaison", "mediator", "dispatcher"))
 
-    def can_withdraw(self, user: User) -> bool:
-        return (self.is_pending and user.institution_id == self.from_institution_id
+    def is_sender(self, user: User) -> bool:
+        return (user.institution_id == self.from_institution_id
                 and user.role in ("liaison", "mediator", "dispatcher"))
+
+    def can_decide(self, user: User) -> bool:
+        return self.is_pending and self.is_receiver(user)
+
+    def can_withdraw(self, user: User) -> bool:
+        return self.is_pending and self.is_sender(user)

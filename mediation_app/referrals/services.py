@@ -99,6 +99,13 @@ def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
     return referral
 
 
+def _check_decider(referral: Referral, actor: User) -> None:
+    if not referral.is_receiver(actor):
+        raise ReferralError("not_receiver")
+    if not referral.is_pending:
+        raise ReferralError("already_decided")
+
+
 def _decide(session: Session, referral: Referral, status: str, *, actor: User, now: datetime,
             **values) -> None:
     result = session.execute(
@@ -115,9 +122,8 @@ def _decide(session: Session, referral: Referral, status: str, *, actor: User, n
 def accept_referral(session: Session, catalog: Catalog, referral: Referral, *, actor: User,
                     now: datetime) -> Handling:
     """签收: the receiving institution takes the case over under the workflow the kind names."""
-    if not referral.can_decide(actor):
-        raise ReferralError("not_receiver")
-    definition = catalog.for_referral(referral.to_institution.kind, referral.kind)
+    _check_decider(referral, actor)
+    definition = _receiving_workflow(session, catalog, referral)
     if definition is None:
         raise ReferralError("no_procedure")
     _decide(session, referral, "accepted", actor=actor, now=now)
@@ -135,11 +141,23 @@ def accept_referral(session: Session, catalog: Catalog, referral: Referral, *, a
     return handling
 
 
+def _receiving_workflow(session: Session, catalog: Catalog, referral: Referral):
+    """The workflow the receiver runs. A case returned to a court resumes the court's
+    procedure it was delegated or entrusted from (诉前 or 诉中)."""
+    if referral.kind == "return_to_court":
+        arrival = session.scalar(select(Referral).where(
+            Referral.new_handling_id == referral.from_handling_id))
+        if arrival is not None:
+            origin = arrival.from_handling.workflow_version.name
+            if origin in catalog.sources and "return_to_court" in catalog.get(origin).receives:
+                return catalog.get(origin)
+    return catalog.for_referral(referral.to_institution.kind, referral.kind)
+
+
 def return_referral(session: Session, referral: Referral, *, reason: str, note: str,
                     actor: User, now: datetime) -> None:
     """退回 with a reason from the list and free text; the sender keeps the case."""
-    if not referral.can_decide(actor):
-        raise ReferralError("not_receiver")
+    _check_decider(referral, actor)
     if reason not in RETURN_REASONS:
         raise ReferralError("no_reason")
     _decide(session, referral, "returned", actor=actor, now=now, return_reason=reason,
@@ -150,8 +168,10 @@ def return_referral(session: Session, referral: Referral, *, reason: str, note: 
 
 def withdraw_referral(session: Session, referral: Referral, *, actor: User,
                       now: datetime) -> None:
-    if not referral.can_withdraw(actor):
+    if not referral.is_sender(actor):
         raise ReferralError("not_sender")
+    if not referral.is_pending:
+        raise ReferralError("already_decided")
     _decide(session, referral, "withdrawn", actor=actor, now=now)
     record_event(session, referral.case, "referral.withdrawn", actor=actor, now=now,
                  referral=referral.id)

@@ -103,6 +103,8 @@ def accept(referral_id: int):
 def give_back(referral_id: int):
     """退回 with a reason."""
     referral = _referral_or_404(referral_id)
+    if not referral.can_decide(current_user):
+        abort(403)
     form = ReturnReferralForm()
     if form.validate_on_submit():
         try:

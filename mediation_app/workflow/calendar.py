@@ -4,11 +4,14 @@ the schedule does not cover yet, Monday to Friday count as working days."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
 from .definition import Deadline
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def is_working_day(day: date) -> bool:
@@ -19,14 +22,15 @@ def is_working_day(day: date) -> bool:
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """The same time of day on the `days`-th working day after `start`."""
-    current = start
+    """The same time of day on the `days`-th working day after `start` (naive UTC); days
+    are counted on the calendar in China, where the work happens."""
+    local = start.replace(tzinfo=UTC).astimezone(CHINA)
     remaining = days
     while remaining:
-        current += timedelta(days=1)
-        if is_working_day(current.date()):
+        local += timedelta(days=1)
+        if is_working_day(local.date()):
             remaining -= 1
-    return current
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def due_at(start: datetime, deadline: Deadline) -> datetime:

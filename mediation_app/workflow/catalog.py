@@ -21,23 +21,37 @@ class Source:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
 
+def _parse_all(paths: list[Path]) -> tuple[list[Problem], list[Source]]:
+    problems: list[Problem] = []
+    sources: list[Source] = []
+    for path in sorted(paths):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+            problems.append(Problem(str(path), 1, f"cannot be read ({reason})"))
+            continue
+        try:
+            sources.append(Source(parse_definition(text, str(path)), text, str(path)))
+        except DefinitionInvalid as invalid:
+            problems += invalid.problems
+    return problems, sources
+
+
 class Catalog:
     def __init__(self, sources: list[Source]):
         self.sources = {source.definition.name: source for source in sources}
 
     @classmethod
-    def load(cls, paths: list[Path]) -> Catalog:
-        """Load and check every file; raise DefinitionInvalid listing every problem."""
-        problems: list[Problem] = []
-        sources: list[Source] = []
-        for path in sorted(paths):
-            text = path.read_text(encoding="utf-8")
-            try:
-                sources.append(Source(parse_definition(text, str(path)), text, str(path)))
-            except DefinitionInvalid as invalid:
-                problems += invalid.problems
+    def load(cls, paths: list[Path], *, alongside: list[Path] = ()) -> Catalog:
+        """Load and check every file; raise DefinitionInvalid listing every problem.
+        `alongside` files (the rest of the folder) count for cross-file checks only."""
+        problems, sources = _parse_all(paths)
+        named = {source.definition.name for source in sources}
+        _ignored, others = _parse_all([p for p in alongside if p not in paths])
+        context = sources + [o for o in others if o.definition.name not in named]
         catalog = cls(sources)
-        problems += catalog.cross_file_problems(sources)
+        problems += catalog.cross_file_problems(sources, context)
         if problems:
             raise DefinitionInvalid(problems)
         return catalog
@@ -46,14 +60,14 @@ class Catalog:
     def load_directory(cls, folder: str | Path) -> Catalog:
         return cls.load(list(Path(folder).glob("*.yaml")))
 
-    def cross_file_problems(self, sources: list[Source]) -> list[Problem]:
+    def cross_file_problems(self, sources: list[Source], context: list[Source]) -> list[Problem]:
         problems, seen = [], {}
         for source in sources:
             name = source.definition.name
             if name in seen:
                 problems.append(Problem(source.path, 1, f"name '{name}' is also used by {seen[name]}"))
             seen[name] = source.path
-        received = {kind for source in sources for kind in source.definition.receives}
+        received = {kind for source in context for kind in source.definition.receives}
         for source in sources:
             for rule in source.definition.sends:
                 if rule.kind and rule.kind not in received:

@@ -35,12 +35,18 @@ class DefinitionInvalid(Exception):
         self.problems = problems
 
 
+KEY_LINES = "__key_lines__"
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping under '__line__'."""
+    """A safe loader that records the line of every mapping under '__line__' and of each
+    of its keys under '__key_lines__'."""
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
+        mapping[KEY_LINES] = {key.value: key.start_mark.line + 1 for key, _value in node.value
+                              if isinstance(key, yaml.ScalarNode)}
         return mapping
 
 
@@ -71,8 +77,11 @@ class _Checker:
         self.document = document
         self.problems: list[Problem] = []
 
-    def problem(self, node, message: str) -> None:
-        line = node.get(LINE, 1) if isinstance(node, dict) else node
+    def problem(self, node, message: str, key: str | None = None) -> None:
+        if isinstance(node, dict):
+            line = node.get(KEY_LINES, {}).get(key, node.get(LINE, 1)) if key else node.get(LINE, 1)
+        else:
+            line = node
         self.problems.append(Problem(self.path, line, message))
 
     def text(self, node: dict, key: str, *, required: bool = True) -> str:
@@ -91,22 +100,22 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.problem(node, f"'{key}' must be a list")
+            self.problem(node, f"'{key}' must be a list", key)
             return ()
         for item in value:
             if item not in allowed:
-                self.problem(node, f"unknown {what} '{item}'")
+                self.problem(node, f"unknown {what} '{item}'", key)
         return tuple(str(item) for item in value)
 
     def build(self) -> Definition:
         doc = self.document
         version = doc.get("version")
         if not isinstance(version, int) or version < 1:
-            self.problem(doc, "'version' must be a whole number from 1")
+            self.problem(doc, "'version' must be a whole number from 1", "version")
             version = 0
         channel = doc.get("channel")
         if channel is not None and channel not in values(Channel):
-            self.problem(doc, f"unknown channel '{channel}'")
+            self.problem(doc, f"unknown channel '{channel}'", "channel")
         states = self.states(doc.get("states"))
         state_names = {state.name for state in states}
         transitions = self.transitions(doc.get("transitions"), state_names)
@@ -132,13 +141,13 @@ class _Checker:
     def max_sessions(self, doc: dict) -> int | None:
         value = doc.get("max_sessions")
         if value is not None and (not isinstance(value, int) or value < 1):
-            self.problem(doc, "'max_sessions' must be a whole number from 1")
+            self.problem(doc, "'max_sessions' must be a whole number from 1", "max_sessions")
             return None
         return value
 
     def states(self, nodes) -> list[State]:
         if not isinstance(nodes, list) or not nodes:
-            self.problem(self.document, "'states' must be a non-empty list")
+            self.problem(self.document, "'states' must be a non-empty list", "states")
             return []
         states, seen = [], set()
         for node in nodes:
@@ -158,9 +167,12 @@ class _Checker:
             states.append(State(name=name, label=self.text(node, "label"),
                                 initial=bool(node.get("initial", False)), outcome=outcome,
                                 deadline=self.deadline(node)))
-        initials = [state for state in states if state.initial]
-        if len(initials) != 1:
-            self.problem(self.document, f"exactly one state must be initial, found {len(initials)}")
+        initials = [node for node in nodes if isinstance(node, dict) and node.get("initial")]
+        if not initials:
+            self.problem(self.document, "no state is initial: mark one with initial: true",
+                         "states")
+        for extra in initials[1:]:
+            self.problem(extra, "a second initial state: exactly one state must be initial")
         return states
 
     def deadline(self, node: dict) -> Deadline | None:
@@ -181,7 +193,7 @@ class _Checker:
 
     def transitions(self, nodes, state_names: set[str]) -> list[Transition]:
         if not isinstance(nodes, list):
-            self.problem(self.document, "'transitions' must be a list")
+            self.problem(self.document, "'transitions' must be a list", "transitions")
             return []
         transitions, names, shapes = [], set(), set()
         for node in nodes:
@@ -199,7 +211,7 @@ class _Checker:
             requires = self.names(node, "requires", GUARDS, "guard")
             if name in names:
                 self.problem(node, f"duplicate transition '{name}'")
-            shape = (sources, target, roles)
+            shape = (frozenset(sources), target, frozenset(roles))
             if shape in shapes:
                 self.problem(node, f"duplicate transition: another one already goes from "
                                    f"{', '.join(sources)} to {target} for the same roles")
@@ -212,7 +224,7 @@ class _Checker:
 
     def referral_rules(self, nodes, state_names: set[str]) -> list[ReferralRule]:
         if not isinstance(nodes, list):
-            self.problem(self.document, "'sends' must be a list")
+            self.problem(self.document, "'sends' must be a list", "sends")
             return []
         rules = []
         for node in nodes:
@@ -241,7 +253,7 @@ class _Checker:
                 if target not in reached:
                     reached.add(target)
                     queue.append(target)
-        nodes = {node.get("name"): node for node in self.document["states"]
+        nodes = {str(node.get("name")): node for node in self.document["states"]
                  if isinstance(node, dict)}
         for state in definition.states:
             if state.name not in reached:

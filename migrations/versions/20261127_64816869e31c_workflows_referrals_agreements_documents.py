@@ -1,8 +1,8 @@
-"""workflows, referrals, sessions and agreements
+"""workflows, referrals, agreements, documents
 
-Revision ID: 10f9862ad752
+Revision ID: 64816869e31c
 Revises: 1015058d88bd
-Create Date: 2026-11-27 04:24:00.399216
+Create Date: 2026-11-27 04:33:35.518577
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '10f9862ad752'
+revision = '64816869e31c'
 down_revision = '1015058d88bd'
 branch_labels = None
 depends_on = None
@@ -215,6 +215,18 @@ def upgrade():
     with op.batch_alter_table('performances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_performances_agreement_id'), ['agreement_id'], unique=False)
 
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cases_channel'))
+        batch_op.drop_index(batch_op.f('ix_cases_dispute_type'))
+        batch_op.drop_index(batch_op.f('ix_cases_holder_filed'))
+        batch_op.create_index('ix_cases_holder_filed', ['holder_institution_id', 'filed_at', 'id'], unique=False)
+        batch_op.drop_index(batch_op.f('ix_cases_region_filed'))
+        batch_op.create_index('ix_cases_region_filed', ['region_id', 'filed_at', 'id'], unique=False)
+        batch_op.drop_index(batch_op.f('ix_cases_state_filed'))
+        batch_op.create_index('ix_cases_state_filed', ['state', 'filed_at', 'id'], unique=False)
+        batch_op.create_index('ix_cases_channel_filed', ['channel', 'filed_at', 'id'], unique=False)
+        batch_op.create_index('ix_cases_dispute_type_filed', ['dispute_type', 'filed_at', 'id'], unique=False)
+
     with op.batch_alter_table('handlings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('workflow_version_id', sa.Integer(), nullable=False))
         batch_op.add_column(sa.Column('is_mediation', sa.Boolean(), nullable=False))
@@ -237,6 +249,18 @@ def downgrade():
         batch_op.drop_column('arrived_by')
         batch_op.drop_column('is_mediation')
         batch_op.drop_column('workflow_version_id')
+
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_dispute_type_filed')
+        batch_op.drop_index('ix_cases_channel_filed')
+        batch_op.drop_index('ix_cases_state_filed')
+        batch_op.create_index(batch_op.f('ix_cases_state_filed'), ['state', 'filed_at'], unique=False)
+        batch_op.drop_index('ix_cases_region_filed')
+        batch_op.create_index(batch_op.f('ix_cases_region_filed'), ['region_id', 'filed_at'], unique=False)
+        batch_op.drop_index('ix_cases_holder_filed')
+        batch_op.create_index(batch_op.f('ix_cases_holder_filed'), ['holder_institution_id', 'filed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_dispute_type'), ['dispute_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_channel'), ['channel'], unique=False)
 
     with op.batch_alter_table('performances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_performances_agreement_id'))

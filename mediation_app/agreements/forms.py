@@ -1,0 +1,74 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ..labels import options
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    mediators = StringField(_l("Mediators"), validators=[DataRequired(), Length(max=200)])
+    attendees = TextAreaField(_l("Who attended"), validators=[DataRequired(), Length(max=2000)])
+    record = TextAreaField(_l("What was said and proposed"),
+                           validators=[DataRequired(), Length(max=20000)])
+
+
+class AgreementForm(FlaskForm):
+    facts = TextAreaField(_l("Main facts of the dispute"),
+                          validators=[DataRequired(), Length(max=10000)])
+    matters = TextAreaField(_l("Disputed matters and each side's responsibility"),
+                            validators=[DataRequired(), Length(max=10000)])
+    clauses = TextAreaField(_l("Terms agreed, one per line"),
+                            validators=[DataRequired(), Length(max=20000)])
+    amount = DecimalField(_l("Amount agreed (yuan)"), places=2,
+                          validators=[Optional(), NumberRange(min=0)])
+    performance_manner = TextAreaField(_l("Manner of performance"),
+                                       validators=[DataRequired(), Length(max=4000)])
+    performance_deadline = DateField(_l("Performance deadline"), validators=[Optional()])
+
+    def clause_list(self) -> list[str]:
+        return [line.strip() for line in self.clauses.data.splitlines() if line.strip()]
+
+
+class SignatureForm(FlaskForm):
+    signer = HiddenField(validators=[DataRequired(), Regexp(r"^(party-\d+|mediator)$")])
+    image = HiddenField(validators=[DataRequired(), Regexp(r"^data:image/png;base64,[A-Za-z0-9+/=]+$"),
+                                    Length(max=800_000)])
+
+
+class CorrectionForm(FlaskForm):
+    reason = TextAreaField(_l("Why the agreement is corrected"),
+                           validators=[DataRequired(), Length(max=2000)])
+
+
+class ConfirmationApplicationForm(FlaskForm):
+    court_name = StringField(_l("Court"), validators=[DataRequired(), Length(max=100)])
+
+
+class PerformancePlanForm(FlaskForm):
+    description = StringField(_l("Obligation"), validators=[DataRequired(), Length(max=300)])
+    due_on = DateField(_l("Due on"), validators=[DataRequired()])
+
+
+class PerformanceRecordForm(FlaskForm):
+    status = SelectField(_l("Performance"), choices=options([
+        ("full", _l("Performed in full")), ("partial", _l("Performed in part")),
+        ("none", _l("Not performed"))]))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class FollowUpForm(FlaskForm):
+    visited_on = DateField(_l("Visited on"), validators=[DataRequired()])
+    satisfaction = IntegerField(_l("Satisfaction (1–5)"),
+                                validators=[DataRequired(), NumberRange(min=1, max=5)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])

@@ -1,0 +1,274 @@
+"""Sessions, agreement drafting and on-screen signing, performance and follow-up."""
+
+import base64
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..cases.models import Party
+from ..cases.views import editable_case_or_404, visible_case_or_404
+from ..db import db, utcnow
+from ..documents.issuer import current_issuer
+from ..documents.services import issue_agreement, preview_agreement
+from ..documents.views import pdf_response
+from ..labels import label
+from . import services
+from .forms import (
+    AgreementForm,
+    CorrectionForm,
+    FollowUpForm,
+    PerformancePlanForm,
+    PerformanceRecordForm,
+    SessionForm,
+    SignatureForm,
+)
+from .models import Agreement, Performance
+
+bp = Blueprint("agreements", __name__)
+
+
+def _refused(error: services.AgreementError, case_id: int):
+    db.session.rollback()
+    flash(label("agreement_refusal", error.code), "error")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _agreement_or_404(agreement_id: int) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    visible_case_or_404(agreement.case_id)
+    return agreement
+
+
+def _require_mediating_institution(case) -> None:
+    """Performance and follow-up belong to the institution that mediated with success."""
+    if current_user.role not in ("mediator", "liaison") or not any(
+            h.outcome == "success" and h.institution_id == current_user.institution_id
+            for h in case.handlings):
+        abort(403)
+
+
+@bp.route("/cases/<int:case_id>/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session(case_id: int):
+    """Record a mediation session (调解记录)."""
+    case = editable_case_or_404(case_id)
+    form = SessionForm()
+    if request.method == "GET":
+        form.held_on.data = utcnow().date()
+        form.mediators.data = current_user.display_name
+    if form.validate_on_submit():
+        data = services.SessionRecord(held_on=form.held_on.data, place=form.place.data.strip(),
+                                      mediators=form.mediators.data.strip(),
+                                      attendees=form.attendees.data.strip(),
+                                      record=form.record.data.strip())
+        try:
+            services.record_session(db.session, case, data, actor=current_user, now=utcnow())
+        except services.AgreementError as refusal:
+            return _refused(refusal, case.id)
+        db.session.commit()
+        flash(_("Session recorded."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("agreements/session.html", form=form, case=case)
+
+
+def _draft_from(form: AgreementForm) -> services.AgreementDraft:
+    return services.AgreementDraft(
+        facts=form.facts.data.strip(), matters=form.matters.data.strip(),
+        clauses=form.clause_list(), amount=form.amount.data,
+        performance_manner=form.performance_manner.data.strip(),
+        performance_deadline=form.performance_deadline.data)
+
+
+@bp.route("/cases/<int:case_id>/agreement/new", methods=["GET", "POST"])
+@login_required
+def new_agreement(case_id: int):
+    """Draft the mediation agreement (调解协议书)."""
+    case = editable_case_or_404(case_id)
+    form = AgreementForm()
+    if request.method == "GET":
+        form.facts.data = case.description
+    if form.validate_on_submit():
+        try:
+            agreement = services.draft_agreement(db.session, case, _draft_from(form),
+                                                 actor=current_user, now=utcnow())
+        except services.AgreementError as refusal:
+            return _refused(refusal, case.id)
+        db.session.commit()
+        flash(_("Agreement drafted. Preview it, then collect the signatures."), "success")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, case=case, agreement=None)
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id: int):
+    """Change a draft nobody has signed yet."""
+    agreement = _agreement_or_404(agreement_id)
+    case = editable_case_or_404(agreement.case_id)
+    if not agreement.is_editable:
+        flash(label("agreement_refusal", "not_editable"), "error")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    form = AgreementForm(obj=agreement)
+    if request.method == "GET":
+        form.clauses.data = "\n".join(agreement.clauses)
+    if form.validate_on_submit():
+        try:
+            services.update_draft(db.session, agreement, _draft_from(form), actor=current_user,
+                                  now=utcnow())
+        except services.AgreementError as refusal:
+            return _refused(refusal, case.id)
+        db.session.commit()
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, case=case, agreement=agreement)
+
+
+@bp.get("/agreements/<int:agreement_id>/preview.pdf")
+@login_required
+def preview(agreement_id: int):
+    """The draft as it will print, marked as a draft."""
+    agreement = _agreement_or_404(agreement_id)
+    pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow())
+    return pdf_response(pdf, f"agreement-draft-{agreement.id}.pdf", inline=True)
+
+
+@bp.get("/agreements/<int:agreement_id>/sign")
+@login_required
+def sign(agreement_id: int):
+    """Signing page: each party and the mediator sign on the screen."""
+    agreement = _agreement_or_404(agreement_id)
+    case = visible_case_or_404(agreement.case_id)
+    parties_left, mediator_left = services.missing_signatures(agreement, case)
+    return render_template("agreements/sign.html", agreement=agreement, case=case,
+                           parties_left=parties_left, mediator_left=mediator_left,
+                           can_edit=case.can_edit(current_user), form=SignatureForm(),
+                           correction_form=CorrectionForm())
+
+
+def _signer(value: str, case) -> services.Signer:
+    if value == "mediator":
+        return services.Signer(user=current_user._get_current_object())
+    party = db.session.get(Party, int(value.removeprefix("party-")))
+    if party is None or party.case_id != case.id:
+        abort(404)
+    return services.Signer(party=party)
+
+
+@bp.post("/agreements/<int:agreement_id>/signatures")
+@login_required
+def add_signature(agreement_id: int):
+    """Store one drawn signature; the last one seals, signs and stores the PDF."""
+    agreement = _agreement_or_404(agreement_id)
+    case = editable_case_or_404(agreement.case_id)
+    form = SignatureForm()
+    if not form.validate_on_submit():
+        flash(_("The signature could not be read. Please sign again."), "error")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    image = base64.b64decode(form.image.data.split(",", 1)[1])
+    now = utcnow()
+    try:
+        services.sign_agreement(
+            db.session, agreement, _signer(form.signer.data, case), image_png=image,
+            ip_address=request.remote_addr or "", user_agent=request.user_agent.string,
+            actor=current_user, now=now,
+            on_complete=lambda signed: issue_agreement(db.session, current_issuer(), signed,
+                                                       actor=current_user, now=now))
+    except services.AgreementError as refusal:
+        db.session.rollback()
+        flash(label("agreement_refusal", refusal.code), "error")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    db.session.commit()
+    if agreement.status == "signed":
+        flash(_("All signatures are in: the agreement is sealed, signed and stored."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(_("Signature saved."), "success")
+    return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/correct")
+@login_required
+def correct(agreement_id: int):
+    """Void the signed agreement and start a corrected version."""
+    agreement = _agreement_or_404(agreement_id)
+    case = editable_case_or_404(agreement.case_id)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the correction."), "error")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    try:
+        new = services.correct_agreement(db.session, agreement, reason=form.reason.data.strip(),
+                                         actor=current_user, now=utcnow())
+    except services.AgreementError as refusal:
+        return _refused(refusal, case.id)
+    db.session.commit()
+    flash(_("Version %(old)s is void. Version %(new)s is a draft to correct and sign again.",
+            old=agreement.version, new=new.version), "success")
+    return redirect(url_for("agreements.edit", agreement_id=new.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/performances")
+@login_required
+def plan_performance(agreement_id: int):
+    """Add an obligation to track (履行) with its due date."""
+    agreement = _agreement_or_404(agreement_id)
+    _require_mediating_institution(visible_case_or_404(agreement.case_id))
+    form = PerformancePlanForm()
+    if form.validate_on_submit():
+        try:
+            services.plan_performance(db.session, agreement, description=form.description.data,
+                                      due_on=form.due_on.data, actor=current_user, now=utcnow())
+        except services.AgreementError as refusal:
+            return _refused(refusal, agreement.case_id)
+        db.session.commit()
+        flash(_("Obligation added."), "success")
+    else:
+        flash(_("Give the obligation and its due date."), "error")
+    return redirect(url_for("cases.show", case_id=agreement.case_id))
+
+
+@bp.post("/performances/<int:performance_id>")
+@login_required
+def record_performance(performance_id: int):
+    """Record how an obligation was performed."""
+    item = db.session.get(Performance, performance_id)
+    if item is None:
+        abort(404)
+    agreement = _agreement_or_404(item.agreement_id)
+    _require_mediating_institution(visible_case_or_404(agreement.case_id))
+    form = PerformanceRecordForm()
+    if form.validate_on_submit():
+        try:
+            services.record_performance(db.session, item, status=form.status.data,
+                                        note=form.note.data or "", actor=current_user,
+                                        now=utcnow())
+        except services.AgreementError as refusal:
+            return _refused(refusal, agreement.case_id)
+        db.session.commit()
+        flash(_("Performance recorded."), "success")
+    return redirect(url_for("cases.show", case_id=agreement.case_id))
+
+
+@bp.route("/cases/<int:case_id>/follow-ups/new", methods=["GET", "POST"])
+@login_required
+def new_follow_up(case_id: int):
+    """Record a follow-up visit (回访) after a successful mediation."""
+    case = visible_case_or_404(case_id)
+    _require_mediating_institution(case)
+    form = FollowUpForm()
+    if request.method == "GET":
+        form.visited_on.data = utcnow().date()
+    if form.validate_on_submit():
+        try:
+            services.record_follow_up(db.session, case, visited_on=form.visited_on.data,
+                                      satisfaction=form.satisfaction.data,
+                                      notes=(form.notes.data or "").strip(),
+                                      actor=current_user, now=utcnow())
+        except services.AgreementError as refusal:
+            return _refused(refusal, case.id)
+        db.session.commit()
+        flash(_("Follow-up visit recorded."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("agreements/follow_up.html", form=form, case=case)

@@ -1,0 +1,289 @@
+"""Workflow steps, referrals and agreements over JSON, with the same rules as the pages."""
+
+from flask import abort, current_app, g, jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..agreements.models import Agreement
+from ..agreements.queries import mediation_record
+from ..agreements.services import AgreementDraft, AgreementError, update_draft
+from ..cases.models import HANDLING_ROLES
+from ..cases.queries import get_visible_case
+from ..db import db, utcnow
+from ..directory.models import Institution
+from ..handlings.catalog import catalog
+from ..handlings.queries import step_options
+from ..handlings.services import HandlingError, fire_transition
+from ..labels import explain, label
+from ..referrals import queries as referral_queries
+from ..referrals import services as referral_services
+from ..referrals.models import Referral
+from .schemas import (
+    AgreementIn,
+    AgreementOut,
+    CaseOut,
+    ReferralIn,
+    ReferralOut,
+    ReturnIn,
+    StepIn,
+    StepOut,
+)
+from .views import bp, invalid, token_required
+
+
+def _case_or_404(case_id: int):
+    case = get_visible_case(db.session, g.api_user, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _refused(refusal, status: int = 409):
+    db.session.rollback()
+    return jsonify(error=explain(refusal), code=refusal.code, guards=list(refusal.guards),
+                   status=status), status
+
+
+def _load(schema):
+    return schema.load(request.get_json(silent=True) or {})
+
+
+@bp.get("/cases/<int:case_id>/transitions")
+@token_required
+def list_steps_api(case_id: int):
+    """Workflow steps the token's user may take on the case now.
+    ---
+    get:
+      summary: Available workflow steps (blocked ones list their unmet guards)
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+      responses:
+        200: {content: {application/json: {schema: {type: array, items: StepOut}}}}
+        404: {content: {application/json: {schema: ErrorOut}}}
+    """
+    case = _case_or_404(case_id)
+    return jsonify(StepOut(many=True).dump(step_options(db.session, case, g.api_user,
+                                                        now=utcnow())))
+
+
+@bp.post("/cases/<int:case_id>/transitions/<name>")
+@token_required
+def fire_step_api(case_id: int, name: str):
+    """Take a workflow step.
+    ---
+    post:
+      summary: Take a workflow step on the case
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+        - {in: path, name: name, required: true, schema: {type: string}}
+      requestBody: {content: {application/json: {schema: StepIn}}}
+      responses:
+        200: {content: {application/json: {schema: CaseOut}}}
+        403: {content: {application/json: {schema: ErrorOut}}}
+        409: {content: {application/json: {schema: RefusalOut}}}
+    """
+    case = _case_or_404(case_id)
+    if not case.can_edit(g.api_user):
+        abort(403)
+    try:
+        data = _load(StepIn())
+        fire_transition(db.session, case, name, actor=g.api_user, now=utcnow(),
+                        note=data["note"])
+    except ValidationError as problem:
+        return invalid(problem.messages)
+    except HandlingError as refusal:
+        return _refused(refusal)
+    db.session.commit()
+    return jsonify(CaseOut().dump(case))
+
+
+@bp.get("/referrals/inbox")
+@token_required
+def inbox_api():
+    """Referrals waiting for the token user's institution.
+    ---
+    get:
+      summary: Pending referrals addressed to my institution
+      security: [{bearerAuth: []}]
+      responses:
+        200: {content: {application/json: {schema: {type: array, items: ReferralOut}}}}
+    """
+    if g.api_user.role not in HANDLING_ROLES:
+        abort(403)
+    return jsonify(ReferralOut(many=True).dump(referral_queries.inbox(db.session, g.api_user)))
+
+
+@bp.post("/cases/<int:case_id>/referrals")
+@token_required
+def send_referral_api(case_id: int):
+    """Send a referral.
+    ---
+    post:
+      summary: Refer the case to another institution
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: ReferralIn}}}
+      responses:
+        201: {content: {application/json: {schema: ReferralOut}}}
+        409: {content: {application/json: {schema: RefusalOut}}}
+        422: {content: {application/json: {schema: ErrorOut}}}
+    """
+    case = _case_or_404(case_id)
+    if g.api_user.role not in HANDLING_ROLES:
+        abort(403)
+    try:
+        data = _load(ReferralIn())
+    except ValidationError as problem:
+        return invalid(problem.messages)
+    receiver = db.session.scalar(select(Institution).where(
+        Institution.code == data["to_institution_code"]))
+    if receiver is None:
+        return invalid({"to_institution_code": ["unknown institution"]})
+    try:
+        referral = referral_services.send_referral(
+            db.session, catalog(), case, kind=data["kind"], to_institution=receiver,
+            reason=data["reason"], actor=g.api_user, now=utcnow(),
+            accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
+    except referral_services.ReferralError as refusal:
+        return _refused(refusal)
+    db.session.commit()
+    return jsonify(ReferralOut().dump(referral)), 201
+
+
+def _referral_or_404(referral_id: int) -> Referral:
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or g.api_user.institution_id not in (
+            referral.from_institution_id, referral.to_institution_id):
+        abort(404)
+    return referral
+
+
+@bp.post("/referrals/<int:referral_id>/accept")
+@token_required
+def accept_referral_api(referral_id: int):
+    """Accept a referral.
+    ---
+    post:
+      summary: Accept (签收) a referral addressed to my institution
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: referral_id, required: true, schema: {type: integer}}
+      responses:
+        200: {content: {application/json: {schema: ReferralOut}}}
+        409: {content: {application/json: {schema: RefusalOut}}}
+    """
+    referral = _referral_or_404(referral_id)
+    try:
+        referral_services.accept_referral(db.session, catalog(), referral, actor=g.api_user,
+                                          now=utcnow())
+    except referral_services.ReferralError as refusal:
+        return _refused(refusal)
+    db.session.commit()
+    return jsonify(ReferralOut().dump(referral))
+
+
+@bp.post("/referrals/<int:referral_id>/return")
+@token_required
+def return_referral_api(referral_id: int):
+    """Return a referral.
+    ---
+    post:
+      summary: Return (退回) a referral with a reason
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: referral_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: ReturnIn}}}
+      responses:
+        200: {content: {application/json: {schema: ReferralOut}}}
+        409: {content: {application/json: {schema: RefusalOut}}}
+        422: {content: {application/json: {schema: ErrorOut}}}
+    """
+    referral = _referral_or_404(referral_id)
+    try:
+        data = _load(ReturnIn())
+        referral_services.return_referral(db.session, referral, reason=data["reason"],
+                                          note=data["note"], actor=g.api_user, now=utcnow())
+    except ValidationError as problem:
+        return invalid(problem.messages)
+    except referral_services.ReferralError as refusal:
+        return _refused(refusal)
+    db.session.commit()
+    return jsonify(ReferralOut().dump(referral))
+
+
+@bp.post("/referrals/<int:referral_id>/withdraw")
+@token_required
+def withdraw_referral_api(referral_id: int):
+    """Withdraw a referral.
+    ---
+    post:
+      summary: Withdraw a referral my institution sent that is not yet accepted
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: referral_id, required: true, schema: {type: integer}}
+      responses:
+        200: {content: {application/json: {schema: ReferralOut}}}
+        409: {content: {application/json: {schema: RefusalOut}}}
+    """
+    referral = _referral_or_404(referral_id)
+    try:
+        referral_services.withdraw_referral(db.session, referral, actor=g.api_user, now=utcnow())
+    except referral_services.ReferralError as refusal:
+        return _refused(refusal)
+    db.session.commit()
+    return jsonify(ReferralOut().dump(referral))
+
+
+@bp.get("/cases/<int:case_id>/agreements")
+@token_required
+def list_agreements_api(case_id: int):
+    """Agreements of a case, newest version first.
+    ---
+    get:
+      summary: Every version of the case's mediation agreement
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: case_id, required: true, schema: {type: integer}}
+      responses:
+        200: {content: {application/json: {schema: {type: array, items: AgreementOut}}}}
+    """
+    case = _case_or_404(case_id)
+    return jsonify(AgreementOut(many=True).dump(mediation_record(db.session, case.id).agreements))
+
+
+@bp.put("/agreements/<int:agreement_id>")
+@token_required
+def edit_agreement_api(agreement_id: int):
+    """Change a draft agreement.
+    ---
+    put:
+      summary: Change a draft nobody has signed yet (a signed one is refused with 409)
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: path, name: agreement_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: AgreementIn}}}
+      responses:
+        200: {content: {application/json: {schema: AgreementOut}}}
+        409: {content: {application/json: {schema: RefusalOut}}}
+        422: {content: {application/json: {schema: ErrorOut}}}
+    """
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    if not _case_or_404(agreement.case_id).can_edit(g.api_user):
+        abort(403)
+    try:
+        data = _load(AgreementIn())
+        update_draft(db.session, agreement, AgreementDraft(**data), actor=g.api_user,
+                     now=utcnow())
+    except ValidationError as problem:
+        return invalid(problem.messages)
+    except AgreementError as refusal:
+        db.session.rollback()
+        return jsonify(error=label("agreement_refusal", refusal.code), code=refusal.code,
+                       guards=[], status=409), 409
+    db.session.commit()
+    return jsonify(AgreementOut().dump(agreement))

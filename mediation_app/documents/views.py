@@ -1,0 +1,116 @@
+"""Downloading documents, issuing notices, and the public verification page."""
+
+import hashlib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..agreements.models import Agreement
+from ..cases.models import Case
+from ..cases.views import visible_case_or_404
+from ..db import db, utcnow
+from ..extensions import limiter
+from ..storage import Storage
+from .issuer import current_issuer
+from .models import Document
+from .services import issue_confirmation_application, issue_failure_notice
+
+bp = Blueprint("documents", __name__)
+
+
+def pdf_response(content: bytes, filename: str, *, inline: bool = False):
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/pdf"
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def download(document_id: int):
+    """Download a stored document of a case the user may see."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    case = visible_case_or_404(document.case_id)
+    content = Storage(current_app.config["MEDIATION_STORAGE"]).read(document.storage_key)
+    safe_number = "".join(ch for ch in case.case_no if ch.isalnum())
+    return pdf_response(content, f"{document.kind}-{safe_number}-{document.id}.pdf")
+
+
+@bp.post("/cases/<int:case_id>/failure-notice")
+@login_required
+def failure_notice(case_id: int):
+    """Issue the 终止调解告知书 for a case whose mediation failed."""
+    case = visible_case_or_404(case_id)
+    handling = case.handlings[-1]
+    if handling.outcome != "failure" or handling.institution_id != current_user.institution_id \
+            or current_user.role not in ("mediator", "liaison"):
+        abort(403)
+    issue_failure_notice(db.session, current_issuer(), case, actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(_("Notice of failed mediation issued."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/confirmation-application")
+@login_required
+def confirmation_application(agreement_id: int):
+    """Issue the joint application for judicial confirmation (司法确认申请书)."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    case = visible_case_or_404(agreement.case_id)
+    if agreement.status != "signed" or case.handlings[-1].institution_id != \
+            current_user.institution_id or current_user.role not in ("mediator", "liaison"):
+        abort(403)
+    court = request.form.get("court_name", "").strip()[:100] or _("the competent people's court")
+    issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
+                                   actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(_("Application for judicial confirmation issued."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def verify_form():
+    """Public: enter a verification code (or scan the QR code on the document)."""
+    code = (request.values.get("code") or "").strip().upper()
+    if code:
+        return redirect(url_for("documents.verify", code=code))
+    return render_template("documents/verify_form.html")
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def verify(code: str):
+    """Public: is this document genuine and still valid? Shows no personal data."""
+    document = db.session.scalar(select(Document).where(Document.verification_code == code.upper()))
+    upload_result = None
+    if request.method == "POST" and document is not None:
+        upload = request.files.get("file")
+        content = upload.read(32 * 1024 * 1024) if upload else b""
+        upload_result = "match" if hashlib.sha256(content).hexdigest() == document.sha256 \
+            else "altered"
+    status = 404 if document is None else 200
+    return render_template("documents/verify.html", document=document, code=code,
+                           upload_result=upload_result, case_no=_case_number(document)), status
+
+
+def _case_number(document: Document | None) -> str | None:
+    return db.session.get(Case, document.case_id).case_no if document else None

@@ -1,0 +1,162 @@
+"""`flask workflows check [FILES...]`: OK per definition and exit 0, or every problem as
+path:line: message on its own line and exit 1, never a traceback."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+SHIPPED = sorted(WORKFLOWS.glob("*.yaml"))
+
+BROKEN = """\
+name: broken
+version: 1
+title: Broken
+institution_kinds: [peoples_committee]
+states:
+  - {name: registered, label: 登记, initial: true, deadline: {days: 0}}
+  - {name: done, label: 完成, outcome: success}
+transitions:
+  - {name: finish, label: 完成, from: [registered], to: done, roles: [judge]}
+  - {name: finish_later, label: 稍后, from: [registered], to: finished, roles: [mediator]}
+"""
+
+
+def check(app, *files):
+    return app.test_cli_runner().invoke(args=["workflows", "check", *map(str, files)])
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_exited_cleanly(result, code):
+    """Exited by sys.exit(code), not by an exception escaping the command."""
+    assert result.exit_code == code, result.output
+    if code:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    else:
+        assert result.exception is None, repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+def test_checking_the_shipped_folder_reports_every_workflow_ok(app):
+    result = check(app)
+
+    assert_exited_cleanly(result, 0)
+    assert [line.split(" ")[1] for line in result.output.splitlines()] == [
+        path.stem for path in SHIPPED]
+    assert all(line.startswith("OK ") for line in result.output.splitlines())
+
+
+def test_an_ok_line_names_the_workflow_its_version_and_title(app):
+    result = check(app)
+
+    assert "OK peoples_committee v1: 人民调解委员会调解" in result.output.splitlines()
+
+
+def test_checking_every_shipped_file_by_name_passes(app):
+    result = check(app, *SHIPPED)
+
+    assert_exited_cleanly(result, 0)
+    assert len(result.output.splitlines()) == len(SHIPPED)
+
+
+def test_a_broken_file_fails_with_every_problem_as_path_line_message(app, tmp_path):
+    path = write(tmp_path, "broken.yaml", BROKEN)
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [
+        f"{path}:6: bad deadline: days must be a whole number 1–366, not 0",
+        f"{path}:9: unknown role 'judge'",
+        f"{path}:10: unknown state 'finished'",
+    ]
+
+
+def test_nothing_is_reported_ok_when_one_file_among_many_is_broken(app, tmp_path):
+    path = write(tmp_path, "broken.yaml", BROKEN)
+
+    result = check(app, *SHIPPED, path)
+
+    assert_exited_cleanly(result, 1)
+    assert "OK " not in result.output
+    assert all(line.startswith(f"{path}:") for line in result.output.splitlines())
+
+
+def test_a_missing_file_fails_as_cannot_be_read(app, tmp_path):
+    missing = tmp_path / "missing.yaml"
+
+    result = check(app, missing)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [f"{missing}:1: cannot be read"]
+
+
+def test_a_missing_file_is_reported_alongside_the_problems_of_the_others(app, tmp_path):
+    missing = tmp_path / "missing.yaml"
+    broken = write(tmp_path, "broken.yaml", BROKEN)
+
+    result = check(app, missing, broken)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines()[0] == f"{missing}:1: cannot be read"
+    assert f"{broken}:9: unknown role 'judge'" in result.output.splitlines()
+
+
+def test_invalid_yaml_fails_with_the_line_of_the_error_and_no_traceback(app, tmp_path):
+    path = write(tmp_path, "invalid.yaml", "name: invalid\nversion: 1\ntitle: a: b\n")
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [
+        f"{path}:3: not valid YAML: mapping values are not allowed here"]
+
+
+def test_two_files_with_the_same_workflow_name_fail(app, tmp_path):
+    first = tmp_path / "a.yaml"
+    second = tmp_path / "b.yaml"
+    shutil.copy(WORKFLOWS / "governance_dispatch.yaml", first)
+    shutil.copy(WORKFLOWS / "governance_dispatch.yaml", second)
+
+    result = check(app, first, second)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [
+        f"{second}:1: name 'governance_dispatch' is also used by {first}"]
+
+
+def test_a_folder_where_a_sent_referral_kind_has_no_receiver_fails(other_app, tmp_path):
+    folder = tmp_path / "workflows"
+    shutil.copytree(WORKFLOWS / "routing", folder / "routing")
+    for name in ("procuratorate.yaml", "governance_dispatch.yaml"):
+        shutil.copy(WORKFLOWS / name, folder / name)
+
+    result = check(other_app(WORKFLOWS_DIR=str(folder)))
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [
+        (f"{folder / 'procuratorate.yaml'}:1: sends 'procuratorate_mediation' but no workflow "
+        "receives it")]
+
+
+def test_a_file_that_is_not_utf8_fails_as_a_problem_not_a_crash(app, tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: café\n".encode("latin-1"))
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.startswith(f"{path}:")
+
+
+def test_a_shipped_file_checked_on_its_own_passes(app):
+    result = check(app, WORKFLOWS / "peoples_committee.yaml")
+
+    assert_exited_cleanly(result, 0)
+    assert result.output.splitlines() == ["OK peoples_committee v1: 人民调解委员会调解"]
