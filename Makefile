@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEPS_STAMP := $(VENV)/.installed-$(shell cat setup.cfg | sha1sum | cut -c1-10)
-DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz
 BROWSER_PACKAGES := chromium chromium-driver
 
 .PHONY: run test bench lint system-deps browser-deps translations catalog clean

@@ -92,9 +92,13 @@ def _register_blueprints(app: Flask) -> None:
     from .handlings.views import bp as handlings_bp
     from .health import bp as health_bp
     from .referrals.views import bp as referrals_bp
+    from .notifications.views import bp as notifications_bp
+    from .stats.views import bp as stats_bp
+    from .subsidy.views import bp as subsidy_bp
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, handlings_bp, referrals_bp, agreements_bp,
-                      documents_bp, admin_bp, api_bp, health_bp):
+                      documents_bp, stats_bp, subsidy_bp, notifications_bp, admin_bp, api_bp,
+                      health_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     register_error_handlers(app)

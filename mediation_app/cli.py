@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from .audit.services import verify_chains
 from .auth.services import create_user
-from .db import db
-from .directory.models import Institution
+from .db import db, utcnow
+from .directory.models import Institution, Region
+from .stats.definitions import GROUPINGS, Period, local_today
 from .directory.services import ImportRefused, import_institutions, import_regions
 from .domain.codes import Role, values
 
@@ -121,6 +122,97 @@ def register(app: Flask) -> None:
             sys.exit(1)
         for definition in catalog:
             click.echo(f"OK {definition.name} v{definition.version}: {definition.title}")
+
+    @app.cli.command("stats")
+    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
+                  help="first day (default: the first of this month)")
+    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
+                  help="last day (default: today)")
+    @click.option("--by", "group", type=click.Choice(GROUPINGS))
+    @click.option("--region", "region_code", help="region code: its whole subtree")
+    @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table")
+    def stats_command(start, end, group, region_code, output):
+        """Statistics of DESIGN.md §5 for a period."""
+        from .stats.output import as_json, as_table
+        from .stats.queries import Scope, statistics
+
+        today = local_today()
+        first = start.date() if start else today.replace(day=1)
+        last = end.date() if end else today
+        if last < first:
+            raise click.UsageError("--to is before --from")
+        region = None
+        if region_code:
+            region = db.session.scalar(select(Region).where(Region.code == region_code))
+            if region is None:
+                raise click.UsageError(f"no region with code {region_code}")
+        report = statistics(db.session, Period(first, last), Scope(region=region), group=group,
+                            now=utcnow(), durable_months=app.config["DURABLE_MONTHS"])
+        click.echo(as_json(report) if output == "json" else as_table(report))
+
+    certificates = AppGroup("certificates", help="Institution signing certificates.")
+    app.cli.add_command(certificates)
+
+    def _institution(code: str) -> Institution:
+        institution = db.session.scalar(select(Institution).where(Institution.code == code))
+        if institution is None:
+            raise click.UsageError(f"no institution with code {code}")
+        return institution
+
+    @certificates.command("demo")
+    @click.option("--institution", "code", required=True, help="institution code")
+    def demo_certificate_command(code):
+        """Create a self-signed demo certificate for an institution (replaces its current one)."""
+        import secrets
+
+        from .documents.certificates import demo_pkcs12, store_certificate
+        from .storage import Storage
+
+        institution = _institution(code)
+        passphrase = secrets.token_urlsafe(24).encode()
+        record = store_certificate(
+            db.session, institution, demo_pkcs12(institution, passphrase, now=utcnow()),
+            passphrase, storage=Storage(app.config["MEDIATION_STORAGE"]),
+            secret_key=app.config["SECRET_KEY"], is_demo=True, now=utcnow())
+        db.session.commit()
+        click.echo(f"demo certificate for {institution.name}: {record.subject}, "
+                   f"valid until {record.not_after:%Y-%m-%d}")
+
+    @certificates.command("import")
+    @click.option("--institution", "code", required=True, help="institution code")
+    @click.argument("file", type=click.File("rb"))
+    @click.option("--passphrase", prompt=True, hide_input=True, default="",
+                  help="the PKCS#12 passphrase")
+    def import_certificate_command(code, file, passphrase):
+        """Import a real PKCS#12 (.p12/.pfx) signing certificate for an institution."""
+        from .documents.certificates import CertificateError, store_certificate
+        from .storage import Storage
+
+        institution = _institution(code)
+        try:
+            record = store_certificate(
+                db.session, institution, file.read(), passphrase.encode(),
+                storage=Storage(app.config["MEDIATION_STORAGE"]),
+                secret_key=app.config["SECRET_KEY"], is_demo=False, now=utcnow())
+        except CertificateError as problem:
+            db.session.rollback()
+            raise click.ClickException(str(problem)) from None
+        db.session.commit()
+        click.echo(f"imported {record.subject}, valid until {record.not_after:%Y-%m-%d}")
+
+    deadlines = AppGroup("deadlines", help="Deadlines and escalation.")
+    app.cli.add_command(deadlines)
+
+    @deadlines.command("sweep")
+    def sweep_command():
+        """Escalate overdue work, expire unanswered referrals and send reminders (once)."""
+        from .deadlines.services import sweep
+
+        result = sweep(db.session, now=utcnow(), config=app.config)
+        db.session.commit()
+        click.echo(f"escalated {result.escalated}, expired referrals {result.expired_referrals},"
+                   f" reminders {result.reminders}, overdue performance "
+                   f"{result.overdue_performances}")
 
     audit = AppGroup("audit", help="The audit trail.")
     app.cli.add_command(audit)

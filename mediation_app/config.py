@@ -41,6 +41,19 @@ def load_config(instance_path: str) -> dict:
         "DEADLINE_WARNING_DAYS": 3,
         "WORKFLOWS_DIR": os.environ.get("MEDIATION_WORKFLOWS") or str(ROOT / "workflows"),
         "REFERRAL_ACCEPT_WORKING_DAYS": 3,
+        # a success is durable when no new case of the same type between the same people
+        # arrives within this many months
+        "DURABLE_MONTHS": int(os.environ.get("DURABLE_MONTHS", 6)),
+        # early warning thresholds (DESIGN.md §2); any key may be left out
+        "EARLY_WARNING": {"group_parties": 5, "major_group_parties": 30,
+                          "large_amount": 500000, "repeat_months": 12,
+                          "risk_words": ["上访", "自杀", "械斗", "集体", "跳楼", "堵路", "围堵", "自焚"]},
+        "REMINDER_HOURS": 24,
+        # 以案定补: yuan per concluded case by outcome and difficulty
+        "SUBSIDY_RATES": {"success": {"simple": 100, "normal": 200, "complex": 400},
+                          "failure": {"simple": 30, "normal": 50, "complex": 80}},
+        "SUBSIDY_COMPLEX": {"parties": 5, "amount": 100000},
+        "SUBSIDY_SIMPLE_AMOUNT": 10000,
         # printed in QR codes and links on documents; defaults to the address of the request
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
     }

@@ -23,10 +23,12 @@ def one_of(column: str, allowed: list[str], name: str) -> CheckConstraint:
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert_if_absent(session: Session, model, **values) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING: safe when concurrent transactions race to create."""
+def insert_if_absent(session: Session, model, **values) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: safe when concurrent transactions race to create.
+    True when this call inserted the row."""
     dialect_insert = _INSERTS[session.get_bind().dialect.name]
-    session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
+    result = session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1
 
 
 def configure_engine(engine: Engine) -> None:

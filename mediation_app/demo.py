@@ -20,10 +20,13 @@ from .cases.models import Case
 from .db import utcnow
 from .directory.models import Institution, Region
 from .directory.services import create_institution, create_region
+from .deadlines.services import sweep
 from .documents import services as documents
 from .domain.idcard import check_digit
 from .handlings.services import fire_transition
 from .referrals import services as referrals
+from .warnings.rules import WarningRules
+from .warnings.services import evaluate
 from .workflow.catalog import Catalog
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -273,6 +276,7 @@ def seed_demo(session: Session, *, catalog: Catalog, issuer: documents.Issuer) -
                                            display_name=display)
     _seed_everyday_cases(demo)
     _seed_cross_channel_cases(demo, regions)
+    sweep(session, now=utcnow(), config={"REMINDER_HOURS": 24})
     return list(demo.users.values())
 
 
@@ -365,3 +369,11 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
     case = demo.file("QJP-JJ", "traffic", utcnow() - timedelta(days=1), amount=Decimal("12000.00"))
     demo.refer(case, "escalate", "QJP-MTZX", utcnow() - timedelta(hours=20),
                "涉及多名伤者，需矛调中心统筹。")
+
+    workers = [_person(demo.rng, "applicant") for _ in range(7)]
+    employer = cases.NewParty(role="respondent", kind="organisation", name="淮安市某建筑劳务有限公司",
+                              representative_name="钱某")
+    case = demo.file("QJP-RS", "labour", utcnow() - timedelta(days=2), parties=workers + [employer],
+                     amount=Decimal("168000.00"))
+    case.description = "七名工人被拖欠工资近半年，扬言集体上访。"
+    evaluate(demo.session, case, WarningRules(), now=utcnow() - timedelta(days=2))

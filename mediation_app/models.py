@@ -4,13 +4,15 @@ from .agreements.models import Agreement, AgreementSignature, FollowUp, Mediatio
 from .audit.models import CaseEvent
 from .auth.models import ApiToken, User
 from .cases.models import Attachment, Case, CaseCounter, Handling, Party
+from .deadlines.models import Escalation
 from .directory.models import Institution, Region
 from .documents.models import Document, InstitutionCertificate
 from .handlings.models import WorkflowVersion
+from .notifications.models import Notification
 from .referrals.models import Referral
 
 __all__ = [
     "Agreement", "AgreementSignature", "ApiToken", "Attachment", "Case", "CaseCounter",
-    "CaseEvent", "Document", "FollowUp", "Handling", "Institution", "InstitutionCertificate",
-    "MediationSession", "Party", "Performance", "Referral", "Region", "User", "WorkflowVersion",
+    "CaseEvent", "Document", "Escalation", "FollowUp", "Handling", "Institution", "InstitutionCertificate",
+    "MediationSession", "Notification", "Party", "Performance", "Referral", "Region", "User", "WorkflowVersion",
 ]

@@ -16,6 +16,8 @@ from ..cases.queries import CaseFilters, get_visible_case, list_cases
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..handlings.catalog import catalog
+from ..warnings.rules import WarningRules
+from ..warnings.services import evaluate
 from .schemas import (
     AgreementIn,
     AgreementOut,
@@ -144,6 +146,7 @@ def create_case_api():
         ),
         actor=user, now=utcnow(), workflow=catalog().sources[workflows[0].name],
     )
+    evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
     db.session.commit()
     return jsonify(CaseOut().dump(case)), 201
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -90,6 +91,9 @@ class Case(db.Model):
     state: Mapped[str] = mapped_column(String(32))
     deadline_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
+    # early-warning flags (预警): group, major_group, large_amount, repeat, risk_words
+    warning_flags: Mapped[list] = mapped_column(JSON, default=list)
+    is_flagged: Mapped[bool] = mapped_column(default=False, index=True)
 
     region: Mapped[Region] = relationship()
     holder_institution: Mapped[Institution] = relationship(foreign_keys=[holder_institution_id])
@@ -250,7 +254,9 @@ class Handling(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(index=True)
     concluded_at: Mapped[datetime | None] = mapped_column(index=True)
-    deadline_at: Mapped[datetime | None]
+    deadline_at: Mapped[datetime | None] = mapped_column(index=True)
+    # the amount of the signed agreement when the handling ended in success (协议涉及金额)
+    agreement_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
 
     case: Mapped[Case] = relationship(back_populates="handlings")
     institution: Mapped[Institution] = relationship()

@@ -66,6 +66,7 @@ class CaseFilters:
     text: str | None = None
     mine_only: bool = False
     open_only: bool = False
+    flagged_only: bool = False
 
     def clauses(self, session: Session, user: User) -> list[ColumnElement[bool]]:
         found = []
@@ -90,6 +91,8 @@ class CaseFilters:
             found.append(Case.assigned_mediator_id == user.id)
         if self.open_only:
             found.append(Case.closed_at.is_(None))
+        if self.flagged_only:
+            found.append(Case.is_flagged.is_(True))
         return found
 
 

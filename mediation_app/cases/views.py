@@ -33,12 +33,18 @@ from ..referrals import queries as referral_queries
 from ..referrals.services import sendable_rules
 from ..labels import options
 from ..storage import Storage
+from ..warnings.rules import WarningRules
+from ..warnings.services import evaluate
 from . import services
 from .forms import AttachmentForm, CaseEditForm, CaseForm, ListFilterForm, NewPartyForm
 from .models import HANDLING_ROLES, Case
 from .queries import CaseFilters, get_visible_case, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def raise_warnings(case: Case) -> None:
+    evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
 
 
 def visible_case_or_404(case_id: int) -> Case:
@@ -115,6 +121,7 @@ def index():
         filed_to=form.filed_to.data if not form.filed_to.errors else None,
         text=form.q.data or None,
         mine_only=request.args.get("mine") == "1",
+        flagged_only=request.args.get("flagged") == "1",
     )
     cursor = request.args.get("cursor")
     page = list_cases(
@@ -180,6 +187,7 @@ def new():
             now=utcnow(),
             workflow=catalog().sources[_chosen(workflows, form.workflow.data)],
         )
+        raise_warnings(case)
         db.session.commit()
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -246,6 +254,7 @@ def edit(case_id: int):
         new_values["summary"] = new_values["summary"].strip()
         new_values["description"] = new_values["description"] or ""
         services.update_case(db.session, case, new_values, actor=current_user, now=utcnow())
+        raise_warnings(case)
         db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -260,6 +269,7 @@ def add_party(case_id: int):
     form = NewPartyForm()
     if form.validate_on_submit():
         services.add_party(db.session, case, _new_party(form), actor=current_user, now=utcnow())
+        raise_warnings(case)
         db.session.commit()
         flash(_("Party added."), "success")
         return redirect(url_for("cases.show", case_id=case.id))

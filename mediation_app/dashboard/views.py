@@ -23,8 +23,12 @@ def index():
                     institution_id=current_user.institution_id if handles_cases else None),
         per_page=10, with_total=True,
     )
+    warnings = list_cases(db.session, current_user,
+                          CaseFilters(open_only=True, flagged_only=True), per_page=10,
+                          with_total=False).items
     return render_template(
         "dashboard/index.html",
+        warnings=warnings,
         mine=mine,
         deadlines=near_deadline(db.session, current_user, now=now,
                                 within_days=current_app.config["DEADLINE_WARNING_DAYS"])

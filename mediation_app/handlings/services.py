@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -31,9 +31,9 @@ class HandlingError(ValueError):
 
 
 def _deadline(state: State, now: datetime, current: datetime | None) -> datetime | None:
-    if state.is_terminal:
-        return None
-    if state.deadline:
+    """A state with a deadline starts a new one; otherwise the current one stands (kept
+    after the handling ends, so statistics can tell whether it ended late)."""
+    if state.deadline and not state.is_terminal:
         return due_at(now, state.deadline)
     return current
 
@@ -81,6 +81,8 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
         raise HandlingError(refusal.code, refusal.guards) from None
     before = handling.state
     target = definition.state(transition.target)
+    if target.is_terminal and _referral_waiting(session, handling):
+        raise HandlingError("referral_pending")
     _move(session, handling, target, now=now)
     record_event(session, case, "handling.transition", actor=actor, now=now,
                  transition=name, label=transition.label,
@@ -88,11 +90,22 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     return handling
 
 
+def _referral_waiting(session: Session, handling: Handling) -> bool:
+    """A referral sent from this handling still waits for an answer: ending the handling
+    now would let a later acceptance reopen a closed case."""
+    from ..referrals.models import Referral
+
+    return session.scalar(select(Referral.id).where(
+        Referral.from_handling_id == handling.id, Referral.status == "pending")) is not None
+
+
 def _move(session: Session, handling: Handling, target: State, *, now: datetime) -> None:
     """Conditional update: a concurrent move of the same handling makes this one fail."""
     values = {"state": target.name, "deadline_at": _deadline(target, now, handling.deadline_at)}
     if target.outcome:
         values.update(outcome=target.outcome, concluded_at=now)
+    if target.outcome == "success" and handling.is_mediation:
+        values["agreement_amount"] = _agreed_amount(session, handling)
     if handling.accepted_at is None and not target.is_terminal:
         values["accepted_at"] = now
     result = session.execute(
@@ -112,6 +125,13 @@ def _move(session: Session, handling: Handling, target: State, *, now: datetime)
     if target.outcome and target.outcome != TRANSFERRED:
         case.closed_at = now
     session.flush()
+
+
+def _agreed_amount(session: Session, handling: Handling):
+    from ..agreements.queries import signed_agreement_for_case
+
+    agreement = signed_agreement_for_case(session, handling.case_id)
+    return agreement.amount if agreement is not None else None
 
 
 def end_as_transferred(session: Session, handling: Handling, *, now: datetime) -> None:

@@ -30,7 +30,6 @@ from mediation_app.referrals.models import Referral
 
 from ..factories import PASSWORD, Factories, id_number
 
-
 # ---------------------------------------------------------------------------------------
 # a signature image
 
@@ -111,19 +110,19 @@ def build_world(make: Factories) -> World:
     labour_far = place("labour_bureau", "外市劳动人事争议仲裁院", region=elsewhere)
     politics = place("committee", "清江浦区委政法委")
     stranger_committee = place("peoples_committee", "外市人民调解委员会", region=elsewhere)
-    users = dict(
-        police_liaison=make.user(role="liaison", institution=police),
-        mediator=make.user(role="mediator", institution=committee),
-        mediator_b=make.user(role="mediator", institution=committee_b),
-        court_liaison=make.user(role="liaison", institution=court),
-        court_b_liaison=make.user(role="liaison", institution=court_b),
-        petition_liaison=make.user(role="liaison", institution=petition),
-        dispatcher=make.user(role="dispatcher", institution=centre),
-        labour_liaison=make.user(role="liaison", institution=labour),
-        labour_far_liaison=make.user(role="liaison", institution=labour_far),
-        reader=make.user(role="committee", institution=politics),
-        stranger=make.user(role="mediator", institution=stranger_committee),
-    )
+    users = {
+        "police_liaison": make.user(role="liaison", institution=police),
+        "mediator": make.user(role="mediator", institution=committee),
+        "mediator_b": make.user(role="mediator", institution=committee_b),
+        "court_liaison": make.user(role="liaison", institution=court),
+        "court_b_liaison": make.user(role="liaison", institution=court_b),
+        "petition_liaison": make.user(role="liaison", institution=petition),
+        "dispatcher": make.user(role="dispatcher", institution=centre),
+        "labour_liaison": make.user(role="liaison", institution=labour),
+        "labour_far_liaison": make.user(role="liaison", institution=labour_far),
+        "reader": make.user(role="committee", institution=politics),
+        "stranger": make.user(role="mediator", institution=stranger_committee),
+    }
     make.session.flush()
     return World(city=city, district=district, elsewhere=elsewhere, police=police,
                  committee=committee, committee_b=committee_b, court=court, court_b=court_b,

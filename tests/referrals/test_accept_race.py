@@ -5,7 +5,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from mediation_app.auth.models import User
@@ -90,19 +89,7 @@ def test_fifty_concurrent_accepts_exactly_one_wins(app):
     winners = [detail for kind, detail in results if kind == "accepted"]
     refusals = [detail for kind, detail in results if kind == "refused"]
     assert len(winners) == 1 and len(refusals) == THREADS - 1
-    # every loser is a clear refusal; which code it carries is the xfail below
-    assert set(refusals) <= {"already_decided", "not_receiver"}
+    assert refusals == ["already_decided"] * (THREADS - 1)
     status, new_handling_id, new_handlings, open_handlings = _outcome(app, referral_id, case_id)
     assert status == "accepted" and new_handling_id == winners[0]
     assert new_handlings == 1 and open_handlings == 1
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a receiver who loads the referral after another receiver accepted it is refused "
-    "with 'not_receiver' (Referral.can_decide() checks is_pending) instead of "
-    "'already_decided'; only those who lose inside the conditional UPDATE get "
-    "'already_decided'."))
-def test_every_losing_accept_is_refused_as_already_decided(app):
-    _, _, results = _race(app)
-    codes = [detail for kind, detail in results if kind == "refused"]
-    assert codes == ["already_decided"] * (THREADS - 1)

@@ -110,6 +110,8 @@ def test_court_delegation_fails_and_goes_back_to_the_court(app, world):
     assert (handlings[1].outcome, handlings[1].arrived_by) == ("failure", "delegate")
     back = handlings[2]
     assert (back.outcome, back.arrived_by, back.state) == (None, "return_to_court", "registered")
+    # the court resumes the pre-filing procedure it delegated from (诉前), not the in-suit one
+    assert back.workflow == handlings[0].workflow == "court_prefiling"
     case = _case(app, case_id)
     assert case.closed_at is None and case.holder_institution_id == world.court.id
 
@@ -268,10 +270,6 @@ def test_the_sender_withdraws_and_the_receivers_accept_is_refused(app, world):
     assert (handling.institution_id, handling.outcome) == (world.police.id, None)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Referral.can_decide() also requires status == 'pending', so accepting a withdrawn "
-    "(or already answered) referral is refused as 'not_receiver' (\"Only the receiving "
-    "institution can answer this referral.\") instead of 'already_decided'."))
 def test_accepting_a_withdrawn_referral_says_it_was_already_answered_or_withdrawn(app, world):
     _, _, messages = _withdrawn_then_accepted(app, world)
     assert messages == [refusal_text(app, "already_decided")]

@@ -1,8 +1,8 @@
 """workflows, referrals, agreements, documents
 
-Revision ID: 64816869e31c
+Revision ID: ef9d0ff97ac4
 Revises: 1015058d88bd
-Create Date: 2026-11-27 04:33:35.518577
+Create Date: 2026-11-27 04:43:45.999174
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '64816869e31c'
+revision = 'ef9d0ff97ac4'
 down_revision = '1015058d88bd'
 branch_labels = None
 depends_on = None
@@ -231,6 +231,8 @@ def upgrade():
         batch_op.add_column(sa.Column('workflow_version_id', sa.Integer(), nullable=False))
         batch_op.add_column(sa.Column('is_mediation', sa.Boolean(), nullable=False))
         batch_op.add_column(sa.Column('arrived_by', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('agreement_amount', sa.Numeric(precision=14, scale=2), nullable=True))
+        batch_op.create_index(batch_op.f('ix_handlings_deadline_at'), ['deadline_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_handlings_workflow_version_id_workflow_versions'), 'workflow_versions', ['workflow_version_id'], ['id'])
 
     with op.batch_alter_table('institutions', schema=None) as batch_op:
@@ -246,6 +248,8 @@ def downgrade():
 
     with op.batch_alter_table('handlings', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_handlings_workflow_version_id_workflow_versions'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_handlings_deadline_at'))
+        batch_op.drop_column('agreement_amount')
         batch_op.drop_column('arrived_by')
         batch_op.drop_column('is_mediation')
         batch_op.drop_column('workflow_version_id')

@@ -1,0 +1,60 @@
+"""Sending notifications to the people who must act, once per event."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..cases.models import HANDLING_ROLES
+from ..db import insert_if_absent
+from ..directory.models import Institution, Region
+from .models import Notification
+
+
+def notify(session: Session, users, *, kind: str, key: str, now: datetime, case_id=None,
+           **params) -> int:
+    """Notify each user once for `key`; returns how many users were notified now."""
+    safe = json.loads(json.dumps(params, ensure_ascii=False, default=str))
+    return sum(insert_if_absent(session, Notification, user_id=user.id, key=key, kind=kind,
+                                case_id=case_id, params=safe, created_at=now)
+               for user in users)
+
+
+def staff_of(session: Session, institution_id: int, roles=HANDLING_ROLES) -> list[User]:
+    return list(session.scalars(select(User).where(User.institution_id == institution_id,
+                                                   User.is_active, User.role.in_(roles))))
+
+
+def governance_centre_above(session: Session, region: Region, *,
+                            exclude_id: int | None = None) -> Institution | None:
+    """The nearest governance centre (综治中心/矛调中心) at the region or above it."""
+    lineage = [int(part) for part in region.path.strip("/").split("/") if part]
+    centres = session.scalars(select(Institution).where(
+        Institution.kind == "governance_centre", Institution.is_active,
+        Institution.region_id.in_(lineage)))
+    depth = {region_id: index for index, region_id in enumerate(lineage)}
+    ranked = sorted((c for c in centres if c.id != exclude_id), key=lambda c: -depth[c.region_id])
+    return ranked[0] if ranked else None
+
+
+def dispatchers_above(session: Session, region: Region, *, exclude_id: int | None = None
+                      ) -> list[User]:
+    centre = governance_centre_above(session, region, exclude_id=exclude_id)
+    return staff_of(session, centre.id, roles=("dispatcher",)) if centre else []
+
+
+def unread_count(session: Session, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def mark_read(session: Session, user: User, *, now: datetime, notification_id=None) -> None:
+    query = update(Notification).where(Notification.user_id == user.id,
+                                       Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    session.execute(query.values(read_at=now))

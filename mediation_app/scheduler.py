@@ -1,0 +1,71 @@
+"""The one scheduler process (`flask scheduler run`): monthly reports on the 1st, deadline
+sweeps every 15 minutes, and a catch-up of missed reports at start. Never started inside
+web workers. Its jobs claim their work in the database (monthly.models.JobRun), so a second
+scheduler process started by mistake duplicates nothing."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from .db import utcnow
+from .monthly import jobs
+from .stats.definitions import CHINA
+
+log = logging.getLogger(__name__)
+MONTHLY_GRACE_SECONDS = 6 * 24 * 3600  # a run delayed by up to six days still happens
+SWEEP_GRACE_SECONDS = 10 * 60
+
+
+def _monthly_reports(app: Flask) -> None:
+    outcomes = jobs.run_monthly_reports(app, now=utcnow())
+    log.info("monthly reports: %s", _summary(outcomes))
+
+
+def _catch_up(app: Flask) -> None:
+    outcomes = jobs.catch_up(app, utcnow())
+    log.info("catch-up of missed monthly reports: %s", _summary(outcomes))
+
+
+def _deadline_sweep(app: Flask) -> None:
+    jobs.run_deadline_sweep(app, utcnow())
+
+
+def _summary(outcomes) -> str:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=CHINA)
+    scheduler.add_job(_monthly_reports, CronTrigger(day=1, hour=2, minute=0, timezone=CHINA),
+                      args=[app], id="monthly_reports", name="monthly reports",
+                      misfire_grace_time=MONTHLY_GRACE_SECONDS, coalesce=True, max_instances=1)
+    scheduler.add_job(_deadline_sweep, IntervalTrigger(minutes=15, timezone=CHINA),
+                      args=[app], id="deadline_sweep", name="deadline sweep",
+                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
+    scheduler.add_job(_catch_up, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
+                      args=[app], id="catch_up", name="catch up missed monthly reports",
+                      misfire_grace_time=None, max_instances=1)
+    return scheduler
+
+
+def run(app: Flask) -> None:
+    """Run the scheduler in the foreground until interrupted."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduler = build_scheduler(app)
+    log.info("scheduler started: %s", ", ".join(job.name for job in scheduler.get_jobs()))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("scheduler stopped")

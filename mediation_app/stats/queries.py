@@ -1,0 +1,277 @@
+"""Every figure of DESIGN.md §5 as one SQL aggregate over handlings (no loops over cases).
+
+A handling counts when its workflow is a mediation (not intake, routing or judicial
+confirmation). `received` follows accepted_at, outcomes follow concluded_at, `overdue`
+is judged at the end of the period (or now, if earlier)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from statistics import median
+
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import ColumnElement, Select
+
+from ..cases.models import Case, Handling, Party
+from ..directory.models import Institution, Region
+from ..referrals.models import Referral
+from .definitions import Figures, Period, month_period
+
+OUTCOMES = ("success", "failure", "withdrawn", "transferred")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which handlings count: the dispute's region subtree, and optional filters."""
+
+    region: Region | None = None
+    institution_id: int | None = None
+    channel: str | None = None
+    dispute_type: str | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        found = [Handling.is_mediation.is_(True)]
+        if self.region is not None:
+            found.append(Case.region_id.in_(
+                select(Region.id).where(Region.path.startswith(self.region.path))))
+        if self.institution_id:
+            found.append(Handling.institution_id == self.institution_id)
+        if self.channel:
+            found.append(Handling.channel == self.channel)
+        if self.dispute_type:
+            found.append(Case.dispute_type == self.dispute_type)
+        return found
+
+
+def add_months(column, months: int, dialect: str):
+    months = int(months)
+    if dialect == "sqlite":
+        return func.datetime(column, f"+{months} months")
+    return column + literal_column(f"interval '{months} months'")
+
+
+def figure_clause(figure: str, period: Period, *, now: datetime) -> ColumnElement[bool]:
+    """Which handlings a figure counts; also used to list the cases behind a figure."""
+    start, end = period.starts_at, period.ends_at
+    concluded_in = and_(Handling.concluded_at >= start, Handling.concluded_at < end)
+    if figure == "received":
+        return and_(Handling.accepted_at >= start, Handling.accepted_at < end)
+    if figure in ("concluded", "parties"):
+        return and_(Handling.outcome.in_(("success", "failure")), concluded_in)
+    if figure in ("success", "agreement_amount", "durable_success"):
+        return and_(Handling.outcome == "success", concluded_in)
+    if figure in OUTCOMES:
+        return and_(Handling.outcome == figure, concluded_in)
+    if figure == "overdue":
+        judged_at = min(end, now)
+        return and_(Handling.started_at < judged_at, Handling.deadline_at < judged_at,
+                    or_(Handling.concluded_at.is_(None), Handling.concluded_at >= judged_at))
+    raise ValueError(f"unknown figure {figure}")
+
+
+def recurrence(dialect: str, months: int) -> ColumnElement[bool]:
+    """A new case with the same dispute type and an overlapping party (same ID number, or
+    same name and phone) filed within `months` after the success."""
+    later, theirs, ours = aliased(Case), aliased(Party), aliased(Party)
+    same_person = or_(
+        and_(ours.id_number.is_not(None), ours.id_number == theirs.id_number),
+        and_(ours.phone.is_not(None), ours.name == theirs.name, ours.phone == theirs.phone),
+    )
+    return exists().where(
+        later.id != Case.id, later.dispute_type == Case.dispute_type,
+        later.filed_at > Handling.concluded_at,
+        later.filed_at <= add_months(Handling.concluded_at, months, dialect),
+        theirs.case_id == later.id, ours.case_id == Case.id, same_person)
+
+
+def _one(condition) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _group_key(group: str | None, scope: Scope):
+    if group is None:
+        return None, []
+    if group == "channel":
+        return Handling.channel, []
+    if group == "dispute_type":
+        return Case.dispute_type, []
+    if group == "institution":
+        return Institution.code, [(Institution, Institution.id == Handling.institution_id)]
+    if group == "region":
+        place, child = aliased(Region), aliased(Region)
+        root_id = scope.region.id if scope.region else None
+        joins = [(place, place.id == Case.region_id),
+                 (child, and_(child.parent_id == root_id,
+                              place.path.startswith(child.path)), True)]
+        fallback = scope.region.code if scope.region else place.code
+        return func.coalesce(child.code, fallback), joins
+    raise ValueError(f"cannot group by {group}")
+
+
+def aggregate(session: Session, period: Period, scope: Scope, *, group: str | None = None,
+              now: datetime, durable_months: int = 6) -> dict[str | None, Figures]:
+    """Figures per group key (or under None) from one GROUP BY query."""
+    if group == "month":
+        return {month: aggregate(session, month_period(month), scope, now=now,
+                                 durable_months=durable_months)[None]
+                for month in period.months()}
+    dialect = session.get_bind().dialect.name
+    clause = {name: figure_clause(name, period, now=now) for name in
+              ("received", "concluded", "overdue", *OUTCOMES)}
+    key, joins = _group_key(group, scope)
+    columns = [
+        _one(clause["received"]).label("received"),
+        *[_one(clause[name]).label(name) for name in OUTCOMES],
+        func.coalesce(func.sum(case((clause["concluded"], Case.party_count), else_=0)), 0)
+        .label("parties"),
+        func.coalesce(func.sum(case((clause["success"], Handling.agreement_amount), else_=0)), 0)
+        .label("agreement_amount"),
+        _one(clause["overdue"]).label("overdue"),
+        _one(and_(clause["success"], ~recurrence(dialect, durable_months))).label("durable"),
+    ]
+    query: Select = select(*([key.label("key")] if key is not None else []), *columns) \
+        .select_from(Handling).join(Case, Case.id == Handling.case_id)
+    for target, on, *outer in joins:
+        query = query.join(target, on, isouter=bool(outer))
+    query = query.where(*scope.clauses(), or_(clause["received"], *[clause[n] for n in OUTCOMES],
+                                              clause["overdue"]))
+    if key is not None:
+        query = query.group_by(key)
+    return {getattr(row, "key", None): _figures(row) for row in session.execute(query)}
+
+
+def _figures(row) -> Figures:
+    return Figures(received=int(row.received), success=int(row.success),
+                   failure=int(row.failure), withdrawn=int(row.withdrawn),
+                   transferred=int(row.transferred), parties=int(row.parties),
+                   agreement_amount=Decimal(row.agreement_amount or 0).quantize(Decimal("0.01")),
+                   overdue=int(row.overdue), durable_success=int(row.durable))
+
+
+@dataclass
+class Report:
+    period: Period
+    group: str | None
+    totals: Figures
+    groups: list[tuple[str, Figures]]
+
+
+def statistics(session: Session, period: Period, scope: Scope, *, group: str | None = None,
+               now: datetime, durable_months: int = 6) -> Report:
+    """Totals and (when grouped) the figures of each group, sorted by key."""
+    totals = aggregate(session, period, scope, now=now, durable_months=durable_months)
+    figures = totals.get(None, Figures())
+    groups = []
+    if group:
+        grouped = aggregate(session, period, scope, group=group, now=now,
+                            durable_months=durable_months)
+        groups = sorted(((str(k), v) for k, v in grouped.items() if k is not None),
+                        key=lambda item: item[0])
+    return Report(period=period, group=group, totals=figures, groups=groups)
+
+
+def cases_behind(figure: str, period: Period, scope: Scope, *, now: datetime,
+                 durable_months: int = 6, dialect: str = "sqlite") -> Select:
+    """The cases a figure counts, for the drill-down list."""
+    condition = figure_clause(figure, period, now=now)
+    if figure == "durable_success":
+        condition = and_(condition, ~recurrence(dialect, durable_months))
+    handled = (select(Handling.case_id).join(Case, Case.id == Handling.case_id)
+               .where(*scope.clauses(), condition))
+    return select(Case).where(Case.id.in_(handled)).order_by(Case.filed_at.desc())
+
+
+# --- referrals -------------------------------------------------------------------------
+
+@dataclass
+class ReferralFigures:
+    kind: str
+    from_kind: str
+    to_kind: str
+    sent: int = 0
+    accepted: int = 0
+    returned: int = 0
+    withdrawn: int = 0
+    expired: int = 0
+    pending: int = 0
+    median_hours_to_accept: float | None = None
+    returned_by_reason: dict | None = None
+
+
+def referral_statistics(session: Session, period: Period, scope: Scope, *,
+                        now: datetime) -> list[ReferralFigures]:
+    """Per kind and (sending kind, receiving kind): sent, answered, pending at the end,
+    and the median hours from sending to acceptance."""
+    start, end = period.starts_at, period.ends_at
+    judged_at = min(end, now)
+    sender, receiver = aliased(Institution), aliased(Institution)
+    decided_in = and_(Referral.decided_at >= start, Referral.decided_at < end)
+    key = (Referral.kind, sender.kind, receiver.kind)
+    in_scope = _referral_scope(scope)
+    rows = session.execute(
+        select(*key,
+               _one(and_(Referral.created_at >= start, Referral.created_at < end)).label("sent"),
+               *[_one(and_(Referral.status == status, decided_in)).label(status)
+                 for status in ("accepted", "returned", "withdrawn", "expired")],
+               _one(and_(Referral.created_at < judged_at,
+                         or_(Referral.decided_at.is_(None), Referral.decided_at >= judged_at)))
+               .label("pending"))
+        .join(sender, sender.id == Referral.from_institution_id)
+        .join(receiver, receiver.id == Referral.to_institution_id)
+        .where(*in_scope)
+        .group_by(*key).order_by(*key))
+    results = []
+    for row in rows:
+        figures = ReferralFigures(kind=row[0], from_kind=row[1], to_kind=row[2], sent=row.sent,
+                                  accepted=row.accepted, returned=row.returned,
+                                  withdrawn=row.withdrawn, expired=row.expired,
+                                  pending=row.pending)
+        if any((figures.sent, figures.accepted, figures.returned, figures.withdrawn,
+                figures.expired, figures.pending)):
+            results.append(figures)
+    _add_acceptance_times(session, results, start, end, in_scope, sender, receiver)
+    _add_return_reasons(session, results, start, end, in_scope, sender, receiver)
+    return results
+
+
+def _referral_scope(scope: Scope) -> list:
+    found = []
+    if scope.region is not None:
+        found.append(Referral.case_id.in_(select(Case.id).join(Region, Region.id == Case.region_id)
+                                          .where(Region.path.startswith(scope.region.path))))
+    if scope.institution_id:
+        found.append(or_(Referral.from_institution_id == scope.institution_id,
+                         Referral.to_institution_id == scope.institution_id))
+    return found
+
+
+def _add_acceptance_times(session, results, start, end, in_scope, sender, receiver) -> None:
+    """The median needs the individual durations: SQLite has no percentile function."""
+    for figures in results:
+        durations = session.execute(
+            select(Referral.created_at, Referral.decided_at)
+            .join(sender, sender.id == Referral.from_institution_id)
+            .join(receiver, receiver.id == Referral.to_institution_id)
+            .where(*in_scope, Referral.kind == figures.kind, sender.kind == figures.from_kind,
+                   receiver.kind == figures.to_kind, Referral.status == "accepted",
+                   Referral.decided_at >= start, Referral.decided_at < end)).all()
+        hours = [(decided - created).total_seconds() / 3600 for created, decided in durations]
+        figures.median_hours_to_accept = round(median(hours), 1) if hours else None
+
+
+def _add_return_reasons(session, results, start, end, in_scope, sender, receiver) -> None:
+    rows = session.execute(
+        select(Referral.kind, sender.kind, receiver.kind, Referral.return_reason, func.count())
+        .join(sender, sender.id == Referral.from_institution_id)
+        .join(receiver, receiver.id == Referral.to_institution_id)
+        .where(*in_scope, Referral.status == "returned", Referral.decided_at >= start,
+               Referral.decided_at < end)
+        .group_by(Referral.kind, sender.kind, receiver.kind, Referral.return_reason))
+    by_key = {(f.kind, f.from_kind, f.to_kind): f for f in results}
+    for kind, from_kind, to_kind, reason, count in rows:
+        figures = by_key.get((kind, from_kind, to_kind))
+        if figures is not None:
+            figures.returned_by_reason = {**(figures.returned_by_reason or {}), reason: count}

@@ -1,0 +1,232 @@
+"""The statistics page: figures for the user's region, charts, drill-down, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from ..auth.login import roles_required
+from ..cases.queries import visible_to
+from ..db import db, utcnow
+from ..directory.models import Institution, Region
+from ..extensions import talisman
+from ..labels import label, options
+from . import charts
+from .definitions import Period, local_today, shift_month
+from .forms import StatsForm
+from .output import table_rows
+from .queries import Scope, aggregate, cases_behind, referral_statistics, statistics
+
+bp = Blueprint("stats", __name__, url_prefix="/stats")
+READERS = ("committee", "dispatcher", "mediator", "liaison")
+FIGURES = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
+           "overdue", "durable_success")
+
+
+def _own_region() -> Region:
+    return current_user.institution.region
+
+
+def _form() -> StatsForm:
+    form = StatsForm(request.args)
+    root = _own_region()
+    regions = db.session.scalars(select(Region).where(Region.path.startswith(root.path),
+                                                      Region.level.in_(("city", "district",
+                                                                        "town", "village")))
+                                 .order_by(Region.path))
+    form.region_id.choices = options([(0, root.name)] + [(r.id, r.name) for r in regions
+                                                         if r.id != root.id])
+    institutions = db.session.scalars(
+        select(Institution).join(Region).where(Region.path.startswith(root.path))
+        .order_by(Institution.name))
+    form.institution_id.choices = options([(0, _("Any institution"))]
+                                          + [(i.id, i.name) for i in institutions])
+    form.validate()
+    return form
+
+
+def _period(form: StatsForm) -> Period:
+    today = local_today()
+    start = form.start.data if form.start.data and not form.start.errors else today.replace(day=1)
+    end = form.end.data if form.end.data and not form.end.errors else today
+    return Period(start, max(end, start))
+
+
+def _scope(form: StatsForm) -> Scope:
+    """The user's jurisdiction, narrowed by the filters. Mediators and liaisons see their
+    own institution's figures only."""
+    region = _own_region()
+    if form.region_id.data:
+        chosen = db.session.get(Region, form.region_id.data)
+        if chosen is None or not region.contains(chosen):
+            abort(404)
+        region = chosen
+    institution_id = form.institution_id.data or None
+    if current_user.role in ("mediator", "liaison"):
+        institution_id = current_user.institution_id
+    return Scope(region=region, institution_id=institution_id,
+                 channel=form.channel.data or None, dispute_type=form.dispute_type.data or None)
+
+
+def _key_label(group: str | None):
+    institutions = {}
+    regions = {}
+    if group == "institution":
+        institutions = dict(db.session.execute(select(Institution.code, Institution.name)).all())
+    if group == "region":
+        regions = dict(db.session.execute(select(Region.code, Region.name)).all())
+
+    def name(key: str) -> str:
+        if group in ("channel", "dispute_type"):
+            return label(group, key)
+        return institutions.get(key) or regions.get(key) or key
+
+    return name
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    """Figures, durable success, referrals and charts for the period and scope."""
+    form = _form()
+    period, scope = _period(form), _scope(form)
+    now = utcnow()
+    months = current_app.config["DURABLE_MONTHS"]
+    report = statistics(db.session, period, scope, group=form.by.data or None, now=now,
+                        durable_months=months)
+    referrals = referral_statistics(db.session, period, scope, now=now)
+    args = {key: value for key, value in request.args.items() if value}
+    return render_template("stats/index.html", form=form, report=report, referrals=referrals,
+                           key_label=_key_label(report.group), args=args, figures=FIGURES,
+                           durable_months=months)
+
+
+@bp.get("/charts/<name>.svg")
+@roles_required(*READERS)
+@talisman(content_security_policy={"default-src": "'none'", "style-src": "'unsafe-inline'"})
+def chart(name: str):
+    """A chart of the page as an SVG image (its styles are inline, its scripts removed)."""
+    form = _form()
+    period, scope = _period(form), _scope(form)
+    svg = render_chart(name, period, scope)
+    if svg is None:
+        abort(404)
+    response = make_response(svg)
+    response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
+    return response
+
+
+def render_chart(name: str, period: Period, scope: Scope) -> str | None:
+    """The four charts of the page and the monthly report, from one code path."""
+    now = utcnow()
+    months = current_app.config["DURABLE_MONTHS"]
+    if name == "trend":
+        last = period.end.strftime("%Y-%m")
+        labels = [shift_month(last, offset) for offset in range(-11, 1)]
+        span = Period(_month_start(labels[0]), period.end)
+        monthly = aggregate(db.session, span, scope, group="month", now=now,
+                            durable_months=months)
+        return charts.trend(_("Last 12 months"), labels, {
+            _("Cases received"): [monthly[m].received for m in labels],
+            _("Cases concluded"): [monthly[m].concluded for m in labels],
+            _("Success rate %"): [float(monthly[m].success_rate)
+                                  if monthly[m].success_rate is not None else None
+                                  for m in labels],
+        })
+    group = {"types": "dispute_type", "channels": "channel", "regions": "region"}.get(name)
+    if group is None:
+        return None
+    grouped = aggregate(db.session, period, scope, group=group, now=now, durable_months=months)
+    keys = sorted(k for k in grouped if k is not None)
+    name_of = _key_label(group)
+    return charts.bars({"types": _("By dispute type"), "channels": _("By channel"),
+                        "regions": _("By region")}[name], [name_of(k) for k in keys], {
+        _("Successes"): [grouped[k].success for k in keys],
+        _("Failures"): [grouped[k].failure for k in keys],
+        _("Cases received"): [grouped[k].received for k in keys],
+    })
+
+
+def _month_start(month: str):
+    return datetime.strptime(month, "%Y-%m").date()
+
+
+@bp.get("/cases")
+@roles_required(*READERS)
+def cases():
+    """The cases behind a figure (every figure on the page links here)."""
+    form = _form()
+    period, scope = _period(form), _scope(form)
+    figure = request.args.get("figure", "")
+    if figure not in FIGURES:
+        abort(404)
+    group, key = request.args.get("group"), request.args.get("key")
+    scope = _narrow(scope, group, key)
+    query = cases_behind(figure, period, scope, now=utcnow(),
+                         durable_months=current_app.config["DURABLE_MONTHS"],
+                         dialect=db.session.get_bind().dialect.name)
+    query = query.where(visible_to(current_user, db.session.get_bind().dialect.name))
+    page = db.paginate(query, per_page=50)
+    return render_template("stats/cases.html", page=page, figure=figure, period=period,
+                           args={k: v for k, v in request.args.items() if k != "page"})
+
+
+def _narrow(scope: Scope, group: str | None, key: str | None) -> Scope:
+    """A group's key as an extra filter, so a group's figure links to its own cases."""
+    if not group or not key:
+        return scope
+    if group == "channel":
+        return Scope(scope.region, scope.institution_id, key, scope.dispute_type)
+    if group == "dispute_type":
+        return Scope(scope.region, scope.institution_id, scope.channel, key)
+    if group == "institution":
+        institution = db.session.scalar(select(Institution).where(Institution.code == key))
+        return Scope(scope.region, institution.id if institution else -1, scope.channel,
+                     scope.dispute_type)
+    if group == "region":
+        region = db.session.scalar(select(Region).where(Region.code == key))
+        if region is None or (scope.region and not scope.region.contains(region)):
+            abort(404)
+        return Scope(region, scope.institution_id, scope.channel, scope.dispute_type)
+    abort(404)
+
+
+@bp.get("/export.<fmt>")
+@roles_required(*READERS)
+def export(fmt: str):
+    """The figures table as CSV or XLSX."""
+    form = _form()
+    period, scope = _period(form), _scope(form)
+    report = statistics(db.session, period, scope, group=form.by.data or None, now=utcnow(),
+                        durable_months=current_app.config["DURABLE_MONTHS"])
+    header, rows = table_rows(report, labels=_key_label(report.group))
+    name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        response = make_response("\ufeff" + buffer.getvalue())
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(header)
+        for row in rows:
+            sheet.append([float(v) if hasattr(v, "quantize") else v for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = make_response(buffer.getvalue())
+        response.headers["Content-Type"] = \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

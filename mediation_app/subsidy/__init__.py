@@ -1,0 +1,1 @@
+"""以案定补: the mediator subsidy statement, per mediator and month."""

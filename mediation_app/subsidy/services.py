@@ -1,0 +1,65 @@
+"""Cases each mediator concluded in a month, by outcome and difficulty, times the rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import case as when
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..cases.models import Case, Handling
+from ..stats.definitions import month_period
+
+DIFFICULTIES = ("simple", "normal", "complex")
+OUTCOMES = ("success", "failure")
+
+
+def difficulty(config: dict):
+    """complex: many parties, a large amount or an early warning; simple: two parties and a
+    small amount; normal otherwise. Thresholds from SUBSIDY_COMPLEX / SUBSIDY_SIMPLE_AMOUNT."""
+    complex_rule = config["SUBSIDY_COMPLEX"]
+    return when(
+        (or_(Case.party_count >= complex_rule["parties"],
+             func.coalesce(Case.amount, 0) >= complex_rule["amount"],
+             Case.is_flagged.is_(True)), "complex"),
+        ((Case.party_count <= 2) & (func.coalesce(Case.amount, 0) < config["SUBSIDY_SIMPLE_AMOUNT"]),
+         "simple"),
+        else_="normal")
+
+
+@dataclass
+class MediatorLine:
+    mediator_id: int
+    name: str
+    counts: dict = field(default_factory=dict)  # (outcome, difficulty) -> cases
+    amount: Decimal = Decimal("0")
+
+    @property
+    def cases(self) -> int:
+        return sum(self.counts.values())
+
+
+def statement(session: Session, *, institution_ids: list[int], month: str, config: dict
+              ) -> list[MediatorLine]:
+    period = month_period(month)
+    level = difficulty(config).label("difficulty")
+    rows = session.execute(
+        select(User.id, User.display_name, Handling.outcome, level, func.count())
+        .select_from(Handling)
+        .join(Case, Case.id == Handling.case_id)
+        .join(User, User.id == Case.assigned_mediator_id)
+        .where(Handling.institution_id.in_(institution_ids), Handling.is_mediation.is_(True),
+               Handling.outcome.in_(OUTCOMES), Handling.concluded_at >= period.starts_at,
+               Handling.concluded_at < period.ends_at)
+        .group_by(User.id, User.display_name, Handling.outcome, level)
+        .order_by(User.display_name))
+    rates = config["SUBSIDY_RATES"]
+    lines: dict[int, MediatorLine] = {}
+    for user_id, name, outcome, level_name, count in rows:
+        line = lines.setdefault(user_id, MediatorLine(user_id, name))
+        line.counts[(outcome, level_name)] = count
+        line.amount += Decimal(str(rates.get(outcome, {}).get(level_name, 0))) * count
+    return list(lines.values())

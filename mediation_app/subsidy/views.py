@@ -1,0 +1,114 @@
+"""The subsidy statement page, with CSV, XLSX and PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask_login import current_user
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from ..auth.login import roles_required
+from ..db import db
+from ..directory.models import Institution, Region
+from ..documents.rendering import render_pdf
+from ..documents.views import pdf_response
+from ..labels import label
+from ..stats.definitions import local_today, shift_month
+from .services import DIFFICULTIES, OUTCOMES, statement
+
+bp = Blueprint("subsidy", __name__, url_prefix="/subsidy")
+
+
+def _institutions() -> list[Institution]:
+    """Mediating institutions the user may see: their own, or those in their region."""
+    if current_user.role in ("mediator", "liaison"):
+        return [current_user.institution]
+    return list(db.session.scalars(
+        select(Institution).join(Region)
+        .where(Region.path.startswith(current_user.institution.region.path),
+               Institution.kind.in_(("peoples_committee", "professional_committee", "police",
+                                     "traffic_police", "labour_bureau", "court")))
+        .order_by(Institution.name)))
+
+
+def _month() -> str:
+    month = request.args.get("month") or shift_month(local_today().strftime("%Y-%m"), -1)
+    try:
+        shift_month(month, 0)
+    except ValueError:
+        abort(400)
+    return month
+
+
+def _statement():
+    institutions = _institutions()
+    chosen = request.args.get("institution_id", type=int)
+    if chosen:
+        institutions = [i for i in institutions if i.id == chosen]
+        if not institutions:
+            abort(404)
+    month = _month()
+    lines = statement(db.session, institution_ids=[i.id for i in institutions], month=month,
+                      config=current_app.config)
+    if current_user.role == "mediator":
+        lines = [line for line in lines if line.mediator_id == current_user.id]
+    return month, institutions, lines
+
+
+def _rows(lines) -> tuple[list[str], list[list]]:
+    columns = [(o, d) for o in OUTCOMES for d in DIFFICULTIES]
+    header = ["调解员"] + [f"{label('outcome', o)}·{label('difficulty', d)}" for o, d in columns] \
+        + ["案件数", "补贴金额（元）"]
+    rows = [[line.name] + [line.counts.get(c, 0) for c in columns] + [line.cases,
+            f"{line.amount:.2f}"] for line in lines]
+    return header, rows
+
+
+@bp.get("/")
+@roles_required("mediator", "liaison", "dispatcher", "committee", "admin")
+def index():
+    """Cases by outcome and difficulty per mediator and month, times the rates."""
+    month, institutions, lines = _statement()
+    header, rows = _rows(lines)
+    return render_template("subsidy/index.html", month=month, institutions=_institutions(),
+                           chosen=request.args.get("institution_id", type=int), header=header,
+                           rows=rows, rates=current_app.config["SUBSIDY_RATES"],
+                           args={k: v for k, v in request.args.items() if v})
+
+
+@bp.get("/statement.<fmt>")
+@roles_required("mediator", "liaison", "dispatcher", "committee", "admin")
+def download(fmt: str):
+    """The statement as CSV, XLSX or PDF."""
+    month, institutions, lines = _statement()
+    header, rows = _rows(lines)
+    name = f"subsidy-{month}"
+    if fmt == "pdf":
+        pdf = render_pdf("subsidy.html", month=month, institutions=institutions, header=header,
+                         rows=rows)
+        return pdf_response(pdf, f"{name}.pdf")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = make_response("\ufeff" + buffer.getvalue())
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = make_response(buffer.getvalue())
+        response.headers["Content-Type"] = \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -1,0 +1,94 @@
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from mediation_app.audit.models import CaseEvent
+from mediation_app.deadlines.models import Escalation
+from mediation_app.deadlines.services import sweep
+from mediation_app.handlings.catalog import catalog
+from mediation_app.handlings.services import fire_transition
+from mediation_app.notifications.models import Notification
+from mediation_app.referrals.models import Referral
+from mediation_app.referrals.services import send_referral
+
+CONFIG = {"REMINDER_HOURS": 24}
+FILED = datetime(2026, 10, 9, 2, 0)
+
+
+def _count(session, model, *where):
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _district_with_centre(make):
+    district = make.district()
+    centre = make.institution(kind="governance_centre", region=district)
+    dispatcher = make.user(role="dispatcher", institution=centre)
+    mediator = make.user(institution=make.institution(region=district))
+    return district, dispatcher, mediator
+
+
+def test_an_overdue_handling_is_escalated_to_the_centre_above_once(make, session):
+    _district, dispatcher, mediator = _district_with_centre(make)
+    case = make.case(by=mediator, now=FILED)
+    fire_transition(session, case, "accept", actor=mediator, now=FILED)
+    late = case.current_handling.deadline_at + timedelta(hours=1)
+    first = sweep(session, now=late, config=CONFIG)
+    second = sweep(session, now=late + timedelta(hours=1), config=CONFIG)
+    assert (first.escalated, second.escalated) == (1, 0)
+    assert _count(session, Escalation) == 1
+    assert _count(session, Notification, Notification.user_id == dispatcher.id,
+                  Notification.kind == "deadline.overdue") == 1
+    assert _count(session, CaseEvent, CaseEvent.action == "handling.escalated") == 1
+
+
+def test_work_within_its_deadline_is_not_escalated(make, session):
+    _district, _dispatcher, mediator = _district_with_centre(make)
+    case = make.case(by=mediator, now=FILED)
+    fire_transition(session, case, "accept", actor=mediator, now=FILED)
+    assert sweep(session, now=FILED + timedelta(days=2), config=CONFIG).escalated == 0
+
+
+def test_a_new_deadline_after_escalation_can_be_escalated_again(make, session):
+    _district, _dispatcher, mediator = _district_with_centre(make)
+    case = make.case(by=mediator, now=FILED)
+    registered_deadline = case.current_handling.deadline_at
+    sweep(session, now=registered_deadline + timedelta(hours=1), config=CONFIG)
+    fire_transition(session, case, "accept", actor=mediator, now=registered_deadline)
+    later = case.current_handling.deadline_at + timedelta(hours=1)
+    assert sweep(session, now=later, config=CONFIG).escalated == 1
+    assert _count(session, Escalation) == 2
+
+
+def test_a_deadline_within_a_day_sends_one_reminder(make, session):
+    _district, _dispatcher, mediator = _district_with_centre(make)
+    case = make.case(by=mediator, now=FILED, assigned_mediator=mediator)
+    soon = case.current_handling.deadline_at - timedelta(hours=3)
+    assert sweep(session, now=soon, config=CONFIG).reminders == 1
+    assert sweep(session, now=soon + timedelta(hours=1), config=CONFIG).reminders == 0
+    assert _count(session, Notification, Notification.user_id == mediator.id,
+                  Notification.kind == "deadline.reminder") == 1
+
+
+def test_an_unanswered_referral_expires_once_and_the_sender_is_told(make, session):
+    district, _dispatcher, mediator = _district_with_centre(make)
+    other = make.institution(region=district, kind="governance_centre")
+    case = make.case(by=mediator, now=FILED)
+    referral = send_referral(session, catalog(), case, kind="escalate", to_institution=other,
+                             reason="上报", actor=mediator, now=FILED, accept_working_days=3)
+    late = referral.accept_by + timedelta(hours=1)
+    assert sweep(session, now=late, config=CONFIG).expired_referrals == 1
+    assert sweep(session, now=late, config=CONFIG).expired_referrals == 0
+    assert session.get(Referral, referral.id).status == "expired"
+    assert _count(session, Notification, Notification.user_id == mediator.id,
+                  Notification.kind == "referral.expired") == 1
+
+
+def test_the_unread_count_shows_on_every_page(make, session, login):
+    _district, dispatcher, mediator = _district_with_centre(make)
+    case = make.case(by=mediator, now=FILED)
+    sweep(session, now=case.current_handling.deadline_at + timedelta(hours=1), config=CONFIG)
+    make.commit()
+    client = login(dispatcher)
+    assert '<span class="badge">1</span>' in client.get("/cases/").get_data(as_text=True)
+    client.post("/notifications/read")
+    assert 'class="badge"' not in client.get("/cases/").get_data(as_text=True)

@@ -1,0 +1,70 @@
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from mediation_app.notifications.models import Notification
+from mediation_app.warnings.rules import WarningRules, flags_for
+from mediation_app.warnings.services import evaluate
+
+from ..factories import id_number
+
+RULES = WarningRules()
+
+
+def test_five_parties_make_a_group_dispute_and_thirty_a_major_one():
+    assert flags_for(RULES, parties=5, amount=None, text="", repeats=False)[0] == ["group"]
+    assert flags_for(RULES, parties=30, amount=None, text="", repeats=False)[0] == ["major_group"]
+    assert flags_for(RULES, parties=4, amount=None, text="", repeats=False)[0] == []
+
+
+def test_risk_words_are_found_in_the_text():
+    flags, words = flags_for(RULES, parties=2, amount=None, text="扬言集体上访", repeats=False)
+    assert flags == ["risk_words"] and words == ["上访", "集体"]
+
+
+def test_a_large_amount_is_flagged():
+    assert "large_amount" in flags_for(RULES, parties=2, amount=Decimal("500000"), text="",
+                                       repeats=False)[0]
+
+
+def test_thresholds_come_from_the_configuration():
+    rules = WarningRules.from_config({"EARLY_WARNING": {"group_parties": 3}})
+    assert flags_for(rules, parties=3, amount=None, text="", repeats=False)[0] == ["group"]
+
+
+def test_a_flagged_case_notifies_the_governance_centre_once(make, session):
+    district = make.district()
+    dispatcher = make.user(role="dispatcher", institution=make.institution(
+        kind="governance_centre", region=district))
+    mediator = make.user(institution=make.institution(region=district))
+    case = make.case(by=mediator, summary="七名工人扬言集体上访",
+                     parties=[make.party() for _ in range(6)])
+    assert set(evaluate(session, case, RULES, now=datetime.now())) == {"group", "risk_words"}
+    assert evaluate(session, case, RULES, now=datetime.now()) == []
+    notified = session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == dispatcher.id, Notification.kind == "warning.raised"))
+    assert notified == 1 and case.is_flagged
+
+
+def test_a_second_dispute_between_the_same_two_people_is_a_repeat(make, session):
+    mediator = make.user()
+    applicant, respondent = id_number(birth="19600101"), id_number(birth="19610101")
+    make.case(by=mediator, parties=[make.party(id_number=applicant),
+                                    make.party("respondent", id_number=respondent)])
+    again = make.case(by=mediator, parties=[make.party(id_number=applicant),
+                                            make.party("respondent", id_number=respondent)])
+    assert "repeat" in evaluate(session, again, RULES, now=datetime.now())
+
+
+def test_filing_a_flagged_case_through_the_page_shows_the_warning(make, login, session):
+    mediator = make.user()
+    make.commit()
+    form = {"dispute_type": "labour", "source": "walk_in", "region_id": mediator.institution.region_id,
+            "received_on": "2026-11-20", "summary": "工人扬言自杀讨薪", "amount": "",
+            "assigned_mediator_id": "0", "workflow": ""}
+    for index in range(2):
+        form.update({f"parties-{index}-role": "applicant", f"parties-{index}-kind": "person",
+                     f"parties-{index}-name": f"工人{index}"})
+    response = login(mediator).post("/cases/new", data=form, follow_redirects=True)
+    assert "⚠" in response.get_data(as_text=True)
