@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 
 from asn1crypto import x509 as asn1_x509
@@ -15,8 +16,15 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 
+@lru_cache(maxsize=64)
+def _signer(p12: bytes, passphrase: bytes) -> signers.SimpleSigner:
+    """Opening a PKCS#12 and parsing its key is most of the cost of signing: once per
+    certificate and process."""
+    return signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=passphrase)
+
+
 def sign_pdf(pdf: bytes, p12: bytes, passphrase: bytes, *, reason: str, location: str) -> bytes:
-    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=passphrase)
+    signer = _signer(p12, passphrase)
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name="InstitutionSignature", reason=reason, location=location,

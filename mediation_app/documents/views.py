@@ -104,7 +104,10 @@ def verify(code: str):
     upload_result = None
     if request.method == "POST" and document is not None:
         upload = request.files.get("file")
-        content = upload.read(32 * 1024 * 1024) if upload else b""
+        content = b""
+        if upload:
+            content = upload.read(32 * 1024 * 1024)
+            upload.close()
         upload_result = "match" if hashlib.sha256(content).hexdigest() == document.sha256 \
             else "altered"
     status = 404 if document is None else 200

@@ -16,6 +16,7 @@ from ..workflow import TransitionRefused, fire
 from ..workflow.calendar import due_at
 from ..workflow.catalog import Source
 from ..workflow.definition import TRANSFERRED, State
+from ..workflow.guards import Facts
 from .catalog import stored_version
 from .facts import facts_for
 
@@ -74,9 +75,10 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     if handling is None or not case.can_edit(actor):
         raise HandlingError("not_holder")
     definition = handling.definition
+    wanted = definition.transition(name)
+    facts = facts_for(session, handling, now=now) if wanted and wanted.requires else Facts()
     try:
-        transition = fire(definition, handling.state, name, actor.role,
-                          facts_for(session, handling, now=now))
+        transition = fire(definition, handling.state, name, actor.role, facts)
     except TransitionRefused as refusal:
         raise HandlingError(refusal.code, refusal.guards) from None
     before = handling.state

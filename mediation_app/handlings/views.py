@@ -26,16 +26,16 @@ def transition(case_id: int, name: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        fire_transition(db.session, case, name, actor=current_user, now=utcnow(),
-                        note=form.note.data or "")
+        handling = fire_transition(db.session, case, name, actor=current_user, now=utcnow(),
+                                   note=form.note.data or "")
     except HandlingError as refusal:
         db.session.rollback()
         flash(explain(refusal), "error")
     else:
+        message = _("Done: %(state)s", state=handling.state_label)
         db.session.commit()
-        flash(_("Done: %(state)s", state=case.current_handling.state_label
-                if case.current_handling else case.handlings[-1].state_label), "success")
-    return redirect(url_for("cases.show", case_id=case.id))
+        flash(message, "success")
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.get("/workflows")
