@@ -1,6 +1,7 @@
 """Downloading documents, issuing notices, and the public verification page."""
 
 import hashlib
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -30,11 +31,19 @@ from .services import issue_confirmation_application, issue_failure_notice
 bp = Blueprint("documents", __name__)
 
 
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """An ASCII fallback name plus the UTF-8 name (RFC 6266), so Chinese names survive
+    servers that write headers as Latin-1."""
+    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_"
+                       for ch in filename)
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def pdf_response(content: bytes, filename: str, *, inline: bool = False):
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
-    disposition = "inline" if inline else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -48,8 +57,8 @@ def download(document_id: int):
         abort(404)
     case = visible_case_or_404(document.case_id)
     content = Storage(current_app.config["MEDIATION_STORAGE"]).read(document.storage_key)
-    safe_number = "".join(ch for ch in case.case_no if ch.isalnum())
-    return pdf_response(content, f"{document.kind}-{safe_number}-{document.id}.pdf")
+    number = "".join(ch for ch in case.case_no if ch.isalnum())
+    return pdf_response(content, f"{document.title}-{number}.pdf")
 
 
 @bp.post("/cases/<int:case_id>/failure-notice")
@@ -108,8 +117,11 @@ def verify(code: str):
         if upload:
             content = upload.read(32 * 1024 * 1024)
             upload.close()
-        upload_result = "match" if hashlib.sha256(content).hexdigest() == document.sha256 \
-            else "altered"
+        if not content:
+            upload_result = "empty"
+        else:
+            upload_result = "match" if hashlib.sha256(content).hexdigest() == document.sha256 \
+                else "altered"
     status = 404 if document is None else 200
     return render_template("documents/verify.html", document=document, code=code,
                            upload_result=upload_result, case_no=_case_number(document)), status
