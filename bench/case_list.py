@@ -292,7 +292,7 @@ def run(tmp: str) -> dict:
     scenarios = [("page1", "case list page 1 (filtered)", page1_real, page1_base),
                  ("deep", f"case list page {depth} (filtered)", deep_real, deep_base)]
     samples = {key: {"real": [], "baseline": []} for key, *_ in scenarios}
-    for key, _label, real, base in scenarios:          # warm up
+    for _key, _label, real, base in scenarios:         # warm up
         for _ in range(5):
             _time(client, real)
             _time(client, base)

@@ -91,14 +91,16 @@ def _register_blueprints(app: Flask) -> None:
     from .errors import register_error_handlers
     from .handlings.views import bp as handlings_bp
     from .health import bp as health_bp
-    from .referrals.views import bp as referrals_bp
+    from .ledger.views import bp as ledger_bp
+    from .monthly.views import bp as monthly_bp
     from .notifications.views import bp as notifications_bp
+    from .referrals.views import bp as referrals_bp
     from .stats.views import bp as stats_bp
     from .subsidy.views import bp as subsidy_bp
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, handlings_bp, referrals_bp, agreements_bp,
-                      documents_bp, stats_bp, subsidy_bp, notifications_bp, admin_bp, api_bp,
-                      health_bp):
+                      documents_bp, stats_bp, subsidy_bp, ledger_bp, monthly_bp,
+                      notifications_bp, admin_bp, api_bp, health_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     register_error_handlers(app)
@@ -106,5 +108,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .cli import register
+    from .ledger.cli import register as register_ledger
+    from .monthly.cli import register as register_monthly
 
     register(app)
+    register_ledger(app)
+    register_monthly(app)

@@ -1,6 +1,12 @@
 """Every model, imported once so that metadata (and Alembic) sees the whole schema."""
 
-from .agreements.models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
+from .agreements.models import (
+    Agreement,
+    AgreementSignature,
+    FollowUp,
+    MediationSession,
+    Performance,
+)
 from .audit.models import CaseEvent
 from .auth.models import ApiToken, User
 from .cases.models import Attachment, Case, CaseCounter, Handling, Party
@@ -8,11 +14,15 @@ from .deadlines.models import Escalation
 from .directory.models import Institution, Region
 from .documents.models import Document, InstitutionCertificate
 from .handlings.models import WorkflowVersion
+from .ledger.models import LedgerImport, LedgerStagingRow
+from .monthly.models import JobRun, MonthlyReport
 from .notifications.models import Notification
 from .referrals.models import Referral
 
 __all__ = [
     "Agreement", "AgreementSignature", "ApiToken", "Attachment", "Case", "CaseCounter",
-    "CaseEvent", "Document", "Escalation", "FollowUp", "Handling", "Institution", "InstitutionCertificate",
-    "MediationSession", "Notification", "Party", "Performance", "Referral", "Region", "User", "WorkflowVersion",
+    "CaseEvent", "Document", "Escalation", "FollowUp", "Handling", "Institution",
+    "InstitutionCertificate", "JobRun", "LedgerImport", "LedgerStagingRow", "MediationSession",
+    "MonthlyReport", "Notification", "Party", "Performance", "Referral", "Region", "User",
+    "WorkflowVersion",
 ]

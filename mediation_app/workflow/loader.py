@@ -61,7 +61,8 @@ def parse_definition(text: str, path: str = "<string>") -> Definition:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise DefinitionInvalid([Problem(path, line, f"not valid YAML: {error.problem or error}")])
+        problem = Problem(path, line, f"not valid YAML: {error.problem or error}")
+        raise DefinitionInvalid([problem]) from None
     if not isinstance(document, dict):
         raise DefinitionInvalid([Problem(path, 1, "a definition is a mapping of keys")])
     checker = _Checker(path, document)
