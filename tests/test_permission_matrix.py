@@ -16,6 +16,8 @@ from mediation_app.auth.models import ApiToken
 from mediation_app.cases import services
 from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
+from mediation_app.ledger.models import LedgerImport
+from mediation_app.monthly.models import MonthlyReport
 from mediation_app.referrals.models import Referral
 from mediation_app.storage import Storage
 
@@ -102,6 +104,14 @@ GLOBAL = {
     "GET /subsidy/statement.csv":            [302, 200, 200, 200, 200, 200],
     "GET /notifications/":                   [302, 200, 200, 200, 200, 200],
     "POST /notifications/read":              [302, 302, 302, 302, 302, 302],
+    "GET /ledger/":                          [302, 200, 200, 200, 403, 200],
+    "GET /ledger/export":                    [302, 200, 200, 200, 200, 403],
+    "GET /ledger/imports/{imp}":             [302, 200, 404, 404, 403, 200],
+    "GET /ledger/imports/{imp}.json":        [302, 200, 404, 404, 403, 200],
+    "GET /reports/":                         [302, 403, 403, 200, 200, 200],
+    "GET /reports/{rep}.pdf":                [302, 403, 403, 200, 200, 200],
+    "GET /reports/{foreign_rep}.pdf":        [302, 403, 403, 404, 404, 404],
+    "POST /reports/{rep}/regenerate":        [302, 403, 403, 403, 403, 302],
     "GET /verify":                           [200] * 6,
     "GET /verify/{code}":                    [200] * 6,
 }
@@ -138,6 +148,25 @@ def _objects(make, session, app, holder, receiver) -> dict:
             "perf": signed.performances[0].id, "code": document.verification_code}
 
 
+def _ledger_import(session, owner) -> int:
+    record = LedgerImport(user_id=owner.id, filename="台账.csv", file_kind="csv",
+                          storage_key=f"ledger/matrix-{owner.id}", import_key=f"matrix-{owner.id}",
+                          status="done", dry_run=False)
+    session.add(record)
+    session.commit()
+    return record.id
+
+
+def _monthly_report(session, app, region) -> int:
+    key, digest = Storage(app.config["MEDIATION_STORAGE"]).put("reports", b"%PDF-1.7 report")
+    report = MonthlyReport(region_id=region.id, month="2026-10", storage_key=key,
+                           figures={"totals": {"received": 3, "success": 1, "success_rate": None}},
+                           sha256=digest, size=15)
+    session.add(report)
+    session.commit()
+    return report.id
+
+
 @pytest.fixture
 def world(make, session, app):
     city = make.region()
@@ -170,6 +199,9 @@ def world(make, session, app):
         "tid": token_ids[users["mediator"].id], "foreign_uid": foreign_mediator.id,
         "foreign_iid": foreign_mediator.institution_id,
         "foreign_tid": token_ids[foreign_mediator.id], "code": own["mediator"]["code"],
+        "imp": _ledger_import(session, users["mediator"]),
+        "rep": _monthly_report(session, app, district), "foreign_rep": _monthly_report(
+            session, app, other_district),
     }
     return {"users": users, "own": own, "foreign": foreign, "tokens": tokens, "ids": ids}
 
@@ -222,7 +254,8 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "signed": "agreement_id", "doc": "document_id", "ref": "referral_id",
               "perf": "performance_id", "uid": "user_id", "foreign_uid": "user_id",
               "iid": "institution_id", "foreign_iid": "institution_id", "tid": "token_id",
-              "foreign_tid": "token_id"}
+              "foreign_tid": "token_id", "imp": "import_id", "rep": "report_id",
+              "foreign_rep": "report_id"}
 
 
 def _as_rule(path: str) -> str:
@@ -237,6 +270,7 @@ def _as_rule(path: str) -> str:
 
 def test_every_route_is_in_the_matrix(app):
     covered = {_as_rule(route.split(" ", 1)[1]) for table in (OWN, GLOBAL) for route in table}
-    public = {"/static/<path:filename>", "/login", "/logout", "/language/<code>"}
+    public = {"/static/<path:filename>", "/ledger/static/<path:filename>", "/login", "/logout",
+              "/language/<code>"}
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert routes - covered - public == set()

@@ -1,0 +1,206 @@
+"""Pass 2 of an import: cases, handlings and audit events from the staging rows, in
+batches of Core inserts. Case numbers are reserved from the counters a block at a time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from types import SimpleNamespace
+
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..audit.models import GENESIS, CaseEvent
+from ..cases.models import Case, CaseCounter, Handling
+from ..db import insert_if_absent
+from ..domain.case_numbers import render_case_number
+from ..workflow.calendar import CHINA, due_at
+from ..workflow.definition import Deadline
+from .columns import PENDING
+from .models import LedgerStagingRow
+from .targets import Directory, Target
+
+STAGING = LedgerStagingRow.__table__
+CASES = Case.__table__
+HANDLINGS = Handling.__table__
+EVENTS = CaseEvent.__table__
+COUNTERS = CaseCounter.__table__
+RECEIVED_HOUR = 9    # an imported case counts as received at 09:00 in China...
+CONCLUDED_HOUR = 18  # ... and as concluded at 18:00
+
+
+@lru_cache(maxsize=4096)
+def china_time(day: date, hour: int) -> datetime:
+    """`hour` o'clock in China on `day`, as the naive UTC the database stores."""
+    local = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=4096)
+def _due(start: datetime, deadline: Deadline) -> datetime:
+    return due_at(start, deadline)
+
+
+def create_cases(session: Session, key: str, directory: Directory, *, now: datetime,
+                 filename: str, actor_id: int | None, progress: Callable, batch_size: int) -> int:
+    """Create a case, its handling and its first audit event per staging row; return how many."""
+    _raise_counters(session, key)
+    total = session.scalar(select(func.count()).where(STAGING.c.import_key == key))
+    writer = _Writer(session, directory, now=now, filename=filename, actor_id=actor_id)
+    written, last_row = 0, 0
+    while True:
+        rows = session.execute(
+            select(STAGING).where(STAGING.c.import_key == key, STAGING.c.row_number > last_row)
+            .order_by(STAGING.c.row_number).limit(batch_size)
+        ).all()
+        if not rows:
+            return written
+        writer.write(rows)
+        written += len(rows)
+        last_row = rows[-1].row_number
+        progress(written, total)
+
+
+def _ensure_counter(session: Session, institution_id: int, year: int) -> None:
+    insert_if_absent(session, CaseCounter, institution_id=institution_id, year=year, last_seq=0)
+
+
+def _raise_counters(session: Session, key: str) -> None:
+    """Move each counter past the numbers the file brings in the institution's own format."""
+    highest = session.execute(
+        select(STAGING.c.institution_id, STAGING.c.year, func.max(STAGING.c.seq))
+        .where(STAGING.c.import_key == key, STAGING.c.seq.is_not(None))
+        .group_by(STAGING.c.institution_id, STAGING.c.year)
+    ).all()
+    for institution_id, year, top in highest:
+        _ensure_counter(session, institution_id, year)
+        session.execute(
+            update(COUNTERS)
+            .where(COUNTERS.c.institution_id == institution_id, COUNTERS.c.year == year)
+            .values(last_seq=case((COUNTERS.c.last_seq < top, top), else_=COUNTERS.c.last_seq))
+        )
+
+
+class _Writer:
+    def __init__(self, session: Session, directory: Directory, *, now: datetime, filename: str,
+                 actor_id: int | None):
+        self.session = session
+        self.directory = directory
+        self.now = now
+        self.filename = filename
+        self.actor_id = actor_id
+
+    def write(self, rows) -> None:
+        seqs = self._reserve(rows)
+        cases, handlings = [], []
+        for row, seq in zip(rows, seqs):
+            target = self.directory.by_id[row.institution_id]
+            handling = self._handling(row, target)
+            cases.append(self._case(row, target, seq, handling))
+            handlings.append(handling)
+        ids = self._insert_cases(cases)
+        for case_id, handling in zip(ids, handlings):
+            handling["case_id"] = case_id
+        self.session.execute(insert(HANDLINGS), handlings)
+        events = [self._event(case_id, row, values["case_no"])
+                  for case_id, row, values in zip(ids, rows, cases)]
+        self.session.execute(insert(EVENTS), events)
+
+    def _insert_cases(self, cases: list[dict]) -> list[int]:
+        """Insert the batch (executemany), then read the new ids back by number."""
+        self.session.execute(insert(CASES), cases)
+        institutions = {values["numbering_institution_id"] for values in cases}
+        numbers = [values["case_no"] for values in cases]
+        found = self.session.execute(
+            select(CASES.c.id, CASES.c.numbering_institution_id, CASES.c.case_no)
+            .where(CASES.c.numbering_institution_id.in_(institutions), CASES.c.case_no.in_(numbers))
+        )
+        ids = {(institution_id, case_no): case_id for case_id, institution_id, case_no in found}
+        return [ids[(values["numbering_institution_id"], values["case_no"])] for values in cases]
+
+    def _reserve(self, rows) -> list[int]:
+        """The rows' sequence numbers: their own, or one block per institution and year."""
+        needed = Counter((row.institution_id, row.year) for row in rows if row.seq is None)
+        following = {}
+        for (institution_id, year), count in needed.items():
+            _ensure_counter(self.session, institution_id, year)
+            last = self.session.execute(
+                update(COUNTERS)
+                .where(COUNTERS.c.institution_id == institution_id, COUNTERS.c.year == year)
+                .values(last_seq=COUNTERS.c.last_seq + count)
+                .returning(COUNTERS.c.last_seq)
+            ).scalar_one()
+            following[(institution_id, year)] = last - count + 1
+        seqs = []
+        for row in rows:
+            if row.seq is not None:
+                seqs.append(row.seq)
+                continue
+            group = (row.institution_id, row.year)
+            seqs.append(following[group])
+            following[group] += 1
+        return seqs
+
+    def _handling(self, row, target: Target) -> dict:
+        accepted_at = china_time(row.received_on, RECEIVED_HOUR)
+        concluded = row.outcome != PENDING
+        state = target.closing[row.outcome] if concluded else target.open_state
+        deadline = target.open_state.deadline
+        return {
+            "institution_id": target.id,
+            "workflow_version_id": self.directory.workflow_version_id(target),
+            "channel": row.channel,
+            "is_mediation": True,
+            "arrived_by": None,
+            "state": state.name,
+            "outcome": row.outcome if concluded else None,
+            "started_at": accepted_at,
+            "accepted_at": accepted_at,
+            "concluded_at": china_time(row.concluded_on, CONCLUDED_HOUR) if concluded else None,
+            "deadline_at": _due(accepted_at, deadline) if deadline else None,
+            "agreement_amount": row.agreement_amount if row.outcome == "success" else None,
+        }
+
+    def _case(self, row, target: Target, seq: int, handling: dict) -> dict:
+        number = row.case_no or render_case_number(
+            target.number_format, year=row.year, short=target.short_name, seq=seq)
+        return {
+            "case_no": number,
+            "numbering_institution_id": target.id,
+            "year": row.year,
+            "seq": seq,
+            "dispute_type": row.dispute_type,
+            "source": row.source,
+            "region_id": row.region_id,
+            "summary": row.summary,
+            "description": "",
+            "amount": row.amount,
+            "party_count": row.parties,
+            "received_on": row.received_on,
+            "filed_at": handling["accepted_at"],
+            "filed_by_id": self.actor_id,
+            "updated_at": self.now,
+            "assigned_mediator_id": None,
+            "holder_institution_id": target.id,
+            "channel": handling["channel"],
+            "state": handling["state"],
+            "deadline_at": None if handling["outcome"] else handling["deadline_at"],
+            "closed_at": handling["concluded_at"],
+        }
+
+    def _event(self, case_id: int, row, case_no: str) -> dict:
+        """The first link of the case's chain, hashed exactly as CaseEvent does."""
+        event = {
+            "case_id": case_id,
+            "seq": 1,
+            "actor_id": self.actor_id,
+            "at": self.now,
+            "action": "case.imported",
+            "data": {"source": "ledger", "file": self.filename, "row": row.row_number,
+                     "case_no": case_no},
+            "prev_hash": GENESIS,
+        }
+        event["hash"] = CaseEvent.compute_hash(SimpleNamespace(**event))
+        return event

@@ -1,0 +1,193 @@
+"""The scheduler's jobs. Each takes the app, works in its own app context (its own database
+session) and commits per unit of work; a JobRun claim per (job, key) makes every job safe
+to run twice, or in two scheduler processes at once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+
+from ..db import db, utcnow
+from ..directory.models import Region
+from ..stats.definitions import CHINA, shift_month
+from ..storage import Storage
+from . import mail
+from .figures import Settings
+from .models import MonthlyReport
+from .services import (
+    claim_job,
+    committee_readers,
+    finish_job,
+    generate_monthly_report,
+    latest_report,
+    months_reported,
+    regions_with_readers,
+)
+
+log = logging.getLogger(__name__)
+MONTHLY = "monthly"
+SWEEP = "deadline_sweep"
+MONTHLY_STALE_AFTER = timedelta(hours=2)
+SWEEP_STALE_AFTER = timedelta(minutes=10)
+CATCH_UP_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Outcome:
+    region_code: str
+    month: str
+    status: str  # generated, skipped (someone else has it or had it), failed
+    report_id: int | None = None
+    error: str | None = None
+
+
+def owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_native_id()}"
+
+
+def last_complete_month(now: datetime) -> str:
+    """The month before `now` (naive UTC) on the calendar in China."""
+    local = now.replace(tzinfo=UTC).astimezone(CHINA)
+    return shift_month(local.strftime("%Y-%m"), -1)
+
+
+def monthly_key(region_code: str, month: str) -> str:
+    return f"monthly:{region_code}:{month}"
+
+
+def _report_regions(app: Flask) -> list[tuple[int, str]]:
+    with app.app_context():
+        regions = [(region.id, region.code) for region in regions_with_readers(db.session)]
+        db.session.rollback()
+    return regions
+
+
+def generate_once(app: Flask, region_id: int, month: str, *, now: datetime) -> Outcome:
+    """Version 1 of a region's month, made by whoever claims it first; others skip."""
+    me = owner()
+    with app.app_context():
+        session = db.session
+        region = session.get(Region, region_id)
+        key = monthly_key(region.code, month)
+        if not claim_job(session, MONTHLY, key, owner=me, now=now,
+                         stale_after=MONTHLY_STALE_AFTER):
+            session.rollback()
+            return Outcome(region.code, month, "skipped")
+        session.commit()
+        storage, report = Storage(app.config["MEDIATION_STORAGE"]), None
+        try:
+            if latest_report(session, region_id, month) is None:
+                report = generate_monthly_report(
+                    session, region=region, month=month, issuer_storage=storage, now=now,
+                    settings=Settings.from_config(app.config))
+            finish_job(session, MONTHLY, key, owner=me, now=utcnow())
+            session.commit()
+        except Exception as error:  # recorded on the claim, retried by the next run
+            session.rollback()
+            if report is not None:
+                storage.delete(report.storage_key)
+            log.exception("monthly report %s failed", key)
+            finish_job(session, MONTHLY, key, owner=me, now=utcnow(), error=repr(error)[:2000])
+            session.commit()
+            return Outcome(region.code, month, "failed", error=str(error))
+        if report is None:
+            return Outcome(region.code, month, "skipped")
+        return Outcome(region.code, month, "generated", report.id)
+
+
+def run_monthly_reports(app: Flask, *, month: str | None = None,
+                        now: datetime) -> list[Outcome]:
+    """Last month's report (or `month`'s) for every region with committee readers, then
+    mail each new one to the region's readers."""
+    month = month or last_complete_month(now)
+    outcomes = [generate_once(app, region_id, month, now=now)
+                for region_id, _ in _report_regions(app)]
+    for outcome in outcomes:
+        if outcome.status == "generated":
+            mail_report(app, outcome.report_id)
+    return outcomes
+
+
+def catch_up(app: Flask, now: datetime) -> list[Outcome]:
+    """Reports missing for any of the last 12 complete months (the scheduler was down on
+    the first of a month). Only the latest month's new reports are mailed."""
+    latest = last_complete_month(now)
+    months = [shift_month(latest, offset) for offset in range(1 - CATCH_UP_MONTHS, 1)]
+    regions = _report_regions(app)
+    with app.app_context():
+        done = months_reported(db.session, months)
+        db.session.rollback()
+    outcomes = [generate_once(app, region_id, month, now=now)
+                for month in months for region_id, _ in regions
+                if (region_id, month) not in done]
+    for outcome in outcomes:
+        if outcome.status == "generated" and outcome.month == latest:
+            mail_report(app, outcome.report_id)
+    return outcomes
+
+
+def mail_report(app: Flask, report_id: int) -> int:
+    """Send the PDF to the region's committee readers who have an email address; returns
+    how many were addressed. Failures are logged, never raised."""
+    settings = mail.MailSettings.from_config(app.config)
+    if settings is None:
+        return 0
+    with app.app_context():
+        try:
+            report = db.session.get(MonthlyReport, report_id)
+            recipients = [address for address in
+                          (getattr(user, "email", None)
+                           for user in committee_readers(db.session, report.region))
+                          if address]
+            if not recipients:
+                return 0
+            pdf = Storage(app.config["MEDIATION_STORAGE"]).read(report.storage_key)
+            mail.send(settings, mail.report_message(report, pdf, recipients, settings.sender))
+            return len(recipients)
+        except Exception:  # mail must never break the job
+            log.exception("mailing monthly report %s failed", report_id)
+            return 0
+        finally:
+            db.session.rollback()
+
+
+def _deadline_sweep():
+    try:
+        from ..deadlines.services import sweep
+    except ModuleNotFoundError as missing:
+        if not (missing.name or "").startswith(__package__.rpartition(".")[0] + ".deadlines"):
+            raise
+        return None
+    return sweep
+
+
+def run_deadline_sweep(app: Flask, now: datetime):
+    """mediation_app.deadlines.services.sweep under a lease: one process at a time."""
+    sweep = _deadline_sweep()
+    if sweep is None:
+        log.info("deadline sweep skipped: mediation_app.deadlines is not installed")
+        return None
+    me = owner()
+    with app.app_context():
+        session = db.session
+        if not claim_job(session, SWEEP, SWEEP, owner=me, now=now,
+                         stale_after=SWEEP_STALE_AFTER, repeatable=True):
+            session.rollback()
+            return None
+        session.commit()
+        try:
+            result = sweep(session, now=now, config=app.config)
+            finish_job(session, SWEEP, SWEEP, owner=me, now=utcnow())
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            finish_job(session, SWEEP, SWEEP, owner=me, now=utcnow(), error=repr(error)[:2000])
+            session.commit()
+            raise
+        return result

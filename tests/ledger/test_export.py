@@ -1,0 +1,116 @@
+import io
+from datetime import date, datetime
+
+from sqlalchemy import delete
+
+from mediation_app.audit.models import CaseEvent
+from mediation_app.cases.models import Case, CaseCounter, Handling, Party
+from mediation_app.handlings.catalog import catalog
+from mediation_app.handlings.services import fire_transition
+from mediation_app.ledger.services import (
+    export_ledger,
+    import_ledger,
+    ledger_filters,
+    read_csv,
+    read_xlsx,
+    write_csv,
+    write_xlsx,
+)
+
+from .conftest import csv_text
+
+NOW = datetime(2026, 6, 1, 2, 0)
+
+
+def _ledger(row, world):
+    return [
+        row(case_no="A-1"),
+        row(case_no="A-2", outcome="failure", agreement_amount="", amount="", parties="3",
+            received_on="2025-04-01", concluded_on="2025-04-30", summary="买卖合同, \"尾款\"纠纷"),
+        row(case_no="A-3", outcome="withdrawn", agreement_amount="", dispute_type="loan",
+            source="phone", received_on="2025-12-31", concluded_on="2026-01-02"),
+        row(case_no="", outcome="pending", concluded_on="", agreement_amount="",
+            amount="1234567.5"),
+        row(case_no="P-1", institution_code=world.police.code, channel="administrative",
+            region_code="320812", source="police", amount="0", agreement_amount="0.00"),
+        row(case_no="F-1", institution_code=world.faraway.code, region_code="320803",
+            received_on="2024-07-07", concluded_on="2024-07-08"),
+    ]
+
+
+def _import_csv(session, text):
+    result = import_ledger(session, read_csv(io.StringIO(text)), dry_run=False,
+                           catalog=catalog(), now=NOW)
+    session.commit()
+    return result
+
+
+def _export_csv(session, filters=None, **codes):
+    buffer = io.StringIO()
+    with write_csv(buffer) as write_row:
+        export_ledger(session, write_row, filters=filters or ledger_filters(session, **codes))
+    return buffer.getvalue()
+
+
+def _empty_the_cases(session):
+    """A clean database of the same institutions and regions."""
+    for model in (CaseEvent, Handling, Party, Case, CaseCounter):
+        session.execute(delete(model))
+    session.commit()
+
+
+def test_export_writes_the_columns_in_order_with_dates_and_two_decimal_amounts(session, row, world):
+    _import_csv(session, csv_text(_ledger(row, world)))
+    lines = _export_csv(session).splitlines()
+    assert lines[0] == ("case_no,institution_code,channel,source,dispute_type,region_code,"
+                        "received_on,outcome,concluded_on,parties,amount,agreement_amount,summary")
+    assert lines[1] == (f"A-1,{world.committee.code},peoples,walk_in,neighbour,320812001,"
+                        "2025-03-02,success,2025-03-20,2,1200.00,1000.00,邻里排水纠纷")
+    assert lines[4].startswith("（2025）浦楼调字第0004号,")  # A-1 to A-3 took seq 1 to 3
+    assert lines[4].endswith(",2025-03-02,pending,,2,1234567.50,,邻里排水纠纷")
+    assert len(lines) == 7
+
+
+def test_a_csv_export_imports_into_a_clean_database_as_the_same_rows(session, row, world, make):
+    _import_csv(session, csv_text(_ledger(row, world)))
+    mediator = make.user(institution=world.committee)
+    filed = make.case(by=mediator, region=world.town, received_on=date(2026, 5, 30))
+    fire_transition(session, filed, "accept", actor=mediator, now=NOW)
+    make.commit()
+    exported = _export_csv(session)
+    _empty_the_cases(session)
+    assert _import_csv(session, exported).imported == 7
+    assert _export_csv(session) == exported
+
+
+def test_an_xlsx_export_imports_into_a_clean_database_as_the_same_rows(session, row, world, tmp_path):
+    _import_csv(session, csv_text(_ledger(row, world)))
+    before = _export_csv(session)
+    path = tmp_path / "台账.xlsx"
+    with write_xlsx(path) as write_row:
+        assert export_ledger(session, write_row) == 6
+    _empty_the_cases(session)
+    result = import_ledger(session, read_xlsx(path), dry_run=False, catalog=catalog(), now=NOW)
+    session.commit()
+    assert result.imported == 6
+    assert _export_csv(session) == before
+
+
+def test_export_filters_by_received_date_institution_and_region_subtree(session, row, world):
+    _import_csv(session, csv_text(_ledger(row, world)))
+
+    def numbers(**codes):
+        return [line.split(",")[0] for line in _export_csv(session, **codes).splitlines()[1:]]
+
+    assert numbers(received_from=date(2025, 4, 1), received_to=date(2025, 12, 31)) == ["A-2", "A-3"]
+    assert numbers(institution=world.police.code) == ["P-1"]
+    assert numbers(region="320803") == ["F-1"]
+    assert len(numbers(region="320812")) == 5
+    assert len(numbers(region="3208")) == 6
+
+
+def test_a_case_now_with_a_body_that_does_not_mediate_is_left_out(session, row, world, make):
+    dispatcher = make.user(role="dispatcher", institution=world.centre)
+    make.case(by=dispatcher)
+    make.commit()
+    assert _export_csv(session).splitlines()[1:] == []
