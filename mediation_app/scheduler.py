@@ -6,6 +6,8 @@ scheduler process started by mistake duplicates nothing."""
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -58,14 +60,26 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     return scheduler
 
 
+def _stop(_signum, _frame) -> None:
+    raise SystemExit(0)
+
+
 def run(app: Flask) -> None:
-    """Run the scheduler in the foreground until interrupted."""
+    """Run the scheduler in the foreground until interrupted (Ctrl-C or SIGTERM); a job
+    under way is allowed to finish."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
     scheduler = build_scheduler(app)
-    log.info("scheduler started: %s", ", ".join(job.name for job in scheduler.get_jobs()))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+    log.info("scheduler starting: %s", ", ".join(job.name for job in scheduler.get_jobs()))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        log.info("scheduler stopped")
+        log.info("stopping: letting running jobs finish")
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+    log.info("scheduler stopped")
