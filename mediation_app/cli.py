@@ -11,9 +11,9 @@ from .audit.services import verify_chains
 from .auth.services import create_user
 from .db import db, utcnow
 from .directory.models import Institution, Region
-from .stats.definitions import GROUPINGS, Period, local_today
 from .directory.services import ImportRefused, import_institutions, import_regions
 from .domain.codes import Role, values
+from .stats.definitions import GROUPINGS, Period, local_today
 
 
 def _report_refusal(refusal: ImportRefused) -> None:

@@ -18,9 +18,9 @@ from .auth.services import create_user
 from .cases import services as cases
 from .cases.models import Case
 from .db import utcnow
-from .directory.models import Institution, Region
-from .directory.services import create_institution, create_region
 from .deadlines.services import sweep
+from .directory.models import Region
+from .directory.services import create_institution, create_region
 from .documents import services as documents
 from .domain.idcard import check_digit
 from .handlings.services import fire_transition

@@ -4,7 +4,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.support import Translations
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 

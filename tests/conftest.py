@@ -9,8 +9,8 @@ from sqlalchemy import create_engine, text
 
 from mediation_app import create_app
 from mediation_app.documents.services import Issuer
-from mediation_app.storage import Storage
 from mediation_app.extensions import db, limiter
+from mediation_app.storage import Storage
 
 from . import factories
 

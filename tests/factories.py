@@ -10,11 +10,11 @@ from werkzeug.security import generate_password_hash
 
 from mediation_app.agreements import services as agreements
 from mediation_app.auth.models import ApiToken, User
-from mediation_app.documents import services as documents
 from mediation_app.cases import services
 from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 from mediation_app.directory.services import create_institution, create_region
+from mediation_app.documents import services as documents
 from mediation_app.domain.idcard import check_digit
 from mediation_app.handlings.catalog import catalog
 

@@ -1,11 +1,11 @@
 from sqlalchemy import func, select
 
-from mediation_app.auth.models import User
 from mediation_app.agreements.models import Agreement
+from mediation_app.auth.models import User
 from mediation_app.cases.models import Case, Handling
+from mediation_app.directory.models import Institution, Region
 from mediation_app.documents.models import Document
 from mediation_app.referrals.models import Referral
-from mediation_app.directory.models import Institution, Region
 
 
 def _invoke(app, *args, input=None):

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..db import db, one_of, utcnow
 from ..directory.models import Institution, Region
-from ..handlings.models import WorkflowVersion
 from ..domain.codes import (
     Channel,
     DisputeType,
@@ -29,11 +28,11 @@ from ..domain.codes import (
     PartyKind,
     PartyRole,
     Role,
-    Sex,
     Source,
     values,
 )
 from ..domain.idcard import mask_id_number, mask_phone
+from ..handlings.models import WorkflowVersion
 
 HANDLING_ROLES = (Role.MEDIATOR, Role.LIAISON, Role.DISPATCHER)
 REGION_ROLES = (Role.DISPATCHER, Role.COMMITTEE)

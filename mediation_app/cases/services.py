@@ -16,8 +16,8 @@ from ..db import insert_if_absent
 from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
 from ..domain.idcard import normalise_id_number
-from ..storage import Storage
 from ..handlings.services import start_handling
+from ..storage import Storage
 from ..workflow.catalog import Source
 from .models import Attachment, Case, CaseCounter, Party
 

@@ -17,21 +17,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..agreements.forms import PerformancePlanForm, PerformanceRecordForm
+from ..agreements.queries import mediation_record
 from ..audit.models import CaseEvent
+from ..auth.forms import EmptyForm
 from ..auth.login import roles_required
 from ..auth.models import User
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..domain.codes import Role
-from ..agreements.forms import PerformancePlanForm, PerformanceRecordForm
-from ..agreements.queries import mediation_record
-from ..auth.forms import EmptyForm
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
 from ..handlings.queries import step_options
+from ..labels import options
 from ..referrals import queries as referral_queries
 from ..referrals.services import sendable_rules
-from ..labels import options
 from ..storage import Storage
 from ..warnings.rules import WarningRules
 from ..warnings.services import evaluate

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..agreements.models import Agreement
-from ..auth.models import User
 from ..audit.services import record_event
+from ..auth.models import User
 from ..cases.models import Case
 from ..directory.models import Institution
 from ..storage import Storage

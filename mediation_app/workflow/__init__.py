@@ -3,7 +3,7 @@
 Pure Python: imports neither Flask nor SQLAlchemy. Guards are looked up by name in
 `guards.GUARDS`; nothing in a definition file is evaluated as code."""
 
-from .definition import Definition, Deadline, ReferralRule, State, Transition
+from .definition import Deadline, Definition, ReferralRule, State, Transition
 from .engine import Option, TransitionRefused, available, fire
 from .loader import DefinitionInvalid, Problem, load_definition, parse_definition
 

@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from mediation_app.db import utcnow
-
 from mediation_app.auth.models import ApiToken, User
+from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 
 from ..factories import PASSWORD

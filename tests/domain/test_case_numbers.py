@@ -1,6 +1,10 @@
 import pytest
 
-from mediation_app.domain.case_numbers import InvalidNumberFormat, render_case_number, validate_format
+from mediation_app.domain.case_numbers import (
+    InvalidNumberFormat,
+    render_case_number,
+    validate_format,
+)
 
 
 def test_renders_the_default_chinese_format():

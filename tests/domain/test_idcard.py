@@ -1,6 +1,11 @@
 import pytest
 
-from mediation_app.domain.idcard import InvalidIdNumber, mask_id_number, mask_phone, normalise_id_number
+from mediation_app.domain.idcard import (
+    InvalidIdNumber,
+    mask_id_number,
+    mask_phone,
+    normalise_id_number,
+)
 
 VALID = "11010519491231002X"  # the example number of GB 11643-1999
 

@@ -4,8 +4,6 @@ path:line: message on its own line and exit 1, never a traceback."""
 import shutil
 from pathlib import Path
 
-import pytest
-
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 SHIPPED = sorted(WORKFLOWS.glob("*.yaml"))
 
