@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..domain.case_numbers import DEFAULT_FORMAT, InvalidNumberFormat, validate_format
 from ..labels import choices
@@ -39,6 +47,8 @@ class NewUserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=3, max=64), CODE])
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    email = StringField(_l("Email (for monthly reports)"),
+                        validators=[Optional(), Email(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices("role"))
     institution_id = SelectField(_l("Institution"), coerce=int)
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=8)])
@@ -47,6 +57,8 @@ class NewUserForm(FlaskForm):
 
 class EditUserForm(FlaskForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    email = StringField(_l("Email (for monthly reports)"),
+                        validators=[Optional(), Email(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices("role"))
     institution_id = SelectField(_l("Institution"), coerce=int)
     submit = SubmitField(_l("Save"))

@@ -149,9 +149,11 @@ def new_user():
         if db.session.scalar(select(User).where(User.username == form.username.data)):
             form.username.errors.append(_("This username is taken."))
         else:
-            create_user(db.session, username=form.username.data, password=form.password.data,
-                        role=form.role.data, display_name=form.display_name.data,
-                        institution=_institution_or_404(form.institution_id.data))
+            user = create_user(db.session, username=form.username.data,
+                               password=form.password.data, role=form.role.data,
+                               display_name=form.display_name.data,
+                               institution=_institution_or_404(form.institution_id.data))
+            user.email = form.email.data or None
             db.session.commit()
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
@@ -167,6 +169,7 @@ def edit_user(user_id: int):
     form.institution_id.choices = _institution_choices()
     if form.validate_on_submit():
         user.display_name = form.display_name.data
+        user.email = form.email.data or None
         user.role = form.role.data
         user.institution = _institution_or_404(form.institution_id.data)
         db.session.commit()

@@ -36,17 +36,19 @@ def _copy(app: Flask, report: MonthlyReport, out: Path) -> None:
 
 
 def _regenerate(app: Flask, region: Region, month: str, reason: str, now) -> MonthlyReport:
-    storage = Storage(app.config["MEDIATION_STORAGE"])
+    storage, report = Storage(app.config["MEDIATION_STORAGE"]), None
     try:
         report = generate_monthly_report(db.session, region=region, month=month,
                                          issuer_storage=storage, reason=reason, now=now,
                                          settings=Settings.from_config(app.config))
         db.session.commit()
-    except IntegrityError:
+    except Exception as error:
         db.session.rollback()
-        raise click.ClickException("another version was made at the same moment; try again")
-    except Exception:
-        db.session.rollback()
+        if report is not None:  # recorded but not committed: keep no orphan file
+            storage.delete(report.storage_key)
+        if isinstance(error, IntegrityError):
+            raise click.ClickException("another version was made at the same moment; "
+                                       "try again") from None
         raise
     click.echo(f"generated {region.code} {month} version {report.version}: "
                f"{len(report.changes)} figure(s) changed")

@@ -141,10 +141,8 @@ def mail_report(app: Flask, report_id: int) -> int:
     with app.app_context():
         try:
             report = db.session.get(MonthlyReport, report_id)
-            recipients = [address for address in
-                          (getattr(user, "email", None)
-                           for user in committee_readers(db.session, report.region))
-                          if address]
+            recipients = [user.email for user in committee_readers(db.session, report.region)
+                          if user.email]
             if not recipients:
                 return 0
             pdf = Storage(app.config["MEDIATION_STORAGE"]).read(report.storage_key)
