@@ -224,6 +224,8 @@ def show(case_id: int):
         referrals=referral_queries.for_case(db.session, case.id),
         action_form=EmptyForm(),
         record=mediation_record(db.session, case.id),
+        state_labels={state.name: state.label for handling in case.handlings
+                      for state in handling.definition.states},
         performance_plan_form=PerformancePlanForm(),
         performance_form=PerformanceRecordForm(),
         today=now.date(),

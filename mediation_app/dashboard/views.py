@@ -5,6 +5,7 @@ from ..cases.models import HANDLING_ROLES
 from ..cases.queries import CaseFilters, awaiting_acceptance, list_cases, near_deadline
 from ..db import db, utcnow
 from ..domain.codes import Role
+from ..referrals.queries import inbox
 
 bp = Blueprint("dashboard", __name__)
 
@@ -29,6 +30,7 @@ def index():
     return render_template(
         "dashboard/index.html",
         warnings=warnings,
+        incoming=inbox(db.session, current_user, limit=10) if handles_cases else [],
         mine=mine,
         deadlines=near_deadline(db.session, current_user, now=now,
                                 within_days=current_app.config["DEADLINE_WARNING_DAYS"])
