@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, event
+from sqlalchemy import CheckConstraint, event, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -27,8 +27,9 @@ def insert_if_absent(session: Session, model, **values) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: safe when concurrent transactions race to create.
     True when this call inserted the row."""
     dialect_insert = _INSERTS[session.get_bind().dialect.name]
-    result = session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    statement = dialect_insert(model).values(**values).on_conflict_do_nothing()
+    # rowcount is -1 for this statement on PostgreSQL: ask for the inserted row instead
+    return session.execute(statement.returning(literal_column("1"))).first() is not None
 
 
 def configure_engine(engine: Engine) -> None:
