@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from ..auth.login import roles_required
@@ -18,6 +15,7 @@ from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..extensions import talisman
 from ..labels import label, options
+from ..tables import table_download
 from . import charts
 from .definitions import Period, local_today, shift_month
 from .forms import StatsForm
@@ -208,25 +206,4 @@ def export(fmt: str):
                         durable_months=current_app.config["DURABLE_MONTHS"])
     header, rows = table_rows(report, labels=_key_label(report.group))
     name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        response = make_response("\ufeff" + buffer.getvalue())
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.append(header)
-        for row in rows:
-            sheet.append([float(v) if hasattr(v, "quantize") else v for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = make_response(buffer.getvalue())
-        response.headers["Content-Type"] = \
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download(header, rows, name, fmt)

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from ..auth.login import roles_required
@@ -17,6 +13,7 @@ from ..documents.rendering import render_pdf
 from ..documents.views import pdf_response
 from ..labels import label
 from ..stats.definitions import local_today, shift_month
+from ..tables import table_download
 from .services import DIFFICULTIES, OUTCOMES, statement
 
 bp = Blueprint("subsidy", __name__, url_prefix="/subsidy")
@@ -90,25 +87,4 @@ def download(fmt: str):
         pdf = render_pdf("subsidy.html", month=month, institutions=institutions, header=header,
                          rows=rows)
         return pdf_response(pdf, f"{name}.pdf")
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = make_response("\ufeff" + buffer.getvalue())
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = make_response(buffer.getvalue())
-        response.headers["Content-Type"] = \
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download(header, rows, name, fmt)
