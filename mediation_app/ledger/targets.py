@@ -39,7 +39,8 @@ def _target(institution: Institution, catalog: Catalog) -> Target:
                     number_format=institution.case_number_format)
     filing = catalog.for_filing(institution.kind)
     if not filing:
-        target.problem = f"institution {institution.code} ({institution.kind}) has no workflow to file cases under"
+        target.problem = (f"institution {institution.code} ({institution.kind}) has no workflow "
+                          "to file cases under")
         return target
     definition = filing[0]
     if not definition.counts_as_mediation or definition.channel is None:
