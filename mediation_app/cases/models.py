@@ -283,6 +283,9 @@ class Attachment(db.Model):
     storage_key: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # set when the file was sent along with a referral (移交材料)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"),
+                                                    index=True)
 
     case: Mapped[Case] = relationship(back_populates="attachments")
     uploaded_by: Mapped[User | None] = relationship()

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -10,6 +11,7 @@ class SendReferralForm(FlaskForm):
     to_institution_id = SelectField(_l("Send to"), coerce=int)
     reason = TextAreaField(_l("Reason and what the receiver should know"),
                            validators=[DataRequired(), Length(max=4000)])
+    file = FileField(_l("Materials to send along (JPEG, PNG or PDF, optional)"))
 
 
 class ReturnReferralForm(FlaskForm):

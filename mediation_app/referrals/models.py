@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..cases.models import Case, Handling
+from ..cases.models import Attachment, Case, Handling
 from ..db import db, one_of, utcnow
 from ..directory.models import Institution
 from ..workflow.loader import REFERRAL_KINDS
@@ -54,6 +54,9 @@ class Referral(db.Model):
     new_handling: Mapped[Handling | None] = relationship(foreign_keys=[new_handling_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        primaryjoin="Attachment.referral_id == Referral.id", order_by="Attachment.id",
+        viewonly=True)
 
     @property
     def is_pending(self) -> bool:

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Handling
+from ..cases.models import Attachment, Case, Handling
+from ..cases.services import sniff_upload
 from ..directory.models import Institution
 from ..handlings.facts import facts_for
 from ..handlings.services import end_as_transferred, start_handling
+from ..storage import Storage
 from ..workflow.calendar import add_working_days
 from ..workflow.catalog import Catalog
 from ..workflow.definition import ReferralRule
@@ -97,6 +99,31 @@ def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
     record_event(session, case, "referral.sent", actor=actor, now=now, referral=referral.id,
                  kind=kind, to=to_institution.code, reason=reason)
     return referral
+
+
+def attach_to_referral(session: Session, referral: Referral, *, filename: str, content: bytes,
+                       storage: Storage, allowed: tuple[str, ...], max_bytes: int, actor: User,
+                       now: datetime) -> Attachment:
+    """A file sent along with a referral (移交材料): kept with the case, marked as the
+    referral's, even when the sender's handling has ended (e.g. 司法确认)."""
+    if not referral.is_sender(actor):
+        raise ReferralError("not_sender")
+    content_type = sniff_upload(content, allowed=allowed, max_bytes=max_bytes)
+    key, digest = storage.put("attachments", content)
+    attachment = Attachment(case_id=referral.case_id, referral_id=referral.id,
+                            filename=(filename or "attachment")[:200], content_type=content_type,
+                            size=len(content), sha256=digest, storage_key=key,
+                            uploaded_by_id=actor.id, uploaded_at=now)
+    session.add(attachment)
+    try:
+        session.flush()
+    except Exception:
+        storage.delete(key)
+        raise
+    record_event(session, referral.case, "attachment.added", actor=actor, now=now,
+                 filename=attachment.filename, content_type=content_type, size=len(content),
+                 sha256=digest, referral=referral.id)
+    return attachment
 
 
 def _check_decider(referral: Referral, actor: User) -> None:

@@ -7,11 +7,13 @@ from flask_login import current_user
 from ..auth.forms import EmptyForm
 from ..auth.login import roles_required
 from ..cases.models import HANDLING_ROLES
+from ..cases.services import UploadRefused
 from ..cases.views import visible_case_or_404
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..handlings.catalog import catalog
 from ..labels import explain, options
+from ..storage import Storage
 from . import queries, services
 from .forms import ReturnReferralForm, SendReferralForm
 from .models import Referral
@@ -63,20 +65,35 @@ def send(case_id: int, kind: str):
         [(i.id, ("★ " if i in suggested else "") + i.name) for i in ordered])
     if form.validate_on_submit():
         try:
-            services.send_referral(
+            referral = services.send_referral(
                 db.session, catalog(), case, kind=kind,
                 to_institution=db.session.get(Institution, form.to_institution_id.data),
                 reason=form.reason.data.strip(), actor=current_user, now=now,
                 accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
+            if form.file.data:
+                _attach(referral, form.file.data, now)
         except services.ReferralError as refusal:
             db.session.rollback()
             flash(explain(refusal), "error")
+        except UploadRefused:
+            db.session.rollback()
+            flash(_("Only JPEG, PNG and PDF files up to the size limit can be sent along."),
+                  "error")
         else:
             db.session.commit()
             flash(_("Referral sent. The case stays with you until it is accepted."), "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("referrals/send.html", case=case, kind=kind, form=form,
                            suggested=suggested, has_targets=bool(targets))
+
+
+def _attach(referral, upload, now) -> None:
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    services.attach_to_referral(
+        db.session, referral, filename=upload.filename, content=upload.read(limit + 1),
+        storage=Storage(current_app.config["MEDIATION_STORAGE"]),
+        allowed=current_app.config["ATTACHMENT_TYPES"], max_bytes=limit,
+        actor=current_user, now=now)
 
 
 @bp.post("/referrals/<int:referral_id>/accept")
