@@ -16,13 +16,13 @@ from ..directory.models import Region
 from ..referrals.models import Referral
 from .models import HANDLING_ROLES, REGION_ROLES, Case, Handling, Party
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def visible_to(user: User, dialect: str = "sqlite") -> ColumnElement[bool]:
-    """The SQL twin of Case.can_view. Written per database after measuring: SQLite walks
-    the list index and probes correlated EXISTS per row; PostgreSQL plans a semi-join over
-    a UNION ALL of the case ids an institution holds, held, or is offered."""
+    """The SQL twin of Case.can_view. Written per database after measuring: both walk the
+    list's index and probe the institution's handlings and pending referrals per row;
+    PostgreSQL does so only when the two probes are one EXISTS over a UNION ALL."""
     clauses = []
     if user.role in REGION_ROLES:
         region_path = user.institution.region.path
@@ -34,17 +34,14 @@ def visible_to(user: User, dialect: str = "sqlite") -> ColumnElement[bool]:
 
 
 def _reachable_by_institution(institution_id: int, dialect: str) -> ColumnElement[bool]:
+    handled = select(Handling.case_id).where(Handling.case_id == Case.id,
+                                             Handling.institution_id == institution_id)
+    offered = select(Referral.case_id).where(Referral.case_id == Case.id,
+                                             Referral.status == "pending",
+                                             Referral.to_institution_id == institution_id)
     if dialect == "sqlite":
-        return or_(
-            exists().where(Handling.case_id == Case.id, Handling.institution_id == institution_id),
-            exists().where(Referral.case_id == Case.id, Referral.status == "pending",
-                           Referral.to_institution_id == institution_id),
-        )
-    return Case.id.in_(union_all(
-        select(Handling.case_id).where(Handling.institution_id == institution_id),
-        select(Referral.case_id).where(Referral.to_institution_id == institution_id,
-                                       Referral.status == "pending"),
-    ))
+        return or_(handled.exists(), offered.exists())
+    return union_all(handled, offered).exists()
 
 
 def get_visible_case(session: Session, user: User, case_id: int) -> Case | None:
