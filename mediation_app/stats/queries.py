@@ -74,17 +74,27 @@ def figure_clause(figure: str, period: Period, *, now: datetime) -> ColumnElemen
 
 def recurrence(dialect: str, months: int) -> ColumnElement[bool]:
     """A new case with the same dispute type and an overlapping party (same ID number, or
-    same name and phone) filed within `months` after the success."""
-    later, theirs, ours = aliased(Case), aliased(Party), aliased(Party)
-    same_person = or_(
-        and_(ours.id_number.is_not(None), ours.id_number == theirs.id_number),
-        and_(ours.phone.is_not(None), ours.name == theirs.name, ours.phone == theirs.phone),
+    same name and phone) filed within `months` after the success. Two EXISTS, each driven
+    from this case's parties through an index (id_number, name), rather than one OR-join."""
+    def later_case_sharing(same_person) -> ColumnElement[bool]:
+        later, theirs, ours = aliased(Case), aliased(Party), aliased(Party)
+        return (select(theirs.id)
+                .select_from(ours)
+                .join(theirs, and_(*same_person(ours, theirs)))
+                .join(later, later.id == theirs.case_id)
+                .where(ours.case_id == Case.id, later.id != Case.id,
+                       later.dispute_type == Case.dispute_type,
+                       later.filed_at > Handling.concluded_at,
+                       later.filed_at <= add_months(Handling.concluded_at, months, dialect))
+                .exists())
+
+    return or_(
+        later_case_sharing(lambda ours, theirs: (ours.id_number.is_not(None),
+                                                 theirs.id_number == ours.id_number)),
+        later_case_sharing(lambda ours, theirs: (ours.phone.is_not(None),
+                                                 theirs.name == ours.name,
+                                                 theirs.phone == ours.phone)),
     )
-    return exists().where(
-        later.id != Case.id, later.dispute_type == Case.dispute_type,
-        later.filed_at > Handling.concluded_at,
-        later.filed_at <= add_months(Handling.concluded_at, months, dialect),
-        theirs.case_id == later.id, ours.case_id == Case.id, same_person)
 
 
 def _one(condition) -> ColumnElement:
