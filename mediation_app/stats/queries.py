@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import and_, case, exists, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -72,28 +72,31 @@ def figure_clause(figure: str, period: Period, *, now: datetime) -> ColumnElemen
     raise ValueError(f"unknown figure {figure}")
 
 
-def recurrence(dialect: str, months: int) -> ColumnElement[bool]:
-    """A new case with the same dispute type and an overlapping party (same ID number, or
-    same name and phone) filed within `months` after the success. Two EXISTS, each driven
-    from this case's parties through an index (id_number, name), rather than one OR-join."""
-    def later_case_sharing(same_person) -> ColumnElement[bool]:
-        later, theirs, ours = aliased(Case), aliased(Party), aliased(Party)
-        return (select(theirs.id)
-                .select_from(ours)
+def recurring_successes(period: Period, dialect: str, months: int) -> Select:
+    """Ids of the handlings that succeeded in the period and were followed, within `months`,
+    by a new case of the same dispute type with an overlapping party (same ID number, or
+    same name and phone). One uncorrelated set, computed once per query."""
+    def sharing(same_person) -> Select:
+        success, ours, theirs, later = (aliased(Handling), aliased(Party), aliased(Party),
+                                        aliased(Case))
+        this_case = aliased(Case)
+        return (select(success.id)
+                .join(this_case, this_case.id == success.case_id)
+                .join(ours, ours.case_id == this_case.id)
                 .join(theirs, and_(*same_person(ours, theirs)))
                 .join(later, later.id == theirs.case_id)
-                .where(ours.case_id == Case.id, later.id != Case.id,
-                       later.dispute_type == Case.dispute_type,
-                       later.filed_at > Handling.concluded_at,
-                       later.filed_at <= add_months(Handling.concluded_at, months, dialect))
-                .exists())
+                .where(success.outcome == "success",
+                       success.concluded_at >= period.starts_at,
+                       success.concluded_at < period.ends_at,
+                       later.id != this_case.id, later.dispute_type == this_case.dispute_type,
+                       later.filed_at > success.concluded_at,
+                       later.filed_at <= add_months(success.concluded_at, months, dialect)))
 
-    return or_(
-        later_case_sharing(lambda ours, theirs: (ours.id_number.is_not(None),
-                                                 theirs.id_number == ours.id_number)),
-        later_case_sharing(lambda ours, theirs: (ours.phone.is_not(None),
-                                                 theirs.name == ours.name,
-                                                 theirs.phone == ours.phone)),
+    return union(
+        sharing(lambda ours, theirs: (ours.id_number.is_not(None),
+                                      theirs.id_number == ours.id_number)),
+        sharing(lambda ours, theirs: (ours.phone.is_not(None), theirs.name == ours.name,
+                                      theirs.phone == ours.phone)),
     )
 
 
@@ -140,7 +143,8 @@ def aggregate(session: Session, period: Period, scope: Scope, *, group: str | No
         func.coalesce(func.sum(case((clause["success"], Handling.agreement_amount), else_=0)), 0)
         .label("agreement_amount"),
         _one(clause["overdue"]).label("overdue"),
-        _one(and_(clause["success"], ~recurrence(dialect, durable_months))).label("durable"),
+        _one(and_(clause["success"], Handling.id.not_in(
+            recurring_successes(period, dialect, durable_months)))).label("durable"),
     ]
     query: Select = select(*([key.label("key")] if key is not None else []), *columns) \
         .select_from(Handling).join(Case, Case.id == Handling.case_id)
@@ -188,7 +192,8 @@ def cases_behind(figure: str, period: Period, scope: Scope, *, now: datetime,
     """The cases a figure counts, for the drill-down list."""
     condition = figure_clause(figure, period, now=now)
     if figure == "durable_success":
-        condition = and_(condition, ~recurrence(dialect, durable_months))
+        condition = and_(condition, Handling.id.not_in(
+            recurring_successes(period, dialect, durable_months)))
     handled = (select(Handling.case_id).join(Case, Case.id == Handling.case_id)
                .where(*scope.clauses(), condition))
     return select(Case).where(Case.id.in_(handled)).order_by(Case.filed_at.desc())
