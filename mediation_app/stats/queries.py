@@ -72,6 +72,12 @@ def figure_clause(figure: str, period: Period, *, now: datetime) -> ColumnElemen
     raise ValueError(f"unknown figure {figure}")
 
 
+def _not_indexed(column):
+    """The same value, but not an index key: SQLite would otherwise walk every later case
+    of the same type and period instead of following the few people the case involves."""
+    return func.coalesce(column, column)
+
+
 def recurring_successes(period: Period, dialect: str, months: int) -> Select:
     """Ids of the handlings that succeeded in the period and were followed, within `months`,
     by a new case of the same dispute type with an overlapping party (same ID number, or
@@ -88,9 +94,11 @@ def recurring_successes(period: Period, dialect: str, months: int) -> Select:
                 .where(success.outcome == "success",
                        success.concluded_at >= period.starts_at,
                        success.concluded_at < period.ends_at,
-                       later.id != this_case.id, later.dispute_type == this_case.dispute_type,
-                       later.filed_at > success.concluded_at,
-                       later.filed_at <= add_months(success.concluded_at, months, dialect)))
+                       later.id != this_case.id,
+                       _not_indexed(later.dispute_type) == this_case.dispute_type,
+                       _not_indexed(later.filed_at) > success.concluded_at,
+                       _not_indexed(later.filed_at)
+                       <= add_months(success.concluded_at, months, dialect)))
 
     return union(
         sharing(lambda ours, theirs: (ours.id_number.is_not(None),
