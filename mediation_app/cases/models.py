@@ -172,6 +172,8 @@ class Party(db.Model):
         one_of("role", values(PartyRole), "role"),
         one_of("kind", values(PartyKind), "kind"),
         CheckConstraint("sex IS NULL OR sex IN ('male', 'female')", name="sex"),
+        # recurring disputes and early warning look people up by name and phone
+        Index("ix_parties_name_phone", "name", "phone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,7 +181,7 @@ class Party(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     role: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default=PartyKind.PERSON.value)
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100))
     sex: Mapped[str | None] = mapped_column(String(8))
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
