@@ -244,6 +244,7 @@ def referral_statistics(session: Session, period: Period, scope: Scope, *,
                .label("pending"))
         .join(sender, sender.id == Referral.from_institution_id)
         .join(receiver, receiver.id == Referral.to_institution_id)
+        .join(Case, Case.id == Referral.case_id)
         .where(*in_scope)
         .group_by(*key).order_by(*key))
     results = []
@@ -261,10 +262,11 @@ def referral_statistics(session: Session, period: Period, scope: Scope, *,
 
 
 def _referral_scope(scope: Scope) -> list:
+    """Clauses on referrals joined to their case (every query below joins `cases`)."""
     found = []
     if scope.region is not None:
-        found.append(Referral.case_id.in_(select(Case.id).join(Region, Region.id == Case.region_id)
-                                          .where(Region.path.startswith(scope.region.path))))
+        found.append(Case.region_id.in_(
+            select(Region.id).where(Region.path.startswith(scope.region.path))))
     if scope.institution_id:
         found.append(or_(Referral.from_institution_id == scope.institution_id,
                          Referral.to_institution_id == scope.institution_id))
@@ -278,6 +280,7 @@ def _add_acceptance_times(session, results, start, end, in_scope, sender, receiv
             select(Referral.created_at, Referral.decided_at)
             .join(sender, sender.id == Referral.from_institution_id)
             .join(receiver, receiver.id == Referral.to_institution_id)
+            .join(Case, Case.id == Referral.case_id)
             .where(*in_scope, Referral.kind == figures.kind, sender.kind == figures.from_kind,
                    receiver.kind == figures.to_kind, Referral.status == "accepted",
                    Referral.decided_at >= start, Referral.decided_at < end)).all()
@@ -290,6 +293,7 @@ def _add_return_reasons(session, results, start, end, in_scope, sender, receiver
         select(Referral.kind, sender.kind, receiver.kind, Referral.return_reason, func.count())
         .join(sender, sender.id == Referral.from_institution_id)
         .join(receiver, receiver.id == Referral.to_institution_id)
+        .join(Case, Case.id == Referral.case_id)
         .where(*in_scope, Referral.status == "returned", Referral.decided_at >= start,
                Referral.decided_at < end)
         .group_by(Referral.kind, sender.kind, receiver.kind, Referral.return_reason))
