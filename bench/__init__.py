@@ -12,7 +12,22 @@ UPDATEs and COMMIT on other cases. BENCH_TRANSITIONS (timed requests per side, d
 agreement_pdf: the agreement PDF (render, sign, store) against a bare WeasyPrint render of
 the same HTML. BENCH_PDF_REPS (default 30).
 
-transition and agreement_pdf also honour BENCH_DATABASE_URL, and BENCH_PROFILE=1 (cProfile).
+stats: the statistics page's queries (statistics, referral_statistics, the trend chart) for a
+month and a year against hand-written GROUP BY statements computing the same figures on the
+same seeded history (target ≤ 1.5×). BENCH_CASES (default 100000), BENCH_STATS_REPS,
+BENCH_STATS_BUDGET, BENCH_STATS_TIMEOUT (app calls are interrupted after it, default 10 s),
+BENCH_STATS_SHAPES.
+
+monthly_report: generate_monthly_report end to end against bare SQL for the same numbers plus
+a bare WeasyPrint render of the same HTML. BENCH_MONTHLY_CASES (default 20000),
+BENCH_MONTHLY_REPS (default 5).
+
+ledger_import: `flask ledger import FILE` rows/s and peak memory (ru_maxrss of the
+subprocess, tracemalloc) against bare executemany INSERTs of the same CSV rows.
+BENCH_LEDGER_ROWS (default 100000; e.g. 1000000), BENCH_LEDGER_REPS.
+
+transition, agreement_pdf, stats, monthly_report and ledger_import also honour
+BENCH_DATABASE_URL, and BENCH_PROFILE=1 (cProfile) where it says so.
 A PostgreSQL BENCH_DATABASE_URL must name a scratch database: its public schema is recreated.
 Results are printed and written as JSON under bench/results/ (not versioned).
 """

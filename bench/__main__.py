@@ -1,4 +1,5 @@
-"""`python -m bench` — run every benchmark in sequence: case_list, transition, agreement_pdf.
+"""`python -m bench` — run every benchmark in sequence: case_list, transition, agreement_pdf,
+stats, monthly_report, ledger_import.
 
 BENCH_ONLY=transition,agreement_pdf (comma-separated names) runs only those, in that order.
 """
@@ -7,7 +8,8 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ("case_list", "transition", "agreement_pdf")
+BENCHMARKS = ("case_list", "transition", "agreement_pdf", "stats", "monthly_report",
+              "ledger_import")
 
 
 def selected() -> list[str]:

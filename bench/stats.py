@@ -18,16 +18,17 @@ one session, interleaved (the order alternates each repetition):
   trend are one statement joined to a VALUES list of months). Durable success (no new case
   of the same type with an overlapping party within DURABLE_MONTHS) is computed once per
   statement as a set: the period's successes with their parties, matched on ID number
-  (index) and on name + phone (an automatic index on the small side), UNION, NOT IN.
+  and on name + phone (the parties indexes), UNION, NOT IN.
   Referrals: one GROUP BY, the accepted durations (the median: SQLite has no percentile;
   PostgreSQL uses percentile_cont), the return reasons.
 
 Every pair is first checked to give identical figures (the run stops if not). A second
-pair of columns, "without the recurrence check", times the same app calls with
-mediation_app.stats.queries.recurrence patched (in this process only) to FALSE, against the
-bare statements without the durable column (durable_success = success on both sides): it
-separates the cost of the recurrence EXISTS from the rest, and checks the eight other
-figures even where the app's statement is too slow to finish.
+pair of columns, "without the recurrence check", times the same app calls with the app's
+recurrence check switched off in this process (no_recurrence(): recurring_successes()
+replaced by an empty set, or — the earlier form — the correlated recurrence() EXISTS by
+FALSE), against the bare statements without the durable column (durable_success = success
+on both sides): it separates the cost of durable success from the rest, and checks the
+eight other figures even where the app's statement is too slow to finish.
 
 An app call running longer than BENCH_STATS_TIMEOUT seconds (default 10) is interrupted
 (sqlite3 interrupt() / psycopg cancel()) and reported as "> timeout"; the other shapes of
@@ -128,7 +129,7 @@ recurring AS (
   WHERE {later_case}
   UNION
   SELECT ours.handling_id
-  FROM parties t {cross} ours ON ours.name = t.name AND ours.phone = t.phone
+  FROM ours {cross} parties t ON t.name = ours.name AND t.phone = ours.phone
   {cross} cases l ON l.id = t.case_id
   WHERE {later_case}
 )"""
@@ -348,14 +349,24 @@ class Bare:
 @contextmanager
 def no_recurrence():
     """The app's aggregate with its recurring-successes set replaced by an empty one (this
-    process only): durable success then equals success."""
-    original = stats_queries.recurring_successes
-    stats_queries.recurring_successes = \
-        lambda *_args, **_kwargs: select(Handling.id).where(false())
+    process only): durable success then equals success. (An app still on the correlated
+    recurrence() EXISTS gets it replaced by FALSE instead.)"""
+    saved = {}
+    if hasattr(stats_queries, "recurring_successes"):
+        saved["recurring_successes"] = stats_queries.recurring_successes
+        stats_queries.recurring_successes = \
+            lambda *_args, **_kwargs: select(Handling.id).where(false())
+    if hasattr(stats_queries, "recurrence"):
+        saved["recurrence"] = stats_queries.recurrence
+        stats_queries.recurrence = lambda *_args, **_kwargs: false()
+    if not saved:
+        raise SystemExit("mediation_app.stats.queries has neither recurring_successes nor "
+                         "recurrence: update no_recurrence() in bench/stats.py")
     try:
         yield
     finally:
-        stats_queries.recurring_successes = original
+        for name, original in saved.items():
+            setattr(stats_queries, name, original)
 
 
 def _comparable(value):
