@@ -54,6 +54,9 @@ MODES = ("real", "bare_table", "bare_cases")
 LABELS = {"real": "flask ledger import FILE", "bare_table": "bare executemany, plain table",
           "bare_cases": "bare executemany, cases + handlings"}
 BATCH = 1000
+PHASES = {"_stage": "pass 1 (read, parse, check, staging INSERTs)",
+          "_check_numbers": "case-number checks", "create_cases": "pass 2 (cases, handlings, "
+          "audit events)", "delete_staging": "staging DELETE"}
 # code, channel, short name, format as seed_history creates them (the default format)
 LEDGER_INSTITUTIONS = [("BENCH-PC1", "peoples"), ("BENCH-PC2", "peoples"),
                        ("BENCH-PC3", "peoples"), ("BENCH-PC4", "peoples"),
@@ -160,7 +163,9 @@ def child(mode: str, csv_path: str, url: str, tmp: str) -> dict:
         if tracing:
             tracemalloc.start()
         started = time.perf_counter()
+        phases: dict[str, float] = {}
         if mode in ("real", "real_tracemalloc"):
+            _time_phases(phases)
             runner = app.test_cli_runner()
             result = runner.invoke(args=["ledger", "import", csv_path])
             if result.exit_code != 0:
@@ -195,7 +200,27 @@ def child(mode: str, csv_path: str, url: str, tmp: str) -> dict:
     return {"mode": mode, "rows": n_rows, "seconds": seconds, "rows_per_second": n_rows / seconds,
             "message": message, "counts": counts, "rss_before_mb": round(rss_before, 1),
             "rss_after_mb": round(rss_after, 1), "tracemalloc_peak_mb":
-            round(peak / 2**20, 1) if peak is not None else None, "db_bytes": size}
+            round(peak / 2**20, 1) if peak is not None else None, "db_bytes": size,
+            "phases_seconds": {name: round(value, 2) for name, value in phases.items()}}
+
+
+def _time_phases(phases: dict) -> None:
+    """Time the import's passes (this child process only): pass 1 (_stage: read, parse,
+    check, staging INSERTs), the case-number checks, pass 2 (create_cases), the staging
+    DELETE. import_ledger looks these up in its module, so wrapping them there counts."""
+    from mediation_app.ledger import services
+
+    for name in ("_stage", "_check_numbers", "create_cases", "delete_staging"):
+        original = getattr(services, name)
+
+        def wrapper(*args, _original=original, _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                phases[_name] = phases.get(_name, 0.0) + time.perf_counter() - started
+
+        setattr(services, name, wrapper)
 
 
 BARE_TABLE = """CREATE TABLE bench_ledger_rows (
@@ -409,6 +434,8 @@ def run(tmp: Path) -> dict:
         "tracemalloc_peak_mb": traced["tracemalloc_peak_mb"],
         "tracemalloc_run_seconds": round(traced["seconds"], 1) if traced["seconds"] else None,
         "db_bytes": {mode: found[-1]["db_bytes"] for mode, found in runs.items()},
+        "real_phases_seconds": sorted(runs["real"], key=lambda f: f["seconds"])[
+            len(runs["real"]) // 2].get("phases_seconds"),
         "runs": runs,
     }
 
@@ -428,6 +455,10 @@ def report(r: dict) -> str:
             f"{r['rows_per_second'][mode]:>9,} rows/s   ru_maxrss {rss[mode]['before']:.0f} → "
             f"{rss[mode]['after']:.0f} MB" + (f"   database {db_size / 2**20:.0f} MB"
                                                if db_size else ""))
+    phases = r.get("real_phases_seconds") or {}
+    if phases:
+        lines.append("  inside the import (median run): " + ", ".join(
+            f"{PHASES.get(name, name)} {seconds:.2f} s" for name, seconds in phases.items()))
     lines += [
         (f"  import / bare table = {r['ratio_vs_bare_table']:.2f}×, import / bare cases + "
          f"handlings = {r['ratio_vs_bare_cases']:.2f}×"),
