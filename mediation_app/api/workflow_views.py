@@ -161,6 +161,19 @@ def _referral_or_404(referral_id: int) -> Referral:
     return referral
 
 
+def _answer(referral_id: int, act):
+    """Run one answer to a referral the token user's institution sent or received."""
+    referral = _referral_or_404(referral_id)
+    try:
+        act(referral)
+    except ValidationError as problem:
+        return invalid(problem.messages)
+    except referral_services.ReferralError as refusal:
+        return _refused(refusal)
+    db.session.commit()
+    return jsonify(ReferralOut().dump(referral))
+
+
 @bp.post("/referrals/<int:referral_id>/accept")
 @token_required
 def accept_referral_api(referral_id: int):
@@ -175,14 +188,8 @@ def accept_referral_api(referral_id: int):
         200: {content: {application/json: {schema: ReferralOut}}}
         409: {content: {application/json: {schema: RefusalOut}}}
     """
-    referral = _referral_or_404(referral_id)
-    try:
-        referral_services.accept_referral(db.session, catalog(), referral, actor=g.api_user,
-                                          now=utcnow())
-    except referral_services.ReferralError as refusal:
-        return _refused(refusal)
-    db.session.commit()
-    return jsonify(ReferralOut().dump(referral))
+    return _answer(referral_id, lambda referral: referral_services.accept_referral(
+        db.session, catalog(), referral, actor=g.api_user, now=utcnow()))
 
 
 @bp.post("/referrals/<int:referral_id>/return")
@@ -201,17 +208,12 @@ def return_referral_api(referral_id: int):
         409: {content: {application/json: {schema: RefusalOut}}}
         422: {content: {application/json: {schema: ErrorOut}}}
     """
-    referral = _referral_or_404(referral_id)
-    try:
+    def give_back(referral: Referral) -> None:
         data = _load(ReturnIn())
         referral_services.return_referral(db.session, referral, reason=data["reason"],
                                           note=data["note"], actor=g.api_user, now=utcnow())
-    except ValidationError as problem:
-        return invalid(problem.messages)
-    except referral_services.ReferralError as refusal:
-        return _refused(refusal)
-    db.session.commit()
-    return jsonify(ReferralOut().dump(referral))
+
+    return _answer(referral_id, give_back)
 
 
 @bp.post("/referrals/<int:referral_id>/withdraw")
@@ -228,13 +230,8 @@ def withdraw_referral_api(referral_id: int):
         200: {content: {application/json: {schema: ReferralOut}}}
         409: {content: {application/json: {schema: RefusalOut}}}
     """
-    referral = _referral_or_404(referral_id)
-    try:
-        referral_services.withdraw_referral(db.session, referral, actor=g.api_user, now=utcnow())
-    except referral_services.ReferralError as refusal:
-        return _refused(refusal)
-    db.session.commit()
-    return jsonify(ReferralOut().dump(referral))
+    return _answer(referral_id, lambda referral: referral_services.withdraw_referral(
+        db.session, referral, actor=g.api_user, now=utcnow()))
 
 
 @bp.get("/cases/<int:case_id>/agreements")

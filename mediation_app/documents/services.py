@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..agreements.models import Agreement
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case
+from ..cases.models import Case, Handling
 from ..directory.models import Institution
 from ..storage import Storage
 from .certificates import ensure_certificate, unlock
@@ -102,11 +102,14 @@ def agreement_title(agreement: Agreement) -> str:
             "court": "诉前调解协议"}.get(agreement.template, "人民调解协议书")
 
 
+def _mediating_institution(session: Session, agreement: Agreement) -> Institution:
+    return session.get(Handling, agreement.handling_id).institution
+
+
 def issue_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
                     actor: User | None, now: datetime) -> Document:
     case = session.get(Case, agreement.case_id)
-    institution = case.handlings[-1].institution if agreement.handling_id is None else \
-        next(h.institution for h in case.handlings if h.id == agreement.handling_id)
+    institution = _mediating_institution(session, agreement)
     return issue(session, issuer, case=case, institution=institution, kind="agreement",
                  title=agreement_title(agreement), template=AGREEMENT_TEMPLATES[agreement.template],
                  context=agreement_html_context(agreement, draft=False), actor=actor, now=now,
@@ -117,7 +120,7 @@ def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
                       now: datetime) -> bytes:
     """The draft as it will print, marked 草稿, neither signed nor stored."""
     case = session.get(Case, agreement.case_id)
-    institution = next(h.institution for h in case.handlings if h.id == agreement.handling_id)
+    institution = _mediating_institution(session, agreement)
     context = _common_context(case, institution, issuer, "（草稿无验证码）", now)
     return render_pdf(AGREEMENT_TEMPLATES[agreement.template], **context,
                       **agreement_html_context(agreement, draft=True))
@@ -136,7 +139,7 @@ def issue_confirmation_application(session: Session, issuer: Issuer, agreement: 
     case = session.get(Case, agreement.case_id)
     agreement_document = session.scalar(select(Document).where(
         Document.agreement_id == agreement.id, Document.kind == "agreement"))
-    institution = next(h.institution for h in case.handlings if h.id == agreement.handling_id)
+    institution = _mediating_institution(session, agreement)
     return issue(session, issuer, case=case, institution=institution,
                  kind="confirmation_application", title="司法确认申请书",
                  template="confirmation_application.html",

@@ -1,14 +1,18 @@
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..auth.models import User
 from .models import Referral
+
+# what the inbox and sent lists show of each referral, loaded with it rather than per row
+_SHOWN = (joinedload(Referral.case), joinedload(Referral.from_institution),
+          joinedload(Referral.to_institution))
 
 
 def inbox(session: Session, user: User, *, status: str = "pending", limit: int = 100
           ) -> list[Referral]:
     """Referrals addressed to the user's institution, oldest first."""
-    query = (select(Referral)
+    query = (select(Referral).options(*_SHOWN)
              .where(Referral.to_institution_id == user.institution_id, Referral.status == status)
              .order_by(Referral.created_at)
              .limit(limit))
@@ -17,7 +21,7 @@ def inbox(session: Session, user: User, *, status: str = "pending", limit: int =
 
 def sent(session: Session, user: User, *, limit: int = 100) -> list[Referral]:
     """Referrals the user's institution sent, newest first."""
-    query = (select(Referral)
+    query = (select(Referral).options(*_SHOWN)
              .where(Referral.from_institution_id == user.institution_id)
              .order_by(Referral.created_at.desc())
              .limit(limit))
