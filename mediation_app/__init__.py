@@ -68,12 +68,13 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    from . import formatting
+    from . import formatting, transaction
     from .auth import login
     from .handlings import catalog
     from .referrals import routing
 
     formatting.init_app(app)
+    transaction.init_app(app)
     login.init_app(app, login_manager)
     catalog.init_app(app)
     routing.init_app(app)
