@@ -11,6 +11,7 @@ from flask import Response, abort, make_response
 from openpyxl import Workbook
 
 from .documents.views import content_disposition
+from .domain.spreadsheet import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,17 +19,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _csv(header: list, rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([["" if value is None else value for value in row] for row in rows])
+    writer.writerow([neutralise(value) for value in header])
+    writer.writerows([["" if value is None else neutralise(value) for value in row]
+                      for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def _xlsx(header: list, rows: list[list]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+    for row in [header, *rows]:
+        sheet.append([float(value) if isinstance(value, Decimal) else neutralise(value)
+                      for value in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

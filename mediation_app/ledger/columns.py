@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from ..domain.codes import Channel, DisputeType, Source, values
+from ..domain.spreadsheet import restore
 
 COLUMNS = (
     "case_no", "institution_code", "channel", "source", "dispute_type", "region_code",
@@ -79,7 +80,7 @@ def as_text(raw: object) -> str:
         return str(int(raw))
     if isinstance(raw, datetime) and raw.time() == datetime.min.time():
         return raw.date().isoformat()
-    return str(raw).strip()
+    return restore(str(raw)).strip()
 
 
 def text_parser(max_length: int, *, required: bool) -> Callable[[object], Parsed]:

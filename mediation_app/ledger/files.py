@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ..domain.spreadsheet import neutralise
 from .columns import COLUMNS, map_header, text_cells
 from .problems import FILE, ImportRefused, RowProblem, refuse
 
@@ -116,7 +117,7 @@ def write_csv(stream: IO[str]) -> Iterator[WriteRow]:
     """Write the header, then give a function writing one ledger row."""
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
-    yield lambda row: writer.writerow(text_cells(row))
+    yield lambda row: writer.writerow([neutralise(cell) for cell in text_cells(row)])
 
 
 @contextmanager
@@ -138,6 +139,10 @@ def _xlsx_cell(sheet, value):
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "0.00"
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralise(value))
+        cell.data_type = "s"  # text, never a formula
         return cell
     return value
 
