@@ -1,4 +1,5 @@
-# make run   — install what is missing, migrate the SQLite database, load demo data, serve
+# make run   — install what is missing, migrate the SQLite database, load demo data (with the
+#              monthly reports of past months), then serve the web and the scheduler together
 # make test  — install what is missing and run the whole suite
 SHELL := /bin/bash
 VENV ?= .venv
@@ -16,9 +17,9 @@ run: system-deps $(DEPS_STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo
-	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "  Serving on http://$(HOST):$(PORT)/  with the scheduler beside it (Ctrl+C stops both)"
 	@echo
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	PATH="$(abspath $(VENV))/bin:$$PATH" HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 test: system-deps browser-deps $(DEPS_STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS)

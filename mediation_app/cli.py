@@ -33,6 +33,20 @@ def _run_import(importer, file, noun: str) -> None:
     click.echo(f"imported {count} {noun}")
 
 
+def _catch_up_monthly_reports(app: Flask) -> None:
+    """The scheduler's catch-up, run once here so the demo's past months have their reports
+    before the first page is opened."""
+    from .monthly import jobs
+
+    db.session.remove()  # hold no transaction (on SQLite: no lock) while the job runs
+    outcomes = jobs.catch_up(app, utcnow())
+    made = sum(outcome.status == "generated" for outcome in outcomes)
+    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+    click.echo(f"monthly reports of past months: {made} made, {len(failed)} failed")
+    for outcome in failed:
+        click.echo(f"  {outcome.region_code} {outcome.month}: {outcome.error}", err=True)
+
+
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
@@ -47,6 +61,7 @@ def register(app: Flask) -> None:
                         public_url=app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000/")
         users = seed_demo(db.session, catalog=catalog(), issuer=issuer)
         db.session.commit()
+        _catch_up_monthly_reports(app)
         click.echo(f"demo data loaded; every demo account's password is {DEMO_PASSWORD}")
         for user in users:
             click.echo(f"  {user.username:<20} {user.role:<11} {user.institution.name}")
@@ -111,7 +126,8 @@ def register(app: Flask) -> None:
         paths = [Path(f) for f in files] or folder
         unreadable = [Problem(str(p), 1, "cannot be read") for p in paths if not p.is_file()]
         try:
-            catalog = Catalog.load([p for p in paths if p.is_file()], alongside=folder)
+            catalog = Catalog.load([p for p in paths if p.is_file()], alongside=folder,
+                                   templates=Path(app.config["REPORTS_DIR"]))
         except DefinitionInvalid as invalid:
             problems = unreadable + invalid.problems
         else:

@@ -115,10 +115,12 @@ def run_monthly_reports(app: Flask, *, month: str | None = None,
 
 
 def catch_up(app: Flask, now: datetime) -> list[Outcome]:
-    """Reports missing for any of the last 12 complete months (the scheduler was down on
-    the first of a month). Only the latest month's new reports are mailed."""
+    """Reports missing for any of the last 12 complete months (MONTHLY_CATCH_UP_MONTHS; the
+    scheduler was down on the first of a month). Only the latest month's new reports are
+    mailed."""
     latest = last_complete_month(now)
-    months = [shift_month(latest, offset) for offset in range(1 - CATCH_UP_MONTHS, 1)]
+    reach = app.config.get("MONTHLY_CATCH_UP_MONTHS", CATCH_UP_MONTHS)
+    months = [shift_month(latest, offset) for offset in range(1 - reach, 1)]
     regions = _report_regions(app)
     with app.app_context():
         done = months_reported(db.session, months)
