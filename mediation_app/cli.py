@@ -126,8 +126,7 @@ def register(app: Flask) -> None:
         paths = [Path(f) for f in files] or folder
         unreadable = [Problem(str(p), 1, "cannot be read") for p in paths if not p.is_file()]
         try:
-            catalog = Catalog.load([p for p in paths if p.is_file()], alongside=folder,
-                                   templates=Path(app.config["REPORTS_DIR"]))
+            catalog = Catalog.load([p for p in paths if p.is_file()], alongside=folder)
         except DefinitionInvalid as invalid:
             problems = unreadable + invalid.problems
         else:
