@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     from . import formatting, transaction
     from .auth import login
     from .handlings import catalog
+    from .outbox import jobs as outbox
     from .referrals import routing
 
     formatting.init_app(app)
@@ -78,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     login.init_app(app, login_manager)
     catalog.init_app(app)
     routing.init_app(app)
+    outbox.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

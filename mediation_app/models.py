@@ -17,12 +17,13 @@ from .handlings.models import WorkflowVersion
 from .ledger.models import LedgerImport, LedgerStagingRow
 from .monthly.models import JobRun, MonthlyReport
 from .notifications.models import Notification
+from .outbox.models import OutboxMessage
 from .referrals.models import Referral
 
 __all__ = [
     "Agreement", "AgreementSignature", "ApiToken", "Attachment", "Case", "CaseCounter",
     "CaseEvent", "Document", "Escalation", "FollowUp", "Handling", "Institution",
     "InstitutionCertificate", "JobRun", "LedgerImport", "LedgerStagingRow", "MediationSession",
-    "MonthlyReport", "Notification", "Party", "Performance", "Referral", "Region", "User",
-    "WorkflowVersion",
+    "MonthlyReport", "Notification", "OutboxMessage", "Party", "Performance", "Referral",
+    "Region", "User", "WorkflowVersion",
 ]

@@ -39,6 +39,15 @@ def _deadline_sweep(app: Flask) -> None:
     jobs.run_deadline_sweep(app, utcnow())
 
 
+def _drain_outbox(app: Flask) -> None:
+    from .outbox.jobs import run_drain
+
+    result = run_drain(app)
+    if result.sent or result.retried or result.failed:
+        log.info("outbox: %s sent, %s retried, %s failed", len(result.sent),
+                 len(result.retried), len(result.failed))
+
+
 def _summary(outcomes) -> str:
     counts: dict[str, int] = {}
     for outcome in outcomes:
@@ -53,6 +62,9 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       misfire_grace_time=MONTHLY_GRACE_SECONDS, coalesce=True, max_instances=1)
     scheduler.add_job(_deadline_sweep, IntervalTrigger(minutes=15, timezone=CHINA),
                       args=[app], id="deadline_sweep", name="deadline sweep",
+                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
+    scheduler.add_job(_drain_outbox, IntervalTrigger(minutes=1, timezone=CHINA),
+                      args=[app], id="outbox_drain", name="outbox drain",
                       misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
     scheduler.add_job(_catch_up, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
                       args=[app], id="catch_up", name="catch up missed monthly reports",
