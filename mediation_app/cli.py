@@ -61,10 +61,10 @@ def register(app: Flask) -> None:
                         public_url=app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000/")
         users = seed_demo(db.session, catalog=catalog(), issuer=issuer)
         db.session.commit()
-        _catch_up_monthly_reports(app)
         click.echo(f"demo data loaded; every demo account's password is {DEMO_PASSWORD}")
         for user in users:
             click.echo(f"  {user.username:<20} {user.role:<11} {user.institution.name}")
+        _catch_up_monthly_reports(app)
 
     users = AppGroup("users", help="Manage user accounts.")
     app.cli.add_command(users)
