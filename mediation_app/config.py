@@ -27,6 +27,8 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # a session unused this long is signed out; sessions never outlive the browser
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
@@ -40,6 +42,8 @@ def load_config(instance_path: str) -> dict:
         "CASES_PER_PAGE": 25,
         "DEADLINE_WARNING_DAYS": 3,
         "WORKFLOWS_DIR": os.environ.get("MEDIATION_WORKFLOWS") or str(ROOT / "workflows"),
+        # the document templates a workflow names must be in this folder (reports/)
+        "REPORTS_DIR": str(ROOT / "reports"),
         "REFERRAL_ACCEPT_WORKING_DAYS": 3,
         # a success is durable when no new case of the same type between the same people
         # arrives within this many months

@@ -1,13 +1,17 @@
 """Flask-Login wiring and the role check used by every view."""
 
+import time
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from ..db import db
 from .models import User
+
+MAX_ID = 2**31 - 1
+IDLE_STAMP_SECONDS = 30  # the last-seen time is refreshed at most this often
 
 
 def init_app(app, login_manager) -> None:
@@ -17,9 +21,36 @@ def init_app(app, login_manager) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+    def load_user(session_id: str) -> User | None:
+        return user_for_session(session_id)
+
+    app.before_request(end_idle_session)
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user a session names, if it was signed in at their current session version."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_idle_session() -> None:
+    """Sign out a session left idle longer than SESSION_IDLE_MINUTES."""
+    if "_user_id" not in session:
+        return
+    now = time.time()
+    idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    last_seen = session.get("last_seen")
+    if last_seen is not None and now - last_seen > idle_limit:
+        logout_user()
+        session.pop("last_seen", None)
+        return
+    if last_seen is None or now - last_seen > IDLE_STAMP_SECONDS:
+        session["last_seen"] = now
 
 
 def roles_required(*roles: str):

@@ -5,8 +5,9 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db, one_of, utcnow
@@ -31,8 +32,18 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # part of every session's identity: raising it ends every session signed in before
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     institution: Mapped[Institution] = relationship()
+
+    def get_id(self) -> str:
+        """What the session remembers: the id and the session version it was signed in at."""
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign this user out everywhere: sessions from before now are refused."""
+        self.session_version = (self.session_version or 1) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -48,6 +59,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+def _ends_sessions_when_changed(attribute) -> None:
+    """A new password, role, institution or deactivation signs the user out everywhere."""
+
+    @event.listens_for(attribute, "set", active_history=True)
+    def _changed(user, value, old, _initiator):
+        if old not in (NO_VALUE, NEVER_SET, None) and old != value:
+            user.end_sessions()
+
+
+for _attribute in (User.password_hash, User.role, User.institution_id, User.is_active):
+    _ends_sessions_when_changed(_attribute)
 
 
 class ApiToken(db.Model):

@@ -71,6 +71,7 @@ def login():
 def logout():
     """Sign out."""
     if EmptyForm().validate_on_submit():
+        current_user.end_sessions()  # a copy of this session's cookie is worthless now
         logout_user()
     return redirect(url_for("auth.login"))
 
