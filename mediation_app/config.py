@@ -51,7 +51,9 @@ def load_config(instance_path: str) -> dict:
         # early warning thresholds (DESIGN.md §2); any key may be left out
         "EARLY_WARNING": {"group_parties": 5, "major_group_parties": 30,
                           "large_amount": 500000, "repeat_months": 12,
-                          "risk_words": ["上访", "自杀", "械斗", "集体", "跳楼", "堵路", "围堵", "自焚"]},
+                          # risk words: mediation_app/warnings/risk_lexicon.yaml unless
+                          # "risk_lexicon" names another file; "risk_words" adds plain words
+                          "risk_lexicon": os.environ.get("MEDIATION_RISK_LEXICON") or None},
         "REMINDER_HOURS": 24,
         # 以案定补: yuan per concluded case by outcome and difficulty
         "SUBSIDY_RATES": {"success": {"simple": 100, "normal": 200, "complex": 400},

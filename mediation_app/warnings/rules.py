@@ -1,9 +1,23 @@
-"""Which warning flags a dispute raises. Pure: the caller supplies the facts."""
+"""Which warnings a dispute raises, and what raised each. Pure: the caller supplies the facts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from .lexicon import DEFAULT_LEXICON, RiskLexicon, default_lexicon
+
+FLAGS = ("group", "major_group", "large_amount", "repeat", "risk_words")
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One warning: the flag it sets on the case, the rule that raised it (a threshold's
+    name, or the lexicon rule for risk words) and the term that triggered it."""
+
+    flag: str
+    rule: str
+    term: str
 
 
 @dataclass(frozen=True)
@@ -11,32 +25,39 @@ class WarningRules:
     group_parties: int = 5
     major_group_parties: int = 30
     large_amount: Decimal = Decimal("500000")
-    risk_words: tuple[str, ...] = ("上访", "自杀", "械斗", "集体", "跳楼", "堵路", "围堵", "自焚")
     repeat_months: int = 12
+    lexicon: RiskLexicon = field(default_factory=default_lexicon)
 
     @classmethod
     def from_config(cls, config: dict) -> WarningRules:
         values = dict(config.get("EARLY_WARNING", {}))
         if "large_amount" in values:
             values["large_amount"] = Decimal(str(values["large_amount"]))
-        if "risk_words" in values:
-            values["risk_words"] = tuple(values["risk_words"])
-        return cls(**values)
+        path = values.pop("risk_lexicon", None) or str(DEFAULT_LEXICON)
+        extra = tuple(values.pop("risk_words", None) or ())
+        return cls(**values, lexicon=default_lexicon(path, extra))
+
+
+def raised_by(rules: WarningRules, *, parties: int, amount: Decimal | None, text: str,
+              repeats: bool) -> list[Raised]:
+    """Every warning the facts raise, in a stable order."""
+    raised = []
+    if parties >= rules.major_group_parties:
+        raised.append(Raised("major_group", "major_group", str(parties)))
+    elif parties >= rules.group_parties:
+        raised.append(Raised("group", "group", str(parties)))
+    if amount is not None and amount >= rules.large_amount:
+        raised.append(Raised("large_amount", "large_amount", str(amount)))
+    if repeats:
+        raised.append(Raised("repeat", "repeat", ""))
+    raised += [Raised("risk_words", match.rule, match.term)
+               for match in rules.lexicon.find(text)]
+    return raised
 
 
 def flags_for(rules: WarningRules, *, parties: int, amount: Decimal | None, text: str,
               repeats: bool) -> tuple[list[str], list[str]]:
-    """The flags raised, and the risk words found in the text."""
-    flags = []
-    if parties >= rules.major_group_parties:
-        flags.append("major_group")
-    elif parties >= rules.group_parties:
-        flags.append("group")
-    if amount is not None and amount >= rules.large_amount:
-        flags.append("large_amount")
-    if repeats:
-        flags.append("repeat")
-    words = [word for word in rules.risk_words if word in text]
-    if words:
-        flags.append("risk_words")
-    return flags, words
+    """The flags raised, and the risk terms found in the text."""
+    raised = raised_by(rules, parties=parties, amount=amount, text=text, repeats=repeats)
+    flags = list(dict.fromkeys(item.flag for item in raised))
+    return flags, [item.term for item in raised if item.flag == "risk_words"]
