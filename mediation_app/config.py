@@ -34,8 +34,12 @@ def load_config(instance_path: str) -> dict:
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": "20 per minute",
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCKOUT_MINUTES": 15,
+        # sign-in back-off: free failures per account and address, then per account from
+        # anywhere; each further failure doubles the wait, up to the maximum (seconds)
+        "LOGIN_FREE_FAILURES": 5,
+        "LOGIN_ACCOUNT_FREE_FAILURES": 20,
+        "LOGIN_MAX_BACKOFF_SECONDS": 900,
+        "LOGIN_ACCOUNT_MAX_BACKOFF_SECONDS": 60,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": {"zh_CN": "中文", "en": "English"},

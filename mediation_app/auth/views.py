@@ -1,6 +1,5 @@
 """Sign in, sign out, and the language switch."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -15,28 +14,24 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import db, utcnow
 from ..extensions import limiter
 from .forms import EmptyForm, LoginForm
-from .services import LoginPolicy, LoginRefused, authenticate
+from .services import LoginRefused, authenticate
+from .throttle import LoginThrottle, ThrottlePolicy
 
 bp = Blueprint("auth", __name__)
 
-REFUSALS = {
-    "invalid": lambda: _("Wrong username or password."),
-    "locked": lambda: _("Too many failed attempts: this account is locked for a while. "
-                        "Try again later or ask an administrator."),
-    "inactive": lambda: _("This account has been deactivated."),
-}
-
-
-def _login_policy() -> LoginPolicy:
-    return LoginPolicy(
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
-    )
+def _throttle() -> LoginThrottle:
+    config = current_app.config
+    return LoginThrottle(limiter.storage, ThrottlePolicy(
+        free_failures=config["LOGIN_FREE_FAILURES"],
+        account_free_failures=config["LOGIN_ACCOUNT_FREE_FAILURES"],
+        max_backoff_seconds=config["LOGIN_MAX_BACKOFF_SECONDS"],
+        account_max_backoff_seconds=config["LOGIN_ACCOUNT_MAX_BACKOFF_SECONDS"]))
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,14 +48,19 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        throttle, address = _throttle(), get_remote_address()
+        wait = throttle.wait_seconds(form.username.data, address)
+        if wait:
+            flash(_("Too many failed attempts. Please try again in %(seconds)s seconds.",
+                    seconds=wait), "error")
+            return render_template("auth/login.html", form=form), 429
         try:
-            user = authenticate(db.session, form.username.data, form.password.data,
-                                now=utcnow(), policy=_login_policy())
-        except LoginRefused as refusal:
-            db.session.commit()
-            flash(REFUSALS[refusal.reason](), "error")
+            user = authenticate(db.session, form.username.data, form.password.data, now=utcnow())
+        except LoginRefused:
+            throttle.record_failure(form.username.data, address)
+            flash(_("Wrong username or password."), "error")
         else:
-            db.session.commit()
+            throttle.record_success(form.username.data, address)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)

@@ -1,7 +1,5 @@
-from datetime import timedelta
 
 from mediation_app.auth.models import User
-from mediation_app.db import utcnow
 
 from ..factories import PASSWORD
 
@@ -25,31 +23,16 @@ def test_a_wrong_password_is_refused_with_a_message(make, client):
     assert "用户名或密码错误" in response.get_data(as_text=True)
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(make, client, session):
-    user = make.user(username="wang")
-    make.commit()
-    for _ in range(5):
-        _sign_in(client, "wang", "wrong")
-    response = _sign_in(client, "wang", PASSWORD)
-    assert response.status_code == 200
-    assert session.get(User, user.id).locked_until > utcnow()
-
-
-def test_the_lock_expires(make, client, session):
-    make.user(username="wang", locked_until=utcnow() - timedelta(minutes=1))
-    make.commit()
-    assert _sign_in(client, "wang", PASSWORD).status_code == 302
-
-
 def test_a_deactivated_user_cannot_sign_in(make, client):
     make.user(username="wang", is_active=False)
     make.commit()
-    assert _sign_in(client, "wang", PASSWORD).status_code == 200
+    response = _sign_in(client, "wang", PASSWORD)
+    assert response.status_code == 200 and "用户名或密码错误" in response.get_data(as_text=True)
 
 
 def test_sign_in_attempts_are_rate_limited_per_address(make, client):
     make.commit()
-    statuses = [_sign_in(client, "nobody", "x").status_code for _ in range(21)]
+    statuses = [_sign_in(client, f"nobody{n}", "x").status_code for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
 
 
