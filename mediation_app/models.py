@@ -18,6 +18,18 @@ from .ledger.models import LedgerImport, LedgerStagingRow
 from .monthly.models import JobRun, MonthlyReport
 from .notifications.models import Notification
 from .outbox.models import OutboxMessage
+from .parties.models import (
+    AccessFailure,
+    Application,
+    ApplicationEvent,
+    ApplicationFile,
+    Appointment,
+    DocumentDelivery,
+    PartyGrant,
+    PartyRating,
+    PhoneCode,
+    SigningLink,
+)
 from .referrals.models import Referral
 
 __all__ = [
@@ -26,4 +38,6 @@ __all__ = [
     "InstitutionCertificate", "JobRun", "LedgerImport", "LedgerStagingRow", "MediationSession",
     "MonthlyReport", "Notification", "OutboxMessage", "Party", "Performance", "Referral",
     "Region", "User", "WorkflowVersion",
+    "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
+    "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
 ]
