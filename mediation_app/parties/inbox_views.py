@@ -1,0 +1,140 @@
+"""The staff side: the inbox of online applications, and sending signing links."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access.web import requires, visible_case_or_404
+from ..agreements.models import Agreement
+from ..auth.forms import EmptyForm
+from ..db import db, utcnow
+from ..handlings.catalog import catalog
+from ..transaction import discard
+from . import applications
+from .forms import DeclineForm
+from .messages import refusal_message
+from .models import Application
+from .permissions import answers_applications, may_answer
+from .signing import send_signing_links
+from .web import upload_rules, verifier
+
+bp = Blueprint("applications", __name__)
+
+
+def _application_or_404(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or not may_answer(current_user, application):
+        abort(404)
+    return application
+
+
+@bp.get("/applications")
+@requires(answers_applications)
+def inbox():
+    """Online applications waiting for this institution's answer."""
+    institution_id = current_user.institution_id
+    return render_template("parties/inbox.html",
+                           pending=applications.pending_for(db.session, institution_id),
+                           answered=applications.recent_answers(db.session, institution_id))
+
+
+@bp.get("/applications/<int:application_id>")
+@requires(answers_applications)
+def show(application_id: int):
+    """One application with its files, to accept or decline."""
+    application = _application_or_404(application_id)
+    return render_template("parties/application.html", application=application,
+                           accept_form=EmptyForm(), decline_form=DeclineForm())
+
+
+@bp.get("/applications/<int:application_id>/files/<int:file_id>")
+@requires(answers_applications)
+def file(application_id: int, file_id: int):
+    """A file sent with the application."""
+    application = _application_or_404(application_id)
+    item = next((f for f in application.files if f.id == file_id), None)
+    if item is None:
+        abort(404)
+    content = upload_rules().storage.read(item.storage_key)
+    return send_file(BytesIO(content), mimetype=item.content_type, as_attachment=True,
+                     download_name=item.filename)
+
+
+def _workflow():
+    return catalog().sources[catalog().for_filing(current_user.institution.kind)[0].name]
+
+
+@bp.post("/applications/<int:application_id>/accept")
+@requires(answers_applications)
+def accept(application_id: int):
+    """Accept: the application becomes an online case, numbered as usual."""
+    application = _application_or_404(application_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        case = applications.accept_application(
+            db.session, application, actor=current_user, now=utcnow(), workflow=_workflow(),
+            follow_url=url_for("parties.follow", _external=True))
+    except applications.ApplicationRefused as refusal:
+        discard()
+        flash(refusal_message(refusal.code), "error")
+        return redirect(url_for("applications.show", application_id=application_id))
+    flash(_("Accepted as case %(number)s. The applicant is told by text message.",
+            number=case.case_no), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/applications/<int:application_id>/decline", methods=["POST"])
+@requires(answers_applications)
+def decline(application_id: int):
+    """Decline with a reason that is sent to the applicant."""
+    application = _application_or_404(application_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for declining."), "error")
+        return redirect(url_for("applications.show", application_id=application.id))
+    try:
+        applications.decline_application(db.session, application,
+                                         reason=form.reason.data.strip(), actor=current_user,
+                                         now=utcnow())
+    except applications.ApplicationRefused as refusal:
+        discard()
+        flash(refusal_message(refusal.code), "error")
+        return redirect(url_for("applications.show", application_id=application.id))
+    flash(_("Declined. The applicant is told by text message."), "success")
+    return redirect(url_for("applications.inbox"))
+
+
+@bp.post("/agreements/<int:agreement_id>/signing-links")
+@requires(answers_applications)
+def signing_links(agreement_id: int):
+    """Send each party still to sign a one-time link to sign on their own phone."""
+    from ..agreements.services import AgreementError
+    from ..labels import label
+
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    visible_case_or_404(agreement.case_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        result = send_signing_links(
+            db.session, verifier(), agreement, actor=current_user, now=utcnow(),
+            link_url=lambda token: url_for("parties.sign_identity", token=token,
+                                           _external=True))
+    except AgreementError as refusal:
+        discard()
+        flash(label("agreement_refusal", refusal.code), "error")
+        return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    if result.sent:
+        flash(_("Signing links sent by text message to: %(names)s.",
+                names="、".join(p.name for p in result.sent)), "success")
+    if result.skipped:
+        flash(_("No mobile number or ID number on file, sign in person: %(names)s.",
+                names="、".join(p.name for p in result.skipped)), "error")
+    return redirect(url_for("agreements.sign", agreement_id=agreement.id))

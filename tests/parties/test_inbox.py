@@ -1,0 +1,101 @@
+"""The inbox: the institution an application was addressed to accepts it (a case with
+source `online`, numbered by the usual filing service) or declines it with a reason; the
+applicant is told by text message either way; each answer is audited."""
+
+import io
+
+from sqlalchemy import select
+
+from mediation_app.audit.models import CaseEvent
+from mediation_app.cases.models import Case
+from mediation_app.parties.models import Application, ApplicationEvent
+
+from .conftest import APPLICANT_ID, APPLICANT_PHONE, apply_online, texts_to
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _submitted(client, session, world, **overrides) -> Application:
+    apply_online(client, session, world, files=[(io.BytesIO(PNG), "沟.png")], **overrides)
+    return session.scalar(select(Application))
+
+
+def test_the_centre_sees_the_application_in_its_inbox_with_identity_masked(
+        client, session, world, login):
+    application = _submitted(client, session, world)
+    page = login(world.dispatcher).get("/applications").get_data(as_text=True)
+    assert application.number in page and "139****5678" in page
+    detail = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "邻居排水沟堵塞" in detail and APPLICANT_ID not in detail
+
+
+def test_another_institution_neither_lists_nor_opens_the_application(
+        client, session, world, login):
+    application = _submitted(client, session, world)
+    signed_in = login(world.mediator)
+    assert application.number not in signed_in.get("/applications").get_data(as_text=True)
+    assert signed_in.get(f"/applications/{application.id}").status_code == 404
+    assert signed_in.post(f"/applications/{application.id}/accept").status_code == 404
+
+
+def test_accepting_files_an_online_case_numbered_by_the_centre(client, session, world, login):
+    application = _submitted(client, session, world)
+    response = login(world.dispatcher).post(f"/applications/{application.id}/accept")
+    case = session.scalar(select(Case))
+    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    assert case.source == "online" and case.holder_institution_id == world.centre.id
+    assert case.case_no.startswith(f"（{case.year}）清矛调字第")
+    assert [p.role for p in case.parties] == ["applicant", "respondent"]
+    assert case.parties[0].id_number == APPLICANT_ID
+    assert [a.filename for a in case.attachments] == ["沟.png"]
+    session.refresh(application)
+    assert application.status == "accepted" and application.case_id == case.id
+
+
+def test_the_accepted_applicant_is_told_the_case_number_by_text(client, session, world, login):
+    application = _submitted(client, session, world)
+    login(world.dispatcher).post(f"/applications/{application.id}/accept")
+    case = session.scalar(select(Case))
+    assert any(case.case_no in body and "已由清江浦区矛调中心受理" in body
+               for body in texts_to(session, APPLICANT_PHONE))
+
+
+def test_acceptance_is_audited_on_the_case_and_the_application(client, session, world, login):
+    application = _submitted(client, session, world)
+    login(world.dispatcher).post(f"/applications/{application.id}/accept")
+    actions = session.scalars(select(CaseEvent.action).order_by(CaseEvent.seq)).all()
+    assert actions[0] == "case.filed" and "application.accepted" in actions
+    logged = session.scalars(select(ApplicationEvent.action).order_by(ApplicationEvent.id)).all()
+    assert logged == ["application.submitted", "application.accepted"]
+
+
+def test_an_application_is_accepted_only_once(client, session, world, login):
+    application = _submitted(client, session, world)
+    signed_in = login(world.dispatcher)
+    signed_in.post(f"/applications/{application.id}/accept")
+    again = signed_in.post(f"/applications/{application.id}/accept", follow_redirects=True)
+    assert "该申请已经处理过" in again.get_data(as_text=True)
+    assert len(session.scalars(select(Case)).all()) == 1
+
+
+def test_declining_needs_a_reason_and_tells_the_applicant(client, session, world, login):
+    application = _submitted(client, session, world)
+    signed_in = login(world.dispatcher)
+    signed_in.post(f"/applications/{application.id}/decline", data={"reason": ""})
+    session.refresh(application)
+    assert application.status == "pending"
+    signed_in.post(f"/applications/{application.id}/decline",
+                   data={"reason": "纠纷已由法院受理，不属于人民调解范围。"})
+    session.refresh(application)
+    assert application.status == "declined" and application.decided_by_id == world.dispatcher.id
+    assert "理由：纠纷已由法院受理" in texts_to(session, APPLICANT_PHONE)[-1]
+    assert session.scalar(select(Case)) is None
+
+
+def test_a_committee_chosen_by_the_party_answers_in_its_own_inbox(client, session, world, login):
+    application = _submitted(client, session, world, institution_id=str(world.committee.id))
+    signed_in = login(world.mediator)
+    assert application.number in signed_in.get("/applications").get_data(as_text=True)
+    signed_in.post(f"/applications/{application.id}/accept")
+    case = session.scalar(select(Case))
+    assert case.holder_institution_id == world.committee.id and case.state == "registered"
