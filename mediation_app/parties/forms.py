@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 
 from ..cases.forms import valid_id_number
-from ..labels import choices
+from ..labels import choices, options
 from .otp import is_mobile_number, normalise_phone
 
 CODE = Regexp(r"^\s*\d{6}\s*$", message=_l("The code has 6 digits."))
@@ -97,9 +97,10 @@ class RemoteSignatureForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     satisfaction = RadioField(_l("How satisfied are you with the mediation?"), coerce=int,
-                              choices=[(5, _l("5 · very satisfied")), (4, _l("4 · satisfied")),
-                                       (3, _l("3 · so-so")), (2, _l("2 · unsatisfied")),
-                                       (1, _l("1 · very unsatisfied"))],
+                              choices=options([(5, _l("5 · very satisfied")),
+                                               (4, _l("4 · satisfied")), (3, _l("3 · so-so")),
+                                               (2, _l("2 · unsatisfied")),
+                                               (1, _l("1 · very unsatisfied"))]),
                               validators=[InputRequired()])
     comment = TextAreaField(_l("Anything you want to tell us"),
                             validators=[Optional(), Length(max=2000)])
