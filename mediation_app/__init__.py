@@ -105,6 +105,9 @@ def _register_blueprints(app: Flask) -> None:
                       documents_bp, stats_bp, subsidy_bp, ledger_bp, monthly_bp,
                       notifications_bp, admin_bp, api_bp, health_bp):
         app.register_blueprint(blueprint)
+    from .supervision.views import bp as supervision_bp
+
+    app.register_blueprint(supervision_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
 

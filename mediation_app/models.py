@@ -31,6 +31,8 @@ from .parties.models import (
     SigningLink,
 )
 from .referrals.models import Referral
+from .supervision.models import SupervisionOrder
+from .warnings.models import EarlyWarning
 
 __all__ = [
     "Agreement", "AgreementSignature", "ApiToken", "Attachment", "Case", "CaseCounter",
@@ -40,4 +42,5 @@ __all__ = [
     "Region", "User", "WorkflowVersion",
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
+    "EarlyWarning", "SupervisionOrder",
 ]

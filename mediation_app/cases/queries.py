@@ -13,6 +13,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..auth.models import User
 from ..directory.models import Region
+from ..supervision import queries as supervision_queries
 from ..referrals.models import Referral
 from .models import HANDLING_ROLES, REGION_ROLES, Case, Handling, Party
 
@@ -64,6 +65,8 @@ class CaseFilters:
     mine_only: bool = False
     open_only: bool = False
     flagged_only: bool = False
+    overdue_at: datetime | None = None  # 超期: open and past the deadline at this time
+    supervised_only: bool = False  # 督办: a supervision order not yet closed
 
     def clauses(self, session: Session, user: User) -> list[ColumnElement[bool]]:
         found = []
@@ -90,6 +93,10 @@ class CaseFilters:
             found.append(Case.closed_at.is_(None))
         if self.flagged_only:
             found.append(Case.is_flagged.is_(True))
+        if self.overdue_at:
+            found.append(supervision_queries.overdue_clause(self.overdue_at))
+        if self.supervised_only:
+            found.append(supervision_queries.supervised_clause())
         return found
 
 

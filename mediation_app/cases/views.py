@@ -122,6 +122,8 @@ def index():
         text=form.q.data or None,
         mine_only=request.args.get("mine") == "1",
         flagged_only=request.args.get("flagged") == "1",
+        overdue_at=utcnow() if request.args.get("overdue") == "1" else None,
+        supervised_only=request.args.get("supervised") == "1",
     )
     cursor = request.args.get("cursor")
     page = list_cases(

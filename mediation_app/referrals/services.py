@@ -4,7 +4,7 @@ database allows one pending referral and one open handling per case."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -204,11 +204,13 @@ def withdraw_referral(session: Session, referral: Referral, *, actor: User,
                  referral=referral.id)
 
 
-def expire_overdue(session: Session, *, now: datetime) -> list[Referral]:
-    """Pending referrals past their acceptance deadline become `expired`; the sender keeps
+def expire_overdue(session: Session, *, now: datetime,
+                   grace: timedelta = timedelta(0)) -> list[Referral]:
+    """Pending referrals past their acceptance deadline (plus `grace`, the time the
+    supervised receiver is given after escalation) become `expired`; the sender keeps
     the case. Run by the deadline sweep."""
     overdue = list(session.scalars(select(Referral).where(Referral.status == "pending",
-                                                          Referral.accept_by < now)))
+                                                          Referral.accept_by < now - grace)))
     expired = []
     for referral in overdue:
         result = session.execute(

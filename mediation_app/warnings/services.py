@@ -1,16 +1,33 @@
-"""Raising early warnings on a case and telling the governance centre."""
+"""Raising early warnings on a case, telling the governance centre, and what the dispatcher
+does about them: assign the case (分流 or 交办) or dismiss a false warning with a reason."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..audit.services import record_event
+from ..auth.models import User
 from ..cases.models import Case, Party
-from ..notifications.services import dispatchers_above, notify
-from .rules import WarningRules, flags_for
+from ..db import insert_if_absent
+from ..directory.models import Institution
+from ..labels import label_zh
+from ..notifications.dispatch import tell
+from ..notifications.services import dispatchers_above, staff_of
+from .models import EarlyWarning
+from .rules import WarningRules, raised_by
+
+LIVE = ("open", "assigned")
+
+
+class WarningError(ValueError):
+    """A decision on a warning the rules refuse; `code` names why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 def repeats_between_same_parties(session: Session, case: Case, *, months: int) -> bool:
@@ -31,20 +48,110 @@ def repeats_between_same_parties(session: Session, case: Case, *, months: int) -
     return session.scalar(query) is not None
 
 
+def describe(item) -> str:
+    """A warning in Chinese for notifications: its flag, rule and the words that raised it."""
+    text = label_zh("warning", item.flag)
+    if item.flag == "risk_words":
+        text = f"{text}（{label_zh('risk_rule', item.rule)}）"
+    return f"{text}：{item.term}" if item.term else text
+
+
 def evaluate(session: Session, case: Case, rules: WarningRules, *, now: datetime) -> list[str]:
-    """Recompute the case's flags; record and announce the ones that are new."""
-    flags, words = flags_for(
+    """Record the warnings the case raises now, once per rule; tell the governance centre
+    about new ones. Returns the flags raised for the first time."""
+    raised = raised_by(
         rules, parties=case.party_count, amount=case.amount,
         text=f"{case.summary}\n{case.description}",
         repeats=repeats_between_same_parties(session, case, months=rules.repeat_months))
-    new = [flag for flag in flags if flag not in (case.warning_flags or [])]
-    case.warning_flags = flags
-    case.is_flagged = bool(flags)
+    new = [item for item in raised if insert_if_absent(
+        session, EarlyWarning, case_id=case.id, flag=item.flag, rule=item.rule,
+        term=item.term[:100], raised_at=now, status="open")]
+    _clear_rules_no_longer_met(session, case, {item.rule for item in raised}, now=now)
+    new_flags = list(dict.fromkeys(item.flag for item in new
+                                   if item.flag not in (case.warning_flags or [])))
+    refresh_flags(session, case)
     if new:
-        record_event(session, case, "warning.raised", actor=None, now=now, flags=new,
-                     words=words)
-        notify(session, dispatchers_above(session, case.region), kind="warning.raised",
-               key=f"warning:{case.id}:{','.join(sorted(flags))}", now=now, case_id=case.id,
-               case_no=case.case_no, detail="、".join(new))
+        record_event(session, case, "warning.raised", actor=None, now=now,
+                     flags=new_flags, rules=[item.rule for item in new],
+                     words=[item.term for item in new if item.flag == "risk_words"],
+                     note="；".join(describe(item) for item in new))
+        tell(session, dispatchers_above(session, case.region), kind="warning.raised",
+             key=f"warning:{case.id}:{','.join(sorted(item.rule for item in new))}", now=now,
+             case_id=case.id, case_no=case.case_no,
+             detail="；".join(describe(item) for item in new))
     session.flush()
-    return new
+    return new_flags
+
+
+def _clear_rules_no_longer_met(session: Session, case: Case, firing: set[str], *,
+                               now: datetime) -> None:
+    stale = [w for w in session.scalars(select(EarlyWarning).where(
+        EarlyWarning.case_id == case.id, EarlyWarning.status == "open"))
+        if w.rule not in firing]
+    for warning in stale:
+        warning.status, warning.decided_at = "cleared", now
+    if stale:
+        record_event(session, case, "warning.cleared", actor=None, now=now,
+                     rules=[w.rule for w in stale],
+                     note="；".join(describe(w) for w in stale))
+
+
+def refresh_flags(session: Session, case: Case) -> None:
+    """The case's flags are those of its warnings still open or assigned."""
+    session.flush()
+    flags = session.scalars(select(EarlyWarning.flag).where(
+        EarlyWarning.case_id == case.id, EarlyWarning.status.in_(LIVE))).all()
+    case.warning_flags = [flag for flag in dict.fromkeys(
+        ("group", "major_group", "large_amount", "repeat", "risk_words")) if flag in flags]
+    case.is_flagged = bool(case.warning_flags)
+
+
+def dismiss_warning(session: Session, warning: EarlyWarning, *, reason: str, actor: User,
+                    now: datetime) -> None:
+    """A false warning (误报) is dismissed with a reason; the case loses the flag when no
+    other warning of that kind is live, and the rule does not fire again on this case."""
+    if not reason.strip():
+        raise WarningError("no_reason")
+    _decide(session, warning, status="dismissed", decided_by_id=actor.id, decided_at=now,
+            dismiss_reason=reason.strip())
+    refresh_flags(session, warning.case)
+    record_event(session, warning.case, "warning.dismissed", actor=actor, now=now,
+                 warning=warning.id, rule=warning.rule, term=warning.term,
+                 note=warning.dismiss_reason)
+    _tell_holder(session, warning, kind="warning.dismissed", now=now,
+                 detail=f"{describe(warning)}；{warning.dismiss_reason}")
+
+
+def mark_assigned(session: Session, warning: EarlyWarning, *, assignment: str,
+                  institution: Institution, actor: User, now: datetime, referral_id=None,
+                  supervision_order_id=None) -> None:
+    """Record that the dispatcher gave the warning case to an institution (分流 or 交办)."""
+    _decide(session, warning, status="assigned", decided_by_id=actor.id, decided_at=now,
+            assignment=assignment, assigned_institution_id=institution.id,
+            referral_id=referral_id, supervision_order_id=supervision_order_id)
+    record_event(session, warning.case, "warning.assigned", actor=actor, now=now,
+                 warning=warning.id, rule=warning.rule, assignment=assignment,
+                 to=institution.code, note=f"{describe(warning)} → {institution.name}")
+    tell(session, staff_of(session, institution.id), kind="warning.assigned",
+         key=f"warning.assigned:{warning.id}", now=now, case_id=warning.case_id,
+         sender_institution_id=actor.institution_id, case_no=warning.case.case_no,
+         detail=describe(warning))
+
+
+def _decide(session: Session, warning: EarlyWarning, **values) -> None:
+    result = session.execute(
+        update(EarlyWarning).where(EarlyWarning.id == warning.id, EarlyWarning.status == "open")
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise WarningError("already_decided")
+    session.refresh(warning)
+
+
+def _tell_holder(session: Session, warning: EarlyWarning, *, kind: str, now: datetime,
+                 detail: str) -> None:
+    case = warning.case
+    tell(session, staff_of(session, case.holder_institution_id), kind=kind,
+         key=f"{kind}:{warning.id}", now=now, case_id=case.id, case_no=case.case_no,
+         detail=detail)
+
+

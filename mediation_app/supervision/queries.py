@@ -1,0 +1,91 @@
+"""Reading supervision orders and warnings: lists, a case's orders, badges on case lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from ..access import roles
+from ..access.rules import region_subtree_clause
+from ..cases.models import Case
+from ..warnings.models import EarlyWarning
+from .models import ACTIVE, SupervisionOrder
+
+
+def readable_orders(user) -> ColumnElement[bool]:
+    """SQL twin of permissions.can_read, over supervision_orders joined to cases."""
+    clauses = []
+    if roles.acts_for_institution(user):
+        clauses += [SupervisionOrder.centre_id == user.institution_id,
+                    SupervisionOrder.institution_id == user.institution_id]
+    if roles.reads_region(user):
+        clauses.append(region_subtree_clause(user.institution.region))
+    return or_(*clauses) if clauses else false()
+
+
+def list_orders(session: Session, user, *, status: str | None = None,
+                listed_only: bool = False, limit: int = 100) -> list[SupervisionOrder]:
+    query = (select(SupervisionOrder).join(Case, Case.id == SupervisionOrder.case_id)
+             .where(readable_orders(user)))
+    if status:
+        query = query.where(SupervisionOrder.status == status)
+    if listed_only:
+        query = query.where(SupervisionOrder.is_listed.is_(True))
+    order = (SupervisionOrder.is_listed.desc(), SupervisionOrder.due_at, SupervisionOrder.id)
+    return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def orders_of_case(session: Session, user, case_id: int) -> list[SupervisionOrder]:
+    query = (select(SupervisionOrder).join(Case, Case.id == SupervisionOrder.case_id)
+             .where(SupervisionOrder.case_id == case_id, readable_orders(user))
+             .order_by(SupervisionOrder.issued_at, SupervisionOrder.id))
+    return list(session.scalars(query))
+
+
+def warnings_of_case(session: Session, case_id: int) -> list[EarlyWarning]:
+    return list(session.scalars(select(EarlyWarning).where(EarlyWarning.case_id == case_id)
+                                .order_by(EarlyWarning.raised_at, EarlyWarning.id)))
+
+
+def open_warnings(session: Session, user, *, limit: int = 100) -> list[EarlyWarning]:
+    """Warnings waiting for a decision in the dispatcher's region, newest first."""
+    query = (select(EarlyWarning).join(Case, Case.id == EarlyWarning.case_id)
+             .where(EarlyWarning.status == "open",
+                    region_subtree_clause(user.institution.region))
+             .order_by(EarlyWarning.raised_at.desc(), EarlyWarning.id.desc()).limit(limit))
+    return list(session.scalars(query))
+
+
+def supervised_clause() -> ColumnElement[bool]:
+    """Cases with a supervision order not yet closed (督办中)."""
+    return select(SupervisionOrder.id).where(SupervisionOrder.case_id == Case.id,
+                                             SupervisionOrder.status.in_(ACTIVE)).exists()
+
+
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """Open cases past their deadline (超期)."""
+    return and_(Case.closed_at.is_(None), Case.deadline_at.is_not(None), Case.deadline_at < now)
+
+
+def badges_for(session: Session, cases, *, now: datetime) -> dict[int, list[str]]:
+    """Per case id, the badges to show: overdue, supervised, listed (挂牌督办). One query."""
+    cases = list(cases)
+    ids = [case.id for case in cases]
+    badges: dict[int, list[str]] = {case_id: [] for case_id in ids}
+    for case in cases:
+        if case.closed_at is None and case.deadline_at is not None and case.deadline_at < now:
+            badges[case.id].append("overdue")
+    if not ids:
+        return badges
+    rows = session.execute(select(SupervisionOrder.case_id, SupervisionOrder.is_listed)
+                           .where(SupervisionOrder.case_id.in_(ids),
+                                  SupervisionOrder.status.in_(ACTIVE)))
+    listed = {}
+    for case_id, is_listed in rows:
+        listed[case_id] = listed.get(case_id, False) or is_listed
+    for case_id, is_listed in listed.items():
+        badges[case_id].append("listed" if is_listed else "supervised")
+    return badges

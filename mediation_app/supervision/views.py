@@ -1,0 +1,211 @@
+"""Supervision pages: the list, issuing an order, the order with its reply and closing,
+and the dispatcher's decisions on warnings (assign or dismiss)."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access.web import requires, visible_case_or_404
+from ..db import db, utcnow
+from ..handlings.catalog import catalog
+from ..labels import explain, label, options
+from ..referrals.services import ReferralError
+from ..transaction import discard
+from ..warnings.models import EarlyWarning
+from ..warnings.services import WarningError, dismiss_warning
+from ..workflow.calendar import add_working_days
+from . import permissions, queries
+from .assignments import assign_warning, targets_for
+from .forms import AssignForm, CloseForm, DismissForm, OrderForm, ReplyForm, due_at
+from .models import STATUSES, SupervisionOrder
+from .services import SupervisionError, close_order, issue_order, reply_to_order
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+
+@bp.app_context_processor
+def supervision_helpers():
+    """Badges for case lists and the supervision card on the case page."""
+    def case_badges(cases):
+        return queries.badges_for(db.session, cases, now=utcnow())
+
+    def supervision_of(case):
+        return {"orders": queries.orders_of_case(db.session, current_user, case.id),
+                "warnings": queries.warnings_of_case(db.session, case.id),
+                "can_supervise": permissions.can_supervise(current_user, case)}
+
+    shows = current_user.is_authenticated and permissions.reads_supervision(current_user)
+    return {"case_badges": case_badges, "supervision_of": supervision_of,
+            "shows_supervision": shows}
+
+
+def _refused(error) -> str:
+    return label("supervision_refusal", error.code)
+
+
+def _order_or_404(order_id: int) -> SupervisionOrder:
+    order = db.session.get(SupervisionOrder, order_id)
+    if order is None or not permissions.can_read(current_user, order):
+        abort(404)
+    return order
+
+
+def _warning_or_404(warning_id: int) -> EarlyWarning:
+    """A warning of a case in the dispatcher's region; others get 404 (or 403: no dispatcher)."""
+    warning = db.session.get(EarlyWarning, warning_id)
+    if warning is None:
+        abort(404)
+    visible_case_or_404(warning.case_id)
+    if not permissions.can_supervise(current_user, warning.case):
+        abort(403)
+    return warning
+
+
+def _reply_days() -> int:
+    return current_app.config.get("SUPERVISION_REPLY_WORKING_DAYS", 5)
+
+
+@bp.get("/")
+@requires(permissions.reads_supervision)
+def index():
+    """Supervision orders I issued, received or may read; open warnings for dispatchers."""
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    listed = request.args.get("listed") == "1"
+    orders = queries.list_orders(db.session, current_user, status=status, listed_only=listed)
+    warnings = (queries.open_warnings(db.session, current_user)
+                if permissions.can_supervise_anywhere(current_user) else [])
+    return render_template("supervision/index.html", orders=orders, warnings=warnings,
+                           status=status, listed=listed, statuses=STATUSES)
+
+
+@bp.route("/cases/<int:case_id>/new", methods=["GET", "POST"])
+@login_required
+def new(case_id: int):
+    """Issue a supervision order (督办单) to the institution handling the case."""
+    case = visible_case_or_404(case_id)
+    if not permissions.can_issue_to(current_user, case, case.holder_institution_id) \
+            or case.is_closed:
+        abort(403)
+    form = OrderForm()
+    if request.method == "GET":
+        form.due_on.data = add_working_days(utcnow(), _reply_days()).date()
+        form.is_listed.data = "major_group" in (case.warning_flags or [])
+    if form.validate_on_submit():
+        try:
+            order = issue_order(db.session, case, instruction=form.instruction.data,
+                                due_at=due_at(form.due_on.data), is_listed=form.is_listed.data,
+                                actor=current_user, now=utcnow())
+        except SupervisionError as refusal:
+            discard()
+            flash(_refused(refusal), "error")
+        else:
+            flash(_("Supervision order issued to %(name)s.", name=order.institution.name),
+                  "success")
+            return redirect(url_for("supervision.show", order_id=order.id))
+    return render_template("supervision/new.html", form=form, case=case)
+
+
+@bp.get("/<int:order_id>")
+@login_required
+def show(order_id: int):
+    """A supervision order: instruction, due date, reply, and what the reader may do next."""
+    order = _order_or_404(order_id)
+    return render_template("supervision/show.html", order=order, reply_form=ReplyForm(),
+                           close_form=CloseForm(),
+                           can_reply=permissions.can_reply(current_user, order),
+                           can_close=permissions.can_close(current_user, order))
+
+
+@bp.post("/<int:order_id>/reply")
+@login_required
+def reply(order_id: int):
+    """The supervised institution answers in writing."""
+    order = _order_or_404(order_id)
+    if not permissions.can_reply(current_user, order):
+        abort(403)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash(_("Write the reply first."), "error")
+        return redirect(url_for("supervision.show", order_id=order.id))
+    try:
+        reply_to_order(db.session, order, reply=form.reply.data, actor=current_user,
+                       now=utcnow())
+    except SupervisionError as refusal:
+        discard()
+        flash(_refused(refusal), "error")
+    else:
+        flash(_("Reply sent to %(name)s.", name=order.centre.name), "success")
+    return redirect(url_for("supervision.show", order_id=order.id))
+
+
+@bp.post("/<int:order_id>/close")
+@login_required
+def close(order_id: int):
+    """The issuing centre closes the order."""
+    order = _order_or_404(order_id)
+    if not permissions.can_close(current_user, order):
+        abort(403)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            close_order(db.session, order, note=form.note.data or "", actor=current_user,
+                        now=utcnow())
+        except SupervisionError as refusal:
+            discard()
+            flash(_refused(refusal), "error")
+        else:
+            flash(_("Supervision order closed."), "success")
+    return redirect(url_for("supervision.show", order_id=order.id))
+
+
+@bp.route("/warnings/<int:warning_id>/dismiss", methods=["GET", "POST"])
+@login_required
+def dismiss(warning_id: int):
+    """Dismiss a false warning with a reason."""
+    warning = _warning_or_404(warning_id)
+    form = DismissForm()
+    if form.validate_on_submit():
+        try:
+            dismiss_warning(db.session, warning, reason=form.reason.data, actor=current_user,
+                            now=utcnow())
+        except WarningError as refusal:
+            discard()
+            flash(_refused(refusal), "error")
+        else:
+            flash(_("Warning dismissed."), "success")
+        return redirect(url_for("cases.show", case_id=warning.case_id))
+    return render_template("supervision/dismiss.html", form=form, warning=warning)
+
+
+@bp.route("/warnings/<int:warning_id>/assign", methods=["GET", "POST"])
+@login_required
+def assign(warning_id: int):
+    """Give a warning case to an institution: 分流 when the centre holds it, else 交办."""
+    warning = _warning_or_404(warning_id)
+    targets = targets_for(db.session, catalog(), warning.case, current_user)
+    form = AssignForm()
+    form.institution_id.choices = options([(i.id, i.name) for i in targets.institutions])
+    if request.method == "GET":
+        form.due_on.data = add_working_days(utcnow(), _reply_days()).date()
+    if form.validate_on_submit():
+        now = utcnow()
+        chosen = next(i for i in targets.institutions if i.id == form.institution_id.data)
+        due = due_at(form.due_on.data) if form.due_on.data else add_working_days(
+            now, _reply_days())
+        try:
+            assign_warning(db.session, catalog(), warning, institution=chosen,
+                           instruction=form.instruction.data, due_at=due,
+                           off_list_reason=form.off_list_reason.data, actor=current_user,
+                           now=now,
+                           accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
+        except ReferralError as refusal:
+            discard()
+            flash(explain(refusal), "error")
+        except (SupervisionError, WarningError) as refusal:
+            discard()
+            flash(_refused(refusal), "error")
+        else:
+            flash(_("The case was given to %(name)s.", name=chosen.name), "success")
+            return redirect(url_for("cases.show", case_id=warning.case_id))
+    return render_template("supervision/assign.html", form=form, warning=warning,
+                           targets=targets)
