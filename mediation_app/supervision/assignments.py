@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..cases.models import Case
 from ..directory.models import Institution
+from ..referrals import jurisdiction
 from ..referrals.services import receivers, send_referral, sending_handling
 from ..warnings.models import EarlyWarning
 from ..warnings.services import mark_assigned
@@ -32,10 +33,12 @@ def targets_for(session: Session, catalog: Catalog, case: Case, actor: User) -> 
         return Targets("", [])
     if sending_handling(case, actor) is not None:
         region = actor.institution.region
-        found = [institution for institution in
-                 receivers(session, catalog, case, "dispatch", actor.institution)
-                 if region.contains(institution.region)]
-        return Targets("dispatch", found)
+        candidates = [institution for institution in
+                      receivers(session, catalog, case, "dispatch", actor.institution)
+                      if region.contains(institution.region)]
+        expected, others = jurisdiction.split(session, case, "dispatch", actor.institution,
+                                              candidates)
+        return Targets("dispatch", expected + others)
     return Targets("assign", [case.holder_institution])
 
 
