@@ -15,7 +15,7 @@ from .directory.models import Institution, Region
 from .documents.models import Document, InstitutionCertificate
 from .handlings.models import WorkflowVersion
 from .ledger.models import LedgerImport, LedgerStagingRow
-from .monthly.models import JobRun, MonthlyReport
+from .monthly.models import JobRun, MonthlyReport, MonthlyReportRequest
 from .notifications.models import Notification
 from .outbox.models import OutboxMessage
 from .parties.models import (
@@ -38,7 +38,8 @@ __all__ = [
     "Agreement", "AgreementSignature", "ApiToken", "Attachment", "Case", "CaseCounter",
     "CaseEvent", "Document", "Escalation", "FollowUp", "Handling", "Institution",
     "InstitutionCertificate", "JobRun", "LedgerImport", "LedgerStagingRow", "MediationSession",
-    "MonthlyReport", "Notification", "OutboxMessage", "Party", "Performance", "Referral",
+    "MonthlyReport", "MonthlyReportRequest", "Notification", "OutboxMessage", "Party",
+    "Performance", "Referral",
     "Region", "User", "WorkflowVersion",
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",

@@ -23,6 +23,7 @@ from .stats.definitions import CHINA
 log = logging.getLogger(__name__)
 MONTHLY_GRACE_SECONDS = 6 * 24 * 3600  # a run delayed by up to six days still happens
 SWEEP_GRACE_SECONDS = 10 * 60
+REQUEST_POLL_SECONDS = 10  # a report asked for on the reports page starts within this
 
 
 def _monthly_reports(app: Flask) -> None:
@@ -33,6 +34,12 @@ def _monthly_reports(app: Flask) -> None:
 def _catch_up(app: Flask) -> None:
     outcomes = jobs.catch_up(app, utcnow())
     log.info("catch-up of missed monthly reports: %s", _summary(outcomes))
+
+
+def _report_requests(app: Flask) -> None:
+    outcomes = jobs.run_requests(app, utcnow())
+    if outcomes:
+        log.info("requested monthly reports: %s", _summary(outcomes))
 
 
 def _deadline_sweep(app: Flask) -> None:
@@ -60,6 +67,10 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(_monthly_reports, CronTrigger(day=1, hour=2, minute=0, timezone=CHINA),
                       args=[app], id="monthly_reports", name="monthly reports",
                       misfire_grace_time=MONTHLY_GRACE_SECONDS, coalesce=True, max_instances=1)
+    scheduler.add_job(_report_requests, IntervalTrigger(seconds=REQUEST_POLL_SECONDS,
+                                                        timezone=CHINA),
+                      args=[app], id="report_requests", name="requested monthly reports",
+                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
     scheduler.add_job(_deadline_sweep, IntervalTrigger(minutes=15, timezone=CHINA),
                       args=[app], id="deadline_sweep", name="deadline sweep",
                       misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
@@ -84,6 +95,7 @@ def run(app: Flask) -> None:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("weasyprint").setLevel(logging.WARNING)
         logging.getLogger("fontTools").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # every 10 s
     scheduler = build_scheduler(app)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)

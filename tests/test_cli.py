@@ -3,8 +3,11 @@ from sqlalchemy import func, select
 from mediation_app.agreements.models import Agreement
 from mediation_app.auth.models import User
 from mediation_app.cases.models import Case, Handling
+from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 from mediation_app.documents.models import Document
+from mediation_app.monthly.jobs import last_complete_month
+from mediation_app.monthly.models import MonthlyReport
 from mediation_app.referrals.models import Referral
 
 
@@ -71,7 +74,9 @@ def test_users_create_refuses_an_unknown_institution(app):
     assert result.exit_code != 0 and "NOPE" in result.output
 
 
-def test_seed_demo_loads_a_whole_city_once_with_every_state_document_and_referral(app, session):
+def test_seed_demo_loads_a_whole_city_once_with_every_state_document_and_referral(app, session,
+                                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "MONTHLY_CATCH_UP_MONTHS", 1)
     first = _invoke(app, "seed-demo")
     assert first.exit_code == 0, first.output
     assert _invoke(app, "seed-demo").exit_code == 0
@@ -88,3 +93,16 @@ def test_seed_demo_loads_a_whole_city_once_with_every_state_document_and_referra
     assert session.scalar(select(Agreement).where(Agreement.status == "voided")) is not None
     assert {"accepted", "returned", "pending"} <= set(session.scalars(select(Referral.status)))
     assert session.scalar(select(Case).where(Case.is_flagged.is_(True))) is not None
+
+
+def test_seed_demo_makes_last_months_report_for_every_committee_region(app, session,
+                                                                      monkeypatch):
+    """The scheduler's catch-up runs once at seeding: a committee reader finds last month's
+    report on the first visit, with no command typed."""
+    monkeypatch.setitem(app.config, "MONTHLY_CATCH_UP_MONTHS", 1)
+    result = _invoke(app, "seed-demo")
+    assert "monthly reports of past months: 2 made, 0 failed" in result.output, result.output
+    last_month = last_complete_month(utcnow())
+    reported = set(session.execute(select(Region.code, MonthlyReport.month)
+                                   .join(MonthlyReport, MonthlyReport.region_id == Region.id)))
+    assert reported == {("320800", last_month), ("320812", last_month)}

@@ -111,7 +111,7 @@ GLOBAL = {
     "GET /reports/":                         [302, 403, 403, 200, 200, 200],
     "GET /reports/{rep}.pdf":                [302, 403, 403, 200, 200, 200],
     "GET /reports/{foreign_rep}.pdf":        [302, 403, 403, 404, 404, 404],
-    "POST /reports/{rep}/regenerate":        [302, 403, 403, 403, 403, 302],
+    "POST /reports/requests":                [302, 403, 403, 200, 200, 403],
     "GET /verify":                           [200] * 6,
     "GET /verify/{code}":                    [200] * 6,
 }

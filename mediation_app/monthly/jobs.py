@@ -17,9 +17,9 @@ from ..db import db, utcnow
 from ..directory.models import Region
 from ..stats.definitions import CHINA, shift_month
 from ..storage import Storage
-from . import mail
+from . import mail, requests
 from .figures import Settings
-from .models import MonthlyReport
+from .models import MonthlyReport, MonthlyReportRequest
 from .services import (
     claim_job,
     committee_readers,
@@ -191,3 +191,60 @@ def run_deadline_sweep(app: Flask, now: datetime):
             session.commit()
             raise
         return result
+
+
+def run_requests(app: Flask, now: datetime) -> list[Outcome]:
+    """Readers' queued requests, oldest first, each made by the same job as the monthly
+    run: version 1 through `generate_once`, a new version with the request's reason."""
+    with app.app_context():
+        waiting = requests.queued_request_ids(db.session)
+        db.session.rollback()
+    return [outcome for request_id in waiting
+            if (outcome := run_request(app, request_id, now=now)) is not None]
+
+
+def run_request(app: Flask, request_id: int, *, now: datetime) -> Outcome | None:
+    """One queued request, if this process claims it first; None if another one did."""
+    with app.app_context():
+        session = db.session
+        if not requests.claim_request(session, request_id, now=utcnow()):
+            session.rollback()
+            return None
+        session.commit()
+        request = session.get(MonthlyReportRequest, request_id)
+        region_id, region_code, month = request.region_id, request.region.code, request.month
+        first_version = request.reason is None or latest_report(session, region_id, month) is None
+        session.rollback()
+        if first_version:
+            outcome = generate_once(app, region_id, month, now=now)
+        else:
+            outcome = _regenerate(app, request_id, now=now)
+        if outcome.status == "skipped":  # version 1 was made by someone else meanwhile
+            report = latest_report(session, region_id, month)
+            outcome = Outcome(region_code, month, "generated", report and report.id)
+        request = session.get(MonthlyReportRequest, request_id)
+        request.status = "done" if outcome.status == "generated" else "failed"
+        request.report_id, request.error = outcome.report_id, outcome.error
+        request.finished_at = utcnow()
+        session.commit()
+        return outcome
+
+
+def _regenerate(app: Flask, request_id: int, *, now: datetime) -> Outcome:
+    with app.app_context():
+        session = db.session
+        request = session.get(MonthlyReportRequest, request_id)
+        storage, report = Storage(app.config["MEDIATION_STORAGE"]), None
+        try:
+            report = generate_monthly_report(
+                session, region=request.region, month=request.month, issuer_storage=storage,
+                actor=request.requested_by, reason=request.reason or "", now=now,
+                settings=Settings.from_config(app.config))
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            if report is not None:
+                storage.delete(report.storage_key)
+            log.exception("monthly report request %s failed", request_id)
+            return Outcome(request.region.code, request.month, "failed", error=str(error))
+        return Outcome(request.region.code, request.month, "generated", report.id)

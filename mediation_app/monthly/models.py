@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access import roles
 from ..auth.models import User
 from ..db import db, one_of, utcnow
 from ..directory.models import Region
 
 JOB_STATUSES = ["running", "done", "failed"]
-READER_ROLES = ("committee", "dispatcher", "admin")
+READER_ROLES = tuple(sorted(roles.READS_MONTHLY_REPORTS))
 
 
 class MonthlyReport(db.Model):
@@ -49,13 +50,48 @@ class MonthlyReport(db.Model):
         return f"monthly-report-{self.region.code}-{self.month}-v{self.version}.pdf"
 
     def can_view(self, user: User) -> bool:
-        return user.role in READER_ROLES and user.institution.region.contains(self.region)
+        return roles.reads_monthly_reports(user) and user.institution.region.contains(self.region)
 
     def can_regenerate(self, user: User) -> bool:
-        return user.role == "admin" and user.institution.region.contains(self.region)
+        return roles.manages_monthly_reports(user) and user.institution.region.contains(self.region)
 
     def __repr__(self) -> str:
         return f"<MonthlyReport {self.month} region={self.region_id} v{self.version}>"
+
+
+REQUEST_STATUSES = ["queued", "running", "done", "failed"]
+OPEN_REQUEST_STATUSES = ("queued", "running")
+
+
+class MonthlyReportRequest(db.Model):
+    """A reader's request to make a finished month's report (again), waiting for the
+    scheduler process, which runs it with the same job as its monthly run."""
+
+    __tablename__ = "monthly_report_requests"
+    __table_args__ = (one_of("status", REQUEST_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    reason: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("monthly_reports.id"))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    region: Mapped[Region] = relationship()
+    requested_by: Mapped[User] = relationship()
+    report: Mapped[MonthlyReport | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<MonthlyReportRequest {self.month} region={self.region_id} {self.status}>"
 
 
 class JobRun(db.Model):

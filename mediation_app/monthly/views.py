@@ -1,33 +1,31 @@
 """The monthly reports page: the archive of the user's region subtree, downloads, and
-regeneration by an administrator."""
+requests to make a finished month's report (again), which the scheduler process runs."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
+from .. import transaction
 from ..auth.login import roles_required
 from ..db import db, utcnow
+from ..directory.models import Region
 from ..documents.views import pdf_response
+from ..stats.definitions import shift_month
 from ..storage import Storage
-from .figures import Settings
-from .forms import RegenerateForm
+from .forms import RequestForm
+from .jobs import last_complete_month
 from .models import READER_ROLES, MonthlyReport
+from .permissions import may_request_report_of, may_request_reports
 from .queries import earlier_versions, latest_versions
-from .services import ReportError, generate_monthly_report
+from .requests import RequestRefused, recent_requests, request_report
 
 bp = Blueprint("monthly", __name__, url_prefix="/reports")
+
+REQUESTABLE_MONTHS = 24
+REPORTED_LEVELS = ("city", "district", "town")
 
 
 def _storage() -> Storage:
@@ -41,14 +39,69 @@ def _report_or_404(report_id: int) -> MonthlyReport:
     return report
 
 
+def month_label(month: str) -> str:
+    year, number = month.split("-")
+    return _("%(year)s-%(month)s", year=year, month=int(number))
+
+
+def _request_form() -> RequestForm | None:
+    """The form to ask for a report, with the finished months and the user's regions."""
+    if not may_request_reports(current_user):
+        return None
+    form = RequestForm()
+    latest = last_complete_month(utcnow())
+    months = [shift_month(latest, -offset) for offset in range(REQUESTABLE_MONTHS)]
+    form.month.choices = [(month, month_label(month)) for month in months]
+    root = current_user.institution.region
+    regions = db.session.scalars(select(Region).where(Region.path.startswith(root.path),
+                                                      Region.level.in_(REPORTED_LEVELS))
+                                 .order_by(Region.path))
+    form.region.choices = [(region.id, region.name) for region in regions] or [
+        (root.id, root.name)]
+    return form
+
+
+def _render_index(form: RequestForm | None):
+    root = current_user.institution.region
+    page = db.paginate(latest_versions(root), per_page=24)
+    requests = recent_requests(db.session, root)
+    return render_template("monthly/index.html", page=page, form=form, requests=requests,
+                           older=earlier_versions(db.session, page.items),
+                           waiting=any(request.is_open for request in requests),
+                           month_label=month_label)
+
+
 @bp.get("/")
 @roles_required(*READER_ROLES)
 def index():
-    """The newest version of every month's report in the user's region and below."""
-    page = db.paginate(latest_versions(current_user.institution.region), per_page=24)
-    return render_template("monthly/index.html", page=page,
-                           older=earlier_versions(db.session, page.items),
-                           form=RegenerateForm())
+    """The newest version of every month's report in the user's region and below, the
+    requests under way, and the form to ask for one."""
+    return _render_index(_request_form())
+
+
+@bp.post("/requests")
+@roles_required(*READER_ROLES)
+def request_one():
+    """Queue a finished month's report (a new version, with its reason, if archived)."""
+    form = _request_form()
+    if form is None:
+        abort(403)
+    if form.validate_on_submit():
+        region = db.session.get(Region, form.region.data)
+        if region is None or not may_request_report_of(current_user, region):
+            abort(404)
+        try:
+            request_report(db.session, region=region, month=form.month.data,
+                           reason=form.reason.data, actor=current_user, now=utcnow())
+        except RequestRefused as refusal:
+            transaction.discard()
+            form.reason.errors = [*form.reason.errors, _(refusal.message)]
+            return _render_index(form)
+        flash(_("The report of %(month)s for %(region)s is queued: it appears here within a "
+                "minute.", month=month_label(form.month.data), region=region.name), "success")
+        return redirect(url_for("monthly.index"))
+    transaction.discard()
+    return _render_index(form)
 
 
 @bp.get("/<int:report_id>.pdf")
@@ -57,34 +110,3 @@ def download(report_id: int):
     """One version's PDF, exactly as archived."""
     report = _report_or_404(report_id)
     return pdf_response(_storage().read(report.storage_key), report.filename)
-
-
-@bp.post("/<int:report_id>/regenerate")
-@roles_required("admin")
-def regenerate(report_id: int):
-    """Make a new version from today's data, with the reason printed in it."""
-    report = _report_or_404(report_id)
-    if not report.can_regenerate(current_user):
-        abort(404)
-    form = RegenerateForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the report is made again: the reason is printed in it."), "error")
-        return redirect(url_for("monthly.index"))
-    storage, made = _storage(), None
-    try:
-        made = generate_monthly_report(
-            db.session, region=report.region, month=report.month, issuer_storage=storage,
-            actor=current_user, reason=form.reason.data, now=utcnow(),
-            settings=Settings.from_config(current_app.config))
-        db.session.commit()
-    except (IntegrityError, ReportError):
-        db.session.rollback()
-        if made is not None:
-            storage.delete(made.storage_key)
-        flash(_("The report could not be made again just now. Reload the page and retry."),
-              "error")
-        return redirect(url_for("monthly.index"))
-    flash(ngettext("Version %(version)s made: %(num)s figure changed.",
-                   "Version %(version)s made: %(num)s figures changed.", len(made.changes),
-                   version=made.version), "success")
-    return redirect(url_for("monthly.index"))

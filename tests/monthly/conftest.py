@@ -9,13 +9,13 @@ import pytest
 
 from mediation_app import create_app
 from mediation_app.extensions import db
-from mediation_app.monthly.models import JobRun, MonthlyReport
+from mediation_app.monthly.models import JobRun, MonthlyReport, MonthlyReportRequest
 
 
 @pytest.fixture(scope="session", autouse=True)
 def monthly_tables(app):
     with app.app_context():
-        for model in (JobRun, MonthlyReport):
+        for model in (JobRun, MonthlyReport, MonthlyReportRequest):
             model.__table__.create(db.engine, checkfirst=True)
 
 

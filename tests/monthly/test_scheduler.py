@@ -17,7 +17,8 @@ def test_the_scheduler_has_the_monthly_sweep_and_catch_up_jobs(monthly_app):
     assert isinstance(built, BlockingScheduler)
     assert str(built.timezone) == "Asia/Shanghai"
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {"monthly_reports", "deadline_sweep", "catch_up"}
+    assert {"monthly_reports", "deadline_sweep", "catch_up", "report_requests"} <= set(jobs)
+    assert jobs["report_requests"].trigger.interval == timedelta(seconds=10)
     monthly = jobs["monthly_reports"]
     assert {k: v for k, v in _fields(monthly.trigger).items()
             if k in ("day", "hour", "minute")} == {"day": "1", "hour": "2", "minute": "0"}

@@ -1,11 +1,14 @@
-"""The reports page: the archive of the user's region subtree; regeneration is for admins."""
+"""The reports page: the archive of the user's region subtree; readers ask for a finished
+month's report (again) and the scheduler's job makes it."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mediation_app.auth.models import User
+from mediation_app.db import utcnow
 from mediation_app.directory.models import Region
-from mediation_app.monthly.models import MonthlyReport
+from mediation_app.monthly import jobs
+from mediation_app.monthly.models import MonthlyReport, MonthlyReportRequest
 from mediation_app.storage import Storage
 
 from ..factories import PASSWORD
@@ -75,34 +78,85 @@ def test_mediators_have_no_reports_page(world, sign_in):
     assert sign_in(world.mediator_id).get("/reports/").status_code == 403
 
 
-def test_regenerate_is_admin_only(world, sign_in, session):
-    client = sign_in(world.reader_id)
-    response = client.post(f"/reports/{world.report_ids['district']}/regenerate",
-                           data={"reason": "想重算"})
-    assert response.status_code == 403
-    assert session.scalar(select(func.count()).select_from(MonthlyReport)) == 4
+def _ask(client, region_id, month, reason=""):
+    return client.post("/reports/requests",
+                       data={"month": month, "region": region_id, "reason": reason})
 
 
-def test_an_admin_regenerates_with_a_reason_after_confirming(world, sign_in, session):
-    client = sign_in(world.admin_id)
-    page = client.get("/reports/").get_data(as_text=True)
-    form = f"/reports/{world.report_ids['district_v2']}/regenerate"
-    assert form in page and "data-confirm=" in page
-    refused = client.post(f"/reports/{world.report_ids['district']}/regenerate",
-                          data={"reason": ""})
-    assert refused.status_code == 302
-    assert session.scalar(select(func.count()).select_from(MonthlyReport)) == 4
+def _requests(session):
+    rows = session.scalars(select(MonthlyReportRequest).order_by(MonthlyReportRequest.id)).all()
     session.rollback()
-    response = client.post(f"/reports/{world.report_ids['district']}/regenerate",
-                           data={"reason": "补录10月迟报案件"})
-    assert response.status_code == 302
-    newest = session.scalar(select(MonthlyReport).order_by(MonthlyReport.id.desc()))
-    assert (newest.version, newest.reason, newest.generated_by_id) == (
-        3, "补录10月迟报案件", world.admin_id)
+    return rows
 
 
-def test_an_admin_cannot_regenerate_outside_the_jurisdiction(world, sign_in):
-    client = sign_in(world.admin_id)
-    response = client.post(f"/reports/{world.report_ids['other']}/regenerate",
-                           data={"reason": "越权"})
-    assert response.status_code == 404
+def test_a_committee_reader_asks_for_a_finished_month_and_the_scheduler_makes_it(
+        world, sign_in, session, monthly_app):
+    client = sign_in(world.reader_id)
+    page = client.get("/reports/").get_data(as_text=True)
+    assert 'action="/reports/requests"' in page and 'value="2026-09"' in page
+    assert _ask(client, world.district_id, "2026-09").status_code == 302
+    [queued] = _requests(session)
+    assert (queued.status, queued.month, queued.requested_by_id) == (
+        "queued", "2026-09", world.reader_id)
+    waiting = client.get("/reports/").get_data(as_text=True)
+    assert "data-refresh-seconds" in waiting
+    [outcome] = jobs.run_requests(monthly_app, utcnow())
+    assert outcome.status == "generated"
+    report = session.get(MonthlyReport, outcome.report_id)
+    assert (report.region_id, report.month, report.version) == (world.district_id, "2026-09", 1)
+    [done] = _requests(session)
+    assert (done.status, done.report_id) == ("done", outcome.report_id)
+    finished = client.get("/reports/").get_data(as_text=True)
+    assert f"/reports/{outcome.report_id}.pdf" in finished
+    assert "data-refresh-seconds" not in finished
+
+
+def test_making_an_archived_month_again_needs_a_reason_and_lists_its_changes(
+        world, sign_in, session, monthly_app):
+    client = sign_in(world.reader_id)
+    _ask(client, world.district_id, "2026-09")
+    jobs.run_requests(monthly_app, utcnow())
+    refused = _ask(client, world.district_id, "2026-09")
+    assert refused.status_code == 200
+    assert "请说明重新生成的原因" in refused.get_data(as_text=True)
+    assert len(_requests(session)) == 1
+    assert _ask(client, world.district_id, "2026-09", "补录迟报案件").status_code == 302
+    [outcome] = jobs.run_requests(monthly_app, utcnow())
+    again = session.get(MonthlyReport, outcome.report_id)
+    assert (again.version, again.reason, again.generated_by_id) == (
+        2, "补录迟报案件", world.reader_id)
+    session.rollback()
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "补录迟报案件" in page and "与上一版本相比，数据无变化。" in page
+
+
+def test_asking_twice_for_the_same_month_queues_it_once(world, sign_in, session):
+    client = sign_in(world.reader_id)
+    _ask(client, world.district_id, "2026-08")
+    _ask(client, world.district_id, "2026-08")
+    assert [request.month for request in _requests(session)] == ["2026-08"]
+
+
+def test_a_reader_cannot_ask_for_a_region_outside_the_subtree(world, sign_in, session):
+    response = _ask(sign_in(world.reader_id), world.city_id, "2026-09")
+    assert response.status_code == 200  # not a choice offered: the form is shown again
+    assert _requests(session) == []
+
+
+def test_a_month_not_over_cannot_be_asked_for(world, sign_in, session):
+    this_month = utcnow().strftime("%Y-%m")
+    response = _ask(sign_in(world.reader_id), world.district_id, this_month)
+    assert response.status_code == 200
+    assert _requests(session) == []
+
+
+def test_mediators_cannot_ask_for_a_report(world, sign_in, session):
+    assert _ask(sign_in(world.mediator_id), world.district_id, "2026-09").status_code == 403
+    assert _requests(session) == []
+
+
+def test_an_empty_archive_shows_no_page_count(make, sign_in, session, monthly_app):
+    world = build_world(make, cases=False)
+    page = sign_in(world.reader_id).get("/reports/").get_data(as_text=True)
+    assert "暂无月度报告。" in page
+    assert "共 0 页" not in page
