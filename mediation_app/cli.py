@@ -7,7 +7,6 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .audit.services import verify_chains
 from .auth.services import create_user
 from .db import db, utcnow
 from .directory.models import Institution, Region
@@ -229,14 +228,6 @@ def register(app: Flask) -> None:
                    f" reminders {result.reminders}, overdue performance "
                    f"{result.overdue_performances}")
 
-    audit = AppGroup("audit", help="The audit trail.")
-    app.cli.add_command(audit)
+    from .audit.cli import register as register_audit
 
-    @audit.command("verify")
-    def verify_command():
-        """Check every case's hash chain; exit 1 naming the first broken entry."""
-        checked, broken = verify_chains(db.session)
-        if broken:
-            click.echo(f"audit chain broken at {broken}", err=True)
-            sys.exit(1)
-        click.echo(f"audit chain intact: {checked} events checked")
+    register_audit(app)

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .audit.keys import load_audit_key
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,6 +20,10 @@ def load_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance),
+        # keys the audit chain; kept outside the database (AUDIT_KEY or AUDIT_KEY_FILE)
+        "AUDIT_KEY": load_audit_key(instance),
+        # signed checkpoints of the audit chains; default: audit-checkpoints in the storage
+        "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR"),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'mediation.db'}",
         "MEDIATION_STORAGE": os.environ.get("MEDIATION_STORAGE") or str(instance / "storage"),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 from datetime import datetime
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..db import db, utcnow
+from .keys import mac
 
 GENESIS = "0" * 64
 
@@ -31,8 +32,12 @@ class CaseEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC of the event under the audit key (kept outside the database)."""
+        return mac(CaseEvent.payload(self), key)  # works on rows and plain records too
+
+    def payload(self) -> str:
+        return json.dumps(
             {
                 "case_id": self.case_id,
                 "seq": self.seq,
@@ -47,4 +52,27 @@ class CaseEvent(db.Model):
             separators=(",", ":"),
             default=str,
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class AuditHead(db.Model):
+    """Where each case's chain ends, and the case as its last event left it, under the audit
+    key: deleting a case's last events, or changing the case without an event, shows."""
+
+    __tablename__ = "audit_heads"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    length: Mapped[int]
+    head_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(32))
+    holder_institution_id: Mapped[int | None]
+    mac: Mapped[str] = mapped_column(String(64))
+
+    def payload(self) -> str:
+        return (f"head|{self.case_id}|{self.length}|{self.head_hash}|{self.state}|"
+                f"{self.holder_institution_id}")
+
+    def seal(self, key: bytes | None = None) -> None:
+        self.mac = mac(self.payload(), key)
+
+    def is_sealed(self, key: bytes | None = None) -> bool:
+        return hmac.compare_digest(self.mac, mac(self.payload(), key))

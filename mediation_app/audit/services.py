@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from contextlib import closing
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from .models import GENESIS, CaseEvent
+from .models import GENESIS, AuditHead, CaseEvent
 
 
 def _json_safe(data: dict) -> dict:
@@ -39,7 +37,25 @@ def record_event(
     )
     event.hash = event.compute_hash()
     session.add(event)
+    _move_head(session, case, event)
     return event
+
+
+def _move_head(session: Session, case, event: CaseEvent) -> None:
+    head = session.get(AuditHead, case.id) or AuditHead(case_id=case.id)
+    head.length, head.head_hash = event.seq, event.hash
+    head.state, head.holder_institution_id = case.state, case.holder_institution_id
+    head.seal()
+    session.add(head)
+
+
+def head_values(case_id: int, event: dict, *, state: str, holder_institution_id: int | None) -> dict:
+    """A sealed head row for bulk inserts (the ledger import), as record_event makes it."""
+    head = AuditHead(case_id=case_id, length=event["seq"], head_hash=event["hash"], state=state,
+                     holder_institution_id=holder_institution_id)
+    head.seal()
+    return {column: getattr(head, column) for column in
+            ("case_id", "length", "head_hash", "state", "holder_institution_id", "mac")}
 
 
 def changes(before: dict, after: dict) -> dict:
@@ -47,40 +63,8 @@ def changes(before: dict, after: dict) -> dict:
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
 
 
-@dataclass(frozen=True)
-class BrokenLink:
-    event_id: int
-    case_id: int
-    seq: int
-    reason: str
+def verify_chains(session: Session, *, checkpoint: dict | None = None):
+    """Every break in every chain (see audit.verification)."""
+    from .verification import verify
 
-    def __str__(self) -> str:
-        return f"event {self.event_id} (case {self.case_id}, seq {self.seq}): {self.reason}"
-
-
-def verify_chains(session: Session) -> tuple[int, BrokenLink | None]:
-    """Walk every case's chain in order; return events checked and the first broken one."""
-    query = select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq)
-    with closing(session.scalars(query.execution_options(yield_per=1000))) as events:
-        return _first_broken(events)
-
-
-def _first_broken(events) -> tuple[int, BrokenLink | None]:
-    checked = 0
-    previous: CaseEvent | None = None
-    for event in events:
-        same_case = previous is not None and previous.case_id == event.case_id
-        expected_seq = previous.seq + 1 if same_case else 1
-        expected_prev = previous.hash if same_case else GENESIS
-        reason = None
-        if event.seq != expected_seq:
-            reason = f"sequence jumps from {expected_seq - 1} to {event.seq} (an event is missing)"
-        elif event.prev_hash != expected_prev:
-            reason = "does not carry the previous event's hash"
-        elif event.compute_hash() != event.hash:
-            reason = "content does not match its hash (altered)"
-        if reason:
-            return checked, BrokenLink(event.id, event.case_id, event.seq, reason)
-        checked += 1
-        previous = event
-    return checked, None
+    return verify(session, checkpoint=checkpoint)

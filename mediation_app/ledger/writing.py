@@ -12,7 +12,8 @@ from types import SimpleNamespace
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..audit.models import GENESIS, CaseEvent
+from ..audit.models import GENESIS, AuditHead, CaseEvent
+from ..audit.services import head_values
 from ..cases.models import Case, CaseCounter, Handling
 from ..db import insert_if_absent
 from ..domain.case_numbers import render_case_number
@@ -26,6 +27,7 @@ STAGING = LedgerStagingRow.__table__
 CASES = Case.__table__
 HANDLINGS = Handling.__table__
 EVENTS = CaseEvent.__table__
+HEADS = AuditHead.__table__
 COUNTERS = CaseCounter.__table__
 RECEIVED_HOUR = 9    # an imported case counts as received at 09:00 in China...
 CONCLUDED_HOUR = 18  # ... and as concluded at 18:00
@@ -107,6 +109,10 @@ class _Writer:
         events = [self._event(case_id, row, values["case_no"])
                   for case_id, row, values in zip(ids, rows, cases)]
         self.session.execute(insert(EVENTS), events)
+        self.session.execute(insert(HEADS), [
+            head_values(event["case_id"], event, state=values["state"],
+                        holder_institution_id=values["holder_institution_id"])
+            for event, values in zip(events, cases)])
 
     def _insert_cases(self, cases: list[dict]) -> list[int]:
         """Insert the batch (executemany), then read the new ids back by number."""

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete
 
-from mediation_app.audit.models import CaseEvent
+from mediation_app.audit.models import AuditHead, CaseEvent
 from mediation_app.cases.models import Case, CaseCounter, Handling, Party
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
@@ -54,7 +54,7 @@ def _export_csv(session, filters=None, **codes):
 
 def _empty_the_cases(session):
     """A clean database of the same institutions and regions."""
-    for model in (CaseEvent, Handling, Party, Case, CaseCounter):
+    for model in (CaseEvent, AuditHead, Handling, Party, Case, CaseCounter):
         session.execute(delete(model))
     session.commit()
 

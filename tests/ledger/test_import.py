@@ -82,7 +82,8 @@ def test_each_imported_case_starts_its_audit_chain_and_the_chain_verifies(sessio
     assert [(e.seq, e.action, e.prev_hash) for e in events] == [(1, "case.imported", GENESIS)] * 2
     assert events[1].data == {"source": "ledger", "file": "台账.csv", "row": 3, "case_no": "A-2"}
     assert all(event.hash == event.compute_hash() for event in events)
-    assert verify_chains(session) == (2, None)
+    report = verify_chains(session)
+    assert report.intact and (report.checked, report.cases) == (2, 2)
 
 
 def test_bad_rows_are_each_reported_with_row_and_column_and_nothing_is_written(session, row, world):
