@@ -68,7 +68,7 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    from . import formatting, transaction
+    from . import formatting, logredaction, transaction
     from .auth import login
     from .handlings import catalog
     from .outbox import jobs as outbox
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     transaction.init_app(app)
     login.init_app(app, login_manager)
     catalog.init_app(app)
+    logredaction.init_app(app)
     routing.init_app(app)
     outbox.init_app(app)
 

@@ -26,6 +26,8 @@ def load_config(instance_path: str) -> dict:
         "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR"),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'mediation.db'}",
+        # failed statements never print their bound parameters (ID numbers, phones) in logs
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "MEDIATION_STORAGE": os.environ.get("MEDIATION_STORAGE") or str(instance / "storage"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
