@@ -10,8 +10,8 @@ from decimal import Decimal
 from flask import Response, abort, make_response
 from openpyxl import Workbook
 
-from .documents.views import content_disposition
 from .domain.spreadsheet import neutralise
+from .downloads import content_disposition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,7 +7,7 @@ service flushed before refusing is not committed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, g
@@ -26,9 +26,18 @@ def discard() -> None:
     g.transaction_discarded = True
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once this request's transaction is committed (e.g. start a background
+    job that reads what the request wrote); dropped if the request rolls back."""
+    g.setdefault("after_commit", []).append(callback)
+
+
 def _commit_or_roll_back(response: Response) -> Response:
+    callbacks = g.pop("after_commit", [])
     if response.status_code < 400 and not g.pop("transaction_discarded", False):
         db.session.commit()
+        for callback in callbacks:
+            callback()
     else:
         db.session.rollback()
     return response

@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access import roles
+from ..access.web import requires
 from ..auth.forms import EmptyForm
-from ..auth.login import roles_required
 from ..auth.models import ApiToken, User
 from ..auth.services import create_user
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..directory.services import DirectoryError, create_institution, create_region
-from ..domain.codes import Role
 from ..labels import options
+from ..transaction import discard
 from .forms import (
     EditUserForm,
     InstitutionForm,
@@ -24,7 +25,7 @@ from .forms import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-admin_only = roles_required(Role.ADMIN)
+admin_only = requires(roles.is_admin)
 
 
 def _root_path() -> str:
@@ -83,10 +84,9 @@ def regions():
                 create_region(db.session, code=form.code.data, name=form.name.data,
                               level=form.level.data, parent=parent)
             except DirectoryError:
-                db.session.rollback()
+                discard()
                 form.level.errors.append(_("This level cannot sit under the chosen parent."))
             else:
-                db.session.commit()
                 flash(_("Region added."), "success")
                 return redirect(url_for("admin.regions"))
     depth = _root_path().count("/")
@@ -107,7 +107,6 @@ def institutions():
                                short_name=form.short_name.data, kind=form.kind.data,
                                region=db.session.get(Region, form.region_id.data),
                                case_number_format=form.case_number_format.data)
-            db.session.commit()
             flash(_("Institution added."), "success")
             return redirect(url_for("admin.institutions"))
     listing = db.session.scalars(_institutions_query().order_by(Region.path, Institution.name))
@@ -125,7 +124,6 @@ def edit_institution(institution_id: int):
     if form.validate_on_submit():
         for name in ("name", "short_name", "kind", "region_id", "case_number_format"):
             setattr(institution, name, getattr(form, name).data)
-        db.session.commit()
         flash(_("Institution saved."), "success")
         return redirect(url_for("admin.institutions"))
     return render_template("admin/institution_edit.html", form=form, institution=institution)
@@ -154,7 +152,6 @@ def new_user():
                                display_name=form.display_name.data,
                                institution=_institution_or_404(form.institution_id.data))
             user.email = form.email.data or None
-            db.session.commit()
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_new.html", form=form)
@@ -172,7 +169,6 @@ def edit_user(user_id: int):
         user.email = form.email.data or None
         user.role = form.role.data
         user.institution = _institution_or_404(form.institution_id.data)
-        db.session.commit()
         flash(_("User saved."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=user,
@@ -189,7 +185,6 @@ def reset_password(user_id: int):
         user.set_password(form.password.data)
         user.failed_logins = 0
         user.locked_until = None
-        db.session.commit()
         flash(_("Password reset."), "success")
     else:
         for errors in form.errors.values():
@@ -209,7 +204,6 @@ def toggle_active(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
     else:
         user.is_active = not user.is_active
-        db.session.commit()
         flash(_("User activated.") if user.is_active else _("User deactivated."), "success")
     return redirect(url_for("admin.users"))
 
@@ -225,7 +219,6 @@ def tokens():
     if form.validate_on_submit():
         token, secret = ApiToken.issue(_user_or_404(form.user_id.data), form.name.data)
         db.session.add(token)
-        db.session.commit()
         flash(_("Token created. Copy it now: it will not be shown again."), "success")
     listing = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id.in_(_users_query().with_only_columns(User.id)))
@@ -244,6 +237,5 @@ def revoke_token(token_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     token.revoked_at = token.revoked_at or utcnow()
-    db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("admin.tokens"))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..cases.models import Case, Party
@@ -34,9 +35,16 @@ class AgreementError(ValueError):
 
 
 def _holding(case: Case, actor: User):
-    if not case.can_edit(actor) or case.current_handling is None:
+    if not policy.can_change_case(actor, case) or case.current_handling is None:
         raise AgreementError("not_holder")
     return case.current_handling
+
+
+def _made_here(agreement: Agreement, actor: User) -> None:
+    """Only the institution whose handling made the agreement changes it, while that
+    handling is open (a court confirming it cannot void the committee's agreement)."""
+    if not policy.can_change_record(actor, agreement):
+        raise AgreementError("not_holder")
 
 
 @dataclass
@@ -100,7 +108,7 @@ def update_draft(session: Session, agreement: Agreement, data: AgreementDraft, *
                  now: datetime) -> Agreement:
     """Only a draft nobody has signed yet can change; after that, correct by a new version."""
     case = session.get(Case, agreement.case_id)
-    _holding(case, actor)
+    _made_here(agreement, actor)
     if not agreement.is_editable:
         raise AgreementError("not_editable")
     for name, value in asdict(data).items():
@@ -146,7 +154,7 @@ def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, im
     """Record one drawn signature. When the last one is in, the agreement is signed and
     `on_complete(agreement)` produces the final document in the same transaction."""
     case = session.get(Case, agreement.case_id)
-    _holding(case, actor)
+    _made_here(agreement, actor)
     if agreement.status != "draft":
         raise AgreementError("not_editable")
     if signer.party is not None and signer.party.case_id != case.id:
@@ -180,7 +188,7 @@ def correct_agreement(session: Session, agreement: Agreement, *, reason: str, ac
                       now: datetime) -> Agreement:
     """Void a signed agreement and open a new draft version with the same content."""
     case = session.get(Case, agreement.case_id)
-    _holding(case, actor)
+    _made_here(agreement, actor)
     if agreement.status != "signed":
         raise AgreementError("not_signed")
     agreement.status = "voided"
@@ -202,9 +210,7 @@ def correct_agreement(session: Session, agreement: Agreement, *, reason: str, ac
 
 def _closed_success_case(session: Session, agreement: Agreement, actor: User) -> Case:
     case = session.get(Case, agreement.case_id)
-    if agreement.status != "signed" or not any(
-            h.outcome == "success" and h.institution_id == actor.institution_id
-            for h in case.handlings):
+    if agreement.status != "signed" or not policy.can_record_aftercare(actor, case):
         raise AgreementError("not_signed")
     return case
 
@@ -236,8 +242,7 @@ def record_performance(session: Session, item: Performance, *, status: str, note
 
 def record_follow_up(session: Session, case: Case, *, visited_on: date, satisfaction: int,
                      notes: str, actor: User, now: datetime) -> FollowUp:
-    if not any(h.outcome == "success" and h.institution_id == actor.institution_id
-               for h in case.handlings):
+    if not policy.can_record_aftercare(actor, case):
         raise AgreementError("not_signed")
     visit = FollowUp(case_id=case.id, visited_on=visited_on, satisfaction=satisfaction,
                      notes=notes, recorded_by_id=actor.id, recorded_at=now)

@@ -6,13 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access import policy
+from ..access.web import changeable_case_or_404 as editable_case_or_404
+from ..access.web import visible_case_or_404
 from ..cases.models import Party
-from ..cases.views import editable_case_or_404, visible_case_or_404
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
 from ..documents.services import issue_agreement, preview_agreement
-from ..documents.views import pdf_response
+from ..downloads import pdf_response
 from ..labels import label
+from ..transaction import discard
 from . import services
 from .forms import (
     AgreementForm,
@@ -29,7 +32,7 @@ bp = Blueprint("agreements", __name__)
 
 
 def _refused(error: services.AgreementError, case_id: int):
-    db.session.rollback()
+    discard()
     flash(label("agreement_refusal", error.code), "error")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -42,11 +45,17 @@ def _agreement_or_404(agreement_id: int) -> Agreement:
     return agreement
 
 
+def _changeable_agreement_or_403(agreement_id: int) -> Agreement:
+    """Only the institution whose handling made the agreement changes it."""
+    agreement = _agreement_or_404(agreement_id)
+    if not policy.can_change_record(current_user, agreement):
+        abort(403)
+    return agreement
+
+
 def _require_mediating_institution(case) -> None:
     """Performance and follow-up belong to the institution that mediated with success."""
-    if current_user.role not in ("mediator", "liaison") or not any(
-            h.outcome == "success" and h.institution_id == current_user.institution_id
-            for h in case.handlings):
+    if not policy.can_record_aftercare(current_user, case):
         abort(403)
 
 
@@ -68,7 +77,6 @@ def new_session(case_id: int):
             services.record_session(db.session, case, data, actor=current_user, now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
-        db.session.commit()
         flash(_("Session recorded."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("agreements/session.html", form=form, case=case)
@@ -96,7 +104,6 @@ def new_agreement(case_id: int):
                                                  actor=current_user, now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
-        db.session.commit()
         flash(_("Agreement drafted. Preview it, then collect the signatures."), "success")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
     return render_template("agreements/form.html", form=form, case=case, agreement=None)
@@ -106,8 +113,8 @@ def new_agreement(case_id: int):
 @login_required
 def edit(agreement_id: int):
     """Change a draft nobody has signed yet."""
-    agreement = _agreement_or_404(agreement_id)
-    case = editable_case_or_404(agreement.case_id)
+    agreement = _changeable_agreement_or_403(agreement_id)
+    case = visible_case_or_404(agreement.case_id)
     if not agreement.is_editable:
         flash(label("agreement_refusal", "not_editable"), "error")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
@@ -120,7 +127,6 @@ def edit(agreement_id: int):
                                   now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
-        db.session.commit()
         flash(_("Draft saved."), "success")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
     return render_template("agreements/form.html", form=form, case=case, agreement=agreement)
@@ -144,7 +150,8 @@ def sign(agreement_id: int):
     parties_left, mediator_left = services.missing_signatures(agreement, case)
     return render_template("agreements/sign.html", agreement=agreement, case=case,
                            parties_left=parties_left, mediator_left=mediator_left,
-                           can_edit=case.can_edit(current_user), form=SignatureForm(),
+                           can_edit=policy.can_change_record(current_user, agreement),
+                           form=SignatureForm(),
                            correction_form=CorrectionForm())
 
 
@@ -161,8 +168,8 @@ def _signer(value: str, case) -> services.Signer:
 @login_required
 def add_signature(agreement_id: int):
     """Store one drawn signature; the last one seals, signs and stores the PDF."""
-    agreement = _agreement_or_404(agreement_id)
-    case = editable_case_or_404(agreement.case_id)
+    agreement = _changeable_agreement_or_403(agreement_id)
+    case = visible_case_or_404(agreement.case_id)
     form = SignatureForm()
     if not form.validate_on_submit():
         flash(_("The signature could not be read. Please sign again."), "error")
@@ -177,10 +184,9 @@ def add_signature(agreement_id: int):
             on_complete=lambda signed: issue_agreement(db.session, current_issuer(), signed,
                                                        actor=current_user, now=now))
     except services.AgreementError as refusal:
-        db.session.rollback()
+        discard()
         flash(label("agreement_refusal", refusal.code), "error")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
-    db.session.commit()
     if agreement.status == "signed":
         flash(_("All signatures are in: the agreement is sealed, signed and stored."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -192,8 +198,8 @@ def add_signature(agreement_id: int):
 @login_required
 def correct(agreement_id: int):
     """Void the signed agreement and start a corrected version."""
-    agreement = _agreement_or_404(agreement_id)
-    case = editable_case_or_404(agreement.case_id)
+    agreement = _changeable_agreement_or_403(agreement_id)
+    case = visible_case_or_404(agreement.case_id)
     form = CorrectionForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for the correction."), "error")
@@ -203,7 +209,6 @@ def correct(agreement_id: int):
                                          actor=current_user, now=utcnow())
     except services.AgreementError as refusal:
         return _refused(refusal, case.id)
-    db.session.commit()
     flash(_("Version %(old)s is void. Version %(new)s is a draft to correct and sign again.",
             old=agreement.version, new=new.version), "success")
     return redirect(url_for("agreements.edit", agreement_id=new.id))
@@ -222,7 +227,6 @@ def plan_performance(agreement_id: int):
                                       due_on=form.due_on.data, actor=current_user, now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, agreement.case_id)
-        db.session.commit()
         flash(_("Obligation added."), "success")
     else:
         flash(_("Give the obligation and its due date."), "error")
@@ -246,7 +250,6 @@ def record_performance(performance_id: int):
                                         now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, agreement.case_id)
-        db.session.commit()
         flash(_("Performance recorded."), "success")
     return redirect(url_for("cases.show", case_id=agreement.case_id))
 
@@ -268,7 +271,6 @@ def new_follow_up(case_id: int):
                                       actor=current_user, now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
-        db.session.commit()
         flash(_("Follow-up visit recorded."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("agreements/follow_up.html", form=form, case=case)

@@ -9,10 +9,11 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..access import roles
+from ..access.web import visible_case_or_404
 from ..auth.services import user_for_token
 from ..cases import services
-from ..cases.models import HANDLING_ROLES
-from ..cases.queries import CaseFilters, get_visible_case, list_cases
+from ..cases.queries import CaseFilters, list_cases
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..handlings.catalog import catalog
@@ -47,7 +48,6 @@ def token_required(view):
             response = jsonify(error="a valid bearer token is required", status=401)
             response.headers["WWW-Authenticate"] = "Bearer"
             return response, 401
-        db.session.commit()
         g.api_user = user
         return view(*args, **kwargs)
 
@@ -103,10 +103,7 @@ def get_case_api(case_id: int):
         200: {content: {application/json: {schema: CaseOut}}}
         404: {content: {application/json: {schema: ErrorOut}}}
     """
-    case = get_visible_case(db.session, g.api_user, case_id)
-    if case is None:
-        abort(404)
-    return jsonify(CaseOut().dump(case))
+    return jsonify(CaseOut().dump(visible_case_or_404(case_id, g.api_user)))
 
 
 @bp.post("/cases")
@@ -124,7 +121,7 @@ def create_case_api():
         422: {content: {application/json: {schema: ErrorOut}}}
     """
     user = g.api_user
-    if user.role not in HANDLING_ROLES:
+    if not roles.acts_for_institution(user):
         abort(403)
     try:
         data = CaseIn().load(request.get_json(silent=True) or {})
@@ -147,7 +144,6 @@ def create_case_api():
         actor=user, now=utcnow(), workflow=catalog().sources[workflows[0].name],
     )
     evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
-    db.session.commit()
     return jsonify(CaseOut().dump(case)), 201
 
 

@@ -4,11 +4,11 @@ from flask import abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..access import policy, roles
+from ..access.web import changeable_case_or_404, visible_case_or_404
 from ..agreements.models import Agreement
 from ..agreements.queries import mediation_record
 from ..agreements.services import AgreementDraft, AgreementError, update_draft
-from ..cases.models import HANDLING_ROLES
-from ..cases.queries import get_visible_case
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..handlings.catalog import catalog
@@ -32,14 +32,10 @@ from .views import bp, invalid, token_required
 
 
 def _case_or_404(case_id: int):
-    case = get_visible_case(db.session, g.api_user, case_id)
-    if case is None:
-        abort(404)
-    return case
+    return visible_case_or_404(case_id, g.api_user)
 
 
 def _refused(refusal, status: int = 409):
-    db.session.rollback()
     return jsonify(error=explain(refusal), code=refusal.code, guards=list(refusal.guards),
                    status=status), status
 
@@ -84,9 +80,7 @@ def fire_step_api(case_id: int, name: str):
         403: {content: {application/json: {schema: ErrorOut}}}
         409: {content: {application/json: {schema: RefusalOut}}}
     """
-    case = _case_or_404(case_id)
-    if not case.can_edit(g.api_user):
-        abort(403)
+    case = changeable_case_or_404(case_id, g.api_user)
     try:
         data = _load(StepIn())
         fire_transition(db.session, case, name, actor=g.api_user, now=utcnow(),
@@ -95,7 +89,6 @@ def fire_step_api(case_id: int, name: str):
         return invalid(problem.messages)
     except HandlingError as refusal:
         return _refused(refusal)
-    db.session.commit()
     return jsonify(CaseOut().dump(case))
 
 
@@ -110,7 +103,7 @@ def inbox_api():
       responses:
         200: {content: {application/json: {schema: {type: array, items: ReferralOut}}}}
     """
-    if g.api_user.role not in HANDLING_ROLES:
+    if not roles.acts_for_institution(g.api_user):
         abort(403)
     return jsonify(ReferralOut(many=True).dump(referral_queries.inbox(db.session, g.api_user)))
 
@@ -132,7 +125,7 @@ def send_referral_api(case_id: int):
         422: {content: {application/json: {schema: ErrorOut}}}
     """
     case = _case_or_404(case_id)
-    if g.api_user.role not in HANDLING_ROLES:
+    if not roles.acts_for_institution(g.api_user):
         abort(403)
     try:
         data = _load(ReferralIn())
@@ -149,7 +142,6 @@ def send_referral_api(case_id: int):
             accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
     except referral_services.ReferralError as refusal:
         return _refused(refusal)
-    db.session.commit()
     return jsonify(ReferralOut().dump(referral)), 201
 
 
@@ -170,7 +162,6 @@ def _answer(referral_id: int, act):
         return invalid(problem.messages)
     except referral_services.ReferralError as refusal:
         return _refused(refusal)
-    db.session.commit()
     return jsonify(ReferralOut().dump(referral))
 
 
@@ -270,7 +261,8 @@ def edit_agreement_api(agreement_id: int):
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None:
         abort(404)
-    if not _case_or_404(agreement.case_id).can_edit(g.api_user):
+    _case_or_404(agreement.case_id)
+    if not policy.can_change_record(g.api_user, agreement):
         abort(403)
     try:
         data = _load(AgreementIn())
@@ -279,8 +271,6 @@ def edit_agreement_api(agreement_id: int):
     except ValidationError as problem:
         return invalid(problem.messages)
     except AgreementError as refusal:
-        db.session.rollback()
         return jsonify(error=label("agreement_refusal", refusal.code), code=refusal.code,
                        guards=[], status=409), 409
-    db.session.commit()
     return jsonify(AgreementOut().dump(agreement))

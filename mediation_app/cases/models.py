@@ -12,8 +12,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    exists,
-    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,15 +25,11 @@ from ..domain.codes import (
     Outcome,
     PartyKind,
     PartyRole,
-    Role,
     Source,
     values,
 )
 from ..domain.idcard import mask_id_number, mask_phone
 from ..handlings.models import WorkflowVersion
-
-HANDLING_ROLES = (Role.MEDIATOR, Role.LIAISON, Role.DISPATCHER)
-REGION_ROLES = (Role.DISPATCHER, Role.COMMITTEE)
 
 
 class CaseCounter(db.Model):
@@ -126,41 +120,6 @@ class Case(db.Model):
         self.channel = handling.channel
         self.state = handling.state
         self.deadline_at = handling.deadline_at if handling.outcome is None else None
-
-    def was_handled_by(self, institution_id: int) -> bool:
-        query = select(
-            exists().where(
-                Handling.case_id == self.id, Handling.institution_id == institution_id
-            )
-        )
-        return bool(db.session.scalar(query))
-
-    def is_offered_to(self, institution_id: int) -> bool:
-        """A referral of this case waits for the institution's answer."""
-        from ..referrals.models import Referral
-
-        query = select(exists().where(Referral.case_id == self.id, Referral.status == "pending",
-                                      Referral.to_institution_id == institution_id))
-        return bool(db.session.scalar(query))
-
-    def can_view(self, user: User) -> bool:
-        if user.role in REGION_ROLES and user.institution.region.contains(self.region):
-            return True
-        if user.role in HANDLING_ROLES:
-            return (self.was_handled_by(user.institution_id)
-                    or self.is_offered_to(user.institution_id))
-        return False
-
-    def can_edit(self, user: User) -> bool:
-        return (
-            not self.is_closed
-            and user.role in HANDLING_ROLES
-            and self.holder_institution_id == user.institution_id
-        )
-
-    def can_see_full_identity(self, user: User) -> bool:
-        """Full ID numbers and phones only for those handling the case now."""
-        return user.role in HANDLING_ROLES and self.holder_institution_id == user.institution_id
 
     def __repr__(self) -> str:
         return f"<Case {self.case_no}>"

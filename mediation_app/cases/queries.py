@@ -7,49 +7,28 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, false, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
+from ..access import policy
 from ..auth.models import User
 from ..directory.models import Region
 from ..supervision import queries as supervision_queries
-from ..referrals.models import Referral
-from .models import HANDLING_ROLES, REGION_ROLES, Case, Handling, Party
+from .models import Case, Party
 
 COUNT_CAP = 1_000
 
 
 def visible_to(user: User, dialect: str = "sqlite") -> ColumnElement[bool]:
-    """The SQL twin of Case.can_view. Written per database after measuring: both walk the
-    list's index and probe the institution's handlings and pending referrals per row;
-    PostgreSQL does so only when the two probes are one EXISTS over a UNION ALL."""
-    clauses = []
-    if user.role in REGION_ROLES:
-        region_path = user.institution.region.path
-        clauses.append(
-            Case.region_id.in_(select(Region.id).where(Region.path.startswith(region_path))))
-    if user.role in HANDLING_ROLES:
-        clauses.append(_reachable_by_institution(user.institution_id, dialect))
-    return or_(*clauses) if clauses else false()
-
-
-def _reachable_by_institution(institution_id: int, dialect: str) -> ColumnElement[bool]:
-    handled = select(Handling.case_id).where(Handling.case_id == Case.id,
-                                             Handling.institution_id == institution_id)
-    offered = select(Referral.case_id).where(Referral.case_id == Case.id,
-                                             Referral.status == "pending",
-                                             Referral.to_institution_id == institution_id)
-    if dialect == "sqlite":
-        return or_(handled.exists(), offered.exists())
-    return union_all(handled, offered).exists()
+    """The cases the user may see, as the access policy states it. Its SQL shape is tuned per
+    database (access.rules.AnyOf): correlated EXISTS probes on SQLite, one EXISTS over a
+    UNION ALL on PostgreSQL, so both walk the list's index and probe per row."""
+    return policy.visible_cases_clause(user, dialect)
 
 
 def get_visible_case(session: Session, user: User, case_id: int) -> Case | None:
-    case = session.get(Case, case_id)
-    if case is None or not case.can_view(user):
-        return None
-    return case
+    return policy.visible_case(session, user, case_id)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import filetype
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..audit.services import changes, record_event
 from ..auth.models import User
 from ..db import insert_if_absent
@@ -135,7 +136,7 @@ def _case_view(case: Case) -> dict:
 
 
 def _ensure_editable(case: Case, actor: User) -> None:
-    if not case.can_edit(actor):
+    if not policy.can_change_case(actor, case):
         raise CaseError("This case is closed or not held by your institution.")
 
 

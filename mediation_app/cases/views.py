@@ -17,15 +17,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..access import policy, roles, web
+from ..access.roles import staff_clause
+from ..access.web import requires
 from ..agreements.forms import PerformancePlanForm, PerformanceRecordForm
 from ..agreements.queries import mediation_record
 from ..audit.models import CaseEvent
 from ..auth.forms import EmptyForm
-from ..auth.login import roles_required
 from ..auth.models import User
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
-from ..domain.codes import Role
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
 from ..handlings.queries import step_options
@@ -33,12 +34,13 @@ from ..labels import options
 from ..referrals import queries as referral_queries
 from ..referrals.services import sendable_rules
 from ..storage import Storage
+from ..transaction import discard
 from ..warnings.rules import WarningRules
 from ..warnings.services import evaluate
 from . import services
 from .forms import AttachmentForm, CaseEditForm, CaseForm, ListFilterForm, NewPartyForm
-from .models import HANDLING_ROLES, Case
-from .queries import CaseFilters, get_visible_case, list_cases
+from .models import Case
+from .queries import CaseFilters, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -47,18 +49,8 @@ def raise_warnings(case: Case) -> None:
     evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
 
 
-def visible_case_or_404(case_id: int) -> Case:
-    case = get_visible_case(db.session, current_user, case_id)
-    if case is None:
-        abort(404)
-    return case
-
-
-def editable_case_or_404(case_id: int) -> Case:
-    case = visible_case_or_404(case_id)
-    if not case.can_edit(current_user):
-        abort(403)
-    return case
+visible_case_or_404 = web.visible_case_or_404
+editable_case_or_404 = web.changeable_case_or_404
 
 
 def _subtree_regions(max_levels: tuple[str, ...] | None = None) -> list[Region]:
@@ -77,7 +69,7 @@ def _region_choices(regions: list[Region]) -> list[tuple[int, str]]:
 def _mediator_choices() -> list[tuple[int, str]]:
     mediators = db.session.scalars(
         select(User).where(User.institution_id == current_user.institution_id,
-                           User.role == Role.MEDIATOR, User.is_active)
+                           staff_clause(roles.may_be_assigned_cases), User.is_active)
         .order_by(User.display_name)
     )
     return [(0, "—")] + [(user.id, user.display_name) for user in mediators]
@@ -102,11 +94,8 @@ def _list_filter_form() -> ListFilterForm:
     return form
 
 
-CASE_READERS = (*HANDLING_ROLES, Role.COMMITTEE)
-
-
 @bp.get("/")
-@roles_required(*CASE_READERS)
+@requires(roles.reads_cases)
 def index():
     """List the cases the user may see, filtered and paginated."""
     form = _list_filter_form()
@@ -140,7 +129,7 @@ def index():
             if key not in ("cursor", "total", "capped")}
     args.update(total=page.total, capped="1" if page.total_is_capped else "0")
     return render_template("cases/index.html", form=form, page=page, args=args,
-                           can_file=current_user.role in HANDLING_ROLES)
+                           can_file=roles.acts_for_institution(current_user))
 
 
 def _new_party(entry) -> services.NewParty:
@@ -154,7 +143,7 @@ def _filing_workflows():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*HANDLING_ROLES)
+@requires(roles.acts_for_institution)
 def new():
     """File a new case with its parties."""
     workflows = _filing_workflows()
@@ -190,7 +179,6 @@ def new():
             workflow=catalog().sources[_chosen(workflows, form.workflow.data)],
         )
         raise_warnings(case)
-        db.session.commit()
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form)
@@ -217,8 +205,8 @@ def show(case_id: int):
         case=case,
         events=events,
         region_names=regions,
-        full_identity=case.can_see_full_identity(current_user),
-        can_edit=case.can_edit(current_user),
+        full_identity=policy.sees_personal_data(current_user, case),
+        can_edit=policy.can_change_case(current_user, case),
         attachment_form=AttachmentForm(),
         steps=step_options(db.session, case, current_user, now=now),
         step_form=TransitionForm(),
@@ -259,7 +247,6 @@ def edit(case_id: int):
         new_values["description"] = new_values["description"] or ""
         services.update_case(db.session, case, new_values, actor=current_user, now=utcnow())
         raise_warnings(case)
-        db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/edit.html", form=form, case=case)
@@ -274,7 +261,6 @@ def add_party(case_id: int):
     if form.validate_on_submit():
         services.add_party(db.session, case, _new_party(form), actor=current_user, now=utcnow())
         raise_warnings(case)
-        db.session.commit()
         flash(_("Party added."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/add_party.html", form=form, case=case)
@@ -302,10 +288,9 @@ def upload(case_id: int):
             now=utcnow(),
         )
     except services.UploadRefused as refusal:
-        db.session.rollback()
+        discard()
         flash(_upload_refusal_message(refusal.reason), "error")
     else:
-        db.session.commit()
         flash(_("Attachment uploaded."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 

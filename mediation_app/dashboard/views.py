@@ -1,10 +1,9 @@
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..cases.models import HANDLING_ROLES
+from ..access import roles
 from ..cases.queries import CaseFilters, awaiting_acceptance, list_cases, near_deadline
 from ..db import db, utcnow
-from ..domain.codes import Role
 from ..referrals.queries import inbox
 
 bp = Blueprint("dashboard", __name__)
@@ -14,13 +13,13 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def index():
     """My open cases, deadlines close or past, and work waiting for me."""
-    if current_user.role == Role.ADMIN:
+    if roles.is_admin(current_user):
         return redirect(url_for("admin.users"))
     now = utcnow()
-    handles_cases = current_user.role in HANDLING_ROLES
+    handles_cases = roles.acts_for_institution(current_user)
     mine = list_cases(
         db.session, current_user,
-        CaseFilters(mine_only=current_user.role == Role.MEDIATOR, open_only=True,
+        CaseFilters(mine_only=roles.is_mediator(current_user), open_only=True,
                     institution_id=current_user.institution_id if handles_cases else None),
         per_page=10, with_total=True,
     )

@@ -1,14 +1,12 @@
 """Downloading documents, issuing notices, and the public verification page."""
 
 import hashlib
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -18,10 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..access import policy
+from ..access.web import visible_case_or_404
 from ..agreements.models import Agreement
 from ..cases.models import Case
-from ..cases.views import visible_case_or_404
 from ..db import db, utcnow
+from ..downloads import content_disposition, pdf_response  # noqa: F401  (kept importable here)
 from ..extensions import limiter
 from ..storage import Storage
 from .issuer import current_issuer
@@ -29,23 +29,6 @@ from .models import Document
 from .services import issue_confirmation_application, issue_failure_notice
 
 bp = Blueprint("documents", __name__)
-
-
-def content_disposition(filename: str, *, inline: bool = False) -> str:
-    """An ASCII fallback name plus the UTF-8 name (RFC 6266), so Chinese names survive
-    servers that write headers as Latin-1."""
-    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_"
-                       for ch in filename)
-    disposition = "inline" if inline else "attachment"
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-def pdf_response(content: bytes, filename: str, *, inline: bool = False):
-    response = make_response(content)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/documents/<int:document_id>")
@@ -56,6 +39,8 @@ def download(document_id: int):
     if document is None:
         abort(404)
     case = visible_case_or_404(document.case_id)
+    if not policy.sees_record_whole(current_user, document):
+        abort(403)  # the stored PDF holds personal data whole; masked readers get no copy
     content = Storage(current_app.config["MEDIATION_STORAGE"]).read(document.storage_key)
     number = "".join(ch for ch in case.case_no if ch.isalnum())
     return pdf_response(content, f"{document.title}-{number}.pdf")
@@ -66,12 +51,9 @@ def download(document_id: int):
 def failure_notice(case_id: int):
     """Issue the 终止调解告知书 for a case whose mediation failed."""
     case = visible_case_or_404(case_id)
-    handling = case.handlings[-1]
-    if handling.outcome != "failure" or handling.institution_id != current_user.institution_id \
-            or current_user.role not in ("mediator", "liaison"):
+    if case.handlings[-1].outcome != "failure" or not policy.can_issue_notice(current_user, case):
         abort(403)
     issue_failure_notice(db.session, current_issuer(), case, actor=current_user, now=utcnow())
-    db.session.commit()
     flash(_("Notice of failed mediation issued."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
@@ -84,13 +66,11 @@ def confirmation_application(agreement_id: int):
     if agreement is None:
         abort(404)
     case = visible_case_or_404(agreement.case_id)
-    if agreement.status != "signed" or case.handlings[-1].institution_id != \
-            current_user.institution_id or current_user.role not in ("mediator", "liaison"):
+    if agreement.status != "signed" or not policy.can_issue_notice(current_user, case):
         abort(403)
     court = request.form.get("court_name", "").strip()[:100] or _("the competent people's court")
     issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
                                    actor=current_user, now=utcnow())
-    db.session.commit()
     flash(_("Application for judicial confirmation issued."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..auth.models import User
 from ..cases.models import Case
 from ..workflow import Option, available
@@ -11,7 +12,7 @@ from .facts import facts_for
 def step_options(session: Session, case: Case, user: User, *, now: datetime) -> list[Option]:
     """The workflow steps the user may take on the case now (blocked ones say why)."""
     handling = case.current_handling
-    if handling is None or not case.can_edit(user):
+    if handling is None or not policy.can_change_case(user, case):
         return []
     return available(handling.definition, handling.state, user.role,
                      facts_for(session, handling, now=now))

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..cases.models import Case, Handling
@@ -72,7 +73,7 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
                     note: str = "") -> Handling:
     """Move the current handling along one transition, if the workflow allows it now."""
     handling = case.current_handling
-    if handling is None or not case.can_edit(actor):
+    if handling is None or not policy.can_change_case(actor, case):
         raise HandlingError("not_holder")
     definition = handling.definition
     wanted = definition.transition(name)

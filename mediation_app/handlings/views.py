@@ -4,9 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..cases.views import visible_case_or_404
+from ..access.web import changeable_case_or_404
 from ..db import db, utcnow
 from ..labels import explain
+from ..transaction import discard
 from .catalog import catalog
 from .diagram import render_svg
 from .forms import TransitionForm
@@ -19,9 +20,7 @@ bp = Blueprint("handlings", __name__)
 @login_required
 def transition(case_id: int, name: str):
     """Take one workflow step on a case (the buttons on the case page)."""
-    case = visible_case_or_404(case_id)
-    if not case.can_edit(current_user):
-        abort(403)
+    case = changeable_case_or_404(case_id)
     form = TransitionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -29,12 +28,10 @@ def transition(case_id: int, name: str):
         handling = fire_transition(db.session, case, name, actor=current_user, now=utcnow(),
                                    note=form.note.data or "")
     except HandlingError as refusal:
-        db.session.rollback()
+        discard()
         flash(explain(refusal), "error")
     else:
-        message = _("Done: %(state)s", state=handling.state_label)
-        db.session.commit()
-        flash(message, "success")
+        flash(_("Done: %(state)s", state=handling.state_label), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
 

@@ -17,9 +17,9 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..auth.models import User
 from ..db import db, utcnow
-from ..domain.codes import Role
 from ..handlings.catalog import catalog
 from ..labels import N_
 from ..storage import Storage
@@ -35,13 +35,19 @@ _threads: dict[int, threading.Thread] = {}
 
 
 def jurisdiction(user: User) -> Callable[[Target], bool]:
-    """Mediators and liaisons import into their own institution; dispatchers and admins
-    into any institution in their region's subtree."""
-    if user.role in (Role.MEDIATOR, Role.LIAISON):
-        own = user.institution_id
-        return lambda target: target.id == own
-    root = user.institution.region.path
-    return lambda target: target.region_path.startswith(root)
+    """The institutions the user may import into (access.policy.import_jurisdiction)."""
+    rule = policy.import_jurisdiction(user)
+    if rule is None:
+        return lambda target: False
+    return lambda target: rule.admits_institution(target.id, target.region_path)
+
+
+def dispute_regions(user: User) -> Callable[[str], bool]:
+    """The dispute regions (by path) the user may file cases in, as when filing by hand."""
+    rule = policy.import_jurisdiction(user)
+    if rule is None:
+        return lambda region_path: False
+    return rule.admits_dispute_region
 
 
 def queue_import(session: Session, *, user: User, filename: str, storage_key: str,
@@ -112,7 +118,8 @@ def _run(app: Flask, import_id: int) -> None:
             result = import_ledger(
                 session, rows, dry_run=record.dry_run, catalog=catalog(), now=utcnow(),
                 progress=progress, on_phase=on_phase, filename=record.filename, actor=record.user,
-                may_import=jurisdiction(record.user), total_rows=record.total_rows,
+                may_import=jurisdiction(record.user),
+                may_file_in=dispute_regions(record.user), total_rows=record.total_rows,
                 import_key=record.import_key)
     except ImportRefused as refusal:
         record.status, record.problem_count = "refused", refusal.total

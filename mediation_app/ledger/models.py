@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access import roles
 from ..auth.models import User
 from ..db import db, one_of, utcnow
-from ..domain.codes import Role
 
 IMPORT_STATUSES = ["queued", "running", "done", "refused", "failed"]
 FINISHED_STATUSES = ("done", "refused", "failed")
@@ -81,5 +81,5 @@ class LedgerImport(db.Model):
         """The uploader, or an administrator whose region contains the uploader's."""
         if user.id == self.user_id:
             return True
-        return (user.role == Role.ADMIN
+        return (roles.is_admin(user)
                 and user.institution.region.contains(self.user.institution.region))

@@ -43,6 +43,7 @@ from .writing import create_cases
 
 BATCH_SIZE = 1000  # rows per batch: memory grows with it (about 4 KB a row), not with the file
 OUTSIDE_JURISDICTION = "institution outside your jurisdiction"
+REGION_OUTSIDE_JURISDICTION = "region outside your jurisdiction"
 STAGING = LedgerStagingRow.__table__
 
 Progress = Callable[[int, int | None], None]
@@ -89,6 +90,7 @@ def import_ledger(
     filename: str = "",
     actor: User | None = None,
     may_import: Callable[[Target], bool] | None = None,
+    may_file_in: Callable[[str], bool] | None = None,
     total_rows: int | None = None,
     batch_size: int = BATCH_SIZE,
     import_key: str | None = None,
@@ -104,7 +106,8 @@ def import_ledger(
     Until writing starts only staging rows are written, so a caller may commit from
     `on_phase` and from `progress` while checking (the web job does, to show progress);
     the writing is one transaction. `may_import(target)` refuses rows of institutions
-    outside the uploader's jurisdiction; `actor` becomes the cases' filer."""
+    outside the uploader's jurisdiction and `may_file_in(region_path)` rows whose dispute
+    lies outside it (the filing rule); `actor` becomes the cases' filer."""
     key = import_key or uuid4().hex
     report = progress or (lambda _done, _total: None)
     phase = on_phase or (lambda _name: None)
@@ -112,7 +115,8 @@ def import_ledger(
         phase("checking")
         directory = Directory(session, catalog)
         problems = Problems()
-        checker = _RowChecker(directory, problems, today=_china_today(now), may_import=may_import)
+        checker = _RowChecker(directory, problems, today=_china_today(now), may_import=may_import,
+                              may_file_in=may_file_in)
         checked = _stage(session, key, rows_source, checker, report=report,
                          total_rows=total_rows, batch_size=batch_size)
         _check_numbers(session, key, problems)
@@ -180,11 +184,13 @@ class _RowChecker:
     """Pass 1 for one row: its cells, then what the database knows of its codes."""
 
     def __init__(self, directory: Directory, problems: Problems, *, today: date,
-                 may_import: Callable[[Target], bool] | None):
+                 may_import: Callable[[Target], bool] | None,
+                 may_file_in: Callable[[str], bool] | None = None):
         self.directory = directory
         self.problems = problems
         self.today = today
         self.may_import = may_import
+        self.may_file_in = may_file_in
 
     def check(self, number: int, row: dict) -> dict | None:
         values, row_problems = parse_row(row, today=self.today)
@@ -194,6 +200,9 @@ class _RowChecker:
             region_id = self.directory.region_id(values["region_code"])
             if region_id is None:
                 found.append(("region_code", f"unknown region {values['region_code']}"))
+            elif self.may_file_in and not self.may_file_in(
+                    self.directory.region_path(values["region_code"])):
+                found.append(("region_code", REGION_OUTSIDE_JURISDICTION))
         for column, reason in row_problems + found:
             self.problems.add(number, column, reason)
         if row_problems or found:

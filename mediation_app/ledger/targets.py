@@ -66,6 +66,7 @@ class Directory:
         self._institutions: dict[str, Target] = {}
         self.by_id: dict[int, Target] = {}
         self._regions: dict[str, int] = {}
+        self._region_paths: dict[str, str] = {}
         self._unknown: set[tuple[str, str]] = set()
 
     def institution(self, code: str) -> Target | None:
@@ -84,12 +85,17 @@ class Directory:
         if code not in self._regions:
             if ("region", code) in self._unknown:
                 return None
-            region_id = self.session.scalar(select(Region.id).where(Region.code == code))
-            if region_id is None:
+            row = self.session.execute(select(Region.id, Region.path)
+                                       .where(Region.code == code)).first()
+            if row is None:
                 self._remember_unknown("region", code)
                 return None
-            self._regions[code] = region_id
+            self._regions[code], self._region_paths[code] = row
         return self._regions[code]
+
+    def region_path(self, code: str) -> str | None:
+        """The region's path, once region_id(code) found it."""
+        return self._region_paths.get(code)
 
     def _remember_unknown(self, kind: str, code: str) -> None:
         if len(self._unknown) < MAX_UNKNOWN:

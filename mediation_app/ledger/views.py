@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.login import roles_required
+from ..access import roles
+from ..access.web import requires
 from ..db import db, utcnow
-from ..domain.codes import Role
 from ..extensions import csrf
 from ..storage import Storage
+from ..transaction import after_commit
 from . import jobs
 from .columns import COLUMNS
 from .forms import ExportForm, UploadForm
@@ -35,8 +36,6 @@ from .uploads import UploadRefused, store_upload
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger", static_folder="static")
 
-IMPORTERS = (Role.MEDIATOR, Role.LIAISON, Role.DISPATCHER, Role.ADMIN)
-EXPORTERS = (Role.MEDIATOR, Role.LIAISON, Role.DISPATCHER, Role.COMMITTEE)
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_FLUSH_ROWS = 500
@@ -59,7 +58,7 @@ def _filename(name: str | None) -> str:
 
 @bp.route("/", methods=["GET", "POST"])
 @csrf.exempt  # a ledger may exceed MAX_CONTENT_LENGTH; the form checks its own CSRF token
-@roles_required(*IMPORTERS)
+@requires(roles.imports_ledgers)
 def upload():
     """Upload a ledger file and start importing it in the background."""
     request.max_content_length = _max_bytes()
@@ -74,8 +73,9 @@ def upload():
             record = jobs.queue_import(db.session, user=current_user, file_kind=kind,
                                        filename=_filename(form.file.data.filename),
                                        storage_key=key, dry_run=form.dry_run.data, now=utcnow())
-            db.session.commit()
-            jobs.start(current_app._get_current_object(), record.id)
+            db.session.flush()
+            app, import_id = current_app._get_current_object(), record.id
+            after_commit(lambda: jobs.start(app, import_id))
             return redirect(url_for("ledger.status", import_id=record.id))
     recent = db.session.scalars(select(LedgerImport).where(LedgerImport.user_id == current_user.id)
                                 .order_by(LedgerImport.id.desc()).limit(10))
@@ -95,7 +95,7 @@ def _progress(record: LedgerImport) -> tuple[int, int | None]:
 
 
 @bp.get("/imports/<int:import_id>")
-@roles_required(*IMPORTERS)
+@requires(roles.imports_ledgers)
 def status(import_id: int):
     """Show an import's progress, and its problems once refused."""
     record = _visible_import_or_404(import_id)
@@ -104,7 +104,7 @@ def status(import_id: int):
 
 
 @bp.get("/imports/<int:import_id>.json")
-@roles_required(*IMPORTERS)
+@requires(roles.imports_ledgers)
 def status_json(import_id: int):
     """An import's progress for the status page's script."""
     record = _visible_import_or_404(import_id)
@@ -119,13 +119,13 @@ def status_json(import_id: int):
 
 def _scope() -> dict:
     """Mediators and liaisons export their institution's cases; others their region's."""
-    if current_user.role in (Role.MEDIATOR, Role.LIAISON):
+    if roles.ledger_limited_to_institution(current_user):
         return {"institution_id": current_user.institution_id}
     return {"region_path": current_user.institution.region.path}
 
 
 @bp.get("/export")
-@roles_required(*EXPORTERS)
+@requires(roles.exports_ledgers)
 def export():
     """Choose a period and format; with a format given, download the ledger."""
     form = ExportForm(request.args)

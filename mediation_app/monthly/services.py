@@ -11,6 +11,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..access import roles
+from ..access.roles import staff_clause
 from ..auth.models import User
 from ..directory.models import Institution, Region
 from ..stats.definitions import month_period
@@ -39,7 +41,7 @@ def parse_month(text: str, *, now: datetime) -> str:
 def regions_with_readers(session: Session) -> list[Region]:
     """Regions where at least one active committee reader's institution sits."""
     readers = (select(Institution.region_id).join(User, User.institution_id == Institution.id)
-               .where(User.role == "committee", User.is_active.is_(True)))
+               .where(staff_clause(roles.receives_monthly_reports), User.is_active.is_(True)))
     return list(session.scalars(select(Region).where(Region.id.in_(readers))
                                 .order_by(Region.path)))
 
@@ -47,7 +49,7 @@ def regions_with_readers(session: Session) -> list[Region]:
 def committee_readers(session: Session, region: Region) -> list[User]:
     return list(session.scalars(
         select(User).join(Institution, Institution.id == User.institution_id)
-        .where(Institution.region_id == region.id, User.role == "committee",
+        .where(Institution.region_id == region.id, staff_clause(roles.receives_monthly_reports),
                User.is_active.is_(True)).order_by(User.id)))
 
 

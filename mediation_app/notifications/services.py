@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..access import roles
+from ..access.roles import staff_clause
 from ..auth.models import User
-from ..cases.models import HANDLING_ROLES
 from ..db import insert_if_absent
 from ..directory.models import Institution, Region
 from .models import Notification
@@ -24,9 +25,11 @@ def notify(session: Session, users, *, kind: str, key: str, now: datetime, case_
                for user in users)
 
 
-def staff_of(session: Session, institution_id: int, roles=HANDLING_ROLES) -> list[User]:
+def staff_of(session: Session, institution_id: int,
+             role_test=roles.acts_for_institution) -> list[User]:
+    """Active users of the institution passing `role_test` (one of access.roles' tests)."""
     return list(session.scalars(select(User).where(User.institution_id == institution_id,
-                                                   User.is_active, User.role.in_(roles))))
+                                                   User.is_active, staff_clause(role_test))))
 
 
 def governance_centre_above(session: Session, region: Region, *,
@@ -44,7 +47,7 @@ def governance_centre_above(session: Session, region: Region, *,
 def dispatchers_above(session: Session, region: Region, *, exclude_id: int | None = None
                       ) -> list[User]:
     centre = governance_centre_above(session, region, exclude_id=exclude_id)
-    return staff_of(session, centre.id, roles=("dispatcher",)) if centre else []
+    return staff_of(session, centre.id, role_test=roles.is_dispatcher) if centre else []
 
 
 def unread_count(session: Session, user: User) -> int:

@@ -36,7 +36,6 @@ def read():
     if EmptyForm().validate_on_submit():
         target = request.form.get("id", type=int)
         mark_read(db.session, current_user, now=utcnow(), notification_id=target)
-        db.session.commit()
         if target:
             notification = db.session.get(Notification, target)
             if notification is not None and notification.user_id == current_user.id \

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access import roles
 from ..auth.models import User
 from ..cases.models import Attachment, Case, Handling
 from ..db import db, one_of, utcnow
@@ -45,6 +46,7 @@ class Referral(db.Model):
     decided_at: Mapped[datetime | None]
     return_reason: Mapped[str | None] = mapped_column(String(32))
     return_note: Mapped[str | None] = mapped_column(Text)
+    # why the sender chose a receiver outside the ones with jurisdiction (None when inside)
     new_handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"), unique=True)
 
     case: Mapped[Case] = relationship()
@@ -64,11 +66,11 @@ class Referral(db.Model):
 
     def is_receiver(self, user: User) -> bool:
         return (user.institution_id == self.to_institution_id
-                and user.role in ("liaison", "mediator", "dispatcher"))
+                and roles.acts_for_institution(user))
 
     def is_sender(self, user: User) -> bool:
         return (user.institution_id == self.from_institution_id
-                and user.role in ("liaison", "mediator", "dispatcher"))
+                and roles.acts_for_institution(user))
 
     def can_decide(self, user: User) -> bool:
         return self.is_pending and self.is_receiver(user)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..access import roles
 from ..audit.services import record_event
 from ..auth.models import User
 from ..cases.models import Attachment, Case, Handling
@@ -46,11 +47,11 @@ def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime
                    ) -> list[tuple[ReferralRule, list[str]]]:
     """Referral kinds the actor may send now, each with the unmet guards (empty when ready)."""
     handling = sending_handling(case, actor)
-    if handling is None or actor.role not in ("mediator", "liaison", "dispatcher"):
+    if handling is None or not roles.acts_for_institution(actor):
         return []
     facts = facts_for(session, handling, now=now)
     return [(rule, failing(rule.requires, facts)) for rule in handling.definition.sends
-            if handling.state in rule.sources and actor.role in rule.roles]
+            if handling.state in rule.sources and roles.holds_role_of(actor, rule.roles)]
 
 
 def receivers(session: Session, catalog: Catalog, case: Case, kind: str,
@@ -161,7 +162,7 @@ def accept_referral(session: Session, catalog: Catalog, referral: Referral, *, a
                               catalog.sources[definition.name], actor=actor, now=now,
                               arrived_by=referral.kind)
     referral.new_handling_id = handling.id
-    case.assigned_mediator_id = actor.id if actor.role == "mediator" else None
+    case.assigned_mediator_id = actor.id if roles.may_be_assigned_cases(actor) else None
     session.flush()
     record_event(session, case, "referral.accepted", actor=actor, now=now,
                  referral=referral.id, kind=referral.kind, by=referral.to_institution.code)

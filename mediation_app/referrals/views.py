@@ -4,16 +4,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access import roles
+from ..access.web import requires, visible_case_or_404
 from ..auth.forms import EmptyForm
-from ..auth.login import roles_required
-from ..cases.models import HANDLING_ROLES
 from ..cases.services import UploadRefused
-from ..cases.views import visible_case_or_404
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..handlings.catalog import catalog
 from ..labels import explain, options
 from ..storage import Storage
+from ..transaction import discard
 from . import queries, services
 from .forms import ReturnReferralForm, SendReferralForm
 from .models import Referral
@@ -32,7 +32,7 @@ def _referral_or_404(referral_id: int) -> Referral:
 
 
 @bp.get("/referrals")
-@roles_required(*HANDLING_ROLES)
+@requires(roles.acts_for_institution)
 def inbox():
     """Referrals waiting for my institution's answer, and those we sent."""
     return render_template("referrals/inbox.html",
@@ -42,7 +42,7 @@ def inbox():
 
 
 @bp.route("/cases/<int:case_id>/referrals/<kind>", methods=["GET", "POST"])
-@roles_required(*HANDLING_ROLES)
+@requires(roles.acts_for_institution)
 def send(case_id: int, kind: str):
     """Send the case to another institution (with routing suggestions for a dispatch)."""
     case = visible_case_or_404(case_id)
@@ -73,14 +73,13 @@ def send(case_id: int, kind: str):
             if form.file.data:
                 _attach(referral, form.file.data, now)
         except services.ReferralError as refusal:
-            db.session.rollback()
+            discard()
             flash(explain(refusal), "error")
         except UploadRefused:
-            db.session.rollback()
+            discard()
             flash(_("Only JPEG, PNG and PDF files up to the size limit can be sent along."),
                   "error")
         else:
-            db.session.commit()
             flash(_("Referral sent. The case stays with you until it is accepted."), "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("referrals/send.html", case=case, kind=kind, form=form,
@@ -97,7 +96,7 @@ def _attach(referral, upload, now) -> None:
 
 
 @bp.post("/referrals/<int:referral_id>/accept")
-@roles_required(*HANDLING_ROLES)
+@requires(roles.acts_for_institution)
 def accept(referral_id: int):
     """签收: take the case over."""
     referral = _referral_or_404(referral_id)
@@ -107,16 +106,15 @@ def accept(referral_id: int):
         services.accept_referral(db.session, catalog(), referral, actor=current_user,
                                  now=utcnow())
     except services.ReferralError as refusal:
-        db.session.rollback()
+        discard()
         flash(explain(refusal), "error")
         return redirect(url_for("referrals.inbox"))
-    db.session.commit()
     flash(_("Referral accepted: the case is now handled by your institution."), "success")
     return redirect(url_for("cases.show", case_id=referral.case_id))
 
 
 @bp.route("/referrals/<int:referral_id>/return", methods=["GET", "POST"])
-@roles_required(*HANDLING_ROLES)
+@requires(roles.acts_for_institution)
 def give_back(referral_id: int):
     """退回 with a reason."""
     referral = _referral_or_404(referral_id)
@@ -129,17 +127,16 @@ def give_back(referral_id: int):
                                      note=(form.note.data or "").strip(), actor=current_user,
                                      now=utcnow())
         except services.ReferralError as refusal:
-            db.session.rollback()
+            discard()
             flash(explain(refusal), "error")
         else:
-            db.session.commit()
             flash(_("Referral returned to the sender."), "success")
         return redirect(url_for("referrals.inbox"))
     return render_template("referrals/return.html", referral=referral, form=form)
 
 
 @bp.post("/referrals/<int:referral_id>/withdraw")
-@roles_required(*HANDLING_ROLES)
+@requires(roles.acts_for_institution)
 def withdraw(referral_id: int):
     """Withdraw a referral not yet accepted (the page asks for confirmation)."""
     referral = _referral_or_404(referral_id)
@@ -148,9 +145,8 @@ def withdraw(referral_id: int):
     try:
         services.withdraw_referral(db.session, referral, actor=current_user, now=utcnow())
     except services.ReferralError as refusal:
-        db.session.rollback()
+        discard()
         flash(explain(refusal), "error")
     else:
-        db.session.commit()
         flash(_("Referral withdrawn."), "success")
     return redirect(url_for("cases.show", case_id=referral.case_id))

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
 
+from ..access.rules import region_subtree_clause
 from ..cases.models import Case, Handling, Party
 from ..directory.models import Institution, Region
 from ..referrals.models import Referral
@@ -35,8 +36,7 @@ class Scope:
     def clauses(self) -> list[ColumnElement[bool]]:
         found = [Handling.is_mediation.is_(True)]
         if self.region is not None:
-            found.append(Case.region_id.in_(
-                select(Region.id).where(Region.path.startswith(self.region.path))))
+            found.append(region_subtree_clause(self.region))
         if self.institution_id:
             found.append(Handling.institution_id == self.institution_id)
         if self.channel:
@@ -265,8 +265,7 @@ def _referral_scope(scope: Scope) -> list:
     """Clauses on referrals joined to their case (every query below joins `cases`)."""
     found = []
     if scope.region is not None:
-        found.append(Case.region_id.in_(
-            select(Region.id).where(Region.path.startswith(scope.region.path))))
+        found.append(region_subtree_clause(scope.region))
     if scope.institution_id:
         found.append(or_(Referral.from_institution_id == scope.institution_id,
                          Referral.to_institution_id == scope.institution_id))

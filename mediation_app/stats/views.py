@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.login import roles_required
-from ..cases.queries import visible_to
+from ..access import policy, roles
+from ..access.web import requires
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..extensions import talisman
@@ -23,7 +23,6 @@ from .output import table_rows
 from .queries import Scope, aggregate, cases_behind, referral_statistics, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
-READERS = ("committee", "dispatcher", "mediator", "liaison")
 FIGURES = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
            "overdue", "durable_success")
 
@@ -66,9 +65,8 @@ def _scope(form: StatsForm) -> Scope:
         if chosen is None or not region.contains(chosen):
             abort(404)
         region = chosen
-    institution_id = form.institution_id.data or None
-    if current_user.role in ("mediator", "liaison"):
-        institution_id = current_user.institution_id
+    institution_id = (policy.figures_jurisdiction(current_user).institution_id
+                      or form.institution_id.data or None)
     return Scope(region=region, institution_id=institution_id,
                  channel=form.channel.data or None, dispute_type=form.dispute_type.data or None)
 
@@ -90,7 +88,7 @@ def _key_label(group: str | None):
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires(roles.reads_figures)
 def index():
     """Figures, durable success, referrals and charts for the period and scope."""
     form = _form()
@@ -107,7 +105,7 @@ def index():
 
 
 @bp.get("/charts/<name>.svg")
-@roles_required(*READERS)
+@requires(roles.reads_figures)
 @talisman(content_security_policy={"default-src": "'none'", "style-src": "'unsafe-inline'"})
 def chart(name: str):
     """A chart of the page as an SVG image (its styles are inline, its scripts removed)."""
@@ -157,7 +155,7 @@ def _month_start(month: str):
 
 
 @bp.get("/cases")
-@roles_required(*READERS)
+@requires(roles.reads_figures)
 def cases():
     """The cases behind a figure (every figure on the page links here)."""
     form = _form()
@@ -170,7 +168,7 @@ def cases():
     query = cases_behind(figure, period, scope, now=utcnow(),
                          durable_months=current_app.config["DURABLE_MONTHS"],
                          dialect=db.session.get_bind().dialect.name)
-    query = query.where(visible_to(current_user, db.session.get_bind().dialect.name))
+    query = query.where(policy.visible_cases_clause(current_user, db.session))
     page = db.paginate(query, per_page=50)
     return render_template("stats/cases.html", page=page, figure=figure, period=period,
                            args={k: v for k, v in request.args.items() if k != "page"})
@@ -197,7 +195,7 @@ def _narrow(scope: Scope, group: str | None, key: str | None) -> Scope:
 
 
 @bp.get("/export.<fmt>")
-@roles_required(*READERS)
+@requires(roles.reads_figures)
 def export(fmt: str):
     """The figures table as CSV or XLSX."""
     form = _form()

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.login import roles_required
+from ..access import roles
+from ..access.web import requires
 from ..db import db
 from ..directory.models import Institution, Region
 from ..documents.rendering import render_pdf
-from ..documents.views import pdf_response
+from ..downloads import pdf_response
 from ..labels import label
 from ..stats.definitions import local_today, shift_month
 from ..tables import table_download
@@ -21,7 +22,7 @@ bp = Blueprint("subsidy", __name__, url_prefix="/subsidy")
 
 def _institutions() -> list[Institution]:
     """Mediating institutions the user may see: their own, or those in their region."""
-    if current_user.role in ("mediator", "liaison"):
+    if roles.subsidy_limited_to_institution(current_user):
         return [current_user.institution]
     return list(db.session.scalars(
         select(Institution).join(Region)
@@ -50,7 +51,7 @@ def _statement():
     month = _month()
     lines = statement(db.session, institution_ids=[i.id for i in institutions], month=month,
                       config=current_app.config)
-    if current_user.role == "mediator":
+    if roles.subsidy_limited_to_self(current_user):
         lines = [line for line in lines if line.mediator_id == current_user.id]
     return month, institutions, lines
 
@@ -65,7 +66,7 @@ def _rows(lines) -> tuple[list[str], list[list]]:
 
 
 @bp.get("/")
-@roles_required("mediator", "liaison", "dispatcher", "committee", "admin")
+@requires(roles.sees_subsidies)
 def index():
     """Cases by outcome and difficulty per mediator and month, times the rates."""
     month, institutions, lines = _statement()
@@ -77,7 +78,7 @@ def index():
 
 
 @bp.get("/statement.<fmt>")
-@roles_required("mediator", "liaison", "dispatcher", "committee", "admin")
+@requires(roles.sees_subsidies)
 def download(fmt: str):
     """The statement as CSV, XLSX or PDF."""
     month, institutions, lines = _statement()

@@ -1,0 +1,58 @@
+"""Personal data shown whole or masked: the one place that decides how a party's ID number
+and phones are rendered, for pages, the API, PDFs, previews, exports, notifications and
+logs. Callers ask the policy (policy.sees_personal_data / sees_record_whole) for `whole`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.idcard import mask_id_number, mask_phone
+
+
+def shown_id_number(value: str | None, *, whole: bool) -> str:
+    return (value or "") if whole else mask_id_number(value)
+
+
+def shown_phone(value: str | None, *, whole: bool) -> str:
+    return (value or "") if whole else mask_phone(value)
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """A party as one reader may see it; what templates and documents render."""
+
+    id: int | None
+    position: int
+    role: str
+    kind: str
+    name: str
+    sex: str | None
+    id_number: str
+    phone: str
+    address: str | None
+    representative_name: str | None
+    representative_phone: str
+    is_whole: bool
+
+    @property
+    def masked_id_number(self) -> str:
+        return shown_id_number(self.id_number, whole=False) if self.is_whole else self.id_number
+
+    @property
+    def masked_phone(self) -> str:
+        return shown_phone(self.phone, whole=False) if self.is_whole else self.phone
+
+
+def party_view(party, *, whole: bool) -> PartyView:
+    return PartyView(
+        id=party.id, position=party.position, role=party.role, kind=party.kind,
+        name=party.name, sex=party.sex,
+        id_number=shown_id_number(party.id_number, whole=whole),
+        phone=shown_phone(party.phone, whole=whole),
+        address=party.address, representative_name=party.representative_name,
+        representative_phone=shown_phone(party.representative_phone, whole=whole),
+        is_whole=whole)
+
+
+def party_views(parties, *, whole: bool) -> list[PartyView]:
+    return [party_view(party, whole=whole) for party in parties]

@@ -1,0 +1,220 @@
+"""The access policy: who may see a case or a record, who may change it, and who sees
+personal data whole. Each rule is stated once, as a combination of the conditions in
+rules.py, and answers both in Python (`can_*`, `sees_*`) and in SQL (`*_clause`).
+
+DESIGN.md §1 and §8:
+- the institution holding a case changes it (while it is open);
+- institutions that handled it (or to which a referral of it is pending) read it, and
+  those that handled it see its parties' personal data whole;
+- a record (session, agreement, document, 履行, 回访) belongs to the institution whose
+  handling made it: that institution sees it whole whoever holds the case later, and only
+  it changes it, only while its handling is open;
+- region readers (dispatcher, committee reader) read their region's subtree, masked;
+- the admin reads no case data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.sql import ColumnElement
+
+from ..agreements.models import Agreement, FollowUp, MediationSession, Performance
+from ..cases.models import Case, Handling
+from ..directory.models import Region
+from ..documents.models import Document
+from . import roles
+from .rules import (
+    HandledByUserInstitution,
+    HeldByUserInstitution,
+    InUserRegion,
+    OfferedToUserInstitution,
+    Open,
+    all_of,
+    any_of,
+    when,
+)
+
+VIEW_CASE = any_of(
+    when(roles.reads_region, InUserRegion()),
+    when(roles.acts_for_institution,
+         any_of(HandledByUserInstitution(), OfferedToUserInstitution())),
+)
+CHANGE_CASE = when(roles.acts_for_institution, all_of(HeldByUserInstitution(), Open()))
+SEE_CASE_WHOLE = when(roles.acts_for_institution, HandledByUserInstitution())
+
+CASE_RULES = {"view": VIEW_CASE, "change": CHANGE_CASE, "whole": SEE_CASE_WHOLE}
+
+
+def _dialect(dialect_or_session) -> str:
+    if isinstance(dialect_or_session, str):
+        return dialect_or_session
+    return dialect_or_session.get_bind().dialect.name
+
+
+# -- cases -----------------------------------------------------------------------------
+
+def can_view_case(user, case: Case) -> bool:
+    """May the user open this case (page, API, documents, exports)?"""
+    return VIEW_CASE.test(user, case)
+
+
+def can_change_case(user, case: Case) -> bool:
+    """May the user change the case itself (its details, parties, workflow steps)?"""
+    return CHANGE_CASE.test(user, case)
+
+
+def sees_personal_data(user, case: Case) -> bool:
+    """Does the user see the parties' ID numbers and phones whole (else masked)?"""
+    return SEE_CASE_WHOLE.test(user, case)
+
+
+def visible_cases_clause(user, dialect="sqlite") -> ColumnElement[bool]:
+    """SQL over `cases`: the cases the user may see (lists, search, exports, API)."""
+    return VIEW_CASE.clause(user, _dialect(dialect))
+
+
+def changeable_cases_clause(user, dialect="sqlite") -> ColumnElement[bool]:
+    return CHANGE_CASE.clause(user, _dialect(dialect))
+
+
+def whole_cases_clause(user, dialect="sqlite") -> ColumnElement[bool]:
+    return SEE_CASE_WHOLE.clause(user, _dialect(dialect))
+
+
+def visible_case(session: Session, user, case_id: int) -> Case | None:
+    case = session.get(Case, case_id)
+    return case if case is not None and can_view_case(user, case) else None
+
+
+def can_file_in(user, region) -> bool:
+    """Filing (by page, API or ledger import) is for institutions that handle cases, and only
+    for disputes within their own region's subtree."""
+    return roles.acts_for_institution(user) and user.institution.region.contains(region)
+
+
+@dataclass(frozen=True)
+class ImportJurisdiction:
+    """Where a ledger import may file cases: the filing rule for each row. Mediators and
+    liaisons import into their own institution; dispatchers and the admin into any
+    institution of their region's subtree; the dispute's region lies in that subtree."""
+
+    region_path: str
+    institution_id: int | None
+
+    def admits_institution(self, institution_id: int, region_path: str) -> bool:
+        if self.institution_id is not None:
+            return institution_id == self.institution_id
+        return region_path.startswith(self.region_path)
+
+    def admits_dispute_region(self, region_path: str) -> bool:
+        return region_path.startswith(self.region_path)
+
+
+def import_jurisdiction(user) -> ImportJurisdiction | None:
+    """None for users who may not import ledgers."""
+    if not roles.imports_ledgers(user):
+        return None
+    own = user.institution_id if roles.ledger_limited_to_institution(user) else None
+    return ImportJurisdiction(region_path=user.institution.region.path, institution_id=own)
+
+
+# -- statistics ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FiguresJurisdiction:
+    """What a user's statistics may cover: a region subtree (SQL: rules.region_subtree_clause)
+    and, for mediators and liaisons, only their own institution's handlings."""
+
+    region: Region
+    institution_id: int | None
+
+
+def figures_jurisdiction(user) -> FiguresJurisdiction | None:
+    """None for users who read no figures (the admin)."""
+    if not roles.reads_figures(user):
+        return None
+    own = user.institution_id if roles.figures_limited_to_institution(user) else None
+    return FiguresJurisdiction(region=user.institution.region, institution_id=own)
+
+
+# -- records made by a handling ----------------------------------------------------------
+
+def _handling_of(record) -> Handling | None:
+    session = object_session(record)
+    if isinstance(record, Performance):
+        record = record.agreement
+    if isinstance(record, (Agreement, MediationSession)):
+        return session.get(Handling, record.handling_id)
+    return None
+
+
+def maker_institution_id(record) -> int | None:
+    """The institution whose handling made the record."""
+    handling = _handling_of(record)
+    if handling is not None:
+        return handling.institution_id
+    if isinstance(record, Document):
+        return record.institution_id
+    if isinstance(record, FollowUp):
+        return record.recorded_by.institution_id
+    raise TypeError(f"not a case record: {record!r}")
+
+
+def _maker_still_handles(record, case: Case, institution_id: int) -> bool:
+    handling = _handling_of(record)
+    if handling is not None:
+        return handling.outcome is None
+    return any(h.institution_id == institution_id and h.outcome is None for h in case.handlings)
+
+
+def _case_of(record) -> Case:
+    case_id = record.agreement.case_id if isinstance(record, Performance) else record.case_id
+    return object_session(record).get(Case, case_id)
+
+
+def can_view_record(user, record) -> bool:
+    return can_view_case(user, _case_of(record))
+
+
+def can_change_record(user, record) -> bool:
+    """Only the institution whose handling made the record, while that handling is open
+    (a court confirming an agreement cannot void the committee's agreement)."""
+    if not roles.acts_for_institution(user):
+        return False
+    maker = maker_institution_id(record)
+    case = _case_of(record)
+    return (maker == user.institution_id and case.closed_at is None
+            and _maker_still_handles(record, case, maker))
+
+
+def sees_record_whole(user, record) -> bool:
+    """The maker sees its record whole whoever holds the case later; so does anyone who
+    sees the case's personal data whole. Everyone else gets it masked."""
+    case = _case_of(record)
+    if not can_view_case(user, case):
+        return False
+    return ((roles.acts_for_institution(user) and maker_institution_id(record) == user.institution_id)
+            or sees_personal_data(user, case))
+
+
+def records_changeable_by(user) -> ColumnElement[bool]:
+    """SQL over `handlings`: the handlings whose records the user may change."""
+    if not roles.acts_for_institution(user):
+        return Handling.id.is_(None)
+    return (Handling.institution_id == user.institution_id) & Handling.outcome.is_(None)
+
+
+# -- aftercare: 履行 and 回访 -------------------------------------------------------------
+
+def can_record_aftercare(user, case: Case) -> bool:
+    """履行 and 回访 belong to the institution that mediated with success."""
+    return roles.works_cases(user) and any(
+        h.outcome == "success" and h.institution_id == user.institution_id
+        for h in case.handlings)
+
+
+def can_issue_notice(user, case: Case) -> bool:
+    """Notices (终止调解告知书, 司法确认申请书) come from the institution of the last handling."""
+    return (roles.works_cases(user) and bool(case.handlings)
+            and case.handlings[-1].institution_id == user.institution_id)
