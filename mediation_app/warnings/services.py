@@ -63,9 +63,7 @@ def evaluate(session: Session, case: Case, rules: WarningRules, *, now: datetime
         rules, parties=case.party_count, amount=case.amount,
         text=f"{case.summary}\n{case.description}",
         repeats=repeats_between_same_parties(session, case, months=rules.repeat_months))
-    new = [item for item in raised if insert_if_absent(
-        session, EarlyWarning, case_id=case.id, flag=item.flag, rule=item.rule,
-        term=item.term[:100], raised_at=now, status="open")]
+    new = [item for item in raised if _raise_once(session, case, item, now=now)]
     _clear_rules_no_longer_met(session, case, {item.rule for item in raised}, now=now)
     new_flags = list(dict.fromkeys(item.flag for item in new
                                    if item.flag not in (case.warning_flags or [])))
@@ -76,11 +74,27 @@ def evaluate(session: Session, case: Case, rules: WarningRules, *, now: datetime
                      words=[item.term for item in new if item.flag == "risk_words"],
                      note="；".join(describe(item) for item in new))
         tell(session, dispatchers_above(session, case.region), kind="warning.raised",
-             key=f"warning:{case.id}:{','.join(sorted(item.rule for item in new))}", now=now,
+             key=f"warning:{case.id}:{','.join(sorted(item.rule for item in new))}:"
+                 f"{now.isoformat()}", now=now,
              case_id=case.id, case_no=case.case_no,
              detail="；".join(describe(item) for item in new))
     session.flush()
     return new_flags
+
+
+def _raise_once(session: Session, case: Case, item, *, now: datetime) -> bool:
+    """True when the rule now fires for the first time, or again after it had cleared."""
+    reopened = session.execute(
+        update(EarlyWarning).where(EarlyWarning.case_id == case.id,
+                                   EarlyWarning.rule == item.rule,
+                                   EarlyWarning.status == "cleared")
+        .values(status="open", flag=item.flag, term=item.term[:100], raised_at=now,
+                decided_at=None)
+        .execution_options(synchronize_session=False))
+    if reopened.rowcount == 1:
+        return True
+    return insert_if_absent(session, EarlyWarning, case_id=case.id, flag=item.flag,
+                            rule=item.rule, term=item.term[:100], raised_at=now, status="open")
 
 
 def _clear_rules_no_longer_met(session: Session, case: Case, firing: set[str], *,

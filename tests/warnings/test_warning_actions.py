@@ -147,3 +147,20 @@ def test_a_warning_case_the_centre_holds_is_routed_by_a_dispatch_referral(
     assert (warning.status, warning.assignment, warning.referral_id) == (
         "assigned", "dispatch", referral.id)
     assert session.scalars(select(SupervisionOrder)).all() == []
+
+
+def test_a_warning_no_longer_met_is_cleared_and_raised_again_when_it_returns(make, session):
+    people = _district(make)
+    case = make.case(by=people["mediator"], description="扬言跳楼")
+    warning = _warning(session, case)
+    case.description = "双方情绪平稳"
+    evaluate(session, case, RULES, now=NOW)
+    session.refresh(warning)
+    assert warning.status == "cleared" and not case.is_flagged
+    case.description = "再次扬言跳楼"
+    assert evaluate(session, case, RULES, now=NOW) == ["risk_words"]
+    session.refresh(warning)
+    assert warning.status == "open" and case.warning_flags == ["risk_words"]
+    assert [e.action for e in session.scalars(select(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action.like("warning.%")))] == [
+        "warning.raised", "warning.cleared", "warning.raised"]
