@@ -7,12 +7,13 @@ more institutions and towns, realistic handling timelines, transfers and referra
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
 
 from mediation_app.auth.models import User
 from mediation_app.cases.models import Case, CaseCounter, Handling, Party
@@ -60,6 +61,38 @@ class Flow:
     initial: str
     open_states: tuple[str, ...]
     closed_states: tuple[tuple[str, str], ...]   # (state, outcome), success weighted up
+
+
+def _default(column):
+    default = column.default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg
+
+
+def bulk_insert(session, table, rows: list[dict]) -> None:
+    """Insert rows: COPY on PostgreSQL (an order of magnitude faster than executemany),
+    Core executemany elsewhere. Columns missing from the rows get their Python defaults."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    given = set().union(*(row.keys() for row in rows))
+    columns = [c for c in table.columns if c.key in given or _default(c) is not None]
+    fill = {c.key: _default(c) for c in columns if c.key not in given}
+    as_json = {c.key for c in columns if isinstance(c.type, JSON)}
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            values = []
+            for column in columns:
+                value = row.get(column.key, fill.get(column.key))
+                values.append(json.dumps(value) if column.key in as_json and value is not None
+                              else value)
+            copy.write_row(values)
 
 
 def _flow(session, institution: Institution) -> Flow:
@@ -164,11 +197,11 @@ def seed(n_cases: int, *, rng_seed: int = 20261127) -> Seeded:
 
     def flush() -> None:
         if cases:
-            session.execute(insert(case_table), cases)
-            session.execute(insert(handling_table), handlings)
-            session.execute(insert(party_table), parties)
+            bulk_insert(session, case_table, cases)
+            bulk_insert(session, handling_table, handlings)
+            bulk_insert(session, party_table, parties)
             if referrals:
-                session.execute(insert(Referral.__table__), referrals)
+                bulk_insert(session, Referral.__table__, referrals)
             session.commit()
         for rows in (cases, handlings, parties, referrals):
             rows.clear()
@@ -455,13 +488,13 @@ def seed_history(n_cases: int, *, rng_seed: int = 20261128, span_days: int = SPA
 
     def flush() -> None:
         if cases:
-            session.execute(insert(Case.__table__), cases)
-            session.execute(insert(Handling.__table__), handlings)
-            session.execute(insert(Party.__table__), parties)
+            bulk_insert(session, Case.__table__, cases)
+            bulk_insert(session, Handling.__table__, handlings)
+            bulk_insert(session, Party.__table__, parties)
             if referrals:
-                session.execute(insert(Referral.__table__), referrals)
+                bulk_insert(session, Referral.__table__, referrals)
             if escalations:
-                session.execute(insert(Escalation.__table__), escalations)
+                bulk_insert(session, Escalation.__table__, escalations)
             session.commit()
         counts["escalations"] += len(escalations)
         for rows in (cases, handlings, parties, referrals, escalations):

@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from .auth.services import create_user
 from .db import db, utcnow
-from .directory.models import Institution, Region
+from .directory.models import Institution
 from .directory.services import ImportRefused, import_institutions, import_regions
 from .domain.codes import Role, values
-from .stats.definitions import GROUPINGS, Period, local_today
 
 
 def _report_refusal(refusal: ImportRefused) -> None:
@@ -137,32 +136,9 @@ def register(app: Flask) -> None:
         for definition in catalog:
             click.echo(f"OK {definition.name} v{definition.version}: {definition.title}")
 
-    @app.cli.command("stats")
-    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
-                  help="first day (default: the first of this month)")
-    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
-                  help="last day (default: today)")
-    @click.option("--by", "group", type=click.Choice(GROUPINGS))
-    @click.option("--region", "region_code", help="region code: its whole subtree")
-    @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table")
-    def stats_command(start, end, group, region_code, output):
-        """Statistics of DESIGN.md §5 for a period."""
-        from .stats.output import as_json, as_table
-        from .stats.queries import Scope, statistics
+    from .stats.cli import register as register_stats
 
-        today = local_today()
-        first = start.date() if start else today.replace(day=1)
-        last = end.date() if end else today
-        if last < first:
-            raise click.UsageError("--to is before --from")
-        region = None
-        if region_code:
-            region = db.session.scalar(select(Region).where(Region.code == region_code))
-            if region is None:
-                raise click.UsageError(f"no region with code {region_code}")
-        report = statistics(db.session, Period(first, last), Scope(region=region), group=group,
-                            now=utcnow(), durable_months=app.config["DURABLE_MONTHS"])
-        click.echo(as_json(report) if output == "json" else as_table(report))
+    register_stats(app)
 
     certificates = AppGroup("certificates", help="Institution signing certificates.")
     app.cli.add_command(certificates)

@@ -217,6 +217,8 @@ class Handling(db.Model):
     deadline_at: Mapped[datetime | None] = mapped_column(index=True)
     # the amount of the signed agreement when the handling ended in success (协议涉及金额)
     agreement_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # the case's mediator when the handling reached its outcome (以案定补 credits them)
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     case: Mapped[Case] = relationship(back_populates="handlings")
     institution: Mapped[Institution] = relationship()

@@ -13,6 +13,7 @@ from ..audit.services import record_event
 from ..auth.models import User
 from ..cases.models import Case, Handling
 from ..directory.models import Institution
+from ..stats.history import deadline_given, deadline_started
 from ..workflow import TransitionRefused, fire
 from ..workflow.calendar import due_at
 from ..workflow.catalog import Source
@@ -59,6 +60,7 @@ def start_handling(session: Session, case: Case, institution: Institution, sourc
     )
     case.handlings.append(handling)
     session.flush()
+    deadline_started(session, handling)
     case.mirror(handling)
     case.closed_at = None
     case.updated_at = now
@@ -105,8 +107,11 @@ def _referral_waiting(session: Session, handling: Handling) -> bool:
 def _move(session: Session, handling: Handling, target: State, *, now: datetime) -> None:
     """Conditional update: a concurrent move of the same handling makes this one fail."""
     values = {"state": target.name, "deadline_at": _deadline(target, now, handling.deadline_at)}
+    if values["deadline_at"] != handling.deadline_at:
+        deadline_given(session, handling, values["deadline_at"], now=now)
     if target.outcome:
-        values.update(outcome=target.outcome, concluded_at=now)
+        values.update(outcome=target.outcome, concluded_at=now,
+                      mediator_id=handling.case.assigned_mediator_id)
     if target.outcome == "success" and handling.is_mediation:
         values["agreement_amount"] = _agreed_amount(session, handling)
     if handling.accepted_at is None and not target.is_terminal:

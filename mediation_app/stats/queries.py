@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, union
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -20,6 +20,7 @@ from ..cases.models import Case, Handling, Party
 from ..directory.models import Institution, Region
 from ..referrals.models import Referral
 from .definitions import Figures, Period, month_period
+from .models import DeadlineChange
 
 OUTCOMES = ("success", "failure", "withdrawn", "transferred")
 
@@ -67,9 +68,24 @@ def figure_clause(figure: str, period: Period, *, now: datetime) -> ColumnElemen
         return and_(Handling.outcome == figure, concluded_in)
     if figure == "overdue":
         judged_at = min(end, now)
-        return and_(Handling.started_at < judged_at, Handling.deadline_at < judged_at,
+        return and_(Handling.started_at < judged_at,
+                    deadline_in_force(judged_at) < judged_at,
                     or_(Handling.concluded_at.is_(None), Handling.concluded_at >= judged_at))
     raise ValueError(f"unknown figure {figure}")
+
+
+def deadline_in_force(at: datetime) -> ColumnElement:
+    """The deadline the handling had at `at`, from the deadline history: the last one
+    given before then. A handling without history (made before it was kept, or imported)
+    has had its current deadline since it started."""
+    given = aliased(DeadlineChange)
+    last_given = (select(given.deadline_at)
+                  .where(given.handling_id == Handling.id, given.set_at < at)
+                  .order_by(given.set_at.desc(), given.id.desc()).limit(1)
+                  .correlate(Handling).scalar_subquery())
+    never_given = ~exists().where(DeadlineChange.handling_id == Handling.id) \
+        .correlate(Handling)
+    return func.coalesce(last_given, case((never_given, Handling.deadline_at)))
 
 
 def _not_indexed(column):
@@ -112,6 +128,27 @@ def _one(condition) -> ColumnElement:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _first_conclusion(period: Period, scope: Scope, group: str | None) -> ColumnElement[bool]:
+    """The case's people count once per period (and group): on its first conclusion there.
+    A case concluded twice (a committee's failure, then the court's success) is one case."""
+    earlier = aliased(Handling)
+    same = [earlier.case_id == Handling.case_id, earlier.id != Handling.id,
+            earlier.is_mediation.is_(True), earlier.outcome.in_(("success", "failure")),
+            earlier.concluded_at >= period.starts_at, earlier.concluded_at < period.ends_at,
+            or_(earlier.concluded_at < Handling.concluded_at,
+                and_(earlier.concluded_at == Handling.concluded_at, earlier.id < Handling.id))]
+    if scope.institution_id:
+        same.append(earlier.institution_id == scope.institution_id)
+    if scope.channel:
+        same.append(earlier.channel == scope.channel)
+    if group == "channel":
+        same.append(or_(earlier.channel == Handling.channel,
+                        and_(earlier.channel.is_(None), Handling.channel.is_(None))))
+    if group == "institution":
+        same.append(earlier.institution_id == Handling.institution_id)
+    return ~exists().where(*same).correlate(Handling)
+
+
 def _group_key(group: str | None, scope: Scope):
     if group is None:
         return None, []
@@ -146,7 +183,9 @@ def aggregate(session: Session, period: Period, scope: Scope, *, group: str | No
     columns = [
         _one(clause["received"]).label("received"),
         *[_one(clause[name]).label(name) for name in OUTCOMES],
-        func.coalesce(func.sum(case((clause["concluded"], Case.party_count), else_=0)), 0)
+        func.coalesce(func.sum(case((and_(clause["concluded"],
+                                          _first_conclusion(period, scope, group)),
+                                     Case.party_count), else_=0)), 0)
         .label("parties"),
         func.coalesce(func.sum(case((clause["success"], Handling.agreement_amount), else_=0)), 0)
         .label("agreement_amount"),

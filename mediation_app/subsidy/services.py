@@ -1,12 +1,16 @@
-"""Cases each mediator concluded in a month, by outcome and difficulty, times the rates."""
+"""Cases each mediator concluded in a month, by outcome and difficulty, times the rates.
+
+A conclusion is credited to the mediator of the handling that reached it, as recorded when
+it ended (a committee's failure stays the committee mediator's after the case goes back
+to court), and only to a mediator of that handling's institution."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy import case as when
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -50,7 +54,8 @@ def statement(session: Session, *, institution_ids: list[int], month: str, confi
         select(User.id, User.display_name, Handling.outcome, level, func.count())
         .select_from(Handling)
         .join(Case, Case.id == Handling.case_id)
-        .join(User, User.id == Case.assigned_mediator_id)
+        .join(User, and_(User.id == Handling.mediator_id,
+                         User.institution_id == Handling.institution_id))
         .where(Handling.institution_id.in_(institution_ids), Handling.is_mediation.is_(True),
                Handling.outcome.in_(OUTCOMES), Handling.concluded_at >= period.starts_at,
                Handling.concluded_at < period.ends_at)

@@ -1,0 +1,336 @@
+"""Keeping the rollups (stats.models) equal to what the cases say.
+
+Every change to a case appends an audit event in its transaction, and a trigger on
+`case_events` queues the case in `stats_dirty`. `sync` (run before every read of the
+rollups, and by the scheduler) rolls up the queued cases again, so what a reader gets is
+exact as of the last commit; `rebuild` recomputes everything from scratch.
+
+Rolling up a case: its mediation handlings become facts (dimensions, the days accepted and
+concluded, outcome, people, agreement amount, whether the success recurred), their
+overdue stretches follow from the deadline history, and `stats_daily` gets the difference
+between the old facts and the new ones (an upsert that adds, so concurrent syncs of other
+cases never lose each other's counts). A filed case also rolls up the earlier cases that
+share a party with it: one of their successes may no longer be durable."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask import current_app, has_app_context
+from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
+
+from ..cases.models import Case, Handling, Party
+from ..db import utcnow
+from .definitions import CHINA
+from .models import (
+    DailyFigures,
+    DeadlineChange,
+    DirtyCase,
+    HandlingFact,
+    OverdueStretch,
+    RollupState,
+)
+
+DAILY_KEY = ("day", "institution_id", "region_id", "channel", "dispute_type")
+DAILY_SUMS = ("received", "success", "failure", "withdrawn", "transferred", "parties",
+              "agreement_amount", "durable_success")
+CONCLUDED = ("success", "failure")
+BATCH = 20_000
+LOCK_KEY = 1_3000_0013
+
+
+def configured_months() -> int:
+    if has_app_context():
+        return int(current_app.config.get("DURABLE_MONTHS", 6))
+    return 6
+
+
+def local_day(moment: datetime | None) -> date | None:
+    """The day on the calendar in China of a naive UTC instant."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(CHINA).date()
+
+
+def add_months(column, months: int, dialect: str):
+    from sqlalchemy import literal_column
+
+    if dialect == "sqlite":
+        return func.datetime(column, f"+{int(months)} months")
+    return column + literal_column(f"interval '{int(months)} months'")
+
+
+def same_person(ours, theirs) -> list:
+    """Two parties are the same person: same ID number, or same name and phone."""
+    return [or_(and_(ours.id_number.is_not(None), theirs.id_number == ours.id_number),
+                and_(ours.phone.is_not(None), theirs.name == ours.name,
+                     theirs.phone == ours.phone))]
+
+
+# --- what a case contributes ----------------------------------------------------------
+
+def recurrences(session: Session, cases_clause, months: int) -> dict[int, datetime]:
+    """For the successes of the chosen cases: when a later case of the same dispute type,
+    sharing a party, was first filed within `months` of the success."""
+    dialect = session.get_bind().dialect.name
+    found: dict[int, datetime] = {}
+    for by_id_number in (True, False):
+        success, this_case, ours, theirs, later = (aliased(Handling), aliased(Case),
+                                                   aliased(Party), aliased(Party),
+                                                   aliased(Case))
+        if by_id_number:
+            match = and_(ours.id_number.is_not(None), theirs.id_number == ours.id_number)
+        else:
+            match = and_(ours.phone.is_not(None), theirs.name == ours.name,
+                         theirs.phone == ours.phone)
+        rows = session.execute(
+            select(success.id, func.min(later.filed_at))
+            .join(this_case, this_case.id == success.case_id)
+            .join(ours, ours.case_id == this_case.id)
+            .join(theirs, match)
+            .join(later, later.id == theirs.case_id)
+            .where(cases_clause(success.case_id), success.outcome == "success",
+                   success.is_mediation.is_(True), later.id != this_case.id,
+                   func.coalesce(later.dispute_type, later.dispute_type)
+                   == this_case.dispute_type,
+                   func.coalesce(later.filed_at, later.filed_at) > success.concluded_at,
+                   func.coalesce(later.filed_at, later.filed_at)
+                   <= add_months(success.concluded_at, months, dialect))
+            .group_by(success.id))
+        for handling_id, first in rows:
+            if handling_id not in found or first < found[handling_id]:
+                found[handling_id] = first
+    return found
+
+
+def _raw(session: Session, cases_clause):
+    return session.execute(
+        select(Handling.id, Handling.case_id, Handling.institution_id, Handling.channel,
+               Handling.accepted_at, Handling.concluded_at, Handling.outcome,
+               Handling.agreement_amount, Handling.started_at, Handling.deadline_at,
+               Case.region_id, Case.dispute_type, Case.party_count)
+        .join(Case, Case.id == Handling.case_id)
+        .where(cases_clause(Handling.case_id), Handling.is_mediation.is_(True))
+        .order_by(Handling.id)).all()
+
+
+def _history(session: Session, cases_clause) -> dict[int, list[tuple]]:
+    rows = session.execute(
+        select(DeadlineChange.handling_id, DeadlineChange.set_at, DeadlineChange.deadline_at)
+        .join(Handling, Handling.id == DeadlineChange.handling_id)
+        .where(cases_clause(Handling.case_id))
+        .order_by(DeadlineChange.handling_id, DeadlineChange.set_at, DeadlineChange.id))
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for handling_id, set_at, deadline_at in rows:
+        found[handling_id].append((set_at, deadline_at))
+    return found
+
+
+def overdue_stretches(started_at, deadline_at, concluded_at, history: list[tuple]
+                      ) -> list[tuple[datetime, datetime, datetime | None]]:
+    """(deadline, from, until): overdue at t when from < t <= until (until None: open).
+    Each deadline is in force from when it was given until the next one; a handling
+    without history had its current deadline from its start."""
+    given = history or [(started_at, deadline_at)]
+    stretches = []
+    for index, (set_at, deadline) in enumerate(given):
+        if deadline is None:
+            continue
+        replaced = given[index + 1][0] if index + 1 < len(given) else None
+        ends = [moment for moment in (replaced, concluded_at) if moment is not None]
+        until = min(ends) if ends else None
+        start = max(set_at, deadline)
+        if until is None or start < until:
+            stretches.append((deadline, start, until))
+    return stretches
+
+
+def roll_up(session: Session, cases_clause, months: int) -> tuple[list[dict], list[dict]]:
+    """The facts and overdue stretches of the chosen cases, from the cases themselves."""
+    raw = _raw(session, cases_clause)
+    history = _history(session, cases_clause)
+    recurred = recurrences(session, cases_clause, months)
+    conclusions: dict[int, int] = defaultdict(int)
+    for row in raw:
+        if row.outcome in CONCLUDED:
+            conclusions[row.case_id] += 1
+    facts, stretches = [], []
+    for row in raw:
+        dims = {"case_id": row.case_id, "institution_id": row.institution_id,
+                "region_id": row.region_id, "channel": row.channel or "",
+                "dispute_type": row.dispute_type}
+        facts.append({
+            "handling_id": row.id, **dims,
+            "accepted_day": local_day(row.accepted_at),
+            "concluded_day": local_day(row.concluded_at),
+            "outcome": row.outcome, "parties": row.party_count or 0,
+            "agreement_amount": row.agreement_amount,
+            "recurred_at": recurred.get(row.id),
+            "is_repeat": conclusions[row.case_id] > 1,
+        })
+        for deadline, start, until in overdue_stretches(row.started_at, row.deadline_at,
+                                                        row.concluded_at,
+                                                        history.get(row.id, [])):
+            stretches.append({"handling_id": row.id, **dims, "deadline_at": deadline,
+                              "overdue_from": start, "overdue_until": until})
+    return facts, stretches
+
+
+def contributions(fact: dict, sign: int, into: dict) -> None:
+    """Add (sign = 1) or take away (-1) what one handling's facts put in stats_daily."""
+    dims = (fact["institution_id"], fact["region_id"], fact["channel"], fact["dispute_type"])
+    if fact["accepted_day"] is not None:
+        into[(fact["accepted_day"], *dims)]["received"] += sign
+    outcome = fact["outcome"]
+    if outcome is None or fact["concluded_day"] is None:
+        return
+    row = into[(fact["concluded_day"], *dims)]
+    row[outcome] += sign
+    if outcome == "success":
+        row["agreement_amount"] += sign * (fact["agreement_amount"] or Decimal(0))
+        row["durable_success"] += sign * (fact["recurred_at"] is None)
+    if outcome in CONCLUDED and not fact["is_repeat"]:
+        row["parties"] += sign * fact["parties"]
+
+
+def _empty_sums() -> dict:
+    return {name: (Decimal(0) if name == "agreement_amount" else 0) for name in DAILY_SUMS}
+
+
+def _daily_rows(sums: dict) -> list[dict]:
+    return [{**dict(zip(DAILY_KEY, key)), **values} for key, values in sums.items()
+            if any(values.values())]
+
+
+def _add_to_daily(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(DailyFigures)
+    table = DailyFigures.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=list(DAILY_KEY),
+        set_={name: table.c[name] + statement.excluded[name] for name in DAILY_SUMS})
+    session.execute(statement, rows)
+
+
+# --- refreshing some cases, syncing the queue, rebuilding -----------------------------
+
+def neighbours(session: Session, case_ids: Iterable[int]) -> set[int]:
+    """Cases sharing a party with the given ones (their successes may recur now)."""
+    ours, theirs = aliased(Party), aliased(Party)
+    return set(session.scalars(
+        select(theirs.case_id).distinct()
+        .join(ours, *same_person(ours, theirs))
+        .where(ours.case_id.in_(list(case_ids)))))
+
+
+def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = None) -> None:
+    """Roll the given cases (and the cases sharing a party with them) up again."""
+    chosen = set(case_ids)
+    if not chosen:
+        return
+    months = months or configured_months()
+    chosen |= neighbours(session, chosen)
+    for start in range(0, len(chosen), 2_000):
+        _refresh_some(session, sorted(chosen)[start:start + 2_000], months)
+
+
+def _refresh_some(session: Session, ids: list[int], months: int) -> None:
+    def cases_clause(column):
+        return column.in_(ids)
+
+    old = session.execute(
+        select(*HandlingFact.__table__.c).where(HandlingFact.case_id.in_(ids))
+        .order_by(HandlingFact.handling_id).with_for_update()).mappings().all()
+    facts, stretches = roll_up(session, cases_clause, months)
+    sums: dict = defaultdict(_empty_sums)
+    for fact in old:
+        contributions(dict(fact), -1, sums)
+    for fact in facts:
+        contributions(fact, 1, sums)
+    changed = [{**dict(zip(DAILY_KEY, key)), **values} for key, values in sums.items()
+               if any(values.values())]
+    _add_to_daily(session, changed)
+    session.execute(delete(HandlingFact).where(HandlingFact.case_id.in_(ids)))
+    session.execute(delete(OverdueStretch).where(OverdueStretch.case_id.in_(ids)))
+    if facts:
+        session.execute(insert(HandlingFact), facts)
+    if stretches:
+        session.execute(insert(OverdueStretch), stretches)
+
+
+def _state(session: Session) -> RollupState | None:
+    return session.get(RollupState, 1)
+
+
+def sync(session: Session) -> None:
+    """Roll up the cases changed since the last sync. Exact as of the last commit: run it
+    before reading the rollups (it is cheap when nothing changed)."""
+    months = configured_months()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    state = _state(session)
+    if state is None or state.durable_months != months:
+        rebuild(session, months=months)
+        return
+    queued = session.scalars(delete(DirtyCase).returning(DirtyCase.case_id)).all()
+    if queued:
+        refresh(session, queued, months=months)
+
+
+def rebuild(session: Session, *, months: int | None = None, now: datetime | None = None,
+            batch: int = BATCH) -> dict[str, int]:
+    """Recompute every rollup from the cases; returns how many rows each table got."""
+    months = months or configured_months()
+    for model in (DailyFigures, HandlingFact, OverdueStretch, DirtyCase):
+        session.execute(delete(model))
+    bounds = session.execute(select(func.min(Case.id), func.max(Case.id))).one()
+    sums: dict = defaultdict(_empty_sums)
+    counted = {"facts": 0, "overdue": 0}
+    if bounds[0] is not None:
+        for low in range(bounds[0], bounds[1] + 1, batch):
+            def cases_clause(column, low=low):
+                return and_(column >= low, column < low + batch)
+
+            facts, stretches = roll_up(session, cases_clause, months)
+            for fact in facts:
+                contributions(fact, 1, sums)
+            _bulk(session, HandlingFact, facts)
+            _bulk(session, OverdueStretch, stretches)
+            counted["facts"] += len(facts)
+            counted["overdue"] += len(stretches)
+    daily = _daily_rows(sums)
+    for start in range(0, len(daily), batch):
+        _bulk(session, DailyFigures, daily[start:start + batch])
+    state = _state(session)
+    if state is None:
+        state = RollupState(id=1, durable_months=months)
+        session.add(state)
+    state.durable_months = months
+    state.rebuilt_at = now or utcnow()
+    session.flush()
+    return {**counted, "daily": len(daily)}
+
+
+def _bulk(session: Session, model, rows: list[dict]) -> None:
+    """Many rows at once: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(model), rows)
+        return
+    table = model.__table__
+    columns = [column for column in table.columns if column.key in rows[0]]
+    names = ", ".join(column.name for column in columns)
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column.key] for column in columns])

@@ -1,0 +1,214 @@
+"""The figures of DESIGN.md §5 read from the rollups (stats.models): what the page, the
+charts, the CLI, the exports and the monthly report show. stats.queries computes the same
+figures from the cases themselves and stays the reference (tests compare the two).
+
+Three statements per figure set, whatever the grouping (months included):
+- the additive figures summed over `stats_daily` (totals are the sum of the groups);
+- `overdue`: the overdue stretches that contain the end of the period (of each month);
+- `parties` of the few cases concluded more than once, counted once per case and group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from ..access.rules import region_subtree_clause
+from ..directory.models import Institution, Region
+from . import queries
+from .definitions import Figures, Period, month_period
+from .maintenance import DAILY_SUMS, configured_months, sync
+from .models import DailyFigures, HandlingFact, OverdueStretch, RollupState
+from .queries import Report, Scope
+
+
+def _filters(table, scope: Scope) -> list:
+    found = []
+    if scope.region is not None:
+        found.append(region_subtree_clause(scope.region, table.region_id))
+    if scope.institution_id:
+        found.append(table.institution_id == scope.institution_id)
+    if scope.channel:
+        found.append(table.channel == scope.channel)
+    if scope.dispute_type:
+        found.append(table.dispute_type == scope.dispute_type)
+    return found
+
+
+def _month(day_column, dialect: str):
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m", day_column)
+    return func.to_char(day_column, "YYYY-MM")
+
+
+def _key(table, group: str | None, scope: Scope, dialect: str, day_column=None):
+    """The group key of a rollup row, and the joins it needs."""
+    if group is None:
+        return None, []
+    if group == "channel":
+        return table.channel, []
+    if group == "dispute_type":
+        return table.dispute_type, []
+    if group == "month":
+        return _month(day_column, dialect), []
+    if group == "institution":
+        return Institution.code, [(Institution, Institution.id == table.institution_id)]
+    if group == "region":
+        place, child = aliased(Region), aliased(Region)
+        root_id = scope.region.id if scope.region else None
+        joins = [(place, place.id == table.region_id),
+                 (child, and_(child.parent_id == root_id,
+                              place.path.startswith(child.path)), True)]
+        fallback = scope.region.code if scope.region else place.code
+        return func.coalesce(child.code, fallback), joins
+    raise ValueError(f"cannot group by {group}")
+
+
+def _grouped(query, key, joins):
+    for target, on, *outer in joins:
+        query = query.join(target, on, isouter=bool(outer))
+    return query.group_by(key) if key is not None else query
+
+
+def _daily(session, span: Period, scope: Scope, group, dialect) -> dict:
+    table = DailyFigures
+    key, joins = _key(table, group, scope, dialect, table.day)
+    columns = [func.coalesce(func.sum(getattr(table, name)), 0).label(name)
+               for name in DAILY_SUMS]
+    query = select(*([key.label("key")] if key is not None else [literal(None).label("key")]),
+                   *columns).select_from(table) \
+        .where(table.day >= span.start, table.day <= span.end, *_filters(table, scope))
+    return {row.key: row for row in session.execute(_grouped(query, key, joins))}
+
+
+def _judged_at(period: Period, now: datetime) -> datetime:
+    return min(period.ends_at, now)
+
+
+def _overdue(session, moments: dict, scope: Scope, group, dialect) -> dict:
+    """Stretches containing each moment: {moment key: at} (one key when not by month)."""
+    table = OverdueStretch
+    at = union_all(*[select(literal(name).label("name"), literal(moment).label("at"))
+                     for name, moment in moments.items()]).subquery("judged")
+    key, joins = (at.c.name, []) if group == "month" else _key(table, group, scope, dialect)
+    query = select(*([key.label("key")] if key is not None else [literal(None).label("key")]),
+                   func.count().label("overdue")) \
+        .select_from(table).join(at, and_(table.overdue_from < at.c.at,
+                                          (table.overdue_until.is_(None))
+                                          | (table.overdue_until >= at.c.at))) \
+        .where(*_filters(table, scope))
+    return {row.key: int(row.overdue) for row in session.execute(_grouped(query, key, joins))}
+
+
+def _repeat_parties(session, span: Period, scope: Scope, group, dialect) -> dict:
+    """People of cases concluded more than once: once per case and group (and total)."""
+    table = HandlingFact
+    key, joins = _key(table, group, scope, dialect, table.concluded_day)
+    in_span = [table.is_repeat.is_(True), table.outcome.in_(("success", "failure")),
+               table.concluded_day >= span.start, table.concluded_day <= span.end,
+               *_filters(table, scope)]
+
+    def once(with_key):
+        columns = [table.case_id, table.parties]
+        if with_key is not None:
+            columns.insert(0, with_key.label("key"))
+        inner = select(*columns).select_from(table)
+        for target, on, *outer in (joins if with_key is not None else []):
+            inner = inner.join(target, on, isouter=bool(outer))
+        return inner.where(*in_span).distinct().subquery()
+
+    total = once(None)
+    parts = [select(literal("\x00total").label("key"),
+                    func.coalesce(func.sum(total.c.parties), 0).label("parties"))]
+    if key is not None:
+        each = once(key)
+        parts.append(select(each.c.key, func.sum(each.c.parties).label("parties"))
+                     .group_by(each.c.key))
+    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
+    found = {}
+    for row in rows:
+        found[None if row.key == "\x00total" else row.key] = int(row.parties)
+    return found
+
+
+def _figures(row, overdue: int, parties: int) -> Figures:
+    if row is None:
+        return Figures(overdue=overdue, parties=parties)
+    return Figures(received=int(row.received), success=int(row.success),
+                   failure=int(row.failure), withdrawn=int(row.withdrawn),
+                   transferred=int(row.transferred), parties=int(row.parties) + parties,
+                   agreement_amount=Decimal(row.agreement_amount or 0).quantize(Decimal("0.01")),
+                   overdue=overdue, durable_success=int(row.durable_success))
+
+
+def _served(session: Session, durable_months: int) -> bool:
+    """The rollups answer when they were computed for the durable months asked for."""
+    sync(session)
+    state = session.get(RollupState, 1)
+    return state is not None and state.durable_months == durable_months \
+        and durable_months == configured_months()
+
+
+def aggregate(session: Session, period: Period, scope: Scope, *, group: str | None = None,
+              now: datetime, durable_months: int = 6) -> dict[str | None, Figures]:
+    """Figures per group key, and the totals under None (months: whole months)."""
+    if not _served(session, durable_months):
+        found = queries.aggregate(session, period, scope, group=group, now=now,
+                                  durable_months=durable_months)
+        if group and group != "month":
+            found[None] = queries.aggregate(session, period, scope, now=now,
+                                            durable_months=durable_months).get(None, Figures())
+        return found
+    dialect = session.get_bind().dialect.name
+    if group == "month":
+        months = period.months()
+        span = Period(month_period(months[0]).start, month_period(months[-1]).end)
+        moments = {month: _judged_at(month_period(month), now) for month in months}
+    else:
+        span, moments = period, {"period": _judged_at(period, now)}
+    daily = _daily(session, span, scope, group, dialect)
+    overdue = _overdue(session, moments, scope, group, dialect)
+    parties = _repeat_parties(session, span, scope, group, dialect)
+    if group == "month":
+        return {month: _figures(daily.get(month), overdue.get(month, 0), parties.get(month, 0))
+                for month in months}
+    keys = set(daily) | set(overdue) | {key for key in parties if key is not None}
+    found = {key: _figures(daily.get(key), overdue.get(key, 0), parties.get(key, 0))
+             for key in keys}
+    if group is not None:
+        totals = Figures()
+        for figures in found.values():
+            totals.add(figures)
+        totals.parties += parties.get(None, 0) - sum(v for k, v in parties.items()
+                                                     if k is not None)
+        found[None] = totals
+    return found
+
+
+@dataclass
+class PageFigures:
+    """Everything the statistics page and the monthly report show, computed once."""
+
+    report: Report
+    by: dict[str, dict[str, Figures]]
+    trend: dict[str, Figures]
+
+
+def statistics(session: Session, period: Period, scope: Scope, *, group: str | None = None,
+               now: datetime, durable_months: int = 6) -> Report:
+    """Totals and (when grouped) the figures of each group, sorted by key."""
+    found = aggregate(session, period, scope, group=group, now=now,
+                      durable_months=durable_months)
+    if group == "month":
+        totals = aggregate(session, period, scope, now=now,
+                           durable_months=durable_months).get(None, Figures())
+    else:
+        totals = found.get(None, Figures())
+    groups = []
+    if group:
+        groups = sorted(((str(key), figures) for key, figures in found.items()
+                         if key is not None and key != ""), key=lambda item: item[0])
+    return Report(period=period, group=group, totals=totals, groups=groups)
