@@ -31,6 +31,7 @@ from .parties.models import (
     SigningLink,
 )
 from .referrals.models import Referral
+from .roster.models import MediatorProfile, RecusalRequest
 from .supervision.models import SupervisionOrder
 from .warnings.models import EarlyWarning
 
@@ -43,5 +44,6 @@ __all__ = [
     "Region", "User", "WorkflowVersion",
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
+    "MediatorProfile", "RecusalRequest",
     "EarlyWarning", "SupervisionOrder",
 ]

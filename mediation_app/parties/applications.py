@@ -203,6 +203,9 @@ def accept_application(session: Session, application: Application, *, actor: Use
     session.flush()
     record_event(session, case, "application.accepted", actor=actor, now=now,
                  application=application.number, files=len(application.files))
+    if application.preferred_mediator is not None:
+        record_event(session, case, "mediator.assigned", actor=actor, now=now,
+                     mediator=application.preferred_mediator.display_name, basis="party_choice")
     log(session, application, "application.accepted", actor=actor, now=now, case_no=case.case_no)
     texts.send_text(session, phone=application.applicant_phone,
                     body=texts.accepted_text(application.number, case.case_no,

@@ -62,6 +62,7 @@ class ApplicationForm(FlaskForm):
     dispute_type = SelectField(_l("What kind of dispute"), choices=choices("dispute_type"))
     region_id = SelectField(_l("Where (town or street)"), coerce=int)
     institution_id = SelectField(_l("Who should mediate"), coerce=int)
+    mediator_id = SelectField(_l("A mediator you choose from the roster (optional)"), coerce=int)
     summary = StringField(_l("In one sentence"), validators=[DataRequired(), Length(max=200)])
     facts = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
     claims = TextAreaField(_l("What you ask for"), validators=[DataRequired(), Length(max=2000)])

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..agreements.models import Agreement
+from ..auth.models import User
 from ..cases.services import UploadRefused
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
@@ -26,6 +27,7 @@ from ..documents.issuer import current_issuer
 from ..documents.services import issue_agreement
 from ..extensions import limiter
 from ..labels import label, options
+from ..roster.models import MediatorProfile
 from .applications import ApplicationRefused, NewApplication, Upload, submit_application
 from .applications import request_apply_code as send_apply_code
 from .following import (
@@ -83,10 +85,28 @@ def _committee_choices() -> list[tuple[int, str]]:
     return [(0, _("The governance centre decides"))] + [(c.id, c.name) for c in committees]
 
 
+def _mediator_choices() -> list[tuple[int, str]]:
+    """The listed mediators of committees: the party may choose one (人民调解法 art. 19)."""
+    profiles = db.session.scalars(
+        select(MediatorProfile).join(User, User.id == MediatorProfile.user_id)
+        .join(Institution, Institution.id == User.institution_id)
+        .where(MediatorProfile.is_listed, User.is_active, Institution.kind.in_(COMMITTEE_KINDS))
+        .order_by(Institution.name, User.display_name))
+    return [(0, "—")] + [(profile.user_id, _mediator_label(profile)) for profile in profiles]
+
+
+def _mediator_label(profile: MediatorProfile) -> str:
+    parts = [profile.user.display_name, profile.user.institution.name]
+    if profile.specialties:
+        parts.append("、".join(label("dispute_type", code) for code in profile.specialties))
+    return " · ".join(parts)
+
+
 def _application_form() -> ApplicationForm:
     form = ApplicationForm()
     form.region_id.choices = options(_region_choices())
     form.institution_id.choices = options(_committee_choices())
+    form.mediator_id.choices = options(_mediator_choices())
     return form
 
 
@@ -94,6 +114,9 @@ def _new_application(form: ApplicationForm) -> NewApplication:
     uploads = [Upload(filename=f.filename, content=f.read(upload_rules().max_bytes + 1))
                for f in (form.files.data or []) if f and f.filename]
     chosen = db.session.get(Institution, form.institution_id.data or 0)
+    mediator = db.session.get(User, form.mediator_id.data or 0)
+    if mediator is not None:
+        chosen = mediator.institution
     return NewApplication(
         region=db.session.get(Region, form.region_id.data), dispute_type=form.dispute_type.data,
         summary=form.summary.data.strip(), facts=form.facts.data.strip(),
@@ -108,7 +131,7 @@ def _new_application(form: ApplicationForm) -> NewApplication:
         respondent_phone=form.respondent_phone.data or None,
         respondent_address=(form.respondent_address.data or "").strip() or None,
         chosen_institution=chosen if chosen and chosen.kind in COMMITTEE_KINDS else None,
-        uploads=uploads)
+        preferred_mediator=mediator, uploads=uploads)
 
 
 @bp.route("/apply", methods=["GET", "POST"])

@@ -65,7 +65,7 @@ def application_form(world, **overrides) -> dict:
         "respondent_kind": "person", "respondent_name": "王秀英",
         "respondent_phone": RESPONDENT_PHONE, "respondent_id_number": "",
         "respondent_address": "浦楼街道健康西路3号", "dispute_type": "neighbour",
-        "region_id": str(world.town.id), "institution_id": "0",
+        "region_id": str(world.town.id), "institution_id": "0", "mediator_id": "0",
         "summary": "邻居排水沟堵塞", "facts": "两家共用的排水沟被堵，雨天院子积水。",
         "claims": "请求对方疏通排水沟并赔偿损失800元。", "amount": "800",
     }

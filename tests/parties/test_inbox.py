@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
 from mediation_app.cases.models import Case
+from mediation_app.db import utcnow
 from mediation_app.parties.models import Application, ApplicationEvent
+from mediation_app.roster.services import ProfileData, keep_profile
 
 from .conftest import APPLICANT_ID, APPLICANT_PHONE, apply_online, texts_to
 
@@ -99,3 +101,21 @@ def test_a_committee_chosen_by_the_party_answers_in_its_own_inbox(client, sessio
     signed_in.post(f"/applications/{application.id}/accept")
     case = session.scalar(select(Case))
     assert case.holder_institution_id == world.committee.id and case.state == "registered"
+
+
+def test_a_mediator_chosen_from_the_roster_takes_the_case_on_acceptance(
+        client, session, world, make, login):
+    """人民调解法 art. 19: the parties may choose the mediator."""
+    keep_profile(session, world.mediator, ProfileData(specialties=["neighbour"],
+                                                      qualifications="", region=world.town),
+                 now=utcnow())
+    make.commit()
+    assert world.mediator.display_name in client.get("/apply").get_data(as_text=True)
+    application = _submitted(client, session, world, mediator_id=str(world.mediator.id))
+    assert application.institution_id == world.committee.id
+    assert application.preferred_mediator_id == world.mediator.id
+    login(world.mediator).post(f"/applications/{application.id}/accept")
+    case = session.scalar(select(Case))
+    assert case.assigned_mediator_id == world.mediator.id
+    assigned = session.scalar(select(CaseEvent).where(CaseEvent.action == "mediator.assigned"))
+    assert assigned.data["basis"] == "party_choice"
