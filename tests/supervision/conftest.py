@@ -1,6 +1,8 @@
 import pytest
 from flask import g
 
+from ..factories import PASSWORD
+
 
 @pytest.fixture
 def world(make):
@@ -22,11 +24,13 @@ def world(make):
 
 
 @pytest.fixture
-def as_user(login):
-    """A client signed in as the user (forgetting whoever the test context signed in)."""
+def as_user(app):
+    """A fresh client signed in as the user (the test's context forgets its last user)."""
     def sign_in(user):
         g.pop("_login_user", None)
-        client = login(user)
+        client = app.test_client()
+        assert client.post("/login", data={"username": user.username,
+                                           "password": PASSWORD}).status_code == 302
         g.pop("_login_user", None)
         return client
 

@@ -16,6 +16,8 @@ from mediation_app.warnings.models import EarlyWarning
 from mediation_app.warnings.rules import WarningRules
 from mediation_app.warnings.services import evaluate
 
+from ..factories import PASSWORD
+
 RULES = WarningRules()
 NOW = datetime(2026, 11, 2, 2, 0)
 
@@ -31,9 +33,12 @@ def _district(make):
                 kind="governance_centre", region=make.region(level="district", parent=city)))}
 
 
-def _sign_in(login, user):
+def _sign_in(app, user):
+    """A fresh client signed in as the user (the test's context forgets its last user)."""
     g.pop("_login_user", None)
-    client = login(user)
+    client = app.test_client()
+    assert client.post("/login", data={"username": user.username,
+                                       "password": PASSWORD}).status_code == 302
     g.pop("_login_user", None)
     return client
 
@@ -69,12 +74,12 @@ def test_an_ordinary_term_raises_no_warning(make, session):
 
 
 def test_dismissing_a_false_warning_records_the_reason_and_clears_the_flag(
-        make, session, login):
+        make, session, app):
     people = _district(make)
     case = make.case(by=people["mediator"], description="当事人称要到法院门口拉横幅宣传普法")
     warning = _warning(session, case)
     make.commit()
-    _sign_in(login, people["dispatcher"]).post(
+    _sign_in(app, people["dispatcher"]).post(
         f"/supervision/warnings/{warning.id}/dismiss", data={"reason": "系普法宣传活动，非维权"})
     session.refresh(warning)
     assert (warning.status, warning.dismiss_reason, warning.decided_by_id) == (
@@ -86,36 +91,36 @@ def test_dismissing_a_false_warning_records_the_reason_and_clears_the_flag(
     assert evaluate(session, case, RULES, now=NOW) == [] and not case.is_flagged
 
 
-def test_a_dismissal_without_a_reason_changes_nothing(make, session, login):
+def test_a_dismissal_without_a_reason_changes_nothing(make, session, app):
     people = _district(make)
     case = make.case(by=people["mediator"], description="扬言跳楼")
     warning = _warning(session, case)
     make.commit()
-    _sign_in(login, people["dispatcher"]).post(
+    _sign_in(app, people["dispatcher"]).post(
         f"/supervision/warnings/{warning.id}/dismiss", data={"reason": "  "})
     session.refresh(warning)
     assert warning.status == "open" and case.is_flagged
 
 
-def test_a_dispatcher_of_another_district_cannot_dismiss_the_warning(make, session, login):
+def test_a_dispatcher_of_another_district_cannot_dismiss_the_warning(make, session, app):
     people = _district(make)
     case = make.case(by=people["mediator"], description="扬言跳楼")
     warning = _warning(session, case)
     make.commit()
-    response = _sign_in(login, people["foreign_dispatcher"]).post(
+    response = _sign_in(app, people["foreign_dispatcher"]).post(
         f"/supervision/warnings/{warning.id}/dismiss", data={"reason": "不在辖区"})
     session.refresh(warning)
     assert response.status_code == 404 and warning.status == "open"
 
 
 def test_a_warning_case_held_elsewhere_is_assigned_to_its_holder_with_an_order(
-        make, session, login):
+        make, session, app):
     people = _district(make)
     case = make.case(by=people["mediator"], description="二十多名工人扬言到区政府门口拉横幅")
     evaluate(session, case, RULES, now=NOW)
     warning = session.scalars(select(EarlyWarning).where(EarlyWarning.rule == "crowd")).one()
     make.commit()
-    _sign_in(login, people["dispatcher"]).post(f"/supervision/warnings/{warning.id}/assign", data={
+    _sign_in(app, people["dispatcher"]).post(f"/supervision/warnings/{warning.id}/assign", data={
         "institution_id": people["mediator"].institution_id,
         "instruction": "请当日联系工人代表，稳控情绪", "due_on": "2099-01-05"})
     session.refresh(warning)
@@ -131,13 +136,13 @@ def test_a_warning_case_held_elsewhere_is_assigned_to_its_holder_with_an_order(
 
 
 def test_a_warning_case_the_centre_holds_is_routed_by_a_dispatch_referral(
-        make, session, login):
+        make, session, app):
     people = _district(make)
     case = make.case(by=people["dispatcher"], description="三十余名业主聚集在售楼处")
     warning = _warning(session, case)
     committee = people["mediator"].institution
     make.commit()
-    _sign_in(login, people["dispatcher"]).post(f"/supervision/warnings/{warning.id}/assign", data={
+    _sign_in(app, people["dispatcher"]).post(f"/supervision/warnings/{warning.id}/assign", data={
         "institution_id": committee.id, "instruction": "请物业纠纷调委会尽快介入",
         "off_list_reason": "区内专业调委会"})
     session.refresh(warning)
@@ -164,3 +169,19 @@ def test_a_warning_no_longer_met_is_cleared_and_raised_again_when_it_returns(mak
     assert [e.action for e in session.scalars(select(CaseEvent).where(
         CaseEvent.case_id == case.id, CaseEvent.action.like("warning.%")))] == [
         "warning.raised", "warning.cleared", "warning.raised"]
+
+
+def test_the_case_page_names_the_words_and_offers_the_dispatcher_alone_the_decisions(
+        make, session, app):
+    people = _district(make)
+    case = make.case(by=people["mediator"], description="家属扬言要带着汽油去医院")
+    warning = _warning(session, case)
+    make.commit()
+    dispatcher_page = _sign_in(app, people["dispatcher"]).get(
+        f"/cases/{case.id}").get_data(as_text=True)
+    assert "扬言暴力、极端行为" in dispatcher_page and "带着汽油" in dispatcher_page
+    assert f"/supervision/warnings/{warning.id}/dismiss" in dispatcher_page
+    mediator_page = _sign_in(app, people["mediator"]).get(
+        f"/cases/{case.id}").get_data(as_text=True)
+    assert "带着汽油" in mediator_page
+    assert f"/supervision/warnings/{warning.id}/dismiss" not in mediator_page
