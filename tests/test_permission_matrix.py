@@ -20,6 +20,8 @@ from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
 from mediation_app.referrals.models import Referral
 from mediation_app.storage import Storage
+from mediation_app.supervision.models import SupervisionOrder
+from mediation_app.warnings.models import EarlyWarning
 
 from .factories import PASSWORD
 
@@ -112,6 +114,22 @@ GLOBAL = {
     "GET /reports/{rep}.pdf":                [302, 403, 403, 200, 200, 200],
     "GET /reports/{foreign_rep}.pdf":        [302, 403, 403, 404, 404, 404],
     "POST /reports/requests":                [302, 403, 403, 200, 200, 403],
+    "GET /supervision/":                     [302, 200, 200, 200, 200, 403],
+    "GET /supervision/{sup}":                [302, 200, 404, 200, 200, 404],
+    "POST /supervision/{sup}/reply":         [302, 302, 404, 403, 403, 404],
+    "POST /supervision/{sup}/close":         [302, 403, 404, 302, 403, 404],
+    "GET /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
+    "POST /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
+    "GET /supervision/warnings/{warn}/dismiss": [302, 403, 404, 200, 403, 404],
+    "POST /supervision/warnings/{warn}/dismiss": [302, 403, 404, 200, 403, 404],
+    "GET /supervision/warnings/{warn}/assign": [302, 403, 404, 200, 403, 404],
+    "POST /supervision/warnings/{warn}/assign": [302, 403, 404, 200, 403, 404],
+    "GET /supervision/{foreign_sup}":        [302, 404, 404, 404, 404, 404],
+    "POST /supervision/{foreign_sup}/reply": [302, 404, 404, 404, 404, 404],
+    "POST /supervision/{foreign_sup}/close": [302, 404, 404, 404, 404, 404],
+    "GET /supervision/cases/{foreign_case}/new": [302, 404, 404, 404, 404, 404],
+    "POST /supervision/warnings/{foreign_warn}/dismiss": [302, 404, 404, 404, 404, 404],
+    "POST /supervision/warnings/{foreign_warn}/assign": [302, 404, 404, 404, 404, 404],
     "GET /verify":                           [200] * 6,
     "GET /verify/{code}":                    [200] * 6,
 }
@@ -167,6 +185,25 @@ def _monthly_report(session, app, region) -> int:
     return report.id
 
 
+def _supervision(make, session, users, case_id, foreign_case_id, foreign_holder, region) -> dict:
+    """On the mediator's case, an order from the dispatcher's centre and an open warning;
+    on the foreign case, the same from the other district's centre."""
+    foreign_centre = make.institution(kind="governance_centre", region=region)
+    due = utcnow() + timedelta(days=5)
+    orders = [SupervisionOrder(case_id=case_id, centre_id=users["dispatcher"].institution_id,
+                               institution_id=users["mediator"].institution_id, source="manual",
+                               instruction="请报告进展", due_at=due),
+              SupervisionOrder(case_id=foreign_case_id, centre_id=foreign_centre.id,
+                               institution_id=foreign_holder.institution_id, source="manual",
+                               instruction="请报告进展", due_at=due)]
+    warnings = [EarlyWarning(case_id=each, flag="risk_words", rule="self_harm", term="跳楼")
+                for each in (case_id, foreign_case_id)]
+    session.add_all(orders + warnings)
+    session.commit()
+    return {"sup": orders[0].id, "foreign_sup": orders[1].id, "warn": warnings[0].id,
+            "foreign_warn": warnings[1].id, "sup_case": case_id, "foreign_case": foreign_case_id}
+
+
 @pytest.fixture
 def world(make, session, app):
     city = make.region()
@@ -200,6 +237,8 @@ def world(make, session, app):
         "foreign_iid": foreign_mediator.institution_id,
         "foreign_tid": token_ids[foreign_mediator.id], "code": own["mediator"]["code"],
         "imp": _ledger_import(session, users["mediator"]),
+        **_supervision(make, session, users, own["mediator"]["id"], foreign["id"],
+                       foreign_mediator, other_district),
         "rep": _monthly_report(session, app, district), "foreign_rep": _monthly_report(
             session, app, other_district),
     }
@@ -256,6 +295,8 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "iid": "institution_id", "foreign_iid": "institution_id", "tid": "token_id",
               "foreign_tid": "token_id", "imp": "import_id", "rep": "report_id",
               "foreign_rep": "report_id"}
+CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
+                   "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})
 
 
 def _as_rule(path: str) -> str:
