@@ -154,7 +154,7 @@ def close_orders_of_answered_referrals(session: Session, *, now: datetime) -> in
             session.refresh(order)
             record_event(session, order.case, "supervision.closed", actor=None, now=now,
                          order=order.id, institution=order.institution.code,
-                         note=order.close_note)
+                         note=order.close_note, labels={"institution": order.centre.name})
     return len(answered)
 
 

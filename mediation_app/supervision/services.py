@@ -81,7 +81,8 @@ def reply_to_order(session: Session, order: SupervisionOrder, *, reply: str, act
     _move(session, order, ("open", "overdue"), status="replied", reply=reply.strip(),
           replied_at=now, replied_by_id=actor.id)
     record_event(session, order.case, "supervision.replied", actor=actor, now=now,
-                 order=order.id, institution=order.institution.code, note=order.reply)
+                 order=order.id, institution=order.institution.code, note=order.reply,
+                 labels={"institution": order.institution.name})
     _tell_centre(session, order, kind="supervision.replied", now=now,
                  detail=order.institution.name)
 
@@ -94,7 +95,8 @@ def close_order(session: Session, order: SupervisionOrder, *, note: str, actor: 
     _move(session, order, ("open", "replied", "overdue"), status="closed", closed_at=now,
           closed_by_id=actor.id, close_note=note.strip() or None)
     record_event(session, order.case, "supervision.closed", actor=actor, now=now,
-                 order=order.id, institution=order.institution.code, note=order.close_note)
+                 order=order.id, institution=order.institution.code, note=order.close_note,
+                 labels={"institution": order.centre.name})
     _tell_institution(session, order, kind="supervision.closed", now=now,
                       detail=order.centre.name)
 
@@ -113,7 +115,8 @@ def mark_overdue(session: Session, *, now: datetime) -> int:
             continue
         session.refresh(order)
         record_event(session, order.case, "supervision.overdue", actor=None, now=now,
-                     order=order.id, institution=order.institution.code)
+                     order=order.id, institution=order.institution.code,
+                     labels={"institution": order.institution.name})
         _tell_institution(session, order, kind="supervision.overdue", now=now,
                           detail=order.centre.name)
         _tell_centre(session, order, kind="supervision.overdue", now=now,
@@ -144,7 +147,8 @@ def _record_issue(session: Session, order: SupervisionOrder, *, actor: User | No
     record_event(session, order.case, "supervision.issued", actor=actor, now=now,
                  order=order.id, source=order.source, listed=order.is_listed,
                  institution=order.institution.code, centre=order.centre.code,
-                 due=order.due_at, note=order.instruction)
+                 due=order.due_at, note=order.instruction,
+                 labels={"institution": f"{order.centre.name} → {order.institution.name}"})
 
 
 def _announce_issue(session: Session, order: SupervisionOrder, *, actor: User,

@@ -131,7 +131,8 @@ def dismiss_warning(session: Session, warning: EarlyWarning, *, reason: str, act
     refresh_flags(session, warning.case)
     record_event(session, warning.case, "warning.dismissed", actor=actor, now=now,
                  warning=warning.id, rule=warning.rule, term=warning.term,
-                 note=warning.dismiss_reason)
+                 note=warning.dismiss_reason,
+                 labels={"institution": f"{actor.institution.name}：{describe(warning)}"})
     _tell_holder(session, warning, kind="warning.dismissed", now=now,
                  detail=f"{describe(warning)}；{warning.dismiss_reason}")
 

@@ -52,6 +52,8 @@ def test_a_dispatcher_issues_an_order_to_the_institution_holding_the_case(
     [event] = _events(session, case, "supervision.issued")
     assert event.data["note"] == "该案涉及二十余名工人，请加快调解并报告进展"
     assert event.actor_id == world["dispatcher"].id
+    assert event.data["labels"]["institution"] == (
+        f"{world['centre'].name} → {world['mediator'].institution.name}")
 
 
 def test_the_supervised_institution_replies_in_writing_and_the_centre_is_told(
