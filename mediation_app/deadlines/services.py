@@ -116,24 +116,25 @@ def escalate_unanswered_referrals(session: Session, *, now: datetime, grace: tim
         case = referral.case
         centre = governance_centre_above(session, case.region,
                                          exclude_id=referral.to_institution_id)
-        if centre is None:
-            continue
-        due = referral.accept_by + grace
-        order = issue_automatic(
-            session, case, centre=centre, institution=referral.to_institution,
-            source="referral", due_at=due, now=now, referral_id=referral.id,
-            instruction=REFERRAL_INSTRUCTION.format(
-                sender=referral.from_institution.name, case_no=case.case_no,
-                accept_by=_day(referral.accept_by), due=_day(due)))
-        if order is None:
-            continue
         recipients = (staff_of(session, referral.to_institution_id)
-                      + staff_of(session, referral.from_institution_id)
-                      + staff_of(session, centre.id, role_test=roles.is_dispatcher))
-        tell(session, recipients, kind="referral.escalated", key=f"referral.escalated:{referral.id}",
-             now=now, case_id=case.id, case_no=case.case_no,
-             detail=f"{referral.from_institution.name} → {referral.to_institution.name}")
-        count += 1
+                      + staff_of(session, referral.from_institution_id))
+        if centre is not None:
+            due = referral.accept_by + grace
+            order = issue_automatic(
+                session, case, centre=centre, institution=referral.to_institution,
+                source="referral", due_at=due, now=now, referral_id=referral.id,
+                instruction=REFERRAL_INSTRUCTION.format(
+                    sender=referral.from_institution.name, case_no=case.case_no,
+                    accept_by=_day(referral.accept_by), due=_day(due)))
+            if order is None:
+                continue
+            recipients += staff_of(session, centre.id, role_test=roles.is_dispatcher)
+        # without a centre above, both sides are still told, once (the key)
+        told = tell(session, recipients, kind="referral.escalated",
+                    key=f"referral.escalated:{referral.id}", now=now, case_id=case.id,
+                    case_no=case.case_no,
+                    detail=f"{referral.from_institution.name} → {referral.to_institution.name}")
+        count += 1 if centre is not None or told else 0
     return count
 
 

@@ -148,3 +148,20 @@ def test_the_unread_count_shows_on_every_page(make, session, login):
     assert '<span class="badge">1</span>' in client.get("/cases/").get_data(as_text=True)
     client.post("/notifications/read")
     assert 'class="badge"' not in client.get("/cases/").get_data(as_text=True)
+
+
+def test_without_a_centre_above_both_sides_of_a_late_referral_are_still_told_once(
+        make, session):
+    district = make.district()
+    centre = make.institution(kind="governance_centre", region=district)
+    receiver = make.user(role="dispatcher", institution=centre)
+    mediator = make.user(institution=make.institution(region=district))
+    case = make.case(by=mediator, now=FILED)
+    referral = send_referral(session, catalog(), case, kind="escalate", to_institution=centre,
+                             reason="上报", actor=mediator, now=FILED, accept_working_days=3)
+    late = referral.accept_by + timedelta(hours=1)
+    assert sweep(session, now=late, config=CONFIG).escalated_referrals == 1
+    assert sweep(session, now=late + timedelta(hours=1), config=CONFIG).escalated_referrals == 0
+    assert _count(session, SupervisionOrder) == 0
+    assert set(session.scalars(select(Notification.user_id).where(
+        Notification.kind == "referral.escalated"))) == {receiver.id, mediator.id}
