@@ -24,7 +24,7 @@ from ..notifications.services import dispatchers_above, governance_centre_above,
 from ..referrals.models import Referral
 from ..referrals.services import expire_overdue
 from ..supervision.models import SupervisionOrder
-from ..supervision.services import issue_automatic, mark_overdue
+from ..supervision.services import issue_automatic, mark_overdue, remind_due_soon
 from ..workflow.calendar import CHINA, add_working_days
 from .models import Escalation
 
@@ -41,6 +41,7 @@ class SweepResult:
     expired_referrals: int = 0
     overdue_orders: int = 0
     reminders: int = 0
+    order_reminders: int = 0
     overdue_performances: int = 0
 
 
@@ -53,8 +54,9 @@ def sweep(session: Session, *, now: datetime, config) -> SweepResult:
     close_orders_of_answered_referrals(session, now=now)
     result.expired_referrals = _expire_referrals(session, now=now, grace=grace)
     result.overdue_orders = mark_overdue(session, now=now)
-    result.reminders = remind(session, now=now, within=timedelta(
-        hours=config.get("REMINDER_HOURS", 24)))
+    within = timedelta(hours=config.get("REMINDER_HOURS", 24))
+    result.reminders = remind(session, now=now, within=within)
+    result.order_reminders = remind_due_soon(session, now=now, within=within)
     result.overdue_performances = flag_overdue_performance(session, now=now)
     session.flush()
     return result

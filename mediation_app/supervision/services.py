@@ -3,7 +3,7 @@ case and told to the other side. Services only flush."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -125,6 +125,15 @@ def mark_overdue(session: Session, *, now: datetime) -> int:
     return count
 
 
+def remind_due_soon(session: Session, *, now: datetime, within: timedelta) -> int:
+    """Tell the supervised institution once that an order it has not answered is due soon."""
+    soon = session.scalars(select(SupervisionOrder).where(
+        SupervisionOrder.status == "open", SupervisionOrder.due_at >= now,
+        SupervisionOrder.due_at < now + within))
+    return sum(bool(_tell_institution(session, order, kind="supervision.due_soon", now=now,
+                                      detail=order.centre.name)) for order in soon)
+
+
 def _move(session: Session, order: SupervisionOrder, sources: tuple[str, ...], **values) -> None:
     """A conditional UPDATE: of two people answering at once, one wins."""
     result = session.execute(
@@ -163,8 +172,8 @@ def _announce_issue(session: Session, order: SupervisionOrder, *, actor: User,
 
 
 def _tell_institution(session: Session, order: SupervisionOrder, *, kind: str, now: datetime,
-                      detail: str) -> None:
-    tell(session, staff_of(session, order.institution_id), kind=kind,
+                      detail: str) -> int:
+    return tell(session, staff_of(session, order.institution_id), kind=kind,
          key=f"{kind}:{order.id}", now=now, case_id=order.case_id,
          sender_institution_id=order.centre_id, case_no=order.case.case_no, detail=detail)
 

@@ -152,3 +152,13 @@ def test_a_listed_order_shows_on_the_case_list_and_the_case_page(make, session, 
     listed = [row for row in rows if "挂牌督办" in row]
     assert len(listed) == 1 and case.case_no in listed[0] and quiet.case_no not in listed[0]
     assert "挂牌督办" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_the_supervised_institution_is_reminded_once_before_the_due_date(make, session, world):
+    case = make.case(by=world["mediator"], now=NOW)
+    _issued(session, world, case, due_at=NOW + timedelta(hours=30))
+    config = {"REMINDER_HOURS": 24}
+    assert sweep(session, now=NOW + timedelta(hours=10), config=config).order_reminders == 1
+    assert sweep(session, now=NOW + timedelta(hours=11), config=config).order_reminders == 0
+    assert _told(session, world["mediator"], "supervision.due_soon") == 1
+    assert _told(session, world["dispatcher"], "supervision.due_soon") == 0
