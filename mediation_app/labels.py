@@ -187,6 +187,7 @@ LABELS = {
         "supervision.replied": N_("A supervision order was answered"),
         "supervision.closed": N_("A supervision order was closed"),
         "supervision.overdue": N_("A supervision order is past its due date"),
+        "supervision.due_soon": N_("A supervision order to answer is due soon"),
         "referral.escalated": N_("A referral was not answered in time: escalated (督办)"),
         "performance.overdue": N_("An agreement is not performed on time"),
     },
