@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from ..access import roles
 from ..access.rules import region_subtree_clause
 from ..cases.models import Case
+from ..directory.models import Institution
 from ..warnings.models import EarlyWarning
 from .models import ACTIVE, SupervisionOrder
 
@@ -36,6 +37,22 @@ def list_orders(session: Session, user, *, status: str | None = None,
         query = query.where(SupervisionOrder.is_listed.is_(True))
     order = (SupervisionOrder.is_listed.desc(), SupervisionOrder.due_at, SupervisionOrder.id)
     return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def summary_by_institution(session: Session, user) -> list[dict]:
+    """Per supervised institution, how many of the orders the user may read are in each
+    status: the dispatcher's overview of who answers and who does not."""
+    rows = session.execute(
+        select(Institution.name, SupervisionOrder.status, func.count(SupervisionOrder.id))
+        .join(Institution, Institution.id == SupervisionOrder.institution_id)
+        .join(Case, Case.id == SupervisionOrder.case_id)
+        .where(readable_orders(user))
+        .group_by(Institution.name, SupervisionOrder.status)
+        .order_by(Institution.name))
+    summary: dict[str, dict] = {}
+    for name, status, count in rows:
+        summary.setdefault(name, {"institution": name})[status] = count
+    return list(summary.values())
 
 
 def orders_of_case(session: Session, user, case_id: int) -> list[SupervisionOrder]:

@@ -75,7 +75,8 @@ def index():
     warnings = (queries.open_warnings(db.session, current_user)
                 if permissions.can_supervise_anywhere(current_user) else [])
     return render_template("supervision/index.html", orders=orders, warnings=warnings,
-                           status=status, listed=listed, statuses=STATUSES)
+                           status=status, listed=listed, statuses=STATUSES,
+                           summary=queries.summary_by_institution(db.session, current_user))
 
 
 @bp.route("/cases/<int:case_id>/new", methods=["GET", "POST"])

@@ -162,3 +162,16 @@ def test_the_supervised_institution_is_reminded_once_before_the_due_date(make, s
     assert sweep(session, now=NOW + timedelta(hours=11), config=config).order_reminders == 0
     assert _told(session, world["mediator"], "supervision.due_soon") == 1
     assert _told(session, world["dispatcher"], "supervision.due_soon") == 0
+
+
+def test_the_dispatcher_sees_per_institution_how_many_orders_are_answered(
+        make, session, world, as_user):
+    first, second = make.case(by=world["mediator"]), make.case(by=world["mediator"])
+    _issued(session, world, first)
+    reply_to_order(session, _issued(session, world, second), reply="已反馈",
+                   actor=world["mediator"], now=NOW)
+    make.commit()
+    page = as_user(world["dispatcher"]).get("/supervision/").get_data(as_text=True)
+    row = next(r for r in page.split("<tr>") if world["mediator"].institution.name in r
+               and 'class="num"' in r)
+    assert [cell.split("<")[0] for cell in row.split('class="num">')[1:]] == ["1", "1", "0", "0"]
