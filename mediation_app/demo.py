@@ -12,6 +12,7 @@ from io import BytesIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .access import roles
 from .agreements import services as agreements
 from .auth.models import User
 from .auth.services import create_user
@@ -181,11 +182,11 @@ class Demo:
     institutions: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
 
-    def user_at(self, code: str, role: str | None = None) -> User:
+    def user_at(self, code: str) -> User:
+        """The first demo user acting for the institution."""
         institution = self.institutions[code]
         return next(user for user in self.users.values() if user.institution_id == institution.id
-                    and (user.role == role if role else user.role in ("mediator", "liaison",
-                                                                        "dispatcher")))
+                    and roles.acts_for_institution(user))
 
     def file(self, code: str, dispute_type: str, filed, *, parties=None, amount=None,
              region=None, workflow: str | None = None) -> Case:
@@ -201,7 +202,7 @@ class Demo:
             cases.NewCase(dispute_type=dispute_type, source=self.rng.choice(["walk_in", "phone", "grid"]),
                           region=local, summary=f"{parties[0].name}与{parties[1].name}{summary}",
                           description=description, amount=amount, received_on=filed.date(),
-                          assigned_mediator=actor if actor.role == "mediator" else None,
+                          assigned_mediator=actor if roles.may_be_assigned_cases(actor) else None,
                           parties=parties),
             actor=actor, now=filed, workflow=self.catalog.sources[name])
 

@@ -138,6 +138,26 @@ def figures_jurisdiction(user) -> FiguresJurisdiction | None:
     return FiguresJurisdiction(region=user.institution.region, institution_id=own)
 
 
+def may_request_monthly_report_of(user, region) -> bool:
+    """Committee readers and dispatchers ask for a finished month's report of their region
+    or a region below it."""
+    return roles.requests_monthly_reports(user) and user.institution.region.contains(region)
+
+
+# -- the referral loop -----------------------------------------------------------------
+
+def can_extend_period(user, handling) -> bool:
+    """The staff of the institution holding the open handling record an extension."""
+    return (roles.acts_for_institution(user) and handling is not None
+            and handling.outcome is None and user.institution_id == handling.institution_id)
+
+
+def can_read_outcome_report(user, report) -> bool:
+    """The sending and the receiving institution's staff read an outcome report."""
+    return roles.acts_for_institution(user) and user.institution_id in (
+        report.from_institution_id, report.to_institution_id)
+
+
 # -- records made by a handling ----------------------------------------------------------
 
 def _handling_of(record) -> Handling | None:

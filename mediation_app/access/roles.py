@@ -90,6 +90,3 @@ def staff_clause(role_test: RoleTest) -> ColumnElement[bool]:
 def holds_role_of(user, roles: Iterable[str]) -> bool:
     """For role lists that are data (a workflow transition's `roles:`)."""
     return user is not None and user.role in set(roles)
-
-
-READS_MONTHLY_REPORTS = _ROLE_SETS[reads_monthly_reports]

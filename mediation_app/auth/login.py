@@ -1,11 +1,10 @@
-"""Flask-Login wiring and the role check used by every view."""
+"""Flask-Login wiring: loading the signed-in user, idle sessions. Role checks: access.web.requires."""
 
 import time
-from functools import wraps
 
-from flask import abort, current_app, session
+from flask import current_app, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import logout_user
 
 from ..db import db
 from .models import User
@@ -51,19 +50,3 @@ def end_idle_session() -> None:
         return
     if last_seen is None or now - last_seen > IDLE_STAMP_SECONDS:
         session["last_seen"] = now
-
-
-def roles_required(*roles: str):
-    """Signed in and holding one of the roles; anything else is 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

@@ -54,9 +54,6 @@ class User(UserMixin, db.Model):
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
 

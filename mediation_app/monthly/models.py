@@ -14,7 +14,6 @@ from ..db import db, one_of, utcnow
 from ..directory.models import Region
 
 JOB_STATUSES = ["running", "done", "failed"]
-READER_ROLES = tuple(sorted(roles.READS_MONTHLY_REPORTS))
 
 
 class MonthlyReport(db.Model):

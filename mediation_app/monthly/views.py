@@ -9,7 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import transaction
-from ..auth.login import roles_required
+from ..access import policy, roles
+from ..access.web import requires
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..documents.views import pdf_response
@@ -17,8 +18,7 @@ from ..stats.definitions import shift_month
 from ..storage import Storage
 from .forms import RequestForm
 from .jobs import last_complete_month
-from .models import READER_ROLES, MonthlyReport
-from .permissions import may_request_report_of, may_request_reports
+from .models import MonthlyReport
 from .queries import earlier_versions, latest_versions
 from .requests import RequestRefused, recent_requests, request_report
 
@@ -46,7 +46,7 @@ def month_label(month: str) -> str:
 
 def _request_form() -> RequestForm | None:
     """The form to ask for a report, with the finished months and the user's regions."""
-    if not may_request_reports(current_user):
+    if not roles.requests_monthly_reports(current_user):
         return None
     form = RequestForm()
     latest = last_complete_month(utcnow())
@@ -72,7 +72,7 @@ def _render_index(form: RequestForm | None):
 
 
 @bp.get("/")
-@roles_required(*READER_ROLES)
+@requires(roles.reads_monthly_reports)
 def index():
     """The newest version of every month's report in the user's region and below, the
     requests under way, and the form to ask for one."""
@@ -80,7 +80,7 @@ def index():
 
 
 @bp.post("/requests")
-@roles_required(*READER_ROLES)
+@requires(roles.reads_monthly_reports)
 def request_one():
     """Queue a finished month's report (a new version, with its reason, if archived)."""
     form = _request_form()
@@ -88,7 +88,7 @@ def request_one():
         abort(403)
     if form.validate_on_submit():
         region = db.session.get(Region, form.region.data)
-        if region is None or not may_request_report_of(current_user, region):
+        if region is None or not policy.may_request_monthly_report_of(current_user, region):
             abort(404)
         try:
             request_report(db.session, region=region, month=form.month.data,
@@ -105,7 +105,7 @@ def request_one():
 
 
 @bp.get("/<int:report_id>.pdf")
-@roles_required(*READER_ROLES)
+@requires(roles.reads_monthly_reports)
 def download(report_id: int):
     """One version's PDF, exactly as archived."""
     report = _report_or_404(report_id)
