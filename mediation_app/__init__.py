@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from .ledger.views import bp as ledger_bp
     from .monthly.views import bp as monthly_bp
     from .notifications.views import bp as notifications_bp
+    from .referrals.outcome_views import bp as outcomes_bp
     from .referrals.views import bp as referrals_bp
     from .stats.views import bp as stats_bp
     from .subsidy.views import bp as subsidy_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .supervision.views import bp as supervision_bp
 
     app.register_blueprint(supervision_bp)
+    app.register_blueprint(outcomes_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
 

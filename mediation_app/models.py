@@ -16,7 +16,7 @@ from .documents.models import Document, InstitutionCertificate
 from .handlings.models import WorkflowVersion
 from .ledger.models import LedgerImport, LedgerStagingRow
 from .monthly.models import JobRun, MonthlyReport, MonthlyReportRequest
-from .notifications.models import Notification
+from .notifications.models import Notification, NotificationPreference
 from .outbox.models import OutboxMessage
 from .parties.models import (
     AccessFailure,
@@ -31,6 +31,7 @@ from .parties.models import (
     SigningLink,
 )
 from .referrals.models import Referral
+from .referrals.records import MediationPeriod, OutcomeReport, PeriodExtension
 from .roster.models import MediatorProfile, RecusalRequest
 from .supervision.models import SupervisionOrder
 from .warnings.models import EarlyWarning
@@ -41,7 +42,8 @@ __all__ = [
     "InstitutionCertificate", "JobRun", "LedgerImport", "LedgerStagingRow", "MediationSession",
     "MonthlyReport", "MonthlyReportRequest", "Notification", "OutboxMessage", "Party",
     "Performance", "Referral",
-    "Region", "User", "WorkflowVersion",
+    "Region", "User", "WorkflowVersion", "NotificationPreference", "OutcomeReport",
+    "MediationPeriod", "PeriodExtension",
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
     "MediatorProfile", "RecusalRequest",

@@ -48,7 +48,9 @@ def _deadline_sweep(app: Flask) -> None:
 
 def _drain_outbox(app: Flask) -> None:
     from .outbox.jobs import run_drain
+    from .referrals.jobs import report_pending_outcomes
 
+    report_pending_outcomes(app)
     result = run_drain(app)
     if result.sent or result.retried or result.failed:
         log.info("outbox: %s sent, %s retried, %s failed", len(result.sent),

@@ -67,7 +67,9 @@ def start_handling(session: Session, case: Case, institution: Institution, sourc
     session.flush()
     record_event(session, case, "handling.opened", actor=actor, now=now,
                  institution=institution.code, workflow=f"{definition.name} v{definition.version}",
-                 arrived_by=arrived_by)
+                 arrived_by=arrived_by,
+                 labels={"institution": institution.name, "workflow": definition.title,
+                         "state": initial.label})
     return handling
 
 
@@ -91,8 +93,20 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     _move(session, handling, target, now=now)
     record_event(session, case, "handling.transition", actor=actor, now=now,
                  transition=name, label=transition.label,
-                 changes={"state": [before, target.name]}, note=note or None)
+                 changes={"state": [before, target.name]}, note=note or None,
+                 labels={"state": [definition.state(before).label, target.label],
+                         "institution": handling.institution.name})
+    _report_if_referred(session, handling, now=now)
     return handling
+
+
+def _report_if_referred(session: Session, handling: Handling, *, now: datetime) -> None:
+    """A handling opened by a referral that has now ended reports back to the sender
+    (办理结果反馈, referrals.outcomes)."""
+    if handling.outcome is not None:
+        from ..referrals.outcomes import report_outcome
+
+        report_outcome(session, handling, now=now)
 
 
 def _referral_waiting(session: Session, handling: Handling) -> bool:
@@ -107,6 +121,10 @@ def _referral_waiting(session: Session, handling: Handling) -> bool:
 def _move(session: Session, handling: Handling, target: State, *, now: datetime) -> None:
     """Conditional update: a concurrent move of the same handling makes this one fail."""
     values = {"state": target.name, "deadline_at": _deadline(target, now, handling.deadline_at)}
+    if not target.is_terminal:
+        from ..referrals.periods import period_end
+
+        values["deadline_at"] = period_end(session, handling) or values["deadline_at"]
     if values["deadline_at"] != handling.deadline_at:
         deadline_given(session, handling, values["deadline_at"], now=now)
     if target.outcome:

@@ -26,3 +26,17 @@ class Notification(db.Model):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+
+
+class NotificationPreference(db.Model):
+    """What a user wants by email and by text message, per topic (the in-app inbox always
+    gets everything: it is the record). `phone` is where text messages go."""
+
+    __tablename__ = "notification_preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email_topics: Mapped[list] = mapped_column(JSON, default=list)
+    sms_topics: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

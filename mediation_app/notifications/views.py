@@ -1,11 +1,18 @@
-"""The notification inbox, and the unread count shown on every page."""
+"""The notification inbox, the unread count shown on every page, each user's choice of
+channels, and each case's notification ledger."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..access.web import visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
+from ..labels import choices
+from .dispatch import preferences_of, save_preferences
+from .forms import PreferencesForm
+from .ledger import ledger
 from .models import Notification
 from .services import mark_read, unread_count
 
@@ -42,3 +49,29 @@ def read():
                     and notification.case_id:
                 return redirect(url_for("cases.show", case_id=notification.case_id))
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """What I receive by email and text message, per topic (the inbox gets everything)."""
+    saved = preferences_of(db.session, [current_user.id]).get(current_user.id)
+    form = PreferencesForm(obj=saved)
+    form.email_topics.choices = form.sms_topics.choices = choices("notification_topic")
+    if form.validate_on_submit():
+        save_preferences(db.session, current_user, phone=form.phone.data,
+                         email_topics=form.email_topics.data, sms_topics=form.sms_topics.data,
+                         now=utcnow())
+        flash(_("Your notification choices are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    return render_template("notifications/preferences.html", form=form,
+                           has_email=bool(current_user.email))
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def case_ledger(case_id: int):
+    """Every message sent about the case: to whom, by which channel, and its status."""
+    case = visible_case_or_404(case_id)
+    return render_template("notifications/ledger.html", case=case,
+                           entries=ledger(db.session, case.id))

@@ -1,19 +1,39 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..labels import choices
+from .services import NOTE_REQUIRED
 
 
 class SendReferralForm(FlaskForm):
     to_institution_id = SelectField(_l("Send to"), coerce=int)
     reason = TextAreaField(_l("Reason and what the receiver should know"),
                            validators=[DataRequired(), Length(max=4000)])
+    off_list_reason = TextAreaField(
+        _l("Why this receiver, if it is not one of the expected ones"),
+        validators=[Optional(), Length(max=2000)])
     file = FileField(_l("Materials to send along (JPEG, PNG or PDF, optional)"))
 
 
 class ReturnReferralForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=choices("return_reason"))
+    """No reason is chosen for the user; 材料不全 and 其他 need an explanation; the page asks
+    for confirmation (`confirmed`) before the referral is returned."""
+
+    reason = SelectField(_l("Reason"), choices=choices("return_reason", blank=_l("Choose…")),
+                         validators=[DataRequired(_l("Choose a reason for returning."))])
     note = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=4000)])
+    confirmed = HiddenField(default="")
+
+    def validate_note(self, field) -> None:
+        if self.reason.data in NOTE_REQUIRED and not (field.data or "").strip():
+            raise ValidationError(_l("Explain what is missing or why, for this reason."))
+
+
+class ExtendPeriodForm(FlaskForm):
+    ends_at = DateField(_l("New end of the mediation period"), validators=[DataRequired()])
+    parties = SelectMultipleField(_l("Parties who consent"), coerce=int,
+                                  validators=[DataRequired(_l("Choose the parties who consent."))])
+    note = TextAreaField(_l("How the consent was given"), validators=[Optional(), Length(max=2000)])

@@ -48,6 +48,8 @@ class Referral(db.Model):
     return_note: Mapped[str | None] = mapped_column(Text)
     # why the sender chose a receiver outside the ones with jurisdiction (None when inside)
     new_handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"), unique=True)
+    # why the sender chose a receiver outside the ones with jurisdiction (None when inside)
+    off_list_reason: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship()
     from_institution: Mapped[Institution] = relationship(foreign_keys=[from_institution_id])

@@ -22,7 +22,13 @@ from ..workflow.calendar import add_working_days
 from ..workflow.catalog import Catalog
 from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
+from . import jurisdiction
+from .announce import announce
 from .models import RETURN_REASONS, Referral
+from .periods import start_period
+
+# a return for these reasons must say what is missing or why
+NOTE_REQUIRED = ("incomplete_materials", "other")
 
 
 class ReferralError(ValueError):
@@ -78,28 +84,48 @@ def _delegating_institution(session: Session, case: Case, sender: Institution):
 
 def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
                   to_institution: Institution, reason: str, actor: User, now: datetime,
-                  accept_working_days: int) -> Referral:
+                  accept_working_days: int, off_list_reason: str | None = None) -> Referral:
+    """Propose the case to `to_institution`. A receiver outside the expected ones (see
+    referrals.jurisdiction) needs `off_list_reason`, which is recorded."""
     rules = {rule.kind: unmet for rule, unmet in sendable_rules(session, case, actor, now=now)}
     if kind not in rules:
         raise ReferralError("not_sendable")
     if rules[kind]:
         raise ReferralError("unmet", rules[kind])
-    if to_institution not in receivers(session, catalog, case, kind, actor.institution):
+    candidates = receivers(session, catalog, case, kind, actor.institution)
+    if to_institution not in candidates:
         raise ReferralError("bad_receiver")
     if session.scalar(select(Referral.id).where(Referral.case_id == case.id,
                                                 Referral.status == "pending")):
         raise ReferralError("already_pending")
+    off_list_reason = _off_list_reason(session, case, kind, actor, to_institution, candidates,
+                                       off_list_reason)
     referral = Referral(
         case_id=case.id, kind=kind, from_institution_id=actor.institution_id,
         to_institution_id=to_institution.id, from_handling_id=sending_handling(case, actor).id,
         reason=reason, created_by_id=actor.id, created_at=now,
-        accept_by=add_working_days(now, accept_working_days),
+        accept_by=add_working_days(now, accept_working_days), off_list_reason=off_list_reason,
     )
     session.add(referral)
     session.flush()
     record_event(session, case, "referral.sent", actor=actor, now=now, referral=referral.id,
-                 kind=kind, to=to_institution.code, reason=reason)
+                 kind=kind, to=to_institution.code, reason=reason,
+                 from_name=actor.institution.name, to_name=to_institution.name,
+                 off_list_reason=off_list_reason)
+    announce(session, referral, "sent", now=now)
     return referral
+
+
+def _off_list_reason(session: Session, case: Case, kind: str, actor: User,
+                     to_institution: Institution, candidates, stated: str | None) -> str | None:
+    """None for an expected receiver; the stated reason for any other, which is required."""
+    if to_institution in jurisdiction.expected(session, case, kind, actor.institution,
+                                               candidates):
+        return None
+    stated = (stated or "").strip()
+    if not stated:
+        raise ReferralError("off_list_reason_required")
+    return stated
 
 
 def attach_to_referral(session: Session, referral: Referral, *, filename: str, content: bytes,
@@ -165,7 +191,10 @@ def accept_referral(session: Session, catalog: Catalog, referral: Referral, *, a
     case.assigned_mediator_id = actor.id if roles.may_be_assigned_cases(actor) else None
     session.flush()
     record_event(session, case, "referral.accepted", actor=actor, now=now,
-                 referral=referral.id, kind=referral.kind, by=referral.to_institution.code)
+                 referral=referral.id, kind=referral.kind, by=referral.to_institution.code,
+                 by_name=referral.to_institution.name, from_name=referral.from_institution.name)
+    start_period(session, referral, handling, now=now)
+    announce(session, referral, "accepted", now=now)
     return handling
 
 
@@ -188,10 +217,15 @@ def return_referral(session: Session, referral: Referral, *, reason: str, note: 
     _check_decider(referral, actor)
     if reason not in RETURN_REASONS:
         raise ReferralError("no_reason")
+    note = (note or "").strip()
+    if reason in NOTE_REQUIRED and not note:
+        raise ReferralError("note_required")
     _decide(session, referral, "returned", actor=actor, now=now, return_reason=reason,
             return_note=note)
     record_event(session, referral.case, "referral.returned", actor=actor, now=now,
-                 referral=referral.id, reason=reason, note=note)
+                 referral=referral.id, reason=reason, note=note,
+                 by_name=referral.to_institution.name)
+    announce(session, referral, "returned", now=now)
 
 
 def withdraw_referral(session: Session, referral: Referral, *, actor: User,
@@ -202,7 +236,8 @@ def withdraw_referral(session: Session, referral: Referral, *, actor: User,
         raise ReferralError("already_decided")
     _decide(session, referral, "withdrawn", actor=actor, now=now)
     record_event(session, referral.case, "referral.withdrawn", actor=actor, now=now,
-                 referral=referral.id)
+                 referral=referral.id, to_name=referral.to_institution.name)
+    announce(session, referral, "withdrawn", now=now)
 
 
 def expire_overdue(session: Session, *, now: datetime,
@@ -221,6 +256,8 @@ def expire_overdue(session: Session, *, now: datetime,
         if result.rowcount == 1:
             session.refresh(referral)
             record_event(session, referral.case, "referral.expired", actor=None, now=now,
-                         referral=referral.id, to=referral.to_institution.code)
+                         referral=referral.id, to=referral.to_institution.code,
+                         to_name=referral.to_institution.name)
+            announce(session, referral, "expired", now=now)
             expired.append(referral)
     return expired

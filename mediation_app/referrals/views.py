@@ -14,7 +14,7 @@ from ..handlings.catalog import catalog
 from ..labels import explain, options
 from ..storage import Storage
 from ..transaction import discard
-from . import queries, services
+from . import jurisdiction, queries, services
 from .forms import ReturnReferralForm, SendReferralForm
 from .models import Referral
 from .routing import suggest
@@ -59,17 +59,19 @@ def send(case_id: int, kind: str):
                         dispute_type=case.dispute_type, region=case.region,
                         exclude=current_user.institution)
     suggested = [institution for institution in suggested if institution in targets]
+    expected, others = jurisdiction.split(db.session, case, kind, current_user.institution,
+                                          targets)
     form = SendReferralForm()
-    ordered = suggested + [t for t in targets if t not in suggested]
     form.to_institution_id.choices = options(
-        [(i.id, ("★ " if i in suggested else "") + i.name) for i in ordered])
+        [(i.id, _receiver_label(i, suggested, expected)) for i in expected + others])
     if form.validate_on_submit():
         try:
             referral = services.send_referral(
                 db.session, catalog(), case, kind=kind,
                 to_institution=db.session.get(Institution, form.to_institution_id.data),
                 reason=form.reason.data.strip(), actor=current_user, now=now,
-                accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
+                accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"],
+                off_list_reason=form.off_list_reason.data)
             if form.file.data:
                 _attach(referral, form.file.data, now)
         except services.ReferralError as refusal:
@@ -83,7 +85,18 @@ def send(case_id: int, kind: str):
             flash(_("Referral sent. The case stays with you until it is accepted."), "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("referrals/send.html", case=case, kind=kind, form=form,
-                           suggested=suggested, has_targets=bool(targets))
+                           suggested=suggested, has_targets=bool(targets), expected=expected,
+                           others=others)
+
+
+def _receiver_label(institution, suggested, expected) -> str:
+    """Expected receivers first (★ when the routing rules suggest them too); the others are
+    marked as needing a stated reason."""
+    star = "★ " if institution in suggested else ""
+    if institution in expected:
+        return star + institution.name
+    return star + _("%(name)s (outside the expected receivers: state why)",
+                    name=institution.name)
 
 
 def _attach(referral, upload, now) -> None:
@@ -121,6 +134,9 @@ def give_back(referral_id: int):
     if not referral.can_decide(current_user):
         abort(403)
     form = ReturnReferralForm()
+    if form.validate_on_submit() and form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        return render_template("referrals/return_confirm.html", referral=referral, form=form)
     if form.validate_on_submit():
         try:
             services.return_referral(db.session, referral, reason=form.reason.data,

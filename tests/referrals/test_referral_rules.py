@@ -316,7 +316,8 @@ def test_a_pending_referral_shows_the_case_read_only_to_the_receiver_until_retur
     assert stranger.get(f"/cases/{case_id}").status_code == 404
 
     response = receiver.post(f"/referrals/{referral_id}/return",
-                             data={"reason": "outside_region", "note": "请转有管辖权的机构。"})
+                             data={"reason": "outside_region", "note": "请转有管辖权的机构。",
+                                   "confirmed": "yes"})
     assert response.status_code == 302
     assert "欠薪纠纷待签收" not in receiver.get("/cases/").get_data(as_text=True)
     assert receiver.get(f"/cases/{case_id}").status_code == 404

@@ -186,7 +186,8 @@ def test_a_returned_referral_leaves_the_case_with_the_sender_until_sent_elsewher
 
     assert first.get(f"/referrals/{referral_id}/return").status_code == 200
     response = first.post(f"/referrals/{referral_id}/return",
-                          data={"reason": "not_our_remit", "note": "不在本调委会辖区内。"})
+                          data={"reason": "not_our_remit", "note": "不在本调委会辖区内。",
+                                "confirmed": "yes"})
     assert response.status_code == 302
 
     with database(app) as session:
