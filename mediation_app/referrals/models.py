@@ -46,7 +46,6 @@ class Referral(db.Model):
     decided_at: Mapped[datetime | None]
     return_reason: Mapped[str | None] = mapped_column(String(32))
     return_note: Mapped[str | None] = mapped_column(Text)
-    # why the sender chose a receiver outside the ones with jurisdiction (None when inside)
     new_handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"), unique=True)
     # why the sender chose a receiver outside the ones with jurisdiction (None when inside)
     off_list_reason: Mapped[str | None] = mapped_column(Text)
