@@ -1,7 +1,7 @@
 """mediator roster and recusal requests
 
 Revision ID: 8c4e2a6b1d37
-Revises: 135af4c77e20
+Revises: 0d2b433038f8
 Create Date: 2026-12-01 08:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8c4e2a6b1d37'
-down_revision = '135af4c77e20'
+down_revision = '0d2b433038f8'
 branch_labels = None
 depends_on = None
 
