@@ -7,8 +7,7 @@ from flask import Flask, request, session
 from .config import load_config
 from .db import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
-
-ROOT = Path(__file__).resolve().parent.parent
+from .resources import ROOT
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",

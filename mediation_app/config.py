@@ -5,8 +5,7 @@ import secrets
 from pathlib import Path
 
 from .audit.keys import load_audit_key
-
-ROOT = Path(__file__).resolve().parent.parent
+from .resources import ROOT
 
 
 def _bool(name: str, default: bool) -> bool:

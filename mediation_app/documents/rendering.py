@@ -18,8 +18,9 @@ from weasyprint.urls import URLFetcher
 
 from ..domain.idcard import mask_id_number
 from ..labels import label_zh
+from ..resources import ROOT
 
-REPORTS = Path(__file__).resolve().parent.parent.parent / "reports"
+REPORTS = ROOT / "reports"
 _lock = threading.Lock()
 _font_config: FontConfiguration | None = None
 _environment: Environment | None = None
