@@ -67,9 +67,10 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    from . import formatting, logredaction, transaction
+    from . import formatting, logredaction, requestguard, transaction
     from .auth import login
     from .handlings import catalog
+    from . import logredaction
     from .outbox import jobs as outbox
     from .referrals import routing
 
@@ -78,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     login.init_app(app, login_manager)
     catalog.init_app(app)
     logredaction.init_app(app)
+    requestguard.init_app(app)
     routing.init_app(app)
     outbox.init_app(app)
 

@@ -33,8 +33,9 @@ def insert_if_absent(session: Session, model, **values) -> bool:
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: foreign keys, WAL, and write-locking transactions so concurrent
-    writers queue on the busy timeout instead of failing on lock upgrade."""
+    """Errors without row values; SQLite: foreign keys, WAL, and write-locking transactions
+    so concurrent writers queue on the busy timeout instead of failing on lock upgrade."""
+    event.listen(engine, "handle_error", _without_row_values)
     if engine.dialect.name != "sqlite":
         return
 
@@ -50,6 +51,16 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _without_row_values(context) -> None:
+    """PostgreSQL explains a failed statement with the row's values ("DETAIL: Failing row
+    contains (..., <ID number>, <phone>, ...)", "Key (...)=(...) already exists"): keep the
+    first line only, so the error can be logged (parameters are hidden by hide_parameters).
+    The full diagnostics stay on the error's `diag` for code that needs the constraint."""
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is not None and error.args and "\n" in str(error.args[0]):
+            error.args = (str(error.args[0]).split("\n", 1)[0], *error.args[1:])
 
 
 __all__ = ["db", "utcnow", "one_of", "configure_engine", "insert_if_absent"]

@@ -4,6 +4,8 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from .requestguard import BadInput
+
 MESSAGES = {
     400: lambda: _("The request could not be understood."),
     403: lambda: _("You do not have permission to do this."),
@@ -25,6 +27,7 @@ def _respond(code: int, message: str | None = None):
 def register_error_handlers(app) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda error, code=code: _respond(code))
+    app.register_error_handler(BadInput, lambda error: _respond(400, str(error.description)))
     app.register_error_handler(
         CSRFError, lambda error: _respond(400, _("The form expired. Please reload and try again."))
     )
