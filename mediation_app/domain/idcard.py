@@ -1,9 +1,12 @@
 """Resident identity card numbers (GB 11643-1999): validation and masking."""
 
+import re
+import unicodedata
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+_CANONICAL = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class InvalidIdNumber(ValueError):
@@ -16,11 +19,13 @@ def check_digit(first17: str) -> str:
 
 
 def normalise_id_number(raw: str) -> str:
-    """Return the number in canonical form (upper-case X) or raise InvalidIdNumber."""
-    number = raw.strip().upper()
+    """Return the number in canonical form (ASCII digits, upper-case X) or raise
+    InvalidIdNumber. Full-width digits and X (as Chinese input methods type them) are
+    folded to ASCII (NFKC); any other digit (Arabic-Indic, superscript...) is refused."""
+    number = unicodedata.normalize("NFKC", raw).strip().upper()
     if len(number) != 18:
         raise InvalidIdNumber("must have 18 characters")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _CANONICAL.fullmatch(number):
         raise InvalidIdNumber("must be 17 digits followed by a digit or X")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
