@@ -1,11 +1,34 @@
 """Request and response shapes; the OpenAPI document is generated from these."""
 
+from datetime import UTC
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
 from ..domain.idcard import InvalidIdNumber, mask_id_number, normalise_id_number
 from ..referrals.models import RETURN_REASONS
 from ..workflow.loader import REFERRAL_KINDS
+
+MAX_AMOUNT = Decimal("999999999999.99")  # what NUMERIC(14, 2) holds
+# amounts travel as strings with two decimals ("5000.00"): documented as such, with no
+# numeric bound written as a string (which made the document invalid)
+AMOUNT = {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$",
+          "description": "yuan, as a string with up to two decimals", "example": "5000.00"}
+
+
+def _amount_in_range(value: Decimal) -> None:
+    if not 0 <= value <= MAX_AMOUNT:
+        raise ValidationError(f"must be between 0 and {MAX_AMOUNT}")
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive UTC) moment as ISO 8601 with its offset: 2026-11-01T02:00:00+00:00."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class PartyIn(Schema):
@@ -38,7 +61,7 @@ class CaseIn(Schema):
     summary = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=20000))
     amount = fields.Decimal(allow_none=True, load_default=None, places=2, as_string=True,
-                            validate=validate.Range(min=0))
+                            validate=_amount_in_range, metadata=AMOUNT)
     received_on = fields.Date(required=True)
     parties = fields.List(fields.Nested(PartyIn), required=True,
                           validate=validate.Length(min=2, max=50))
@@ -58,9 +81,9 @@ class HandlingOut(Schema):
     channel = fields.String(allow_none=True)
     state = fields.String()
     outcome = fields.String(allow_none=True)
-    started_at = fields.DateTime()
-    concluded_at = fields.DateTime(allow_none=True)
-    deadline_at = fields.DateTime(allow_none=True)
+    started_at = UtcDateTime()
+    concluded_at = UtcDateTime(allow_none=True)
+    deadline_at = UtcDateTime(allow_none=True)
 
 
 class CaseOut(Schema):
@@ -71,15 +94,15 @@ class CaseOut(Schema):
     region_code = fields.Function(lambda case: case.region.code)
     summary = fields.String()
     description = fields.String()
-    amount = fields.Decimal(as_string=True, allow_none=True)
+    amount = fields.Decimal(as_string=True, allow_none=True, metadata=AMOUNT)
     received_on = fields.Date()
-    filed_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    filed_at = UtcDateTime()
+    updated_at = UtcDateTime()
     holder_institution_code = fields.Function(lambda case: case.holder_institution.code)
     channel = fields.String(allow_none=True)
     state = fields.String()
-    deadline_at = fields.DateTime(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
+    deadline_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
     parties = fields.List(fields.Nested(PartyOut))
     handlings = fields.List(fields.Nested(HandlingOut))
 
@@ -91,8 +114,8 @@ class CaseSummaryOut(Schema):
     summary = fields.String()
     channel = fields.String(allow_none=True)
     state = fields.String()
-    filed_at = fields.DateTime()
-    deadline_at = fields.DateTime(allow_none=True)
+    filed_at = UtcDateTime()
+    deadline_at = UtcDateTime(allow_none=True)
 
 
 class CasePageOut(Schema):
@@ -118,6 +141,8 @@ class StepOut(Schema):
 
 class StepIn(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+    # why the step ends the handling in failure or withdrawal: a code the workflow declares
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
 
 
 class ReferralIn(Schema):
@@ -140,9 +165,9 @@ class ReferralOut(Schema):
     from_institution_code = fields.Function(lambda referral: referral.from_institution.code)
     to_institution_code = fields.Function(lambda referral: referral.to_institution.code)
     reason = fields.String()
-    created_at = fields.DateTime()
-    accept_by = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    accept_by = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
     return_reason = fields.String(allow_none=True)
     return_note = fields.String(allow_none=True)
 
@@ -160,7 +185,7 @@ class AgreementIn(Schema):
     clauses = fields.List(fields.String(validate=validate.Length(min=1, max=2000)), required=True,
                           validate=validate.Length(min=1, max=100))
     amount = fields.Decimal(allow_none=True, load_default=None, places=2, as_string=True,
-                            validate=validate.Range(min=0))
+                            validate=_amount_in_range, metadata=AMOUNT)
     performance_manner = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     performance_deadline = fields.Date(allow_none=True, load_default=None)
 
@@ -173,9 +198,9 @@ class AgreementOut(Schema):
     facts = fields.String()
     matters = fields.String()
     clauses = fields.List(fields.String())
-    amount = fields.Decimal(as_string=True, allow_none=True)
+    amount = fields.Decimal(as_string=True, allow_none=True, metadata=AMOUNT)
     performance_manner = fields.String()
     performance_deadline = fields.Date(allow_none=True)
-    signed_at = fields.DateTime(allow_none=True)
-    voided_at = fields.DateTime(allow_none=True)
+    signed_at = UtcDateTime(allow_none=True)
+    voided_at = UtcDateTime(allow_none=True)
     signers = fields.Function(lambda agreement: [s.signer_name for s in agreement.signatures])

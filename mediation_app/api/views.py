@@ -19,6 +19,7 @@ from ..directory.models import Region
 from ..handlings.catalog import catalog
 from ..warnings.rules import WarningRules
 from ..warnings.services import evaluate
+from .openapi import complete
 from .schemas import (
     AgreementIn,
     AgreementOut,
@@ -70,7 +71,7 @@ def list_cases_api():
         - {in: query, name: state, schema: {type: string}}
         - {in: query, name: channel, schema: {type: string}}
         - {in: query, name: dispute_type, schema: {type: string}}
-        - {in: query, name: q, schema: {type: string}, description: case number, summary or party name}
+        - {in: query, name: q, schema: {type: string}, description: "case number, summary, party name, ID number or phone"}
         - {in: query, name: cursor, schema: {type: string}}
         - {in: query, name: per_page, schema: {type: integer, maximum: 100}}
       responses:
@@ -165,7 +166,7 @@ def openapi():
             spec.path(path=path, operations=_operations(view))
     document = spec.to_dict()
     document["servers"] = [{"url": "/api/v1"}]
-    return jsonify(document)
+    return jsonify(complete(document))
 
 
 def _operations(view) -> dict:
