@@ -27,6 +27,8 @@ def load_config(instance_path: str) -> dict:
         or f"sqlite:///{instance / 'mediation.db'}",
         # failed statements never print their bound parameters (ID numbers, phones) in logs
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        # a web ledger import still queued or running after this long died with its process
+        "LEDGER_IMPORT_STALE_MINUTES": int(os.environ.get("LEDGER_IMPORT_STALE_MINUTES", 60)),
         "MEDIATION_STORAGE": os.environ.get("MEDIATION_STORAGE") or str(instance / "storage"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,

@@ -42,6 +42,21 @@ def _report_requests(app: Flask) -> None:
         log.info("requested monthly reports: %s", _summary(outcomes))
 
 
+def _reap_imports(app: Flask) -> None:
+    from .ledger.reaping import run_reaper
+
+    reaped = run_reaper(app, utcnow())
+    if reaped:
+        log.warning("stale ledger imports marked failed: %s", ", ".join(map(str, reaped)))
+
+
+def _audit_checkpoint(app: Flask) -> None:
+    from .audit.cli import take_checkpoint
+
+    with app.app_context():
+        log.info("audit checkpoint written to %s", take_checkpoint(app))
+
+
 def _deadline_sweep(app: Flask) -> None:
     jobs.run_deadline_sweep(app, utcnow())
 
@@ -82,6 +97,15 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(_catch_up, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
                       args=[app], id="catch_up", name="catch up missed monthly reports",
                       misfire_grace_time=None, max_instances=1)
+    scheduler.add_job(_reap_imports, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
+                      args=[app], id="reap_imports_at_start", name="stale ledger imports",
+                      misfire_grace_time=None, max_instances=1)
+    scheduler.add_job(_reap_imports, IntervalTrigger(minutes=10, timezone=CHINA),
+                      args=[app], id="reap_imports", name="stale ledger imports",
+                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
+    scheduler.add_job(_audit_checkpoint, IntervalTrigger(hours=1, timezone=CHINA),
+                      args=[app], id="audit_checkpoint", name="audit checkpoint",
+                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
     return scheduler
 
 
