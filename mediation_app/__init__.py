@@ -99,14 +99,18 @@ def _register_blueprints(app: Flask) -> None:
     from .ledger.views import bp as ledger_bp
     from .monthly.views import bp as monthly_bp
     from .notifications.views import bp as notifications_bp
+    from .parties.inbox_views import bp as applications_bp
+    from .parties.views import bp as parties_bp
     from .referrals.outcome_views import bp as outcomes_bp
     from .referrals.views import bp as referrals_bp
+    from .roster.views import bp as roster_bp
     from .stats.views import bp as stats_bp
     from .subsidy.views import bp as subsidy_bp
 
     for blueprint in (auth_bp, dashboard_bp, cases_bp, handlings_bp, referrals_bp, agreements_bp,
                       documents_bp, stats_bp, subsidy_bp, ledger_bp, monthly_bp,
-                      notifications_bp, admin_bp, api_bp, health_bp):
+                      notifications_bp, admin_bp, api_bp, health_bp, parties_bp, applications_bp,
+                      roster_bp):
         app.register_blueprint(blueprint)
     from .supervision.views import bp as supervision_bp
 

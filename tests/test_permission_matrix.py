@@ -18,12 +18,13 @@ from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
+from mediation_app.parties.models import Application
 from mediation_app.referrals.models import Referral
 from mediation_app.storage import Storage
 from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.warnings.models import EarlyWarning
 
-from .factories import PASSWORD
+from .factories import PASSWORD, id_number
 
 ROLES = ["anonymous", "mediator", "liaison", "dispatcher", "committee", "admin"]
 HOLDERS = ("mediator", "liaison", "dispatcher")
@@ -55,6 +56,10 @@ OWN = {
     "POST /performances/{perf}":                        [302, 302, 302, 403, 403, 404],
     "POST /cases/{closed}/failure-notice":              [302, 403, 403, 403, 403, 404],
     "POST /agreements/{signed}/confirmation-application": [302, 302, 302, 403, 403, 404],
+    "POST /agreements/{agr}/signing-links":             [302, 302, 302, 302, 403, 403],
+    "GET /cases/{id}/mediators":                        [302, 200, 200, 200, 200, 403],
+    "POST /cases/{id}/mediators":                       [302, 302, 302, 302, 403, 403],
+    "POST /cases/{id}/recusals":                        [302, 302, 302, 302, 403, 403],
     "GET /api/v1/cases/{id}":                           [401, 200, 200, 200, 200, 404],
     "GET /notifications/cases/{id}":                    [302, 200, 200, 200, 200, 404],
     "GET /api/v1/cases/{id}/transitions":               [401, 200, 200, 200, 200, 404],
@@ -68,12 +73,16 @@ OWN = {
 }
 # Routes guarded by role before the case is looked up answer 403 to the wrong role.
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
-              "GET /referrals/{ref}/return", "POST /referrals/{ref}/withdraw"}
+              "GET /referrals/{ref}/return", "POST /referrals/{ref}/withdraw",
+              "POST /agreements/{agr}/signing-links"}
 FOREIGN = {
     route: [401 if "/api/" in route else 302]
     + ([404, 404, 404, 403, 403] if route in ROLE_FIRST else [404] * 5)
     for route in OWN
 }
+# the roster admits region readers, then looks the case up: they get 404 abroad, admins 403
+FOREIGN.update({route: [302, 404, 404, 404, 404, 403] for route in (
+    "GET /cases/{id}/mediators", "POST /cases/{id}/mediators", "POST /cases/{id}/recusals")})
 GLOBAL = {
     "GET /":                                 [302, 200, 200, 200, 200, 302],
     "GET /cases/":                           [302, 200, 200, 200, 200, 403],
@@ -132,6 +141,26 @@ GLOBAL = {
     "GET /supervision/cases/{foreign_case}/new": [302, 404, 404, 404, 404, 404],
     "POST /supervision/warnings/{foreign_warn}/dismiss": [302, 404, 404, 404, 404, 404],
     "POST /supervision/warnings/{foreign_warn}/assign": [302, 404, 404, 404, 404, 404],
+    # the parties' public pages: the same answer with or without a staff session
+    "GET /apply":                            [200] * 6,
+    "POST /apply":                           [200] * 6,
+    "GET /apply/submitted/{number}":         [404] * 6,
+    "GET /follow":                           [200] * 6,
+    "POST /follow":                          [200] * 6,
+    "GET /follow/status":                    [302] * 6,
+    "GET /follow/documents/{pdoc}":          [302] * 6,
+    "POST /follow/rating":                   [302] * 6,
+    "GET /sign/{token}":                     [404] * 6,
+    "GET /sign/{token}/agreement":           [404] * 6,
+    "POST /sign/{token}/signature":          [404] * 6,
+    "GET /applications":                     [302, 200, 200, 200, 403, 403],
+    "GET /applications/{app}":               [302, 200, 404, 404, 403, 403],
+    "GET /applications/{app}/files/{appfile}": [302, 404, 404, 404, 403, 403],
+    "POST /applications/{app}/accept":       [302, 302, 404, 404, 403, 403],
+    "POST /applications/{app}/decline":      [302, 302, 404, 404, 403, 403],
+    "GET /roster":                           [302, 200, 200, 200, 200, 403],
+    "GET /roster/{uid}":                     [302, 200, 404, 404, 404, 403],
+    "POST /recusals/{norec}":                [302, 404, 404, 404, 404, 403],
     "GET /verify":                           [200] * 6,
     "GET /verify/{code}":                    [200] * 6,
 }
@@ -206,6 +235,19 @@ def _supervision(make, session, users, case_id, foreign_case_id, foreign_holder,
             "foreign_warn": warnings[1].id, "sup_case": case_id, "foreign_case": foreign_case_id}
 
 
+def _application(session, addressee) -> int:
+    """An online application waiting in the inbox of the addressee's institution."""
+    record = Application(number="SQ20261201-MATRIX", institution_id=addressee.institution_id,
+                         region_id=addressee.institution.region_id, dispute_type="neighbour",
+                         summary="排水沟堵塞", facts="两家共用排水沟堵塞。", claims="疏通",
+                         applicant_name="张建国", applicant_id_number=id_number(),
+                         applicant_phone="13912345678", applicant_address="健康西路1号",
+                         respondent_name="王秀英")
+    session.add(record)
+    session.commit()
+    return record.id
+
+
 @pytest.fixture
 def world(make, session, app):
     city = make.region()
@@ -239,6 +281,8 @@ def world(make, session, app):
         "foreign_iid": foreign_mediator.institution_id,
         "foreign_tid": token_ids[foreign_mediator.id], "code": own["mediator"]["code"],
         "imp": _ledger_import(session, users["mediator"]),
+        "app": _application(session, users["mediator"]), "appfile": 999999, "pdoc": 999999, "norec": 999999,
+        "token": "no-such-link", "number": "SQ20261201-NOSUCH",
         **_supervision(make, session, users, own["mediator"]["id"], foreign["id"],
                        foreign_mediator, other_district),
         "rep": _monthly_report(session, app, district), "foreign_rep": _monthly_report(
@@ -296,7 +340,9 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "perf": "performance_id", "uid": "user_id", "foreign_uid": "user_id",
               "iid": "institution_id", "foreign_iid": "institution_id", "tid": "token_id",
               "foreign_tid": "token_id", "imp": "import_id", "rep": "report_id",
-              "foreign_rep": "report_id"}
+              "foreign_rep": "report_id", "app": "application_id",
+              "appfile": "file_id", "pdoc": "document_id",
+              "norec": "recusal_id"}
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})
 
@@ -306,7 +352,8 @@ def _as_rule(path: str) -> str:
         path = path.replace("{" + placeholder + "}", f"<int:{name}>")
     path = path.split("?")[0]
     return (path.replace("{step}", "<name>").replace("{kind}", "<kind>")
-            .replace("{code}", "<code>").replace("/peoples_committee", "/<name>")
+            .replace("{code}", "<code>").replace("{token}", "<token>")
+            .replace("{number}", "<number>").replace("/peoples_committee", "/<name>")
             .replace("/channels.svg", "/<name>.svg").replace("/export.csv", "/export.<fmt>")
             .replace("/statement.csv", "/statement.<fmt>"))
 

@@ -117,6 +117,8 @@ def _refused(refusal: services.RosterError, case_id: int):
 def assign(case_id: int):
     """Designate the mediator, or record the parties' choice (art. 19)."""
     case = visible_case_or_404(case_id)
+    if not assigns_mediators(current_user, case):
+        abort(403)
     form = _case_forms(case)[1]
     if not form.validate_on_submit():
         flash(_("Choose a mediator of the institution holding the case."), "error")
@@ -136,6 +138,8 @@ def assign(case_id: int):
 def request_recusal(case_id: int):
     """Record a party's request that the mediator step aside (回避)."""
     case = visible_case_or_404(case_id)
+    if not assigns_mediators(current_user, case):
+        abort(403)
     form = _case_forms(case)[2]
     if not form.validate_on_submit():
         flash(_("Give the reason the party gave."), "error")
@@ -158,6 +162,8 @@ def decide(recusal_id: int):
     if recusal is None:
         abort(404)
     case = visible_case_or_404(recusal.case_id)
+    if not assigns_mediators(current_user, case):
+        abort(403)
     form = _case_forms(case)[3]
     if not form.validate_on_submit():
         flash(_("Give the decision and its reasons."), "error")
