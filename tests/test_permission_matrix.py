@@ -60,6 +60,8 @@ OWN = {
     "GET /cases/{id}/mediators":                        [302, 200, 200, 200, 200, 403],
     "POST /cases/{id}/mediators":                       [302, 302, 302, 302, 403, 403],
     "POST /cases/{id}/recusals":                        [302, 302, 302, 302, 403, 403],
+    "GET /cases/{id}/appointments":                     [302, 200, 200, 200, 403, 403],
+    "POST /documents/{doc}/deliver":                    [302, 302, 302, 302, 403, 403],
     "GET /api/v1/cases/{id}":                           [401, 200, 200, 200, 200, 404],
     "GET /notifications/cases/{id}":                    [302, 200, 200, 200, 200, 404],
     "GET /api/v1/cases/{id}/transitions":               [401, 200, 200, 200, 200, 404],
@@ -74,7 +76,8 @@ OWN = {
 # Routes guarded by role before the case is looked up answer 403 to the wrong role.
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
               "GET /referrals/{ref}/return", "POST /referrals/{ref}/withdraw",
-              "POST /agreements/{agr}/signing-links"}
+              "POST /agreements/{agr}/signing-links", "GET /cases/{id}/appointments",
+              "POST /documents/{doc}/deliver"}
 FOREIGN = {
     route: [401 if "/api/" in route else 302]
     + ([404, 404, 404, 403, 403] if route in ROLE_FIRST else [404] * 5)

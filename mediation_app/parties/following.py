@@ -14,6 +14,7 @@ from ..audit.services import record_event
 from ..cases.models import Case, Party
 from ..documents.models import Document
 from ..storage import Storage
+from .appointments import upcoming_for, video_is_open
 from .models import Application, Appointment, DocumentDelivery, PartyGrant, PartyRating
 from .otp import normalise_phone
 from .verification import (
@@ -113,6 +114,7 @@ class StatusView:
     is_closed: bool
     deadline_at: datetime | None
     next_appointment: Appointment | None
+    video_open: bool
     performance_deadline: date | None
     documents: list[DocumentLine]
     party_name: str
@@ -138,13 +140,15 @@ def case_status(session: Session, grant: PartyGrant, *, now: datetime) -> Status
     case = session.get(Case, grant.case_id)
     party = session.get(Party, grant.party_id)
     stage, detail = _stage(case)
+    coming = next_appointment(session, case.id, now=now)
     agreement = session.scalar(select(Agreement).where(Agreement.case_id == case.id,
                                                        Agreement.status != "voided"))
     return StatusView(
         number=case.case_no, dispute_type=case.dispute_type, stage=stage, stage_detail=detail,
         institution=case.holder_institution.name, filed_at=case.filed_at,
         is_closed=case.is_closed, deadline_at=case.deadline_at,
-        next_appointment=next_appointment(session, case.id, now=now),
+        next_appointment=coming,
+        video_open=coming is not None and video_is_open(coming, now=now),
         performance_deadline=agreement.performance_deadline if agreement else None,
         documents=party_documents(session, case.id), party_name=party.name,
         party_role=party.role,
@@ -154,9 +158,9 @@ def case_status(session: Session, grant: PartyGrant, *, now: datetime) -> Status
 
 
 def next_appointment(session: Session, case_id: int, *, now: datetime) -> Appointment | None:
-    return session.scalar(select(Appointment).where(
-        Appointment.case_id == case_id, Appointment.cancelled_at.is_(None),
-        Appointment.starts_at > now).order_by(Appointment.starts_at).limit(1))
+    """The coming session, or the one going on now."""
+    upcoming = upcoming_for(session, case_id, now=now)
+    return upcoming[0] if upcoming else None
 
 
 def party_documents(session: Session, case_id: int) -> list[DocumentLine]:

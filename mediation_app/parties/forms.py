@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
+    BooleanField,
+    DateField,
     DecimalField,
     HiddenField,
     RadioField,
@@ -11,6 +13,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -112,3 +115,11 @@ class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Why the application is declined (sent to the applicant)"),
                            validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Decline"))
+
+
+class AppointmentForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    time = TimeField(_l("Time (Beijing time)"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    by_video = BooleanField(_l("Held by video (a room link is sent)"))
+    submit = SubmitField(_l("Schedule and tell the parties"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
@@ -12,14 +13,19 @@ from ..access.web import requires, visible_case_or_404
 from ..agreements.models import Agreement
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
+from ..documents.models import Document
 from ..handlings.catalog import catalog
 from ..transaction import discard
 from . import applications
-from .forms import DeclineForm
+from .appointments import AppointmentRefused, NewAppointment, schedule, upcoming_for
+from .delivery import DeliveryRefused, deliver_document
+from .forms import AppointmentForm, DeclineForm
 from .messages import refusal_message
 from .models import Application
-from .permissions import answers_applications, may_answer
+from .permissions import answers_applications, may_answer, may_deliver, schedules_sessions
 from .signing import send_signing_links
+from .texts import CHINA
+from .video import JitsiConfig
 from .web import upload_rules, verifier
 
 bp = Blueprint("applications", __name__)
@@ -138,3 +144,60 @@ def signing_links(agreement_id: int):
         flash(_("No mobile number or ID number on file, sign in person: %(names)s.",
                 names="、".join(p.name for p in result.skipped)), "error")
     return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+
+
+def _jitsi():
+    from flask import current_app
+
+    return JitsiConfig.from_config(current_app.config)
+
+
+@bp.route("/cases/<int:case_id>/appointments", methods=["GET", "POST"])
+@requires(answers_applications)
+def appointments(case_id: int):
+    """Schedule a session; every party is told the time and place (or video link) by text."""
+    case = visible_case_or_404(case_id)
+    if not schedules_sessions(current_user, case):
+        abort(403)
+    form = AppointmentForm()
+    if form.validate_on_submit():
+        starts_at = datetime.combine(form.day.data, form.time.data, tzinfo=CHINA) \
+            .astimezone(UTC).replace(tzinfo=None)
+        try:
+            schedule(db.session, case, NewAppointment(starts_at=starts_at,
+                                                      place=form.place.data.strip(),
+                                                      by_video=form.by_video.data),
+                     jitsi=_jitsi(), actor=current_user, now=utcnow())
+        except AppointmentRefused as refusal:
+            discard()
+            flash(refusal_message(refusal.code), "error")
+        else:
+            flash(_("Session scheduled. Every party with a mobile number is told by text."),
+                  "success")
+            return redirect(url_for("applications.appointments", case_id=case.id))
+    return render_template("parties/appointments.html", case=case, form=form,
+                           upcoming=upcoming_for(db.session, case.id, now=utcnow()),
+                           video_configured=_jitsi() is not None)
+
+
+@bp.post("/documents/<int:document_id>/deliver")
+@requires(answers_applications)
+def deliver(document_id: int):
+    """电子送达: send each party the link to the document."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    case = visible_case_or_404(document.case_id)
+    if not may_deliver(current_user, document):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        names = deliver_document(db.session, document, actor=current_user, now=utcnow(),
+                                 follow_url=url_for("parties.follow", _external=True))
+    except DeliveryRefused as refusal:
+        discard()
+        flash(refusal_message(refusal.code), "error")
+    else:
+        flash(_("Delivered by text message to: %(names)s.", names="、".join(names)), "success")
+    return redirect(url_for("cases.show", case_id=case.id))

@@ -22,6 +22,11 @@ REFUSALS = {
                     "expired, or the agreement is already signed. Please ask your mediator."),
     "not_closed": N_("You can rate the mediation once the case has ended."),
     "already_rated": N_("You have already rated this mediation. Thank you."),
+    "not_allowed": N_("Only the institution holding the case can do this."),
+    "in_the_past": N_("Choose a time in the future."),
+    "no_video": N_("No video meeting server is configured (JITSI_BASE_URL)."),
+    "voided": N_("A voided document is not delivered."),
+    "nobody": N_("No party has a mobile number on file."),
 }
 
 

@@ -20,3 +20,13 @@ def may_answer(user, application) -> bool:
 def may_send_signing_links(user, case) -> bool:
     """Whoever may change the case may invite its parties to sign remotely."""
     return can_change_case(user, case)
+
+
+def may_deliver(user, document) -> bool:
+    """The institution that issued a document delivers it (电子送达)."""
+    return roles.acts_for_institution(user) and document.institution_id == user.institution_id
+
+
+def schedules_sessions(user, case) -> bool:
+    """Whoever may change the case schedules its sessions."""
+    return can_change_case(user, case)

@@ -13,8 +13,9 @@ from .otp import normalise_phone
 
 
 def send_text(session: Session, *, phone: str, body: str, key: str, kind: str, now: datetime,
-              case_id: int | None = None, institution_id: int | None = None) -> None:
-    queue_message(session, channel="sms", recipient=normalise_phone(phone), body=body, key=key,
+              case_id: int | None = None, institution_id: int | None = None):
+    """The queued message, or None when that key was queued before."""
+    return queue_message(session, channel="sms", recipient=normalise_phone(phone), body=body, key=key,
                   kind=kind, now=now, case_id=case_id, institution_id=institution_id)
 
 

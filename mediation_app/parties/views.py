@@ -30,6 +30,7 @@ from ..labels import label, options
 from ..roster.models import MediatorProfile
 from .applications import ApplicationRefused, NewApplication, Upload, submit_application
 from .applications import request_apply_code as send_apply_code
+from .delivery import deliver_signed_agreement
 from .following import (
     RatingRefused,
     case_status,
@@ -324,6 +325,13 @@ def sign_agreement(token: str):
                            form=RemoteSignatureForm())
 
 
+def _seal_and_deliver(agreement, now) -> None:
+    """The last signature: the sealed, signed PDF is issued and delivered to every party."""
+    document = issue_agreement(db.session, current_issuer(), agreement, actor=None, now=now)
+    deliver_signed_agreement(db.session, document, now=now,
+                             follow_url=url_for("parties.follow", _external=True))
+
+
 @bp.post("/sign/<token>/signature")
 def sign_submit(token: str):
     """Store the party's drawn signature; the last signature seals and signs the PDF."""
@@ -344,8 +352,7 @@ def sign_submit(token: str):
         sign_by_link(db.session, link, grant,
                      image_png=base64.b64decode(form.image.data.split(",", 1)[1]),
                      ip_address=client_ip(), user_agent=request.user_agent.string, now=now,
-                     on_complete=lambda signed: issue_agreement(
-                         db.session, current_issuer(), signed, actor=None, now=now))
+                     on_complete=lambda signed: _seal_and_deliver(signed, now))
     except AgreementError as refusal:
         from ..transaction import discard
 

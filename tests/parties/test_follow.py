@@ -119,15 +119,28 @@ def test_the_applicant_follows_an_application_by_its_number(client, session, wor
     assert number in page and "等待清江浦区矛调中心受理" in page
 
 
-def test_the_next_session_and_its_video_link_are_shown(client, session, world, make):
-    case = _case(make, world)
-    session.add(Appointment(case_id=case.id, starts_at=utcnow() + timedelta(days=2),
-                            place="浦楼街道调解室", video_url="https://meet.example.org/room-1",
+def _video_session(session, make, world, case, starts_in):
+    session.add(Appointment(case_id=case.id, starts_at=utcnow() + starts_in,
+                            place="线上", video_url="https://meet.example.org/room-1",
                             created_by_id=world.mediator.id))
     make.commit()
+
+
+def test_the_video_link_is_shown_at_the_session_time(client, session, world, make):
+    case = _case(make, world)
+    _video_session(session, make, world, case, timedelta(minutes=10))
     _follow(client, session, case.case_no)
     page = client.get("/follow/status").get_data(as_text=True)
     assert "下次调解" in page and "https://meet.example.org/room-1" in page
+
+
+def test_days_before_the_session_the_page_says_when_the_link_appears(client, session, world,
+                                                                     make):
+    case = _case(make, world)
+    _video_session(session, make, world, case, timedelta(days=2))
+    _follow(client, session, case.case_no)
+    page = client.get("/follow/status").get_data(as_text=True)
+    assert "开始前30分钟将在此显示会议链接" in page and "room-1" not in page
 
 
 def _issued_agreement(make, world, issuer):

@@ -1,0 +1,108 @@
+"""Appointments: scheduling a session tells every party the time and place (or video link)
+by text message; a reminder goes the day before. The reminder job may run any number of
+times: each reminder has its own outbox key and is queued once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..audit.services import record_event
+from ..auth.models import User
+from ..cases.models import Case
+from . import texts
+from .models import Appointment
+from .otp import is_mobile_number, normalise_phone
+from .permissions import schedules_sessions
+from .video import JitsiConfig, room_name, room_url
+
+VIDEO_OPEN_BEFORE = timedelta(minutes=30)
+VIDEO_OPEN_AFTER = timedelta(hours=4)
+
+
+class AppointmentRefused(ValueError):
+    """`code`: not_allowed, in_the_past, no_video."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class NewAppointment:
+    starts_at: datetime  # naive UTC
+    place: str
+    by_video: bool = False
+
+
+def _phones(case: Case) -> list[tuple[int, str]]:
+    return [(p.id, normalise_phone(p.phone)) for p in case.parties
+            if p.phone and is_mobile_number(normalise_phone(p.phone))]
+
+
+def schedule(session: Session, case: Case, data: NewAppointment, *, jitsi: JitsiConfig | None,
+             actor: User, now: datetime) -> Appointment:
+    if not schedules_sessions(actor, case):
+        raise AppointmentRefused("not_allowed")
+    if data.starts_at <= now:
+        raise AppointmentRefused("in_the_past")
+    if data.by_video and jitsi is None:
+        raise AppointmentRefused("no_video")
+    video_url = room_url(jitsi, room_name(case.id), starts_at=data.starts_at) \
+        if data.by_video else None
+    appointment = Appointment(case_id=case.id, starts_at=data.starts_at, place=data.place,
+                              video_url=video_url, created_by_id=actor.id, created_at=now)
+    session.add(appointment)
+    session.flush()
+    record_event(session, case, "appointment.scheduled", actor=actor, now=now,
+                 starts_at=data.starts_at, place=data.place, by_video=data.by_video)
+    body = texts.appointment_text(case.case_no, data.starts_at, data.place, video_url)
+    for party_id, phone in _phones(case):
+        texts.send_text(session, phone=phone, body=body,
+                        key=f"appointment:{appointment.id}:party:{party_id}",
+                        kind="appointment.scheduled", now=now, case_id=case.id,
+                        institution_id=case.holder_institution_id)
+    return appointment
+
+
+def _china_date(moment: datetime):
+    return texts.to_china_time(moment).date()
+
+
+def send_reminders(session: Session, *, now: datetime) -> int:
+    """Queue a reminder to each party for every session held tomorrow (Beijing time).
+    Returns how many were queued now; a second run the same day queues none."""
+    tomorrow = _china_date(now) + timedelta(days=1)
+    upcoming = session.scalars(select(Appointment).where(
+        Appointment.cancelled_at.is_(None), Appointment.starts_at > now,
+        Appointment.starts_at < now + timedelta(hours=48)))
+    queued = 0
+    for appointment in upcoming:
+        if _china_date(appointment.starts_at) != tomorrow:
+            continue
+        case = session.get(Case, appointment.case_id)
+        body = texts.reminder_text(case.case_no, appointment.starts_at, appointment.place,
+                                   appointment.video_url)
+        for party_id, phone in _phones(case):
+            queued += texts.send_text(
+                session, phone=phone, body=body,
+                key=f"appointment:{appointment.id}:reminder:{party_id}",
+                kind="appointment.reminder", now=now, case_id=case.id,
+                institution_id=case.holder_institution_id) is not None
+    return queued
+
+
+def video_is_open(appointment: Appointment, *, now: datetime) -> bool:
+    """The party's page shows the room link around the session time only."""
+    return (appointment.video_url is not None
+            and appointment.starts_at - VIDEO_OPEN_BEFORE <= now
+            <= appointment.starts_at + VIDEO_OPEN_AFTER)
+
+
+def upcoming_for(session: Session, case_id: int, *, now: datetime) -> list[Appointment]:
+    return list(session.scalars(select(Appointment).where(
+        Appointment.case_id == case_id, Appointment.cancelled_at.is_(None),
+        Appointment.starts_at > now - VIDEO_OPEN_AFTER).order_by(Appointment.starts_at)))
