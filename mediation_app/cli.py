@@ -207,3 +207,7 @@ def register(app: Flask) -> None:
     from .audit.cli import register as register_audit
 
     register_audit(app)
+
+    from .backup.cli import register as register_backup
+
+    register_backup(app)
