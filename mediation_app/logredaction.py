@@ -3,7 +3,7 @@ record of the loggers that can carry them (request lines, SQL errors, the app's 
 
 Request lines lose their query strings altogether (searches by ID number or phone arrive
 as GET parameters of the case list); the gunicorn access log is configured the same way in
-gunicorn.conf.py. SQL errors never carry bound parameters: the engine is created with
+gunicorn.conf.py and by `mediation serve`. SQL errors never carry bound parameters: the engine is created with
 hide_parameters (config SQLALCHEMY_ENGINE_OPTIONS)."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import re
 
+# gunicorn's access log: the path without its query string, no referrer
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "flask.app",
                     "sqlalchemy.engine", "mediation_app", "apscheduler")
 _QUERY = re.compile(r"(\"[A-Z]+ [^\s?\"]*)\?[^\s\"]*")

@@ -54,6 +54,7 @@ def serve_command(host: str, port: int, workers: int, upgrade: bool) -> None:
     from flask_migrate import upgrade as upgrade_schema
 
     from .extensions import db
+    from .logredaction import ACCESS_LOG_FORMAT
 
     if upgrade:
         upgrade_schema()
@@ -61,7 +62,7 @@ def serve_command(host: str, port: int, workers: int, upgrade: bool) -> None:
     click.echo(f"Serving on http://{host}:{port}/")
     _Gunicorn(current_app._get_current_object(),
               {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
-               "accesslog": "-"}).run()
+               "accesslog": "-", "access_log_format": ACCESS_LOG_FORMAT}).run()
 
 
 def main(argv: list[str] | None = None) -> None:
