@@ -192,7 +192,7 @@ LABELS = {
     "outbox_status": {
         "queued": N_("Queued"),
         "sending": N_("Sending"),
-        "sent": N_("Sent"),
+        "sent": N_("Sent out"),
         "retried": N_("Failed, will retry"),
         "failed": N_("Failed"),
         "unread": N_("Delivered, unread"),

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..labels import choices
 from .services import NOTE_REQUIRED
@@ -27,9 +27,13 @@ class ReturnReferralForm(FlaskForm):
     note = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=4000)])
     confirmed = HiddenField(default="")
 
-    def validate_note(self, field) -> None:
-        if self.reason.data in NOTE_REQUIRED and not (field.data or "").strip():
-            raise ValidationError(_l("Explain what is missing or why, for this reason."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.reason.data in NOTE_REQUIRED and not (self.note.data or "").strip():
+            self.note.errors = [*self.note.errors,
+                                _l("Explain what is missing or why, for this reason.")]
+            return False
+        return valid
 
 
 class ExtendPeriodForm(FlaskForm):

@@ -83,3 +83,15 @@ def extend_period(case_id: int):
 def end_of_day_utc(day) -> datetime:
     """23:59 of that day in China, as naive UTC."""
     return datetime.combine(day, time(23, 59), CHINA).astimezone(UTC).replace(tzinfo=None)
+
+
+@bp.app_template_global()
+def loop_closure_panel(form) -> list:
+    """For the statistics page: loop closure per channel pair over the page's period and
+    scope (the statistics page's own reading of its filters)."""
+    from ..stats.loop_closure import loop_closure
+    from ..stats.views import _period, _scope
+
+    scope = _scope(form)
+    return loop_closure(db.session, _period(form), region=scope.region,
+                        institution_id=scope.institution_id)
