@@ -16,14 +16,9 @@ from sqlalchemy.orm import Session, aliased
 from ..cases.models import Case, Handling
 from ..directory.models import Institution, Region
 from ..labels import label_zh
-from ..stats.definitions import Figures, Period, month_period, shift_month
-from ..stats.queries import (
-    Scope,
-    aggregate,
-    figure_clause,
-    referral_statistics,
-    statistics,
-)
+from ..stats.definitions import Figures, month_period, shift_month
+from ..stats.queries import Scope, referral_statistics
+from ..stats.rollups import overdue_cases, page_figures
 
 HEADLINE = ("received", "concluded", "success", "failure", "success_rate",
             "durable_success_rate", "parties", "agreement_amount", "overdue")
@@ -68,10 +63,9 @@ def freeze(session: Session, region: Region, month: str, *, now: datetime,
     """Every figure of the report, JSON-safe (amounts and rates as "12.50" strings)."""
     period, scope = month_period(month), Scope(region=region)
     months = settings.durable_months
-    report = statistics(session, period, scope, now=now, durable_months=months)
-    trend = aggregate(session, Period(month_period(shift_month(month, -TREND_MONTHS)).start,
-                                      period.end), scope, group="month", now=now,
-                      durable_months=months)
+    found = page_figures(session, period, scope, groups=GROUPS, trend_months=TREND_MONTHS + 1,
+                         now=now, durable_months=months)
+    report, trend = found.report, found.trend
     frozen = {
         "month": month, "from": period.start.isoformat(), "to": period.end.isoformat(),
         "region": {"code": region.code, "name": region.name},
@@ -79,8 +73,7 @@ def freeze(session: Session, region: Region, month: str, *, now: datetime,
         "totals": figures_dict(report.totals),
         "previous": figures_dict(trend[shift_month(month, -1)]),
         "last_year": figures_dict(trend[shift_month(month, -12)]),
-        "groups": {group: _groups(session, period, scope, group, now=now, months=months)
-                   for group in GROUPS},
+        "groups": {group: _groups(session, group, found.by[group]) for group in GROUPS},
         "trend": _trend(trend, month),
         "referrals": _referrals(session, period, scope, now=now),
         "overdue_cases": _overdue_cases(session, period, scope, now=now),
@@ -100,9 +93,8 @@ def _names(session: Session, group: str) -> dict[str, str]:
     return {}
 
 
-def _groups(session, period, scope, group, *, now, months) -> list[dict]:
-    grouped = aggregate(session, period, scope, group=group, now=now, durable_months=months)
-    keys = sorted(str(key) for key in grouped if key is not None)
+def _groups(session, group, grouped: dict[str, Figures]) -> list[dict]:
+    keys = sorted(grouped)
     if group == "channel":
         keys = list(CHANNELS) + [key for key in keys if key not in CHANNELS]
     names = _names(session, group)
@@ -137,12 +129,7 @@ def _in_region(region: Region):
 
 
 def _overdue_cases(session, period, scope, *, now) -> dict:
-    rows = session.execute(
-        select(Case.case_no, Institution.name, Handling.deadline_at)
-        .join(Handling, Handling.case_id == Case.id)
-        .join(Institution, Institution.id == Handling.institution_id)
-        .where(*scope.clauses(), figure_clause("overdue", period, now=now))
-        .order_by(Handling.deadline_at, Case.case_no).limit(LIST_LIMIT + 1)).all()
+    rows = overdue_cases(session, period, scope, now=now, limit=LIST_LIMIT + 1)
     return {"items": [{"case_no": no, "institution": name, "deadline_at": _plain(deadline)}
                       for no, name, deadline in rows[:LIST_LIMIT]],
             "truncated": len(rows) > LIST_LIMIT}

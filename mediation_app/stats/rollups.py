@@ -17,12 +17,15 @@ from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from ..access.rules import region_subtree_clause
+from ..cases.models import Case
 from ..directory.models import Institution, Region
 from . import queries
-from .definitions import Figures, Period, month_period
+from .definitions import Figures, Period, month_period, shift_month
 from .maintenance import DAILY_SUMS, configured_months, sync
 from .models import DailyFigures, HandlingFact, OverdueStretch, RollupState
 from .queries import Report, Scope
+
+TOTAL_KEY = "#total"   # no group key (codes, months) looks like this
 
 
 def _filters(table, scope: Scope) -> list:
@@ -121,7 +124,7 @@ def _repeat_parties(session, span: Period, scope: Scope, group, dialect) -> dict
         return inner.where(*in_span).distinct().subquery()
 
     total = once(None)
-    parts = [select(literal("\x00total").label("key"),
+    parts = [select(literal(TOTAL_KEY).label("key"),
                     func.coalesce(func.sum(total.c.parties), 0).label("parties"))]
     if key is not None:
         each = once(key)
@@ -130,7 +133,7 @@ def _repeat_parties(session, span: Period, scope: Scope, group, dialect) -> dict
     rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
     found = {}
     for row in rows:
-        found[None if row.key == "\x00total" else row.key] = int(row.parties)
+        found[None if row.key == TOTAL_KEY else row.key] = int(row.parties)
     return found
 
 
@@ -144,18 +147,20 @@ def _figures(row, overdue: int, parties: int) -> Figures:
                    overdue=overdue, durable_success=int(row.durable_success))
 
 
-def _served(session: Session, durable_months: int) -> bool:
+def _served(session: Session, durable_months: int, *, first_sync: bool = True) -> bool:
     """The rollups answer when they were computed for the durable months asked for."""
-    sync(session)
+    if first_sync:
+        sync(session)
     state = session.get(RollupState, 1)
     return state is not None and state.durable_months == durable_months \
         and durable_months == configured_months()
 
 
 def aggregate(session: Session, period: Period, scope: Scope, *, group: str | None = None,
-              now: datetime, durable_months: int = 6) -> dict[str | None, Figures]:
+              now: datetime, durable_months: int = 6, first_sync: bool = True
+              ) -> dict[str | None, Figures]:
     """Figures per group key, and the totals under None (months: whole months)."""
-    if not _served(session, durable_months):
+    if not _served(session, durable_months, first_sync=first_sync):
         found = queries.aggregate(session, period, scope, group=group, now=now,
                                   durable_months=durable_months)
         if group and group != "month":
@@ -190,21 +195,49 @@ def aggregate(session: Session, period: Period, scope: Scope, *, group: str | No
 
 @dataclass
 class PageFigures:
-    """Everything the statistics page and the monthly report show, computed once."""
+    """Everything the statistics page, its charts and the monthly report show, computed
+    once: the report (totals and the chosen grouping), the figures by each chart's
+    grouping, and the months of the trend (oldest first)."""
 
     report: Report
     by: dict[str, dict[str, Figures]]
+    months: list[str]
     trend: dict[str, Figures]
 
 
+CHART_GROUPS = ("channel", "dispute_type", "region")
+
+
+def page_figures(session: Session, period: Period, scope: Scope, *, group: str | None = None,
+                 groups: tuple[str, ...] = CHART_GROUPS, trend_months: int = 12,
+                 now: datetime, durable_months: int = 6) -> PageFigures:
+    """One figure set per grouping (totals come with the chosen one) and one for the
+    trend: the months to the period's last, in one GROUP BY month."""
+    sync(session)
+    options = {"now": now, "durable_months": durable_months, "first_sync": False}
+    report = statistics(session, period, scope, group=group, **options)
+    by = {group: dict(report.groups)} if group and group != "month" else {}
+    for each in groups:
+        if each not in by:
+            found = aggregate(session, period, scope, group=each, **options)
+            by[each] = {key: figures for key, figures in sorted(
+                ((str(k), v) for k, v in found.items() if k is not None and k != ""))}
+    last = period.end.strftime("%Y-%m")
+    months = [shift_month(last, offset) for offset in range(1 - trend_months, 1)]
+    trend = aggregate(session, Period(month_period(months[0]).start,
+                                      month_period(months[-1]).end),
+                      scope, group="month", **options)
+    return PageFigures(report=report, by=by, months=months, trend=trend)
+
+
 def statistics(session: Session, period: Period, scope: Scope, *, group: str | None = None,
-               now: datetime, durable_months: int = 6) -> Report:
+               now: datetime, durable_months: int = 6, first_sync: bool = True) -> Report:
     """Totals and (when grouped) the figures of each group, sorted by key."""
     found = aggregate(session, period, scope, group=group, now=now,
-                      durable_months=durable_months)
+                      durable_months=durable_months, first_sync=first_sync)
     if group == "month":
-        totals = aggregate(session, period, scope, now=now,
-                           durable_months=durable_months).get(None, Figures())
+        totals = aggregate(session, period, scope, now=now, durable_months=durable_months,
+                           first_sync=False).get(None, Figures())
     else:
         totals = found.get(None, Figures())
     groups = []
@@ -212,3 +245,19 @@ def statistics(session: Session, period: Period, scope: Scope, *, group: str | N
         groups = sorted(((str(key), figures) for key, figures in found.items()
                          if key is not None and key != ""), key=lambda item: item[0])
     return Report(period=period, group=group, totals=totals, groups=groups)
+
+
+def overdue_cases(session: Session, period: Period, scope: Scope, *, now: datetime,
+                  limit: int) -> list[tuple]:
+    """(case number, institution name, deadline) of the handlings overdue at the end of the
+    period, earliest deadline first (the rollups are synced by the figures read before)."""
+    table = OverdueStretch
+    judged_at = _judged_at(period, now)
+    return session.execute(
+        select(Case.case_no, Institution.name, table.deadline_at)
+        .join(Case, Case.id == table.case_id)
+        .join(Institution, Institution.id == table.institution_id)
+        .where(table.overdue_from < judged_at,
+               (table.overdue_until.is_(None)) | (table.overdue_until >= judged_at),
+               *_filters(table, scope))
+        .order_by(table.deadline_at, Case.case_no).limit(limit)).all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from base64 import b64encode
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
@@ -17,12 +17,14 @@ from ..extensions import talisman
 from ..labels import label, options
 from ..tables import table_download
 from . import charts
-from .definitions import Period, local_today, shift_month
+from .definitions import Period, local_today
 from .forms import StatsForm
 from .output import table_rows
-from .queries import Scope, aggregate, cases_behind, referral_statistics, statistics
+from .queries import Scope, cases_behind, referral_statistics
+from .rollups import PageFigures, page_figures, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
+CHARTS = {"trend": None, "channels": "channel", "types": "dispute_type", "regions": "region"}
 FIGURES = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
            "overdue", "durable_success")
 
@@ -95,13 +97,15 @@ def index():
     period, scope = _period(form), _scope(form)
     now = utcnow()
     months = current_app.config["DURABLE_MONTHS"]
-    report = statistics(db.session, period, scope, group=form.by.data or None, now=now,
-                        durable_months=months)
+    found = page_figures(db.session, period, scope, group=form.by.data or None, now=now,
+                         durable_months=months)
     referrals = referral_statistics(db.session, period, scope, now=now)
     args = {key: value for key, value in request.args.items() if value}
-    return render_template("stats/index.html", form=form, report=report, referrals=referrals,
-                           key_label=_key_label(report.group), args=args, figures=FIGURES,
-                           durable_months=months)
+    drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found).encode())
+             .decode() for name in CHARTS}
+    return render_template("stats/index.html", form=form, report=found.report,
+                           referrals=referrals, key_label=_key_label(found.report.group),
+                           args=args, figures=FIGURES, durable_months=months, charts=drawn)
 
 
 @bp.get("/charts/<name>.svg")
@@ -109,26 +113,21 @@ def index():
 @talisman(content_security_policy={"default-src": "'none'", "style-src": "'unsafe-inline'"})
 def chart(name: str):
     """A chart of the page as an SVG image (its styles are inline, its scripts removed)."""
+    if name not in CHARTS:
+        abort(404)
     form = _form()
     period, scope = _period(form), _scope(form)
-    svg = render_chart(name, period, scope)
-    if svg is None:
-        abort(404)
+    svg = chart_svg(name, page_figures(db.session, period, scope, now=utcnow(),
+                                       durable_months=current_app.config["DURABLE_MONTHS"]))
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     return response
 
 
-def render_chart(name: str, period: Period, scope: Scope) -> str | None:
-    """The four charts of the page and the monthly report, from one code path."""
-    now = utcnow()
-    months = current_app.config["DURABLE_MONTHS"]
+def chart_svg(name: str, found: PageFigures) -> str:
+    """The four charts of the page, drawn from the figures the page already has."""
     if name == "trend":
-        last = period.end.strftime("%Y-%m")
-        labels = [shift_month(last, offset) for offset in range(-11, 1)]
-        span = Period(_month_start(labels[0]), period.end)
-        monthly = aggregate(db.session, span, scope, group="month", now=now,
-                            durable_months=months)
+        monthly, labels = found.trend, found.months
         return charts.trend(_("Last 12 months"), labels, {
             _("Cases received"): [monthly[m].received for m in labels],
             _("Cases concluded"): [monthly[m].concluded for m in labels],
@@ -136,11 +135,9 @@ def render_chart(name: str, period: Period, scope: Scope) -> str | None:
                                   if monthly[m].success_rate is not None else None
                                   for m in labels],
         })
-    group = {"types": "dispute_type", "channels": "channel", "regions": "region"}.get(name)
-    if group is None:
-        return None
-    grouped = aggregate(db.session, period, scope, group=group, now=now, durable_months=months)
-    keys = sorted(k for k in grouped if k is not None)
+    group = CHARTS[name]
+    grouped = found.by[group]
+    keys = sorted(grouped)
     name_of = _key_label(group)
     return charts.bars({"types": _("By dispute type"), "channels": _("By channel"),
                         "regions": _("By region")}[name], [name_of(k) for k in keys], {
@@ -148,10 +145,6 @@ def render_chart(name: str, period: Period, scope: Scope) -> str | None:
         _("Failures"): [grouped[k].failure for k in keys],
         _("Cases received"): [grouped[k].received for k in keys],
     })
-
-
-def _month_start(month: str):
-    return datetime.strptime(month, "%Y-%m").date()
 
 
 @bp.get("/cases")

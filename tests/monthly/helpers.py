@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from mediation_app.audit.services import record_event
 from mediation_app.cases.models import Case, Handling
 from mediation_app.handlings.services import fire_transition
 from mediation_app.monthly.models import MonthlyReport
+from mediation_app.stats.history import deadline_given
 
 from ..factories import Factories
 
@@ -48,11 +50,15 @@ def accepted_case(make: Factories, mediator, when: datetime, **overrides) -> Cas
 
 def conclude(session, case: Case, outcome: str, when: datetime,
              amount: Decimal | None = None) -> None:
-    """Record an outcome directly (the statistics read only the handling's columns)."""
+    """Record an outcome directly (the statistics read only the handling's columns), with
+    the audit event every change to a case appends."""
     handling = case.handlings[-1]
     handling.outcome, handling.state, handling.concluded_at = outcome, outcome, when
     handling.agreement_amount = amount if outcome == "success" else None
     case.state, case.closed_at = outcome, when
+    session.flush()
+    record_event(session, case, "handling.transition", actor=None, now=when,
+                 changes={"state": [None, outcome]})
     session.flush()
 
 
@@ -88,7 +94,9 @@ def _october(make: Factories, mediator, town, other) -> dict:
     lost = accepted_case(make, mediator, at(5), dispute_type="loan")
     conclude(session, lost, "failure", at(25))
     late = accepted_case(make, mediator, at(6), dispute_type="property")
-    late.handlings[-1].deadline_at = at(16)
+    late_handling = late.handlings[-1]         # given a shorter deadline on the day
+    deadline_given(session, late_handling, at(16), now=at(6))
+    late_handling.deadline_at = at(16)
     group = accepted_case(make, mediator, at(7), dispute_type="labour",
                           parties=[make.party("applicant") for _ in range(5)]
                           + [make.party("respondent")])
