@@ -122,9 +122,5 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .cli import register
-    from .ledger.cli import register as register_ledger
-    from .monthly.cli import register as register_monthly
 
     register(app)
-    register_ledger(app)
-    register_monthly(app)

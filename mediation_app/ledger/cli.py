@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
+from ..transaction import unit_of_work
 from .services import (
     ImportRefused,
     UnknownCode,
@@ -75,7 +76,7 @@ def register(app: Flask) -> None:
         """Import a ledger (CSV, or .xlsx) with the columns of DESIGN.md §6, all or nothing."""
         bars = _Bars(count_rows(file))
         try:
-            with open_rows(file) as rows:
+            with open_rows(file) as rows, unit_of_work(db.session):
                 result = import_ledger(db.session, rows, dry_run=dry_run, catalog=catalog(),
                                        now=utcnow(), progress=bars.progress, on_phase=bars.phase,
                                        filename=Path(file).name, total_rows=bars.total_rows)
@@ -91,10 +92,8 @@ def register(app: Flask) -> None:
             sys.exit(1)
         bars.close()
         if dry_run:
-            db.session.rollback()
             click.echo(f"{result.checked} rows checked: no problems (dry run, nothing written)")
             return
-        db.session.commit()
         click.echo(f"imported {result.imported} cases")
 
     @ledger.command("export")
@@ -103,7 +102,9 @@ def register(app: Flask) -> None:
     @click.option("--to", "received_to", type=DATE, help="received on or before YYYY-MM-DD")
     @click.option("--institution", help="institution code")
     @click.option("--region", help="region code (its whole subtree)")
-    def export_command(file, received_from, received_to, institution, region):
+    @click.option("--codes", is_flag=True,
+                  help="English column keys and codes instead of Chinese headers and labels")
+    def export_command(file, received_from, received_to, institution, region, codes):
         """Export cases as a ledger (CSV, or .xlsx by the file's extension)."""
         try:
             filters = ledger_filters(
@@ -112,7 +113,7 @@ def register(app: Flask) -> None:
                 received_to=received_to.date() if received_to else None)
         except UnknownCode as unknown:
             raise click.UsageError(str(unknown)) from None
-        with open_writer(file) as write_row:
+        with open_writer(file, codes=codes) as write_row:
             count = export_ledger(db.session, write_row, filters=filters)
         db.session.rollback()
         click.echo(f"exported {count} cases")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..storage import Storage
+from ..transaction import unit_of_work
 from . import jobs
 from .figures import Settings
 from .models import MonthlyReport
@@ -38,10 +39,10 @@ def _copy(app: Flask, report: MonthlyReport, out: Path) -> None:
 def _regenerate(app: Flask, region: Region, month: str, reason: str, now) -> MonthlyReport:
     storage, report = Storage(app.config["MEDIATION_STORAGE"]), None
     try:
-        report = generate_monthly_report(db.session, region=region, month=month,
-                                         issuer_storage=storage, reason=reason, now=now,
-                                         settings=Settings.from_config(app.config))
-        db.session.commit()
+        with unit_of_work(db.session):
+            report = generate_monthly_report(db.session, region=region, month=month,
+                                             issuer_storage=storage, reason=reason, now=now,
+                                             settings=Settings.from_config(app.config))
     except Exception as error:
         db.session.rollback()
         if report is not None:  # recorded but not committed: keep no orphan file
