@@ -72,6 +72,12 @@ def _drain_outbox(app: Flask) -> None:
                  len(result.retried), len(result.failed))
 
 
+def _stats_rollups(app: Flask) -> None:
+    from .stats.jobs import run_sync
+
+    run_sync(app)
+
+
 def _appointment_reminders(app: Flask) -> None:
     from .parties.jobs import run_appointment_reminders
 
@@ -111,6 +117,9 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
     scheduler.add_job(_audit_checkpoint, IntervalTrigger(hours=1, timezone=CHINA),
                       args=[app], id="audit_checkpoint", name="audit checkpoint",
+                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
+    scheduler.add_job(_stats_rollups, IntervalTrigger(minutes=1, timezone=CHINA),
+                      args=[app], id="stats_rollups", name="statistics rollups",
                       misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
     scheduler.add_job(_appointment_reminders, IntervalTrigger(hours=1, timezone=CHINA),
                       args=[app], id="appointment_reminders", name="appointment reminders",

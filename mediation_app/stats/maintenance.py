@@ -270,19 +270,20 @@ def _state(session: Session) -> RollupState | None:
     return session.get(RollupState, 1)
 
 
-def sync(session: Session) -> None:
+def sync(session: Session) -> int:
     """Roll up the cases changed since the last sync. Exact as of the last commit: run it
-    before reading the rollups (it is cheap when nothing changed)."""
+    before reading the rollups (it is cheap when nothing changed). Returns how many cases
+    were queued (every case when the rollups had to be rebuilt)."""
     months = configured_months()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     state = _state(session)
     if state is None or state.durable_months != months:
-        rebuild(session, months=months)
-        return
+        return rebuild(session, months=months)["facts"]
     queued = session.scalars(delete(DirtyCase).returning(DirtyCase.case_id)).all()
     if queued:
         refresh(session, queued, months=months)
+    return len(set(queued))
 
 
 def rebuild(session: Session, *, months: int | None = None, now: datetime | None = None,

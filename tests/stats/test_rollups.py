@@ -203,3 +203,15 @@ def test_reading_the_figures_rolls_up_the_queued_cases_first(make, session):
     assert found[None].received == 1
     assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
     assert session.scalar(select(func.sum(DailyFigures.received))) == 1
+
+
+def test_the_scheduler_job_rolls_up_the_changed_cases(app, make, session):
+    from mediation_app.stats.jobs import run_sync
+
+    run_sync(app)                       # the rollups as of now
+    case = make.case()
+    make.commit()
+    assert run_sync(app) == 1
+    assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
+    assert session.scalar(select(func.count()).select_from(HandlingFact)
+                          .where(HandlingFact.case_id == case.id)) == 1
