@@ -20,6 +20,7 @@ from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
 from mediation_app.parties.models import Application
 from mediation_app.referrals.models import Referral
+from mediation_app.referrals.records import MediationPeriod, OutcomeReport
 from mediation_app.storage import Storage
 from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.warnings.models import EarlyWarning
@@ -64,6 +65,8 @@ OWN = {
     "POST /documents/{doc}/deliver":                    [302, 302, 302, 302, 403, 403],
     "GET /api/v1/cases/{id}":                           [401, 200, 200, 200, 200, 404],
     "GET /notifications/cases/{id}":                    [302, 200, 200, 200, 200, 404],
+    "GET /cases/{id}/period":                           [302, 200, 200, 200, 403, 404],
+    "GET /outcome-reports/{out}":                       [302, 200, 200, 200, 404, 404],
     "GET /api/v1/cases/{id}/transitions":               [401, 200, 200, 200, 200, 404],
     "POST /api/v1/cases/{id}/transitions/{step}":       [401, 200, 200, 200, 403, 404],
     "POST /api/v1/cases/{id}/referrals":                [401, 422, 422, 422, 403, 404],
@@ -197,7 +200,22 @@ def _objects(make, session, app, holder, receiver) -> dict:
     session.flush()
     return {"id": case.id, "att": attachment.id, "agr": agreement.id, "doc": document.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
-            "perf": signed.performances[0].id, "code": document.verification_code}
+            "perf": signed.performances[0].id, "code": document.verification_code,
+            "out": _loop_records(session, case, closed, referral, receiver)}
+
+
+def _loop_records(session, case, closed, referral, receiver) -> int:
+    """An outcome report the holder receives, and a court mediation period on the case."""
+    report = OutcomeReport(referral_id=referral.id, case_id=closed.id,
+                           handling_id=closed.handlings[0].id,
+                           from_institution_id=referral.from_institution_id,
+                           to_institution_id=receiver.id, kind="delegate", outcome="success",
+                           concluded_at=utcnow())
+    period = MediationPeriod(handling_id=case.current_handling.id, referral_id=referral.id,
+                             started_at=utcnow(), ends_at=utcnow() + timedelta(days=30))
+    session.add_all([report, period])
+    session.flush()
+    return report.id
 
 
 def _ledger_import(session, owner) -> int:
@@ -346,6 +364,7 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "foreign_rep": "report_id", "app": "application_id",
               "appfile": "file_id", "pdoc": "document_id",
               "norec": "recusal_id"}
+CONVERTERS.update({"out": "report_id"})
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})
 
