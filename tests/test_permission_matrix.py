@@ -125,6 +125,7 @@ GLOBAL = {
     "GET /notifications/preferences":        [302, 200, 200, 200, 200, 200],
     "GET /ledger/":                          [302, 200, 200, 200, 403, 200],
     "GET /ledger/export":                    [302, 200, 200, 200, 200, 403],
+    "GET /ledger/template.xlsx":             [302, 200, 200, 200, 403, 200],
     "GET /ledger/imports/{imp}":             [302, 200, 404, 404, 403, 200],
     "GET /ledger/imports/{imp}.json":        [302, 200, 404, 404, 403, 200],
     "GET /reports/":                         [302, 403, 403, 200, 200, 200],

@@ -102,7 +102,9 @@ def register(app: Flask) -> None:
     @click.option("--to", "received_to", type=DATE, help="received on or before YYYY-MM-DD")
     @click.option("--institution", help="institution code")
     @click.option("--region", help="region code (its whole subtree)")
-    def export_command(file, received_from, received_to, institution, region):
+    @click.option("--codes", is_flag=True,
+                  help="English column keys and codes instead of Chinese headers and labels")
+    def export_command(file, received_from, received_to, institution, region, codes):
         """Export cases as a ledger (CSV, or .xlsx by the file's extension)."""
         try:
             filters = ledger_filters(
@@ -111,7 +113,7 @@ def register(app: Flask) -> None:
                 received_to=received_to.date() if received_to else None)
         except UnknownCode as unknown:
             raise click.UsageError(str(unknown)) from None
-        with open_writer(file) as write_row:
+        with open_writer(file, codes=codes) as write_row:
             count = export_ledger(db.session, write_row, filters=filters)
         db.session.rollback()
         click.echo(f"exported {count} cases")

@@ -7,10 +7,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..cases.models import Case, Handling
+from ..cases.models import Case, Handling, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import Outcome
 from ..workflow.calendar import CHINA
@@ -51,10 +51,12 @@ def _query(filters: LedgerFilters):
     earlier = aliased(Handling)
     latest = (select(earlier.id).where(earlier.case_id == Case.id, earlier.is_mediation.is_(True))
               .order_by(earlier.id.desc()).limit(1).scalar_subquery())
+    names = (select(func.aggregate_strings(Party.name, "、")).where(Party.case_id == Case.id)
+             .scalar_subquery())
     query = (
         select(Case.case_no, Institution.code, Handling.channel, Case.source, Case.dispute_type,
                Region.code, Case.received_on, Handling.outcome, Handling.concluded_at,
-               Case.party_count, Case.amount, Handling.agreement_amount, Case.summary)
+               Case.party_count, Case.amount, Handling.agreement_amount, Case.summary, names)
         .select_from(Case)
         .join(Handling, Handling.id == latest)
         .join(Institution, Institution.id == Handling.institution_id)
@@ -83,10 +85,10 @@ def ledger_rows(session: Session, filters: LedgerFilters = LedgerFilters()) -> I
     query = _query(filters).execution_options(yield_per=YIELD_PER)
     with closing(session.execute(query)) as result:
         for (case_no, institution, channel, source, dispute_type, region, received_on, outcome,
-             concluded_at, parties, amount, agreement_amount, summary) in result:
+             concluded_at, parties, amount, agreement_amount, summary, names) in result:
             yield (case_no, institution, channel, source, dispute_type, region, received_on,
                    outcome or PENDING, _china_date(concluded_at) if outcome else None, parties,
-                   amount, agreement_amount if outcome == "success" else None, summary)
+                   amount, agreement_amount if outcome == "success" else None, summary, names)
 
 
 def export_ledger(session: Session, write_row: Callable[[tuple], None], *,

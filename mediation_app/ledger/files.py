@@ -19,8 +19,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..domain.spreadsheet import neutralise
-from .columns import COLUMNS, map_header, text_cells
+from ..labels import N_
+from .columns import headers, localized, map_header, text_cells
 from .problems import FILE, ImportRefused, RowProblem, refuse
+from .reasons import Reason
 
 Rows = Iterator[tuple[int, dict]]
 WriteRow = Callable[[tuple], None]
@@ -35,7 +37,7 @@ def _numbered_rows(records: Iterable[tuple], what: str) -> Rows:
     records = iter(records)
     header = next(records, None)
     if header is None:
-        raise refuse(1, FILE, f"the {what} is empty: it needs a header row")
+        raise refuse(1, FILE, Reason(what))
     keys, problems = map_header(header)
     if problems:
         raise ImportRefused([RowProblem(1, column, reason) for column, reason in problems])
@@ -53,16 +55,17 @@ def _csv_records(stream: IO[str]) -> Iterator[list[str]]:
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise refuse(number, FILE, "the file is not UTF-8 text") from None
+            raise refuse(number, FILE, Reason(N_("the file is not UTF-8 text"))) from None
         except csv.Error as error:
-            raise refuse(number, FILE, f"unreadable CSV: {error}") from None
+            raise refuse(number, FILE, Reason(N_("unreadable CSV: %(error)s"), error=str(error))) \
+                from None
         yield record
 
 
 def read_csv(stream: IO[str]) -> Rows:
     """(row number, {column: text}) for each row of a CSV text stream (open it with
     encoding='utf-8-sig', newline='')."""
-    return _numbered_rows(_csv_records(stream), "file")
+    return _numbered_rows(_csv_records(stream), N_("the file is empty: it needs a header row"))
 
 
 def _open_workbook(path: str | Path):
@@ -71,7 +74,7 @@ def _open_workbook(path: str | Path):
             warnings.simplefilter("ignore")  # style warnings of files saved by other programs
             return load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise refuse(1, FILE, "not a readable .xlsx workbook") from None
+        raise refuse(1, FILE, Reason(N_("not a readable .xlsx workbook"))) from None
 
 
 def read_xlsx(path: str | Path) -> Rows:
@@ -79,7 +82,8 @@ def read_xlsx(path: str | Path) -> Rows:
     workbook = _open_workbook(path)
     try:
         sheet = workbook.worksheets[0]
-        yield from _numbered_rows(sheet.iter_rows(values_only=True), "first sheet")
+        yield from _numbered_rows(sheet.iter_rows(values_only=True),
+                                  N_("the first sheet is empty: it needs a header row"))
     finally:
         workbook.close()
 
@@ -113,21 +117,25 @@ def open_rows(path: str | Path) -> Iterator[Rows]:
 
 
 @contextmanager
-def write_csv(stream: IO[str]) -> Iterator[WriteRow]:
-    """Write the header, then give a function writing one ledger row."""
+def write_csv(stream: IO[str], *, codes: bool = False) -> Iterator[WriteRow]:
+    """Write the header, then give a function writing one ledger row: in Chinese (headers,
+    values as the interface shows them, amounts like 12,000.50) unless asked for codes."""
     writer = csv.writer(stream)
-    writer.writerow(COLUMNS)
-    yield lambda row: writer.writerow([neutralise(cell) for cell in text_cells(row)])
+    writer.writerow(headers(codes=codes))
+    shown = (lambda row: row) if codes else localized
+    yield lambda row: writer.writerow([neutralise(cell)
+                                       for cell in text_cells(shown(row), codes=codes)])
 
 
 @contextmanager
-def write_xlsx(target: str | Path | IO[bytes]) -> Iterator[WriteRow]:
+def write_xlsx(target: str | Path | IO[bytes], *, codes: bool = False) -> Iterator[WriteRow]:
     """Like write_csv, into a streamed (write-only) workbook saved at the end: real date
     cells shown YYYY-MM-DD and amounts shown with two decimals."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("ledger")
-    sheet.append(list(COLUMNS))
-    yield lambda row: sheet.append([_xlsx_cell(sheet, value) for value in row])
+    sheet = workbook.create_sheet("ledger" if codes else "台账")
+    sheet.append(headers(codes=codes))
+    shown = (lambda row: row) if codes else localized
+    yield lambda row: sheet.append([_xlsx_cell(sheet, value) for value in shown(row)])
     workbook.save(target)
 
 
@@ -138,7 +146,7 @@ def _xlsx_cell(sheet, value):
         return cell
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "0.00"
+        cell.number_format = "#,##0.00"
         return cell
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=neutralise(value))
@@ -148,11 +156,12 @@ def _xlsx_cell(sheet, value):
 
 
 @contextmanager
-def open_writer(path: str | Path) -> Iterator[WriteRow]:
+def open_writer(path: str | Path, *, codes: bool = False) -> Iterator[WriteRow]:
     """A row writer for a CSV or .xlsx file, chosen by extension."""
     if is_xlsx(path):
-        with write_xlsx(path) as write_row:
+        with write_xlsx(path, codes=codes) as write_row:
             yield write_row
         return
-    with open(path, "w", encoding="utf-8", newline="") as stream, write_csv(stream) as write_row:
+    with open(path, "w", encoding="utf-8", newline="") as stream, \
+            write_csv(stream, codes=codes) as write_row:
         yield write_row

@@ -22,6 +22,7 @@ class ExportForm(FlaskForm):
     format = SelectField(_l("Format"), choices=options([("csv", "CSV"), ("xlsx", "Excel (.xlsx)")]))
     date_from = DateField(_l("Received from"), name="from", validators=[Optional()])
     date_to = DateField(_l("Received until"), name="to", validators=[Optional()])
+    codes = BooleanField(_l("English column keys and codes (for other systems)"))
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

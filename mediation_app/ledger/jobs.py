@@ -25,6 +25,7 @@ from ..labels import N_
 from ..storage import Storage
 from .files import count_rows, open_rows
 from .models import LedgerImport
+from .reasons import as_record
 from .services import ImportRefused, delete_staging, import_ledger
 from .targets import Target
 
@@ -123,7 +124,7 @@ def _run(app: Flask, import_id: int) -> None:
                 import_key=record.import_key)
     except ImportRefused as refusal:
         record.status, record.problem_count = "refused", refusal.total
-        record.problems = [{"row": p.row, "column": p.column, "reason": p.reason}
+        record.problems = [{"row": p.row, "column": p.column, **as_record(p.reason)}
                            for p in refusal.problems]
     except IntegrityError:
         session.rollback()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..cases.models import Case
+from ..labels import N_
 from ..workflow.calendar import CHINA
 from ..workflow.catalog import Catalog
 from .columns import canonical_row, is_blank, parse_row
@@ -38,12 +39,13 @@ from .files import (
 from .models import LedgerStagingRow
 from .numbers import parse_case_number
 from .problems import MAX_PROBLEMS, ImportRefused, Problems, RowProblem
+from .reasons import Reason
 from .targets import Directory, Target
 from .writing import create_cases
 
 BATCH_SIZE = 1000  # rows per batch: memory grows with it (about 4 KB a row), not with the file
-OUTSIDE_JURISDICTION = "institution outside your jurisdiction"
-REGION_OUTSIDE_JURISDICTION = "region outside your jurisdiction"
+OUTSIDE_JURISDICTION = Reason(N_("institution outside your jurisdiction"))
+REGION_OUTSIDE_JURISDICTION = Reason(N_("region outside your jurisdiction"))
 STAGING = LedgerStagingRow.__table__
 
 Progress = Callable[[int, int | None], None]
@@ -199,7 +201,8 @@ class _RowChecker:
         if values["region_code"]:
             region_id = self.directory.region_id(values["region_code"])
             if region_id is None:
-                found.append(("region_code", f"unknown region {values['region_code']}"))
+                found.append(("region_code", Reason(N_("unknown region %(code)s"),
+                                                    code=values["region_code"])))
             elif self.may_file_in and not self.may_file_in(
                     self.directory.region_path(values["region_code"])):
                 found.append(("region_code", REGION_OUTSIDE_JURISDICTION))
@@ -215,18 +218,23 @@ class _RowChecker:
             return None, []
         target = self.directory.institution(code)
         if target is None:
-            return None, [("institution_code", f"unknown institution {code}")]
+            return None, [("institution_code", Reason(N_("unknown institution %(code)s"),
+                                                      code=code))]
         if target.problem:
             return None, [("institution_code", target.problem)]
         if self.may_import and not self.may_import(target):
             return None, [("institution_code", OUTSIDE_JURISDICTION)]
         found = []
         if values["channel"] and values["channel"] != target.channel:
-            found.append(("channel", (f"institution {code} mediates under the channel "
-                                      f"{target.channel}, not {values['channel']}")))
+            found.append(("channel", Reason(
+                N_("institution %(code)s mediates under the channel %(channel)s, not %(given)s"),
+                code=code, channel=target.channel, given=values["channel"],
+                coded={"channel": "channel", "given": "channel"})))
         outcome = values["outcome"]
         if outcome and outcome != "pending" and outcome not in target.closing:
-            found.append(("outcome", f"the {target.workflow} workflow has no outcome {outcome}"))
+            found.append(("outcome", Reason(N_("the %(workflow)s workflow has no outcome "
+                                               "%(outcome)s"), workflow=target.workflow,
+                                            outcome=outcome, coded={"outcome": "outcome"})))
         return target, found
 
 
@@ -274,7 +282,8 @@ def _check_numbers(session: Session, key: str, problems: Problems) -> None:
         .where(STAGING.c.import_key == key, STAGING.c.row_number > first.c.first_row)
     )
     for row_number, case_no, first_row in _stream(session, repeated):
-        problems.add(row_number, "case_no", f"{case_no} is already on row {first_row}")
+        problems.add(row_number, "case_no", Reason(N_("%(case_no)s is already on row %(row)s"),
+                                                   case_no=case_no, row=first_row))
     taken = (
         select(STAGING.c.row_number, STAGING.c.case_no)
         .join(cases, and_(cases.c.numbering_institution_id == STAGING.c.institution_id,
@@ -283,7 +292,8 @@ def _check_numbers(session: Session, key: str, problems: Problems) -> None:
     )
     for row_number, case_no in _stream(session, taken):
         problems.add(row_number, "case_no",
-                     f"{case_no} already exists for this institution (imported before?)")
+                     Reason(N_("%(case_no)s already exists for this institution (imported "
+                               "before?)"), case_no=case_no))
     same_seq = (
         select(STAGING.c.row_number, STAGING.c.case_no, cases.c.case_no)
         .join(cases, and_(cases.c.numbering_institution_id == STAGING.c.institution_id,
@@ -291,7 +301,8 @@ def _check_numbers(session: Session, key: str, problems: Problems) -> None:
         .where(STAGING.c.import_key == key, cases.c.case_no != STAGING.c.case_no)
     )
     for row_number, case_no, other in _stream(session, same_seq):
-        problems.add(row_number, "case_no", f"{case_no} has the same number as case {other}")
+        problems.add(row_number, "case_no", Reason(N_("%(case_no)s has the same number as case "
+                                                      "%(other)s"), case_no=case_no, other=other))
 
 
 def _stream(session: Session, query):

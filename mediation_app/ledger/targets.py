@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from ..directory.models import Institution, Region
 from ..handlings.catalog import stored_version
+from ..labels import N_
 from ..workflow.catalog import Catalog
 from ..workflow.definition import State
+from .reasons import Reason
 
 MAX_UNKNOWN = 1000  # unknown codes remembered; past that each is looked up again
 
@@ -39,13 +41,16 @@ def _target(institution: Institution, catalog: Catalog) -> Target:
                     number_format=institution.case_number_format)
     filing = catalog.for_filing(institution.kind)
     if not filing:
-        target.problem = (f"institution {institution.code} ({institution.kind}) has no workflow "
-                          "to file cases under")
+        target.problem = Reason(N_("institution %(code)s (%(kind)s) has no workflow to file "
+                                   "cases under"), code=institution.code, kind=institution.kind,
+                                coded={"kind": "institution_kind"})
         return target
     definition = filing[0]
     if not definition.counts_as_mediation or definition.channel is None:
-        target.problem = (f"institution {institution.code} ({institution.kind}) does not mediate: "
-                          f"its workflow {definition.name} is not a mediation")
+        target.problem = Reason(N_("institution %(code)s (%(kind)s) does not mediate: its "
+                                   "workflow %(workflow)s is not a mediation"),
+                                code=institution.code, kind=institution.kind,
+                                workflow=definition.name, coded={"kind": "institution_kind"})
         return target
     target.workflow = definition.name
     target.channel = definition.channel
@@ -55,7 +60,8 @@ def _target(institution: Institution, catalog: Catalog) -> Target:
         if state.outcome:
             target.closing.setdefault(state.outcome, state)
     if target.open_state is None:
-        target.problem = f"workflow {definition.name} has no state for an open case"
+        target.problem = Reason(N_("workflow %(workflow)s has no state for an open case"),
+                                workflow=definition.name)
     return target
 
 

@@ -17,6 +17,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,13 +26,17 @@ from ..access import roles
 from ..access.web import requires
 from ..db import db, utcnow
 from ..extensions import csrf
+from ..labels import label
 from ..storage import Storage
 from ..transaction import after_commit
 from . import jobs
-from .columns import COLUMNS
+from .columns import CHINESE_HEADERS, COLUMNS, headers
 from .forms import ExportForm, UploadForm
 from .models import LedgerImport
+from .problems import FILE
+from .reasons import shown
 from .services import LedgerFilters, ledger_rows, write_csv, write_xlsx
+from .template import write_template
 from .uploads import UploadRefused, store_upload
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger", static_folder="static")
@@ -79,7 +84,8 @@ def upload():
             return redirect(url_for("ledger.status", import_id=record.id))
     recent = db.session.scalars(select(LedgerImport).where(LedgerImport.user_id == current_user.id)
                                 .order_by(LedgerImport.id.desc()).limit(10))
-    return render_template("ledger/upload.html", form=form, recent=list(recent), columns=COLUMNS)
+    return render_template("ledger/upload.html", form=form, recent=list(recent), columns=COLUMNS,
+                           headers=headers(codes=get_locale().language != "zh"))
 
 
 def _visible_import_or_404(import_id: int) -> LedgerImport:
@@ -87,6 +93,19 @@ def _visible_import_or_404(import_id: int) -> LedgerImport:
     if record is None or not record.can_view(current_user):
         abort(404)
     return record
+
+
+def column_name(column: str) -> str:
+    """A column as the reader knows it: 案号 in Chinese, case_no in English."""
+    if column == FILE:
+        return _("(file)")
+    return CHINESE_HEADERS.get(column, column) if get_locale().language == "zh" else column
+
+
+def shown_problems(problems: list[dict]) -> list[dict]:
+    """An import's problems in the reader's language."""
+    return [{"row": problem["row"], "column": column_name(problem["column"]),
+             "reason": shown(problem, _, label)} for problem in problems]
 
 
 def _progress(record: LedgerImport) -> tuple[int, int | None]:
@@ -100,7 +119,8 @@ def status(import_id: int):
     """Show an import's progress, and its problems once refused."""
     record = _visible_import_or_404(import_id)
     processed, total = _progress(record)
-    return render_template("ledger/status.html", record=record, processed=processed, total=total)
+    return render_template("ledger/status.html", record=record, processed=processed, total=total,
+                           problems=shown_problems(record.problems))
 
 
 @bp.get("/imports/<int:import_id>.json")
@@ -113,7 +133,7 @@ def status_json(import_id: int):
         status=record.status, phase=record.phase, finished=record.is_finished,
         dry_run=record.dry_run, processed_rows=processed, total_rows=total,
         imported=record.imported, problem_count=record.problem_count,
-        problems=record.problems if record.is_finished else [],
+        problems=shown_problems(record.problems) if record.is_finished else [],
         message=_(record.message) if record.message else None)
 
 
@@ -132,16 +152,27 @@ def export():
     if "format" in request.args and form.validate():
         filters = LedgerFilters(form.date_from.data, form.date_to.data, **_scope())
         stamp = utcnow().strftime("%Y%m%d")
+        codes = form.codes.data
         if form.format.data == "xlsx":
-            return _xlsx_download(filters, f"ledger-{stamp}.xlsx")
-        return _csv_download(filters, f"ledger-{stamp}.csv")
+            return _xlsx_download(filters, f"ledger-{stamp}.xlsx", codes=codes)
+        return _csv_download(filters, f"ledger-{stamp}.csv", codes=codes)
     return render_template("ledger/export.html", form=form)
 
 
-def _csv_download(filters: LedgerFilters, name: str) -> Response:
+@bp.get("/template.xlsx")
+@requires(roles.imports_ledgers)
+def template():
+    """A blank ledger in Chinese with drop-down lists of the allowed values."""
+    buffer = io.BytesIO()
+    write_template(buffer)
+    return Response(buffer.getvalue(), mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": "attachment; filename=ledger-template.xlsx"})
+
+
+def _csv_download(filters: LedgerFilters, name: str, *, codes: bool) -> Response:
     def generate():
         buffer = io.StringIO()
-        with write_csv(buffer) as write_row:
+        with write_csv(buffer, codes=codes) as write_row:
             for count, row in enumerate(ledger_rows(db.session, filters), start=1):
                 write_row(row)
                 if count % CSV_FLUSH_ROWS == 0:
@@ -154,9 +185,9 @@ def _csv_download(filters: LedgerFilters, name: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
-def _xlsx_download(filters: LedgerFilters, name: str):
+def _xlsx_download(filters: LedgerFilters, name: str, *, codes: bool):
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed once the response is sent)
-    with write_xlsx(spool) as write_row:
+    with write_xlsx(spool, codes=codes) as write_row:
         for row in ledger_rows(db.session, filters):
             write_row(row)
     spool.seek(0)

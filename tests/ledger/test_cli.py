@@ -39,10 +39,10 @@ def test_ledger_import_dry_run_checks_and_writes_nothing(app, session, row, tmp_
 
 
 def test_ledger_import_names_each_bad_row_exits_1_and_writes_nothing(app, session, row, tmp_path):
-    path = _file(tmp_path, csv_text([row(), row(received_on="2025/03/02"), row(parties="1")]))
+    path = _file(tmp_path, csv_text([row(), row(received_on="3月2日"), row(parties="1")]))
     result = _invoke(app, "ledger", "import", path)
     assert result.exit_code == 1
-    assert "row 3, column received_on: '2025/03/02': must be a date YYYY-MM-DD" in result.output
+    assert "row 3, column received_on: '3月2日': must be a date YYYY-MM-DD" in result.output
     assert "row 4, column parties: a dispute has at least 2 parties" in result.output
     assert "nothing imported: 2 problem(s)" in result.output
     assert _cases(session) == 0
@@ -64,7 +64,7 @@ def test_ledger_import_reads_xlsx_by_its_extension(app, session, row, tmp_path):
     sheet = workbook.active
     sheet.append(list(COLUMNS))
     values = row(case_no="X-1", parties=3, amount=1200.5)
-    sheet.append([values[column] for column in COLUMNS])
+    sheet.append([values.get(column) for column in COLUMNS])
     workbook.save(tmp_path / "台账.xlsx")
     result = _invoke(app, "ledger", "import", str(tmp_path / "台账.xlsx"))
     assert result.exit_code == 0, result.output

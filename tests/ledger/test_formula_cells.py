@@ -22,7 +22,7 @@ def test_a_csv_ledger_export_quotes_a_summary_that_starts_a_formula(session, mak
     make.case(summary=planted)
     make.commit()
     buffer = io.StringIO()
-    with write_csv(buffer) as write_row:
+    with write_csv(buffer, codes=True) as write_row:
         export_ledger(session, write_row)
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert rows[1][SUMMARY] == "'" + planted

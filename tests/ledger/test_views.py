@@ -68,11 +68,11 @@ def test_rows_outside_the_uploaders_jurisdiction_refuse_the_whole_file(login, me
     content = csv_text([row(), row(institution_code=world.police.code, channel="administrative")])
     import_id, status = _finished(client, _upload(client, content.encode()))
     assert status["status"] == "refused" and status["problem_count"] == 1
-    assert status["problems"] == [{"row": 3, "column": "institution_code",
-                                   "reason": "institution outside your jurisdiction"}]
+    assert status["problems"] == [{"row": 3, "column": "机构代码",
+                                   "reason": "该机构不在您的管辖范围内"}]
     assert _cases(session) == 0
     page = client.get(f"/ledger/imports/{import_id}").get_data(as_text=True)
-    assert "institution outside your jurisdiction" in page
+    assert "该机构不在您的管辖范围内" in page
 
 
 def test_an_xlsx_upload_is_recognised_by_its_content(login, mediator, row, tmp_path, session):
@@ -82,7 +82,7 @@ def test_an_xlsx_upload_is_recognised_by_its_content(login, mediator, row, tmp_p
 
     workbook = Workbook()
     workbook.active.append(list(COLUMNS))
-    workbook.active.append([row(case_no="X-1")[column] for column in COLUMNS])
+    workbook.active.append([row(case_no="X-1").get(column) for column in COLUMNS])
     workbook.save(tmp_path / "l.xlsx")
     client = login(mediator)
     _id, status = _finished(client, _upload(client, (tmp_path / "l.xlsx").read_bytes(), "l.dat"))
@@ -139,7 +139,7 @@ def test_export_downloads_the_cases_of_the_users_institution_as_csv(login, media
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("case_no,institution_code") and lines[1].startswith("A-1,")
+    assert lines[0].startswith("案号,机构代码,调解渠道") and lines[1].startswith("A-1,")
     assert len(client.get("/ledger/export?format=csv&from=2026-01-01")
                .get_data(as_text=True).splitlines()) == 1
 
