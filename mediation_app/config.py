@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from .audit.keys import load_audit_key
+from .personaldata import load_key, old_keys
 from .resources import ROOT
 
 
@@ -19,6 +20,11 @@ def load_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance),
+        # parties' ID numbers and phones: encryption and blind-index keys, outside the
+        # database (DATA_KEY / DATA_INDEX_KEY or their _FILE); earlier keys still decrypt
+        "DATA_KEY": load_key("DATA_KEY", instance),
+        "DATA_INDEX_KEY": load_key("DATA_INDEX_KEY", instance),
+        "DATA_OLD_KEYS": old_keys(),
         # keys the audit chain; kept outside the database (AUDIT_KEY or AUDIT_KEY_FILE)
         "AUDIT_KEY": load_audit_key(instance),
         # signed checkpoints of the audit chains; default: audit-checkpoints in the storage

@@ -11,6 +11,9 @@ from .archive import RestoreRefused, create_backup, restore_backup
 
 
 def register(app: Flask) -> None:
+    from .. import personaldata_cli
+
+    personaldata_cli.register(app)  # the data keys go with what backups cannot hold
     backup = AppGroup("backup", help="Backup and restore of the database and documents.")
     app.cli.add_command(backup)
 

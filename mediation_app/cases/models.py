@@ -30,6 +30,7 @@ from ..domain.codes import (
 )
 from ..domain.idcard import mask_id_number, mask_phone
 from ..handlings.models import WorkflowVersion
+from ..personaldata import Encrypted, index_default, keep_indexes_current
 
 
 class CaseCounter(db.Model):
@@ -132,7 +133,7 @@ class Party(db.Model):
         one_of("kind", values(PartyKind), "kind"),
         CheckConstraint("sex IS NULL OR sex IN ('male', 'female')", name="sex"),
         # recurring disputes and early warning look people up by name and phone
-        Index("ix_parties_name_phone", "name", "phone"),
+        Index("ix_parties_name_phone", "name", "phone_index"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,17 +143,23 @@ class Party(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default=PartyKind.PERSON.value)
     name: Mapped[str] = mapped_column(String(100))
     sex: Mapped[str | None] = mapped_column(String(8))
-    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
-    phone: Mapped[str | None] = mapped_column(String(32))
+    # encrypted at rest (personaldata.py); found by their keyed blind indexes
+    id_number: Mapped[str | None] = mapped_column(Encrypted())
+    phone: Mapped[str | None] = mapped_column(Encrypted())
+    id_number_index: Mapped[str | None] = mapped_column(
+        String(64), index=True, default=index_default("id_number"))
+    phone_index: Mapped[str | None] = mapped_column(String(64), default=index_default("phone"))
     address: Mapped[str | None] = mapped_column(String(200))
     representative_name: Mapped[str | None] = mapped_column(String(100))
-    representative_phone: Mapped[str | None] = mapped_column(String(32))
+    representative_phone: Mapped[str | None] = mapped_column(Encrypted())
 
     case: Mapped[Case] = relationship(back_populates="parties")
 
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    __index_of__ = {"id_number_index": "id_number", "phone_index": "phone"}
 
     @property
     def masked_phone(self) -> str:
@@ -231,6 +238,9 @@ class Handling(db.Model):
     @property
     def state_label(self) -> str:
         return self.definition.state(self.state).label
+
+
+keep_indexes_current(Party)
 
 
 class Attachment(db.Model):

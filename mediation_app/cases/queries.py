@@ -14,6 +14,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from ..access import policy
 from ..auth.models import User
 from ..directory.models import Region
+from ..personaldata import blind_index
 from ..supervision import queries as supervision_queries
 from .models import Case, Party
 
@@ -85,6 +86,10 @@ def _text_match(text: str) -> ColumnElement[bool]:
         Case.case_no.like(pattern, escape="\\"),
         Case.summary.like(pattern, escape="\\"),
         exists().where(Party.case_id == Case.id, Party.name.like(pattern, escape="\\")),
+        # ID numbers and phones are encrypted: found whole, by their blind index
+        exists().where(Party.case_id == Case.id,
+                       or_(Party.id_number_index == blind_index(text),
+                           Party.phone_index == blind_index(text))),
     )
 
 

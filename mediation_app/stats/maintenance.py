@@ -68,9 +68,10 @@ def add_months(column, months: int, dialect: str):
 
 def same_person(ours, theirs) -> list:
     """Two parties are the same person: same ID number, or same name and phone."""
-    return [or_(and_(ours.id_number.is_not(None), theirs.id_number == ours.id_number),
-                and_(ours.phone.is_not(None), theirs.name == ours.name,
-                     theirs.phone == ours.phone))]
+    return [or_(and_(ours.id_number_index.is_not(None),
+                     theirs.id_number_index == ours.id_number_index),
+                and_(ours.phone_index.is_not(None), theirs.name == ours.name,
+                     theirs.phone_index == ours.phone_index))]
 
 
 # --- what a case contributes ----------------------------------------------------------
@@ -85,10 +86,11 @@ def recurrences(session: Session, cases_clause, months: int) -> dict[int, dateti
                                                    aliased(Party), aliased(Party),
                                                    aliased(Case))
         if by_id_number:
-            match = and_(ours.id_number.is_not(None), theirs.id_number == ours.id_number)
+            match = and_(ours.id_number_index.is_not(None),
+                         theirs.id_number_index == ours.id_number_index)
         else:
-            match = and_(ours.phone.is_not(None), theirs.name == ours.name,
-                         theirs.phone == ours.phone)
+            match = and_(ours.phone_index.is_not(None), theirs.name == ours.name,
+                         theirs.phone_index == ours.phone_index)
         rows = session.execute(
             select(success.id, func.min(later.filed_at))
             .join(this_case, this_case.id == success.case_id)

@@ -117,10 +117,10 @@ def recurring_successes(period: Period, dialect: str, months: int) -> Select:
                        <= add_months(success.concluded_at, months, dialect)))
 
     return union(
-        sharing(lambda ours, theirs: (ours.id_number.is_not(None),
-                                      theirs.id_number == ours.id_number)),
-        sharing(lambda ours, theirs: (ours.phone.is_not(None), theirs.name == ours.name,
-                                      theirs.phone == ours.phone)),
+        sharing(lambda ours, theirs: (ours.id_number_index.is_not(None),
+                                      theirs.id_number_index == ours.id_number_index)),
+        sharing(lambda ours, theirs: (ours.phone_index.is_not(None), theirs.name == ours.name,
+                                      theirs.phone_index == ours.phone_index)),
     )
 
 

@@ -34,8 +34,9 @@ def repeats_between_same_parties(session: Session, case: Case, *, months: int) -
     """An earlier case (within `months`) shares at least two of this case's parties."""
     ours, theirs = aliased(Party), aliased(Party)
     same_person = or_(
-        and_(ours.id_number.is_not(None), ours.id_number == theirs.id_number),
-        and_(ours.phone.is_not(None), ours.name == theirs.name, ours.phone == theirs.phone))
+        and_(ours.id_number_index.is_not(None), ours.id_number_index == theirs.id_number_index),
+        and_(ours.phone_index.is_not(None), ours.name == theirs.name,
+             ours.phone_index == theirs.phone_index))
     since = case.filed_at - timedelta(days=30 * months)
     query = (select(theirs.case_id)
              .select_from(ours).join(theirs, same_person)
