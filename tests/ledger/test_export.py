@@ -4,8 +4,9 @@ from datetime import date, datetime
 
 from sqlalchemy import delete
 
-from mediation_app.audit.models import AuditHead, CaseEvent
-from mediation_app.cases.models import Case, CaseCounter, Handling, Party
+from mediation_app.audit.models import AuditHead
+from mediation_app.cases.models import Case, CaseCounter
+from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 from mediation_app.ledger.services import (
@@ -55,9 +56,20 @@ def _export_csv(session, filters=None, *, codes=False, **filter_codes):
 
 
 def _empty_the_cases(session):
-    """A clean database of the same institutions and regions."""
-    for model in (CaseEvent, AuditHead, Handling, Party, Case, CaseCounter):
-        session.execute(delete(model))
+    """A clean database of the same institutions and regions: every table that leads to a
+    case is emptied, dependants first."""
+    doomed = {Case.__table__, CaseCounter.__table__, AuditHead.__table__}
+    tables = db.metadata.sorted_tables
+    while True:
+        more = {table for table in tables if table not in doomed
+                and any(key.column.table in doomed - {CaseCounter.__table__}
+                        for key in table.foreign_keys)}
+        if not more:
+            break
+        doomed |= more
+    for table in reversed(tables):
+        if table in doomed:
+            session.execute(delete(table))
     session.commit()
 
 
