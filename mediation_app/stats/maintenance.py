@@ -319,6 +319,9 @@ def rebuild(session: Session, *, months: int | None = None, now: datetime | None
     state.durable_months = months
     state.rebuilt_at = now or utcnow()
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        for model in (DailyFigures, HandlingFact, OverdueStretch):
+            session.execute(text(f"ANALYZE {model.__tablename__}"))
     return {**counted, "daily": len(daily)}
 
 

@@ -284,7 +284,8 @@ def referral_statistics(session: Session, period: Period, scope: Scope, *,
         .join(sender, sender.id == Referral.from_institution_id)
         .join(receiver, receiver.id == Referral.to_institution_id)
         .join(Case, Case.id == Referral.case_id)
-        .where(*in_scope)
+        .where(*in_scope, Referral.created_at < end,
+               or_(Referral.decided_at.is_(None), Referral.decided_at >= start))
         .group_by(*key).order_by(*key))
     results = []
     for row in rows:

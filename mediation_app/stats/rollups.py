@@ -92,25 +92,31 @@ def _judged_at(period: Period, now: datetime) -> datetime:
 
 
 def _overdue(session, moments: dict, scope: Scope, group, dialect) -> dict:
-    """Stretches containing each moment: {moment key: at} (one key when not by month)."""
+    """Stretches containing each moment: {moment key: at} (one key when not by month).
+    One SELECT per moment, glued with UNION ALL: each reads the few stretches still
+    running then through the index on overdue_until."""
     table = OverdueStretch
-    at = union_all(*[select(literal(name).label("name"), literal(moment).label("at"))
-                     for name, moment in moments.items()]).subquery("judged")
-    key, joins = (at.c.name, []) if group == "month" else _key(table, group, scope, dialect)
-    query = select(*([key.label("key")] if key is not None else [literal(None).label("key")]),
-                   func.count().label("overdue")) \
-        .select_from(table).join(at, and_(table.overdue_from < at.c.at,
-                                          (table.overdue_until.is_(None))
-                                          | (table.overdue_until >= at.c.at))) \
-        .where(*_filters(table, scope))
-    return {row.key: int(row.overdue) for row in session.execute(_grouped(query, key, joins))}
+    parts = []
+    for name, moment in moments.items():
+        if group == "month":
+            key, joins = literal(name), []
+        else:
+            key, joins = _key(table, group, scope, dialect)
+        query = select((key if key is not None else literal(None)).label("key"),
+                       func.count().label("overdue")).select_from(table) \
+            .where(table.overdue_from < moment,
+                   (table.overdue_until.is_(None)) | (table.overdue_until >= moment),
+                   *_filters(table, scope))
+        parts.append(_grouped(query, key if group != "month" else None, joins))
+    statement = union_all(*parts) if len(parts) > 1 else parts[0]
+    return {row.key: int(row.overdue) for row in session.execute(statement)}
 
 
 def _repeat_parties(session, span: Period, scope: Scope, group, dialect) -> dict:
     """People of cases concluded more than once: once per case and group (and total)."""
     table = HandlingFact
     key, joins = _key(table, group, scope, dialect, table.concluded_day)
-    in_span = [table.is_repeat.is_(True), table.outcome.in_(("success", "failure")),
+    in_span = [table.is_repeat, table.outcome.in_(("success", "failure")),
                table.concluded_day >= span.start, table.concluded_day <= span.end,
                *_filters(table, scope)]
 

@@ -109,6 +109,8 @@ def upgrade():
                               unique=False)
         batch_op.create_index(batch_op.f('ix_stats_overdue_overdue_from'), ['overdue_from'],
                               unique=False)
+        batch_op.create_index('ix_stats_overdue_until_from', ['overdue_until', 'overdue_from'],
+                              unique=False)
 
     op.create_table(
         'stats_dirty',
@@ -133,6 +135,7 @@ def downgrade():
     op.drop_table('stats_rollup_state')
     op.drop_table('stats_dirty')
     with op.batch_alter_table('stats_overdue', schema=None) as batch_op:
+        batch_op.drop_index('ix_stats_overdue_until_from')
         batch_op.drop_index(batch_op.f('ix_stats_overdue_overdue_from'))
         batch_op.drop_index(batch_op.f('ix_stats_overdue_handling_id'))
         batch_op.drop_index(batch_op.f('ix_stats_overdue_case_id'))
