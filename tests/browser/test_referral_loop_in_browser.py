@@ -1,0 +1,90 @@
+"""The loop closes in a browser: a committee ends a police-referred case (公调对接) in
+success and the police station reads the outcome and the agreement; an entrusted case
+(委托) ends in success and is back at the court, with the agreement."""
+
+import pytest
+
+from ..factories import PASSWORD, Factories
+from ..referrals.helpers import (
+    accept,
+    build_world,
+    file_case,
+    fire,
+    record_session,
+    send,
+    sign_agreement,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _ready_to_close(session, *, sender: str, kind: str, workflow=None):
+    """A case referred by `sender` to the committee, mediated there up to a signed agreement;
+    plain values only, committed so the live server sees it."""
+    from mediation_app.db import utcnow
+
+    world = build_world(Factories(session))
+    now = utcnow()
+    sending_user = getattr(world, sender)
+    case = file_case(session, sending_user, now=now, workflow=workflow)
+    accept(session, send(session, case, kind, world.committee, sending_user, now),
+           world.mediator, now)
+    fire(session, case, world.mediator, now, "accept", "start_mediation")
+    record_session(session, case, world.mediator, now)
+    sign_agreement(session, case, world.mediator, now)
+    facts = {"case_id": case.id, "mediator": world.mediator.username,
+             "sender": sending_user.username}
+    session.commit()
+    return facts
+
+
+def _sign_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/login")
+    form = page.locator("form:has(input[name='password'])")
+    form.locator("input[name='username']").fill(username)
+    form.locator("input[name='password']").fill(PASSWORD)
+    form.locator("button[type='submit']").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def _close_in_success(page, live_server, facts):
+    _sign_in(page, live_server, facts["mediator"])
+    page.goto(f"{live_server}/cases/{facts['case_id']}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("form[action$='/transitions/close_success'] button").click()
+    page.wait_for_load_state()
+
+
+def _open_outcome_from_the_inbox(page, live_server, username):
+    _sign_in(page, live_server, username)
+    page.goto(f"{live_server}/notifications/")
+    page.get_by_role("button", name="移交案件办理结果反馈").first.click()
+    page.wait_for_url(lambda url: "/cases/" in url)
+    page.get_by_role("link", name="调解成功").first.click()
+    page.wait_for_url(lambda url: "/outcome-reports/" in url)
+
+
+def test_the_police_station_reads_the_outcome_and_the_agreement(app, session, live_server,
+                                                                 page):
+    facts = _ready_to_close(session, sender="police_liaison", kind="police_mediation")
+    _close_in_success(page, live_server, facts)
+    _open_outcome_from_the_inbox(page, live_server, facts["sender"])
+    report = page.locator("main").inner_text()
+    assert "调解成功" in report and "浦楼街道人民调解委员会" in report
+    assert "李四支付张三人民币800元" in report and "800.00" in report
+    assert "治安管理处罚法" in report
+
+
+def test_an_entrusted_case_is_back_at_the_court_with_the_agreement(app, session, live_server,
+                                                                   page):
+    facts = _ready_to_close(session, sender="court_liaison", kind="entrust",
+                            workflow="court_in_suit")
+    _close_in_success(page, live_server, facts)
+    _open_outcome_from_the_inbox(page, live_server, facts["sender"])
+    assert "案件已退回法院继续办理" in page.locator("main").inner_text()
+    page.get_by_role("link", name="打开案件").click()
+    case_page = page.locator("main").inner_text()
+    assert "清江浦区人民法院" in case_page and "立案" in case_page
+    agreements = page.locator("section.card", has=page.get_by_role("heading", name="调解协议书"))
+    assert "已签署生效" in agreements.inner_text()
