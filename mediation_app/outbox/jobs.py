@@ -8,6 +8,7 @@ import logging
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from ..db import db, utcnow
 from .backends import Backends
@@ -50,9 +51,7 @@ def run_drain(app: Flask, *, now=None) -> DrainResult:
             db.session.rollback()
 
 
-@click.group("outbox", help="Email and text messages waiting to be sent.")
-def outbox_cli() -> None:
-    pass
+outbox_cli = AppGroup("outbox", help="Email and text messages waiting to be sent.")
 
 
 @outbox_cli.command("drain")
