@@ -43,6 +43,7 @@ DAILY_SUMS = ("received", "success", "failure", "withdrawn", "transferred", "par
 CONCLUDED = ("success", "failure")
 BATCH = 20_000
 LOCK_KEY = 1_3000_0013
+REBUILD_ABOVE = 100_000     # queued cases
 
 
 def configured_months() -> int:
@@ -281,6 +282,9 @@ def sync(session: Session) -> int:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     state = _state(session)
     if state is None or state.durable_months != months:
+        return rebuild(session, months=months)["facts"]
+    waiting = session.scalar(select(func.count()).select_from(DirtyCase))
+    if waiting > REBUILD_ABOVE:        # a big import: rolling everything up is quicker
         return rebuild(session, months=months)["facts"]
     queued = session.scalars(delete(DirtyCase).returning(DirtyCase.case_id)).all()
     if queued:

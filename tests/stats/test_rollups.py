@@ -215,3 +215,12 @@ def test_the_scheduler_job_rolls_up_the_changed_cases(app, make, session):
     assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
     assert session.scalar(select(func.count()).select_from(HandlingFact)
                           .where(HandlingFact.case_id == case.id)) == 1
+
+
+def test_a_queue_longer_than_a_big_import_rebuilds_instead(make, session, monkeypatch):
+    maintenance.sync(session)
+    monkeypatch.setattr(maintenance, "REBUILD_ABOVE", 1)
+    make.case(), make.case()
+    session.flush()
+    assert maintenance.sync(session) == 2        # every handling rolled up again
+    assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
