@@ -83,3 +83,34 @@ def test_only_the_holder_extends_and_only_to_a_later_date(session, world, delega
                       actor=world.mediator, now=SIGNED_FOR)
     assert (not_holder.value.code, earlier.value.code) == ("not_holder", "not_later")
     assert session.scalar(select(PeriodExtension)) is None
+
+
+def test_the_holder_extends_the_period_on_its_page(app):
+    from datetime import date
+
+    from .helpers import client_for, database, new_world
+    from .helpers import file_case as file_case_now
+
+    world = new_world(app)
+    with database(app) as session:
+        from mediation_app.auth.models import User
+        from mediation_app.db import utcnow
+
+        court = session.get(User, world.court_liaison.id)
+        committee = session.get(User, world.mediator.id)
+        case = file_case_now(session, court, now=utcnow(), workflow="court_prefiling")
+        accept(session, send(session, case, "delegate", committee.institution, court, utcnow()),
+               committee, utcnow())
+        case_id, party_ids = case.id, [p.id for p in case.parties]
+        session.commit()
+    mediator = client_for(app, world.mediator)
+    assert "经双方当事人同意延长" in mediator.get(f"/cases/{case_id}").get_data(as_text=True)
+    new_end = date.today() + timedelta(days=50)
+    response = mediator.post(f"/cases/{case_id}/period", data={
+        "ends_at": new_end.isoformat(), "parties": party_ids, "note": "双方书面同意。"})
+    assert response.status_code == 302
+    with database(app) as session:
+        row = session.scalar(select(PeriodExtension))
+        assert row.note == "双方书面同意。" and len(row.consenting_parties) == 2
+    assert client_for(app, world.court_liaison).get(f"/cases/{case_id}/period").status_code \
+        == 403
