@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import graphviz
 
 from ..labels import label
@@ -15,6 +17,9 @@ def _deadline_text(state) -> str:
         return ""
     unit = "工作日" if state.deadline.unit == "working" else "日"
     return f"\\n时限 {state.deadline.days} {unit}"
+
+
+TITLES = re.compile(r"<title>[^<]*</title>")
 
 
 def render_svg(definition: Definition) -> str:
@@ -34,4 +39,5 @@ def render_svg(definition: Definition) -> str:
         for source in transition.sources:
             graph.edge(source, transition.target, label=f"{transition.label}\\n[{roles}]{guards}")
     svg = graph.pipe(encoding="utf-8")
-    return svg[svg.index("<svg"):]
+    # Graphviz titles each node and edge with its internal name (a hover tooltip): drop them
+    return TITLES.sub("", svg[svg.index("<svg"):])

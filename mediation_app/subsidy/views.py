@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -58,7 +59,7 @@ def _statement():
 
 def _rows(lines) -> tuple[list[str], list[list]]:
     columns = [(o, d) for o in OUTCOMES for d in DIFFICULTIES]
-    header = ["调解员"] + [f"{label('outcome', o)}·{label('difficulty', d)}" for o, d in columns] \
+    header = [_("Mediator")] + [f"{label('outcome', o)}·{label('difficulty', d)}" for o, d in columns] \
         + ["案件数", "补贴金额（元）"]
     rows = [[line.name] + [line.counts.get(c, 0) for c in columns] + [line.cases,
             f"{line.amount:.2f}"] for line in lines]
