@@ -70,7 +70,7 @@ def _handlings(rng, case_id, filed, institutions, version_id, ids):
     return rows, history
 
 
-def build_world(make, seed: int, n_cases: int = 80):
+def build_world(make, seed: int, n_cases: int = 50):
     rng = random.Random(seed)
     session = make.session
     district = make.district()
