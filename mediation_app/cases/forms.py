@@ -7,6 +7,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     StringField,
     SubmitField,
@@ -76,6 +77,7 @@ class CaseForm(CaseDetailsMixin, FlaskForm):
 
 
 class CaseEditForm(CaseDetailsMixin, FlaskForm):
+    version = HiddenField()  # the version the form was filled from: a later save conflicts
     submit = SubmitField(_l("Save changes"))
 
 

@@ -79,6 +79,9 @@ class Case(db.Model):
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # optimistic concurrency: every ORM update checks and raises it (not bulk update())
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     assigned_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     holder_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
     channel: Mapped[str | None] = mapped_column(String(16))

@@ -140,10 +140,26 @@ def _ensure_editable(case: Case, actor: User) -> None:
         raise CaseError("This case is closed or not held by your institution.")
 
 
+class EditConflict(CaseError):
+    """The case was saved by someone else since the form was filled in; `fields` maps each
+    field whose saved value differs from the submitted one to (saved, submitted)."""
+
+    def __init__(self, fields: dict):
+        super().__init__("conflict")
+        self.fields = fields
+
+
 def update_case(session: Session, case: Case, new_values: dict, *, actor: User,
-                now: datetime) -> dict:
-    """Apply edits to the case's own fields; record what changed, before and after."""
+                now: datetime, based_on_version: int | None = None) -> dict:
+    """Apply edits to the case's own fields; record what changed, before and after.
+    With `based_on_version`, refuse (EditConflict) if the case changed since that version."""
     _ensure_editable(case, actor)
+    if based_on_version is not None and based_on_version != case.version:
+        saved = _case_view(case)
+        submitted = {name: None if value is None else str(value)
+                     for name, value in new_values.items()}
+        raise EditConflict({name: (saved.get(name), value) for name, value in submitted.items()
+                            if saved.get(name) != value})
     before = _case_view(case)
     for name, value in new_values.items():
         if name not in EDITABLE_FIELDS:

@@ -245,11 +245,22 @@ def edit(case_id: int):
         new_values["assigned_mediator_id"] = new_values["assigned_mediator_id"] or None
         new_values["summary"] = new_values["summary"].strip()
         new_values["description"] = new_values["description"] or ""
-        services.update_case(db.session, case, new_values, actor=current_user, now=utcnow())
+        try:
+            services.update_case(db.session, case, new_values, actor=current_user, now=utcnow(),
+                                 based_on_version=_version(form.version.data))
+        except services.EditConflict as conflict:
+            discard()
+            form.version.data = case.version  # saving again now keeps the values shown
+            return render_template("cases/edit.html", form=form, case=case,
+                                   conflict=conflict.fields), 409
         raise_warnings(case)
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/edit.html", form=form, case=case)
+
+
+def _version(submitted) -> int | None:
+    return int(submitted) if submitted is not None and str(submitted).isdigit() else None
 
 
 @bp.route("/<int:case_id>/parties/new", methods=["GET", "POST"])

@@ -1,0 +1,26 @@
+"""cases.version: optimistic concurrency for edits of a case
+
+Revision ID: f6d8b0c2e4a6
+Revises: e5c7a9b1d3f5
+Create Date: 2026-12-01 09:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'f6d8b0c2e4a6'
+down_revision = 'e5c7a9b1d3f5'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1',
+                                      nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('version')
