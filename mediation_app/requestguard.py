@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
@@ -30,9 +30,19 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class GuardedRequest(Request):
+    """Form fields and file names are checked for NUL when the body is first parsed, with
+    whatever size limit the view set (a ledger upload raises it)."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        _check_form(self)
+
+
 def init_app(app: Flask) -> None:
     """Before any route is added: bounded ids; and the checks of every request."""
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.request_class = GuardedRequest
     app.before_request(check_request)
 
 
@@ -74,8 +84,6 @@ def check_request() -> None:
         raise BadInput(_l("The request contains a NUL character (\\0), which is not allowed."))
     if request.is_json:
         _check_json()
-    elif request.method in ("POST", "PUT", "PATCH"):
-        _check_form()
 
 
 def _check_json() -> None:
@@ -85,9 +93,9 @@ def _check_json() -> None:
         raise BadInput(_l("The request contains a NUL character (\\0), which is not allowed."))
 
 
-def _check_form() -> None:
-    fields = request.form.items(multi=True)
-    files = request.files.items(multi=True)
+def _check_form(parsed: Request) -> None:
+    fields = parsed.form.items(multi=True)
+    files = parsed.files.items(multi=True)
     if any(NUL in key or NUL in value for key, value in fields) or \
             any(NUL in key or NUL in (upload.filename or "") for key, upload in files):
         raise BadInput(_l("The request contains a NUL character (\\0), which is not allowed."))
