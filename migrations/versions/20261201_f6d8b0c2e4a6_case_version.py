@@ -1,7 +1,7 @@
 """cases.version: optimistic concurrency for edits of a case
 
 Revision ID: f6d8b0c2e4a6
-Revises: e5c7a9b1d3f5
+Revises: 9a3c5e7f1b24
 Create Date: 2026-12-01 09:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f6d8b0c2e4a6'
-down_revision = 'e5c7a9b1d3f5'
+down_revision = '9a3c5e7f1b24'
 branch_labels = None
 depends_on = None
 
