@@ -23,6 +23,7 @@ from ..db import db, one_of, utcnow
 from ..directory.models import Institution, Region
 from ..domain.codes import DisputeType, PartyKind, values
 from ..domain.idcard import mask_id_number, mask_phone
+from ..personaldata import Encrypted
 
 APPLICATION_STATUSES = ["pending", "accepted", "declined"]
 CODE_PURPOSES = ["apply", "follow", "sign"]
@@ -57,13 +58,14 @@ class Application(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     applicant_name: Mapped[str] = mapped_column(String(100))
     applicant_sex: Mapped[str | None] = mapped_column(String(8))
-    applicant_id_number: Mapped[str] = mapped_column(String(18))
-    applicant_phone: Mapped[str] = mapped_column(String(32))
+    # ID numbers and phones encrypted at rest, as for the parties of a case
+    applicant_id_number: Mapped[str] = mapped_column(Encrypted())
+    applicant_phone: Mapped[str] = mapped_column(Encrypted())
     applicant_address: Mapped[str] = mapped_column(String(200))
     respondent_kind: Mapped[str] = mapped_column(String(16), default="person")
     respondent_name: Mapped[str] = mapped_column(String(100))
-    respondent_id_number: Mapped[str | None] = mapped_column(String(18))
-    respondent_phone: Mapped[str | None] = mapped_column(String(32))
+    respondent_id_number: Mapped[str | None] = mapped_column(Encrypted())
+    respondent_phone: Mapped[str | None] = mapped_column(Encrypted())
     respondent_address: Mapped[str | None] = mapped_column(String(200))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_ip: Mapped[str] = mapped_column(String(45), default="")

@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -160,6 +161,7 @@ def apply():
         form.files.errors.append(refusal_message(getattr(refusal, "reason", None)
                                                  or refusal.code))
         return render_template("parties/apply.html", form=form)
+    session["submitted_application"] = application.number
     return redirect(url_for("parties.applied", number=application.number))
 
 
@@ -179,8 +181,10 @@ def _send_apply_code(form: ApplicationForm):
 @bp.get("/apply/submitted/<number>")
 def applied(number: str):
     """The application number to keep, and what happens next."""
+    if session.get("submitted_application") != number:
+        abort(404)  # only the browser that submitted it: a guessed number shows nothing
     application = db.session.scalar(select(Application).where(Application.number == number))
-    if application is None or application.status != "pending":
+    if application is None:
         abort(404)
     return render_template("parties/applied.html", number=application.number,
                            institution=application.institution.name)

@@ -4,7 +4,7 @@ everything saved at once or nothing, files checked by content and size, ID numbe
 
 import io
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from mediation_app.parties.models import Application, ApplicationEvent, ApplicationFile
 
@@ -147,3 +147,18 @@ def test_the_form_is_csrf_protected(other_app, world, make):
     response = protected.test_client().post("/apply", data={**application_form(world),
                                                             "send_code": "1"})
     assert response.status_code == 400
+
+
+def test_the_submitted_page_shows_nothing_to_another_browser(app, client, session, world):
+    response = apply_online(client, session, world)
+    assert app.test_client().get(response.headers["Location"]).status_code == 404
+
+
+def test_the_applicants_id_number_and_phone_are_encrypted_at_rest(client, session, world):
+    apply_online(client, session, world)
+    stored = session.execute(text(
+        "SELECT applicant_id_number, applicant_phone, respondent_phone FROM online_applications"
+    )).one()
+    assert all(value.startswith("enc1:") for value in stored)
+    assert APPLICANT_ID not in "".join(stored) and APPLICANT_PHONE not in "".join(stored)
+    assert session.scalar(select(Application)).applicant_id_number == APPLICANT_ID
