@@ -4,7 +4,7 @@ Existing values are encrypted with the data key of the running configuration (DA
 instance/data_key); downgrading decrypts them again.
 
 Revision ID: 9a3c5e7f1b24
-Revises: f6d8b0c2e4a6
+Revises: e5c7a9b1d3f5
 Create Date: 2026-12-01 09:50:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '9a3c5e7f1b24'
-down_revision = 'f6d8b0c2e4a6'
+down_revision = 'e5c7a9b1d3f5'
 branch_labels = None
 depends_on = None
 
