@@ -71,7 +71,7 @@ def list_cases_api():
         - {in: query, name: state, schema: {type: string}}
         - {in: query, name: channel, schema: {type: string}}
         - {in: query, name: dispute_type, schema: {type: string}}
-        - {in: query, name: q, schema: {type: string}, description: "case number, summary, party name, ID number or phone"}
+        - {in: query, name: q, schema: {type: string}, description: "case no., summary, party, ID no., phone"}
         - {in: query, name: cursor, schema: {type: string}}
         - {in: query, name: per_page, schema: {type: integer, maximum: 100}}
       responses:
