@@ -29,7 +29,7 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
 def _tracked(folder: str) -> set[str]:
     listed = subprocess.run(["git", "ls-files", folder], cwd=CHECKOUT, capture_output=True,
                             text=True, check=True).stdout.split()
-    return {name for name in listed if "__pycache__" not in name}
+    return {name for name in listed if "__pycache__" not in name and (CHECKOUT / name).is_file()}
 
 
 @pytest.mark.parametrize("folder", ["templates", "workflows", "reports", "migrations"])
