@@ -73,6 +73,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         current_user.end_sessions()  # a copy of this session's cookie is worthless now
         logout_user()
+        flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))
 
 

@@ -56,6 +56,12 @@ def test_sign_out_needs_a_post(make, login):
     assert client.get("/cases/").status_code == 302
 
 
+def test_signing_out_says_so_on_the_sign_in_page(make, login):
+    client = login(make.user())
+    page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "您已退出登录。" in page
+
+
 def test_passwords_are_stored_with_scrypt():
     user = User(username="x", display_name="x", role="mediator")
     user.set_password("s3cret-pass")
