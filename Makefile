@@ -29,6 +29,7 @@ bench: system-deps $(DEPS_STAMP) translations
 
 lint: $(DEPS_STAMP)
 	$(VENV)/bin/ruff check mediation_app tests bench
+	$(VENV)/bin/lint-imports
 
 system-deps:
 	@./scripts/apt-ensure $(DEBIAN_PACKAGES)

@@ -13,7 +13,7 @@ from ..access import policy, roles
 from ..access.web import requires
 from ..db import db, utcnow
 from ..directory.models import Region
-from ..documents.views import pdf_response
+from ..downloads import pdf_response
 from ..stats.definitions import shift_month
 from ..storage import Storage
 from .forms import RequestForm
