@@ -51,19 +51,19 @@ from weasyprint.text.fonts import FontConfiguration
 from mediation_app import create_app
 from mediation_app.agreements.models import Agreement
 from mediation_app.auth.models import User
+from mediation_app.cases.models import Handling
 from mediation_app.db import db, utcnow
 from mediation_app.documents import services as document_services
 from mediation_app.documents.certificates import demo_pkcs12, store_certificate
 from mediation_app.documents.models import Document
 from mediation_app.documents.rendering import REPORTS, render_html, render_pdf
 from mediation_app.documents.services import (
-    AGREEMENT_TEMPLATES,
     Issuer,
     _common_context,
     agreement_html_context,
-    agreement_title,
     issue_agreement,
     new_code,
+    spec_for,
 )
 from mediation_app.documents.signing import check_signature, sign_pdf
 from mediation_app.storage import Storage
@@ -179,10 +179,11 @@ def run(tmp: str) -> dict:
         session = db.session
         mediator = session.get(User, mediator.id)
         agreement = session.get(Agreement, agreement.id)
-        template = AGREEMENT_TEMPLATES[agreement.template]
-        title = agreement_title(agreement)
-        context = {**_common_context(case, institution, issuer, new_code(), now),
-                   **agreement_html_context(agreement, draft=False)}
+        handling = session.get(Handling, agreement.handling_id)
+        spec = spec_for(handling, "agreement", any_state=True)
+        template, title = spec.template, spec.title
+        context = {**_common_context(case, handling, spec, issuer, new_code(), now),
+                   **agreement_html_context(agreement, spec, draft=False)}
         html = render_html(template, **context)
         base_url = REPORTS.as_uri() + "/"
         shared_fonts = FontConfiguration()

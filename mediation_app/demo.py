@@ -23,6 +23,7 @@ from .deadlines.services import sweep
 from .directory.models import Region
 from .directory.services import create_institution, create_region
 from .documents import services as documents
+from .documents.rulings import Ruling, record_ruling
 from .domain.idcard import check_digit
 from .handlings.services import fire_transition
 from .referrals import services as referrals
@@ -219,8 +220,19 @@ class Demo:
             elif step == "agreement":
                 self.signed_agreement(case, actor, moment)
             else:
-                fire_transition(self.session, case, step, actor=actor, now=moment)
+                self.fire(case, step, actor, moment)
         return moment
+
+    def fire(self, case: Case, step: str, actor: User, moment) -> None:
+        """Fire a step, with the workflow's own step before it where it has one (police:
+        达成协议 before 履行完毕) and the first reason it declares for a failure or withdrawal."""
+        definition = case.current_handling.definition
+        if step == "close_success" and definition.transition("agree") is not None:
+            fire_transition(self.session, case, "agree", actor=actor, now=moment)
+        target = definition.state(definition.transition(step).target)
+        reasons = definition.reasons_for(target.outcome) if target.outcome else ()
+        fire_transition(self.session, case, step, actor=actor, now=moment,
+                        reason=reasons[0].code if reasons else None)
 
     def signed_agreement(self, case: Case, actor: User, moment):
         amount = case.amount if case.amount is not None else Decimal("2000.00")
@@ -321,7 +333,12 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
                           "双方共同申请对调解协议进行司法确认，申请书已随附。")
     moment += timedelta(days=2)
     demo.accept(referral, moment)
-    demo.walk(case, ["accept", "confirm"], moment)
+    demo.walk(case, ["accept"], moment)
+    judge = demo.user_at("QJP-FY")
+    record_ruling(demo.session, demo.issuer, case, Ruling(
+        confirmed=True, number=f"（{moment.year}）苏0812民特{case.id:03d}号",
+        dated_on=(moment + timedelta(days=3)).date(), judge="陈立", clerk="周敏"),
+        actor=judge, now=moment + timedelta(days=3))
 
     case = demo.file("QJP-FY", "loan", start, amount=Decimal("52000.00"))
     referral = demo.refer(case, "delegate", "QJP-PL", start + timedelta(hours=2),

@@ -45,6 +45,16 @@ def id_number(birth: str = "19800101", area: str = "320812", serial: int | None 
     return first17 + check_digit(first17)
 
 
+def reason_for(case, transition: str) -> str | None:
+    """The first reason the case's workflow declares for where `transition` ends (failure,
+    withdrawal); None for a step that needs none."""
+    definition = case.current_handling.definition
+    step = definition.transition(transition)
+    target = definition.state(step.target) if step else None
+    reasons = definition.reasons_for(target.outcome) if target and target.outcome else ()
+    return reasons[0].code if reasons else None
+
+
 def filing_workflow(user: User, name: str | None = None):
     workflows = catalog()
     return workflows.sources[name or workflows.for_filing(user.institution.kind)[0].name]

@@ -89,7 +89,7 @@ def test_seed_demo_loads_a_whole_city_once_with_every_state_document_and_referra
     outcomes = set(session.scalars(select(Handling.outcome)))
     assert {"success", "failure", "withdrawn", "transferred"} <= outcomes
     kinds = set(session.scalars(select(Document.kind)))
-    assert kinds == {"agreement", "failure_notice", "confirmation_application"}
+    assert kinds == {"agreement", "failure_notice", "confirmation_application", "ruling"}
     assert session.scalar(select(Agreement).where(Agreement.status == "voided")) is not None
     assert {"accepted", "returned", "pending"} <= set(session.scalars(select(Referral.status)))
     assert session.scalar(select(Case).where(Case.is_flagged.is_(True))) is not None

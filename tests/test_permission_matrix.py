@@ -40,6 +40,7 @@ OWN = {
     "POST /cases/{id}/attachments":                     [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/attachments/{att}":                [302, 200, 200, 200, 200, 404],
     "POST /cases/{id}/transitions/{step}":              [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/ruling":                          [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
@@ -181,7 +182,14 @@ def _objects(make, session, app, holder, receiver) -> dict:
     attachment = services.add_attachment(session, case, filename="a.png", content=PNG,
                                          storage=storage, allowed=("image/png",), max_bytes=1024,
                                          actor=holder, now=utcnow())
-    agreement = make.agreement(case, holder)
+    # a governance centre issues no agreement of its own (its workflow names none): the
+    # draft row stands for one made while the case was held here
+    agreement = Agreement(case_id=case.id, handling_id=case.current_handling.id,
+                          template="agreement.html", facts="事实", matters="争议",
+                          clauses=["一、条款"], performance_manner="转账",
+                          created_by_id=holder.id)
+    session.add(agreement)
+    session.flush()
     key, digest = storage.put("documents", b"%PDF-1.7 test")
     document = Document(case_id=case.id, institution_id=holder.institution_id, kind="agreement",
                         title="调解协议书", storage_key=key, sha256=digest, size=13,

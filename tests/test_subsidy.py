@@ -4,6 +4,8 @@ from decimal import Decimal
 from mediation_app.handlings.services import fire_transition
 from mediation_app.subsidy.services import statement
 
+from .factories import reason_for
+
 CONFIG = {"SUBSIDY_RATES": {"success": {"simple": 100, "normal": 200, "complex": 400},
                             "failure": {"simple": 30, "normal": 50, "complex": 80}},
           "SUBSIDY_COMPLEX": {"parties": 5, "amount": 100000}, "SUBSIDY_SIMPLE_AMOUNT": 10000}
@@ -18,7 +20,8 @@ def _concluded(make, mediator, *, outcome, amount, parties=2, day=10):
     make.session_record(case, mediator)
     if outcome == "close_success":
         make.sign_everyone(make.agreement(case, mediator), case, mediator, now=when)
-    fire_transition(make.session, case, outcome, actor=mediator, now=when)
+    fire_transition(make.session, case, outcome, actor=mediator, now=when,
+                    reason=reason_for(case, outcome))
 
 
 def test_the_statement_multiplies_cases_by_outcome_and_difficulty_rates(make, session):

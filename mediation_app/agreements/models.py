@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -17,8 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+if TYPE_CHECKING:
+    from ..cases.models import Handling
+
 from ..auth.models import User
 from ..db import db, one_of, utcnow
+from ..domain.codes import AgreementForm, values
 
 
 class MediationSession(db.Model):
@@ -55,6 +60,7 @@ class Agreement(db.Model):
               sqlite_where=text("status != 'voided'"),
               postgresql_where=text("status != 'voided'")),
         one_of("status", AGREEMENT_STATUSES, "status"),
+        one_of("form", values(AgreementForm), "form"),
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
     )
 
@@ -77,8 +83,16 @@ class Agreement(db.Model):
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    # written (signed on screen) or oral (人民调解法 art. 28, 30: the mediator records it)
+    form: Mapped[str] = mapped_column(String(8), default=AgreementForm.WRITTEN.value,
+                                      server_default=AgreementForm.WRITTEN.value)
+    # what the channel's document prints besides the common fields: the traffic items,
+    # amounts and liability shares; the police 主持人, time, place, cause and course; the
+    # court's judge and clerk
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    handling: Mapped[Handling] = relationship(foreign_keys=[handling_id])
     signatures: Mapped[list[AgreementSignature]] = relationship(
         back_populates="agreement", order_by="AgreementSignature.id", cascade="all, delete-orphan")
     performances: Mapped[list[Performance]] = relationship(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,19 +15,14 @@ from ..auth.models import User
 from ..cases.models import Case, Party
 from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
 
-TEMPLATE_OF_WORKFLOW = {
-    "police_mediation": "police",
-    "traffic_accident": "traffic",
-    "court_prefiling": "court",
-    "court_in_suit": "court",
-}
 MAX_SIGNATURE_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class AgreementError(ValueError):
     """`code`: not_holder, session_limit, not_editable, live_exists, bad_signature,
-    not_a_party, already_signed, not_signed, not_open."""
+    not_a_party, already_signed, not_signed, not_open, no_such_document (the workflow
+    issues no agreement of that form)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -81,20 +76,32 @@ class AgreementDraft:
     amount: Decimal | None
     performance_manner: str
     performance_deadline: date | None
+    details: dict = field(default_factory=dict)
+
+
+def _agreement_spec(handling, kind: str = "agreement"):
+    spec = handling.definition.document(kind)
+    if spec is None:
+        raise AgreementError("no_such_document")
+    return spec
+
+
+def _next_version(session: Session, case: Case) -> int:
+    live = session.scalar(select(Agreement).where(Agreement.case_id == case.id,
+                                                  Agreement.status != "voided"))
+    if live is not None:
+        raise AgreementError("live_exists")
+    return (session.scalar(select(func.max(Agreement.version))
+                           .where(Agreement.case_id == case.id)) or 0) + 1
 
 
 def draft_agreement(session: Session, case: Case, data: AgreementDraft, *, actor: User,
                     now: datetime, supersedes: Agreement | None = None) -> Agreement:
     handling = _holding(case, actor)
-    live = session.scalar(select(Agreement).where(Agreement.case_id == case.id,
-                                                  Agreement.status != "voided"))
-    if live is not None:
-        raise AgreementError("live_exists")
-    version = (session.scalar(select(func.max(Agreement.version))
-                              .where(Agreement.case_id == case.id)) or 0) + 1
+    spec = _agreement_spec(handling)
+    version = _next_version(session, case)
     agreement = Agreement(
-        case_id=case.id, handling_id=handling.id, version=version,
-        template=TEMPLATE_OF_WORKFLOW.get(handling.workflow_version.name, "peoples"),
+        case_id=case.id, handling_id=handling.id, version=version, template=spec.template,
         created_by_id=actor.id, created_at=now, updated_at=now,
         supersedes_id=supersedes.id if supersedes else None, **asdict(data))
     session.add(agreement)
@@ -120,15 +127,49 @@ def update_draft(session: Session, agreement: Agreement, data: AgreementDraft, *
     return agreement
 
 
-def required_signers(case: Case) -> list[Party]:
+OFFICERS = ("mediator", "host", "judge")
+
+
+def _signers_of(agreement: Agreement) -> tuple[str, ...]:
+    handling = agreement.handling
+    spec = handling.definition.document("agreement") if handling is not None else None
+    return spec.signers if spec is not None else ("parties", "mediator")
+
+
+def required_signers(case: Case, agreement: Agreement | None = None) -> list[Party]:
+    """The parties who sign on screen: none where the document is the court's own (a
+    民事调解书 is signed by the judge and clerk, 民事诉讼法 art. 100)."""
+    if agreement is not None and "parties" not in _signers_of(agreement):
+        return []
     return list(case.parties)
 
 
 def missing_signatures(agreement: Agreement, case: Case) -> tuple[list[Party], bool]:
-    """The parties who have not signed yet, and whether a mediator still has to sign."""
+    """The parties who have not signed yet, and whether the mediator (the police officer
+    presiding, the judge) still has to sign."""
     signed_parties = {s.party_id for s in agreement.signatures if s.party_id}
-    mediator_signed = any(s.user_id for s in agreement.signatures)
-    return [p for p in required_signers(case) if p.id not in signed_parties], not mediator_signed
+    officer_signs = any(signer in OFFICERS for signer in _signers_of(agreement))
+    officer_left = officer_signs and not any(s.user_id for s in agreement.signatures)
+    return ([p for p in required_signers(case, agreement) if p.id not in signed_parties],
+            officer_left)
+
+
+def record_oral_agreement(session: Session, case: Case, data: AgreementDraft, *, actor: User,
+                          now: datetime) -> Agreement:
+    """人民调解法 art. 28, 30: parties who see no need for a written agreement may agree
+    orally; the mediator records what was agreed, and it takes effect that day. Nobody
+    signs on screen; it counts as an agreement reached."""
+    handling = _holding(case, actor)
+    spec = _agreement_spec(handling, "oral_agreement")
+    agreement = Agreement(
+        case_id=case.id, handling_id=handling.id, version=_next_version(session, case),
+        template=spec.template, form="oral", status="signed", signed_at=now,
+        created_by_id=actor.id, created_at=now, updated_at=now, **asdict(data))
+    session.add(agreement)
+    session.flush()
+    record_event(session, case, "agreement.oral", actor=actor, now=now,
+                 agreement=agreement.id, version=agreement.version)
+    return agreement
 
 
 def _check_png(image: bytes) -> None:
@@ -204,7 +245,8 @@ def correct_agreement(session: Session, agreement: Agreement, *, reason: str, ac
     content = AgreementDraft(facts=agreement.facts, matters=agreement.matters,
                              clauses=list(agreement.clauses), amount=agreement.amount,
                              performance_manner=agreement.performance_manner,
-                             performance_deadline=agreement.performance_deadline)
+                             performance_deadline=agreement.performance_deadline,
+                             details=dict(agreement.details or {}))
     return draft_agreement(session, case, content, actor=actor, now=now, supersedes=agreement)
 
 

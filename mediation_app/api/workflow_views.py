@@ -84,7 +84,7 @@ def fire_step_api(case_id: int, name: str):
     try:
         data = _load(StepIn())
         fire_transition(db.session, case, name, actor=g.api_user, now=utcnow(),
-                        note=data["note"])
+                        note=data["note"], reason=data["reason"])
     except ValidationError as problem:
         return invalid(problem.messages)
     except HandlingError as refusal:

@@ -229,6 +229,11 @@ class Handling(db.Model):
     agreement_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     # the case's mediator when the handling reached its outcome (以案定补 credits them)
     mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # why a handling ended in failure or withdrawal: a code the workflow declares, and text
+    outcome_reason: Mapped[str | None] = mapped_column(String(32), index=True)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    # what the channel's rules need recorded (police eligibility, traffic dates, guardians)
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)
 
     case: Mapped[Case] = relationship(back_populates="handlings")
     institution: Mapped[Institution] = relationship()

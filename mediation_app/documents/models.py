@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,8 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..db import db, one_of, utcnow
 from ..directory.models import Institution
+from ..domain.codes import DocumentKind, values
 
-DOCUMENT_KINDS = ["agreement", "failure_notice", "confirmation_application"]
+DOCUMENT_KINDS = values(DocumentKind)
 
 
 class Document(db.Model):
@@ -32,6 +33,9 @@ class Document(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     voided_at: Mapped[datetime | None]
+    # a court's ruling is recorded with its number (案号) and the date it was made
+    number: Mapped[str | None] = mapped_column(String(64))
+    dated_on: Mapped[date | None]
 
     institution: Mapped[Institution] = relationship()
     created_by: Mapped[User | None] = relationship()

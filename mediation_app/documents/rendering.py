@@ -4,12 +4,13 @@ and a URL fetcher that serves only files inside reports/ and data: URIs."""
 from __future__ import annotations
 
 import math
+import re
 import threading
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
@@ -19,6 +20,7 @@ from weasyprint.urls import URLFetcher
 from ..domain.idcard import mask_id_number
 from ..labels import label_zh
 from ..resources import ROOT
+from ..workflow.calendar import CHINA
 
 REPORTS = ROOT / "reports"
 _lock = threading.Lock()
@@ -40,12 +42,40 @@ class ReportsOnlyFetcher(URLFetcher):
 
 
 def cn_date(value: date | datetime | None) -> str:
+    """Documents show the day (in China), never the time of day."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "yyyy年M月d日 HH:mm", locale="zh_CN",
-                               tzinfo="Asia/Shanghai")
+        value = value.replace(tzinfo=UTC).astimezone(CHINA).date()
     return format_date(value, "long", locale="zh_CN")
+
+
+def dispute_phrase(dispute_type: str | None, text: str = "") -> str:
+    """The dispute's name ending in 纠纷 exactly once: 邻里纠纷, never 邻里纠纷纠纷."""
+    name = (text or label_zh("dispute_type", dispute_type)).strip()
+    return name if name.endswith("纠纷") else f"{name}纠纷"
+
+
+CN_DIGITS = "零一二三四五六七八九"
+OWN_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[)）]"
+                        r"|\d+[、.．)）]|第[一二三四五六七八九十百\d]+[条项])")
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (up to 99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
+    return head + (CN_DIGITS[ones] if ones or not tens else "")
+
+
+def numbered(clauses) -> list[str]:
+    """Clauses numbered 一、二、… once: a clause typed with its own number keeps it."""
+    return [clause if OWN_NUMBER.match(clause) else f"{cn_number(i)}、{clause}"
+            for i, clause in enumerate(clauses or [], 1)]
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def cn_amount(value: Decimal | None) -> str:
@@ -71,8 +101,9 @@ def environment() -> Environment:
     if _environment is None:
         env = Environment(loader=FileSystemLoader(str(REPORTS)),
                           autoescape=select_autoescape(["html", "svg"], default=True))
-        env.filters.update(date=cn_date, amount=cn_amount, mask_id=mask_id_number)
-        env.globals.update(label=label_zh, seal_glyphs=seal_glyphs)
+        env.filters.update(date=cn_date, amount=cn_amount, mask_id=mask_id_number,
+                           numbered=numbered, lines=lines)
+        env.globals.update(label=label_zh, seal_glyphs=seal_glyphs, dispute=dispute_phrase)
         _environment = env
     return _environment
 

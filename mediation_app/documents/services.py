@@ -6,29 +6,33 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import segno
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..agreements.models import Agreement
+from ..agreements.models import Agreement, MediationSession
 from ..audit.services import record_event
 from ..auth.models import User
 from ..cases.models import Case, Handling
-from ..directory.models import Institution
 from ..storage import Storage
+from ..workflow.definition import DocumentSpec
 from .certificates import ensure_certificate, unlock
 from .models import Document
 from .rendering import render_pdf
 from .signing import sign_pdf
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
-AGREEMENT_TEMPLATES = {"peoples": "agreement.html", "police": "agreement_police.html",
-                       "traffic": "agreement_traffic.html", "court": "agreement_court.html"}
-SEAL_CAPTIONS = {"peoples_committee": "人民调解专用章", "professional_committee": "人民调解专用章",
-                 "court": "调解专用章", "police": "治安调解专用章", "traffic_police": "事故处理专用章"}
+
+
+class DocumentError(ValueError):
+    """`code`: not_issued_here (the workflow names no such document), wrong_state."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -52,86 +56,121 @@ def _qr_svg(url: str) -> Markup:
     return Markup(segno.make(url, error="m").svg_inline(scale=2, border=1))
 
 
-def _common_context(case: Case, institution: Institution, issuer: Issuer, code: str,
-                    now: datetime) -> dict:
+def spec_for(handling: Handling, kind: str, *, any_state: bool = False) -> DocumentSpec:
+    """The document of this kind the handling's workflow issues, in its current state."""
+    spec = handling.definition.document(kind)
+    if spec is None:
+        raise DocumentError("not_issued_here")
+    if not any_state and spec.at and handling.state not in spec.at:
+        raise DocumentError("wrong_state")
+    return spec
+
+
+def _common_context(case: Case, handling: Handling, spec: DocumentSpec, issuer: Issuer,
+                    code: str, now: datetime) -> dict:
     url = verify_url(issuer, code)
-    return {"case": case, "institution": institution, "verification_code": code,
-            "verify_url": url, "qr_svg": _qr_svg(url), "now": now,
-            "seal_caption": SEAL_CAPTIONS.get(institution.kind, "专用章")}
+    return {"case": case, "handling": handling, "institution": handling.institution,
+            "spec": spec, "title": spec.title, "cites": spec.cites, "seal_caption": spec.seal,
+            "verification_code": code, "verify_url": url, "qr_svg": _qr_svg(url), "now": now}
 
 
-def issue(session: Session, issuer: Issuer, *, case: Case, institution: Institution, kind: str,
-          title: str, template: str, context: dict, actor: User | None, now: datetime,
-          agreement: Agreement | None = None) -> Document:
+def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, kind: str,
+          context: dict, actor: User | None, now: datetime, agreement: Agreement | None = None,
+          number: str | None = None, dated_on: date | None = None,
+          any_state: bool = False) -> Document:
+    """Render the workflow's document of `kind`, sign it as the handling's institution,
+    store it and record it; the template, title, seal and law come from the workflow."""
+    spec = spec_for(handling, kind, any_state=any_state)
+    institution = handling.institution
     code = new_code()
-    pdf = render_pdf(template, **_common_context(case, institution, issuer, code, now), **context)
+    pdf = render_pdf(spec.template, **_common_context(case, handling, spec, issuer, code, now),
+                     **context)
     certificate = ensure_certificate(session, institution, storage=issuer.storage,
                                      secret_key=issuer.secret_key, now=now)
     p12, passphrase = unlock(certificate, storage=issuer.storage, secret_key=issuer.secret_key)
-    signed = sign_pdf(pdf, p12, passphrase, reason=title, location=institution.name)
+    signed = sign_pdf(pdf, p12, passphrase, reason=spec.title, location=institution.name)
     key, digest = issuer.storage.put("documents", signed)
     try:
         document = Document(case_id=case.id, institution_id=institution.id, kind=kind,
-                            title=title, agreement_id=agreement.id if agreement else None,
+                            title=spec.title, agreement_id=agreement.id if agreement else None,
                             storage_key=key, sha256=digest, size=len(signed),
-                            verification_code=code, is_signed=True,
-                            created_by_id=actor.id if actor else None, created_at=now)
+                            verification_code=code, is_signed=True, number=number,
+                            dated_on=dated_on, created_by_id=actor.id if actor else None,
+                            created_at=now)
         session.add(document)
         session.flush()
         record_event(session, case, "document.issued", actor=actor, now=now, kind=kind,
-                     title=title, code=code, sha256=digest)
+                     title=spec.title, code=code, sha256=digest, number=number)
     except Exception:
         issuer.storage.delete(key)
         raise
     return document
 
 
-def _signatures_context(agreement: Agreement) -> list[dict]:
+SIGNER_ROLES = {"mediator": "调解员", "host": "主持人", "judge": "审判员"}
+
+
+def _signatures_context(agreement: Agreement, spec: DocumentSpec) -> list[dict]:
+    officer = next((SIGNER_ROLES[s] for s in spec.signers if s in SIGNER_ROLES), "调解员")
     return [{"data_uri": "data:image/png;base64," + base64.b64encode(s.image_png).decode(),
-             "name": s.signer_name, "role": "当事人" if s.party_id else "人民调解员",
+             "name": s.signer_name, "role": "当事人" if s.party_id else officer,
              "signed_at": s.signed_at} for s in agreement.signatures]
 
 
-def agreement_html_context(agreement: Agreement, *, draft: bool) -> dict:
-    return {"agreement": agreement, "signatures": _signatures_context(agreement),
-            "sealed": not draft, "draft": draft}
+def agreement_html_context(agreement: Agreement, spec: DocumentSpec, *, draft: bool) -> dict:
+    return {"agreement": agreement, "details": agreement.details or {},
+            "signatures": _signatures_context(agreement, spec), "sealed": not draft,
+            "draft": draft}
 
 
-def agreement_title(agreement: Agreement) -> str:
-    return {"police": "治安调解协议书", "traffic": "道路交通事故损害赔偿调解书",
-            "court": "诉前调解协议"}.get(agreement.template, "人民调解协议书")
-
-
-def _mediating_institution(session: Session, agreement: Agreement) -> Institution:
-    return session.get(Handling, agreement.handling_id).institution
+def agreement_kind(agreement: Agreement) -> str:
+    return "oral_agreement" if agreement.form == "oral" else "agreement"
 
 
 def issue_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
                     actor: User | None, now: datetime) -> Document:
     case = session.get(Case, agreement.case_id)
-    institution = _mediating_institution(session, agreement)
-    return issue(session, issuer, case=case, institution=institution, kind="agreement",
-                 title=agreement_title(agreement), template=AGREEMENT_TEMPLATES[agreement.template],
-                 context=agreement_html_context(agreement, draft=False), actor=actor, now=now,
-                 agreement=agreement)
+    handling = session.get(Handling, agreement.handling_id)
+    kind = agreement_kind(agreement)
+    spec = spec_for(handling, kind, any_state=True)
+    return issue(session, issuer, case=case, handling=handling, kind=kind,
+                 context=agreement_html_context(agreement, spec, draft=False), actor=actor,
+                 now=now, agreement=agreement, any_state=True)
 
 
 def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
                       now: datetime) -> bytes:
     """The draft as it will print, marked 草稿, neither signed nor stored."""
     case = session.get(Case, agreement.case_id)
-    institution = _mediating_institution(session, agreement)
-    context = _common_context(case, institution, issuer, "（草稿无验证码）", now)
-    return render_pdf(AGREEMENT_TEMPLATES[agreement.template], **context,
-                      **agreement_html_context(agreement, draft=True))
+    handling = session.get(Handling, agreement.handling_id)
+    spec = spec_for(handling, agreement_kind(agreement), any_state=True)
+    context = _common_context(case, handling, spec, issuer, "（草稿无验证码）", now)
+    return render_pdf(spec.template, **context,
+                      **agreement_html_context(agreement, spec, draft=True))
+
+
+def _reason_context(handling: Handling) -> dict:
+    reason = handling.definition.reason(handling.outcome_reason or "")
+    return {"reason": reason.label if reason else "", "reason_note": handling.outcome_note or ""}
 
 
 def issue_failure_notice(session: Session, issuer: Issuer, case: Case, *, actor: User,
                          now: datetime) -> Document:
+    """The workflow's notice that mediation ended without agreement, with its reason."""
     handling = case.handlings[-1]
-    return issue(session, issuer, case=case, institution=handling.institution,
-                 kind="failure_notice", title="终止调解告知书", template="failure_notice.html",
-                 context={}, actor=actor, now=now)
+    return issue(session, issuer, case=case, handling=handling, kind="failure_notice",
+                 context=_reason_context(handling), actor=actor, now=now)
+
+
+def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str, *,
+                        actor: User, now: datetime, **context) -> Document:
+    """One of the documents the current handling's workflow issues in its state (申请书,
+    受理登记表, 权利义务告知书, 调解笔录 with `record=`, 回访记录 with `visit=`)."""
+    handling = case.current_handling or case.handlings[-1]
+    sessions = session.scalars(select(MediationSession).where(
+        MediationSession.handling_id == handling.id).order_by(MediationSession.held_on)).all()
+    return issue(session, issuer, case=case, handling=handling, kind=kind,
+                 context={"sessions": sessions, **context}, actor=actor, now=now)
 
 
 def issue_confirmation_application(session: Session, issuer: Issuer, agreement: Agreement, *,
@@ -139,10 +178,9 @@ def issue_confirmation_application(session: Session, issuer: Issuer, agreement: 
     case = session.get(Case, agreement.case_id)
     agreement_document = session.scalar(select(Document).where(
         Document.agreement_id == agreement.id, Document.kind == "agreement"))
-    institution = _mediating_institution(session, agreement)
-    return issue(session, issuer, case=case, institution=institution,
-                 kind="confirmation_application", title="司法确认申请书",
-                 template="confirmation_application.html",
+    handling = session.get(Handling, agreement.handling_id)
+    return issue(session, issuer, case=case, handling=handling,
+                 kind="confirmation_application",
                  context={"agreement": agreement, "court_name": court_name,
                           "agreement_code": agreement_document.verification_code
                           if agreement_document else "—"},

@@ -1,5 +1,7 @@
 """The app's workflow catalogue, loaded once from WORKFLOWS_DIR and checked at start."""
 
+from pathlib import Path
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +20,7 @@ def catalog() -> Catalog:
     """The checked catalogue; raises DefinitionInvalid (file:line: problem) if a file is bad."""
     if current_app.extensions["workflows"] is None:
         current_app.extensions["workflows"] = Catalog.load_directory(
-            current_app.config["WORKFLOWS_DIR"])
+            current_app.config["WORKFLOWS_DIR"], templates=Path(current_app.config["REPORTS_DIR"]))
     return current_app.extensions["workflows"]
 
 

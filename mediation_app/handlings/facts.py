@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from ..agreements.models import MediationSession
 from ..cases.models import Handling, Party
+from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
 
 
@@ -17,10 +18,20 @@ def facts_for(session: Session, handling: Handling, *, now) -> Facts:
     return Facts(
         sessions=sessions,
         agreement_signed=signed_at is not None,
-        days_since_agreement=(now - signed_at).days if signed_at else None,
+        days_since_agreement=china_days_between(signed_at, now) if signed_at else None,
         organisation_parties=organisations,
         arrived_by=handling.arrived_by,
+        ruling_recorded=_ruling_recorded(session, handling),
     )
+
+
+def _ruling_recorded(session: Session, handling: Handling) -> bool:
+    from ..documents.models import Document
+
+    return session.scalar(select(Document.id).where(
+        Document.case_id == handling.case_id, Document.kind == "ruling",
+        Document.institution_id == handling.institution_id, Document.voided_at.is_(None),
+        Document.created_at >= handling.started_at).limit(1)) is not None
 
 
 def _agreement_signed_at(session: Session, handling: Handling):

@@ -37,6 +37,8 @@ def _deadline(state: State, now: datetime, current: datetime | None) -> datetime
     """A state with a deadline starts a new one; otherwise the current one stands (kept
     after the handling ends, so statistics can tell whether it ended late)."""
     if state.deadline and not state.is_terminal:
+        if state.deadline.extends and current is not None:
+            return due_at(current, state.deadline)
         return due_at(now, state.deadline)
     return current
 
@@ -73,9 +75,22 @@ def start_handling(session: Session, case: Case, institution: Institution, sourc
     return handling
 
 
+def _check_reason(definition, target: State, reason: str | None) -> None:
+    """A failure or withdrawal records one of the reasons its workflow declares for it."""
+    declared = definition.reasons_for(target.outcome) if target.outcome else ()
+    if not declared:
+        return
+    if not reason:
+        raise HandlingError("reason_required")
+    if reason not in {r.code for r in declared}:
+        raise HandlingError("unknown_reason")
+
+
 def fire_transition(session: Session, case: Case, name: str, *, actor: User, now: datetime,
-                    note: str = "") -> Handling:
-    """Move the current handling along one transition, if the workflow allows it now."""
+                    note: str = "", reason: str | None = None) -> Handling:
+    """Move the current handling along one transition, if the workflow allows it now. An
+    end in failure or withdrawal needs a `reason` code the workflow declares; `note` is
+    kept with it as free text."""
     handling = case.current_handling
     if handling is None or not policy.can_change_case(actor, case):
         raise HandlingError("not_holder")
@@ -90,12 +105,16 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     target = definition.state(transition.target)
     if target.is_terminal and _referral_waiting(session, handling):
         raise HandlingError("referral_pending")
-    _move(session, handling, target, now=now)
+    _check_reason(definition, target, reason)
+    if not (target.outcome and definition.reasons_for(target.outcome)):
+        reason = None
+    _move(session, handling, target, now=now, reason=reason, note=note if reason else None)
     record_event(session, case, "handling.transition", actor=actor, now=now,
                  transition=name, label=transition.label,
                  changes={"state": [before, target.name]}, note=note or None,
                  labels={"state": [definition.state(before).label, target.label],
-                         "institution": handling.institution.name})
+                         "institution": handling.institution.name},
+                 reason=reason, reason_label=_reason_label(definition, reason))
     _report_if_referred(session, handling, now=now)
     return handling
 
@@ -118,9 +137,17 @@ def _referral_waiting(session: Session, handling: Handling) -> bool:
         Referral.from_handling_id == handling.id, Referral.status == "pending")) is not None
 
 
-def _move(session: Session, handling: Handling, target: State, *, now: datetime) -> None:
+def _reason_label(definition, reason: str | None) -> str | None:
+    declared = definition.reason(reason) if reason else None
+    return declared.label if declared else None
+
+
+def _move(session: Session, handling: Handling, target: State, *, now: datetime,
+          reason: str | None = None, note: str | None = None) -> None:
     """Conditional update: a concurrent move of the same handling makes this one fail."""
     values = {"state": target.name, "deadline_at": _deadline(target, now, handling.deadline_at)}
+    if values["deadline_at"] != handling.deadline_at:
+        deadline_given(session, handling, values["deadline_at"], now=now)
     if not target.is_terminal:
         from ..referrals.periods import period_end
 
@@ -130,6 +157,8 @@ def _move(session: Session, handling: Handling, target: State, *, now: datetime)
     if target.outcome:
         values.update(outcome=target.outcome, concluded_at=now,
                       mediator_id=handling.case.assigned_mediator_id)
+    if reason:
+        values.update(outcome_reason=reason, outcome_note=note or None)
     if target.outcome == "success" and handling.is_mediation:
         values["agreement_amount"] = _agreed_amount(session, handling)
     if handling.accepted_at is None and not target.is_terminal:

@@ -26,7 +26,7 @@ def transition(case_id: int, name: str):
         abort(400)
     try:
         handling = fire_transition(db.session, case, name, actor=current_user, now=utcnow(),
-                                   note=form.note.data or "")
+                                   note=form.note.data or "", reason=form.reason.data or None)
     except HandlingError as refusal:
         discard()
         flash(explain(refusal), "error")

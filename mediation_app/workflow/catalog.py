@@ -21,7 +21,8 @@ class Source:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
 
-def _parse_all(paths: list[Path]) -> tuple[list[Problem], list[Source]]:
+def _parse_all(paths: list[Path], templates: Path | None = None
+               ) -> tuple[list[Problem], list[Source]]:
     problems: list[Problem] = []
     sources: list[Source] = []
     for path in sorted(paths):
@@ -32,7 +33,8 @@ def _parse_all(paths: list[Path]) -> tuple[list[Problem], list[Source]]:
             problems.append(Problem(str(path), 1, f"cannot be read ({reason})"))
             continue
         try:
-            sources.append(Source(parse_definition(text, str(path)), text, str(path)))
+            sources.append(Source(parse_definition(text, str(path), templates=templates),
+                                  text, str(path)))
         except DefinitionInvalid as invalid:
             problems += invalid.problems
     return problems, sources
@@ -43,10 +45,12 @@ class Catalog:
         self.sources = {source.definition.name: source for source in sources}
 
     @classmethod
-    def load(cls, paths: list[Path], *, alongside: list[Path] = ()) -> Catalog:
+    def load(cls, paths: list[Path], *, alongside: list[Path] = (),
+             templates: Path | None = None) -> Catalog:
         """Load and check every file; raise DefinitionInvalid listing every problem.
-        `alongside` files (the rest of the folder) count for cross-file checks only."""
-        problems, sources = _parse_all(paths)
+        `alongside` files (the rest of the folder) count for cross-file checks only;
+        `templates` is the folder every document template a file names must be in."""
+        problems, sources = _parse_all(paths, templates)
         named = {source.definition.name for source in sources}
         _ignored, others = _parse_all([p for p in alongside if p not in paths])
         context = sources + [o for o in others if o.definition.name not in named]
@@ -57,8 +61,8 @@ class Catalog:
         return catalog
 
     @classmethod
-    def load_directory(cls, folder: str | Path) -> Catalog:
-        return cls.load(list(Path(folder).glob("*.yaml")))
+    def load_directory(cls, folder: str | Path, *, templates: Path | None = None) -> Catalog:
+        return cls.load(list(Path(folder).glob("*.yaml")), templates=templates)
 
     def cross_file_problems(self, sources: list[Source], context: list[Source]) -> list[Problem]:
         problems, seen = [], {}

@@ -11,6 +11,7 @@ TRANSFERRED = "transferred"
 class Deadline:
     days: int
     unit: str = "calendar"  # or "working"
+    extends: bool = False  # added to the deadline running, not counted from the move
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,30 @@ class ReferralRule:
 
 
 @dataclass(frozen=True)
+class DocumentSpec:
+    """A document a workflow issues: which template prints it, under what title and seal,
+    who signs it, the law it cites, and the states it may be issued in."""
+
+    kind: str
+    template: str
+    title: str
+    seal: str
+    signers: tuple[str, ...]
+    cites: str
+    at: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()  # channel details the document prints (AGREEMENT_DETAILS)
+
+
+@dataclass(frozen=True)
+class OutcomeReason:
+    """A typed reason a handling may end with one of `outcomes` (failure, withdrawn)."""
+
+    code: str
+    label: str
+    outcomes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Definition:
     name: str
     version: int
@@ -60,6 +85,9 @@ class Definition:
     counts_as_mediation: bool = True
     max_sessions: int | None = None
     default_for_filing: bool = True
+    documents: tuple[DocumentSpec, ...] = ()
+    reasons: tuple[OutcomeReason, ...] = ()
+    party_labels: tuple[tuple[str, str], ...] = ()  # (party role, what this channel calls it)
 
     def state(self, name: str) -> State:
         if name == TRANSFERRED:
@@ -78,3 +106,12 @@ class Definition:
 
     def referral_rule(self, kind: str) -> ReferralRule | None:
         return next((rule for rule in self.sends if rule.kind == kind), None)
+
+    def document(self, kind: str) -> DocumentSpec | None:
+        return next((spec for spec in self.documents if spec.kind == kind), None)
+
+    def reasons_for(self, outcome: str) -> tuple[OutcomeReason, ...]:
+        return tuple(reason for reason in self.reasons if outcome in reason.outcomes)
+
+    def reason(self, code: str) -> OutcomeReason | None:
+        return next((reason for reason in self.reasons if reason.code == code), None)

@@ -15,6 +15,7 @@ class Facts:
     days_since_agreement: int | None = None
     organisation_parties: int = 0
     arrived_by: str | None = None  # the referral kind that opened this handling
+    ruling_recorded: bool = False  # a 民事裁定书 with its number and date is on file
 
 
 GUARDS: dict[str, Callable[[Facts], bool]] = {
@@ -24,6 +25,7 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         lambda f: f.days_since_agreement is not None and f.days_since_agreement <= 30),
     "organisation_party_joined": lambda f: f.organisation_parties >= 1,
     "arrived_by_court_delegation": lambda f: f.arrived_by in ("delegate", "entrust"),
+    "ruling_recorded": lambda f: f.ruling_recorded,
 }
 
 

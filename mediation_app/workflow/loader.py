@@ -8,8 +8,27 @@ from pathlib import Path
 
 import yaml
 
-from ..domain.codes import Channel, InstitutionKind, Outcome, Role, values
-from .definition import TRANSFERRED, Deadline, Definition, ReferralRule, State, Transition
+from ..domain.codes import (
+    AGREEMENT_DETAILS,
+    Channel,
+    DocumentKind,
+    DocumentSigner,
+    InstitutionKind,
+    Outcome,
+    PartyRole,
+    Role,
+    values,
+)
+from .definition import (
+    TRANSFERRED,
+    Deadline,
+    Definition,
+    DocumentSpec,
+    OutcomeReason,
+    ReferralRule,
+    State,
+    Transition,
+)
 from .guards import GUARDS
 
 REFERRAL_KINDS = (
@@ -50,12 +69,14 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def load_definition(path: str | Path) -> Definition:
+def load_definition(path: str | Path, *, templates: Path | None = None) -> Definition:
     path = Path(path)
-    return parse_definition(path.read_text(encoding="utf-8"), str(path))
+    return parse_definition(path.read_text(encoding="utf-8"), str(path), templates=templates)
 
 
-def parse_definition(text: str, path: str = "<string>") -> Definition:
+def parse_definition(text: str, path: str = "<string>", *,
+                     templates: Path | None = None) -> Definition:
+    """`templates`, when given, is the folder every document template named must be in."""
     try:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.YAMLError as error:
@@ -65,7 +86,7 @@ def parse_definition(text: str, path: str = "<string>") -> Definition:
         raise DefinitionInvalid([problem]) from None
     if not isinstance(document, dict):
         raise DefinitionInvalid([Problem(path, 1, "a definition is a mapping of keys")])
-    checker = _Checker(path, document)
+    checker = _Checker(path, document, templates)
     definition = checker.build()
     if checker.problems:
         raise DefinitionInvalid(sorted(checker.problems, key=lambda problem: problem.line))
@@ -73,9 +94,10 @@ def parse_definition(text: str, path: str = "<string>") -> Definition:
 
 
 class _Checker:
-    def __init__(self, path: str, document: dict):
+    def __init__(self, path: str, document: dict, templates: Path | None = None):
         self.path = path
         self.document = document
+        self.templates = templates
         self.problems: list[Problem] = []
 
     def problem(self, node, message: str, key: str | None = None) -> None:
@@ -134,6 +156,9 @@ class _Checker:
             counts_as_mediation=bool(doc.get("counts_as_mediation", True)),
             max_sessions=self.max_sessions(doc),
             default_for_filing=bool(doc.get("default_for_filing", True)),
+            documents=tuple(self.documents(doc.get("documents", []), state_names)),
+            reasons=tuple(self.reasons(doc.get("outcome_reasons", []))),
+            party_labels=self.party_labels(doc),
         )
         if states and not self.problems:
             self.reachability(definition)
@@ -190,7 +215,11 @@ class _Checker:
         if unit not in ("calendar", "working"):
             self.problem(value, f"bad deadline: unit must be calendar or working, not {unit!r}")
             return None
-        return Deadline(days, unit)
+        extends = value.get("extends", False)
+        if not isinstance(extends, bool):
+            self.problem(value, f"bad deadline: extends must be true or false, not {extends!r}")
+            return None
+        return Deadline(days, unit, extends)
 
     def transitions(self, nodes, state_names: set[str]) -> list[Transition]:
         if not isinstance(nodes, list):
@@ -242,6 +271,72 @@ class _Checker:
                 requires=self.names(node, "requires", GUARDS, "guard"),
             ))
         return rules
+
+    def documents(self, nodes, state_names: set[str]) -> list[DocumentSpec]:
+        if not isinstance(nodes, list):
+            self.problem(self.document, "'documents' must be a list", "documents")
+            return []
+        specs, kinds = [], set()
+        for node in nodes:
+            if not isinstance(node, dict):
+                self.problem(self.document, "each document must be a mapping", "documents")
+                continue
+            kind = self.text(node, "kind")
+            if kind and kind not in values(DocumentKind):
+                self.problem(node, f"unknown document kind '{kind}'", "kind")
+            if kind in kinds:
+                self.problem(node, f"document '{kind}' is named twice", "kind")
+            kinds.add(kind)
+            template = self.text(node, "template")
+            self.template_exists(node, template)
+            specs.append(DocumentSpec(
+                kind=kind, template=template, title=self.text(node, "title"),
+                seal=self.text(node, "seal", required=False),
+                signers=self.names(node, "signers", values(DocumentSigner), "signer"),
+                cites=self.text(node, "cites"),
+                at=self.names(node, "at", state_names, "state"),
+                fields=self.names(node, "fields", AGREEMENT_DETAILS, "document field")))
+        return specs
+
+    def party_labels(self, doc: dict) -> tuple[tuple[str, str], ...]:
+        value = doc.get("party_labels", {})
+        if not isinstance(value, dict):
+            self.problem(doc, "'party_labels' must map party roles to labels", "party_labels")
+            return ()
+        pairs = [(role, text) for role, text in value.items() if role not in (LINE, KEY_LINES)]
+        for role, text in pairs:
+            if role not in values(PartyRole) or not isinstance(text, str):
+                self.problem(value, f"bad party label '{role}': a party role and its label")
+        return tuple((str(role), str(text)) for role, text in pairs)
+
+    def template_exists(self, node: dict, template: str) -> None:
+        if not template or self.templates is None:
+            return
+        candidate = (self.templates / template).resolve()
+        if not candidate.is_relative_to(self.templates.resolve()) or not candidate.is_file():
+            self.problem(node, f"template '{template}' does not exist in "
+                               f"{self.templates.name}/", "template")
+
+    def reasons(self, nodes) -> list[OutcomeReason]:
+        if not isinstance(nodes, list):
+            self.problem(self.document, "'outcome_reasons' must be a list", "outcome_reasons")
+            return []
+        reasons, codes = [], set()
+        for node in nodes:
+            if not isinstance(node, dict):
+                self.problem(self.document, "each outcome reason must be a mapping",
+                             "outcome_reasons")
+                continue
+            code = self.text(node, "code")
+            if code in codes:
+                self.problem(node, f"outcome reason '{code}' is named twice", "code")
+            codes.add(code)
+            outcomes = self.names(node, "outcomes", ("failure", "withdrawn"), "outcome")
+            if not outcomes:
+                self.problem(node, f"outcome reason '{code}' names no outcome", "code")
+            reasons.append(OutcomeReason(code=code, label=self.text(node, "label"),
+                                         outcomes=outcomes))
+        return reasons
 
     def reachability(self, definition: Definition) -> None:
         edges: dict[str, set[str]] = {}

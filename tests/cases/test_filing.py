@@ -91,7 +91,8 @@ def test_a_closed_case_cannot_be_edited(make, session):
     mediator = make.user()
     case = make.case(by=mediator)
     fire_transition(session, case, "accept", actor=mediator, now=datetime.now())
-    fire_transition(session, case, "withdraw", actor=mediator, now=datetime.now())
+    fire_transition(session, case, "withdraw", actor=mediator, now=datetime.now(),
+                    reason="applicant_withdraws")
     assert case.is_closed
     with pytest.raises(services.CaseError):
         services.add_party(session, case, make.party(), actor=mediator, now=datetime.now())

@@ -28,7 +28,7 @@ from mediation_app.labels import explain, label
 from mediation_app.referrals import services as referrals
 from mediation_app.referrals.models import Referral
 
-from ..factories import PASSWORD, Factories, id_number
+from ..factories import PASSWORD, Factories, id_number, reason_for
 
 # ---------------------------------------------------------------------------------------
 # a signature image
@@ -214,8 +214,10 @@ def guard_text(app, guard: str) -> str:
     return in_request(app, label, "guard_unmet", guard)
 
 
-def fire_via_view(client, case_id: int, name: str, *, expect_ok: bool = True):
-    response = client.post(f"/cases/{case_id}/transitions/{name}", data={"note": ""},
+def fire_via_view(client, case_id: int, name: str, *, expect_ok: bool = True,
+                  reason: str = ""):
+    response = client.post(f"/cases/{case_id}/transitions/{name}",
+                           data={"note": "", "reason": reason},
                            follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -303,7 +305,8 @@ def file_case(session, actor: User, *, now: datetime, workflow: str | None = Non
 
 def fire(session, case: Case, actor: User, now: datetime, *names: str) -> None:
     for name in names:
-        fire_transition(session, case, name, actor=actor, now=now)
+        fire_transition(session, case, name, actor=actor, now=now,
+                        reason=reason_for(case, name))
 
 
 def record_session(session, case: Case, actor: User, now: datetime) -> None:

@@ -96,7 +96,7 @@ def test_court_delegation_fails_and_goes_back_to_the_court(app, world):
     for step in ("accept", "start_mediation"):
         fire_via_view(mediator, case_id, step)
     record_session_via_view(mediator, case_id)
-    fire_via_view(mediator, case_id, "close_failure")
+    fire_via_view(mediator, case_id, "close_failure", reason="no_agreement")
 
     form = mediator.get(f"/cases/{case_id}/referrals/return_to_court").get_data(as_text=True)
     assert world.court.name in form and world.court_b.name not in form
@@ -132,7 +132,10 @@ def test_committee_success_is_judicially_confirmed_by_the_court(app, world):
     accept_via_view(court, pending_referral_id(app, case_id))
     assert _case(app, case_id).closed_at is None
     fire_via_view(court, case_id, "accept")
-    fire_via_view(court, case_id, "confirm")
+    response = court.post(f"/cases/{case_id}/ruling", data={
+        "decision": "confirmed", "number": "（2026）苏0812民特1号", "dated_on": "2026-12-03",
+        "judge": "张审判", "clerk": "赵书记"}, follow_redirects=True)
+    assert not flashes(response.get_data(as_text=True))
 
     committee, confirmation = _handlings(app, case_id)
     assert (committee.outcome, committee.state) == ("success", "succeeded")

@@ -28,7 +28,7 @@ from mediation_app.referrals.services import accept_referral, send_referral
 from mediation_app.stats.definitions import Period
 from mediation_app.stats.queries import Scope, referral_statistics, statistics
 
-from ..factories import id_number
+from ..factories import id_number, reason_for
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
 NOW = datetime(2026, 11, 15, 4, 0)
@@ -42,7 +42,8 @@ def at(month: int, day: int) -> datetime:
 def _mediate(make, case, mediator, *, accepted, concluded, outcome, amount=None):
     fire_transition(make.session, case, "accept", actor=mediator, now=accepted)
     if outcome == "withdraw":
-        fire_transition(make.session, case, "withdraw", actor=mediator, now=concluded)
+        fire_transition(make.session, case, "withdraw", actor=mediator, now=concluded,
+                        reason="applicant_withdraws")
         return
     fire_transition(make.session, case, "start_mediation", actor=mediator, now=accepted)
     if outcome is None:
@@ -51,7 +52,8 @@ def _mediate(make, case, mediator, *, accepted, concluded, outcome, amount=None)
     if outcome == "close_success":
         agreement = make.agreement(case, mediator, amount=amount)
         make.sign_everyone(agreement, case, mediator, now=concluded)
-    fire_transition(make.session, case, outcome, actor=mediator, now=concluded)
+    fire_transition(make.session, case, outcome, actor=mediator, now=concluded,
+                    reason=reason_for(case, outcome))
 
 
 @pytest.fixture

@@ -7,7 +7,12 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from mediation_app.workflow.calendar import add_working_days, due_at, is_working_day
+from mediation_app.workflow.calendar import (
+    add_working_days,
+    china_days_between,
+    due_at,
+    is_working_day,
+)
 from mediation_app.workflow.definition import Deadline
 
 
@@ -72,16 +77,43 @@ def test_zero_working_days_is_the_start_itself():
     assert add_working_days(start, 0) == start
 
 
-def test_a_calendar_deadline_adds_days_straight_through_holidays():
-    start = datetime(2026, 9, 30, 9, 30)
+def test_a_calendar_deadline_ends_at_the_end_of_its_last_day_not_at_the_starting_hour():
+    """民事诉讼法 art. 85: the start day is not counted; the period ends with its last day
+    (23:59:59 in Beijing, 15:59:59 UTC), whatever the hour it started."""
+    # 09:30 UTC on 30 Sep is 17:30 in Beijing; day 15 is Thu 15 Oct, a working day.
+    assert due_at(datetime(2026, 9, 30, 9, 30), Deadline(15)) == datetime(2026, 10, 15, 15, 59, 59)
 
-    assert due_at(start, Deadline(15)) == datetime(2026, 10, 15, 9, 30)
-    assert due_at(start, Deadline(1, "calendar")) == datetime(2026, 10, 1, 9, 30)
+
+def test_a_calendar_deadline_ending_on_a_holiday_runs_to_the_next_working_day():
+    """民事诉讼法 art. 85: a period whose last day is a holiday ends on the first day after
+    the holiday (1 Oct 2026 falls in National Day, which ends on 7 Oct)."""
+    assert due_at(datetime(2026, 9, 30, 1, 0), Deadline(1, "calendar")) == datetime(
+        2026, 10, 8, 15, 59, 59)
 
 
-def test_a_working_day_deadline_counts_working_days():
+def test_a_calendar_deadline_ending_on_a_sunday_runs_to_monday():
+    """民事诉讼法 art. 85: weekends count as rest days like holidays."""
+    # Sun 11 Oct 2026 -> Mon 12 Oct
+    assert due_at(datetime(2026, 10, 4, 2, 0), Deadline(7)) == datetime(2026, 10, 12, 15, 59, 59)
+
+
+def test_a_working_day_deadline_counts_working_days_and_ends_at_the_end_of_the_day():
     assert due_at(datetime(2026, 9, 30, 9, 30), Deadline(3, "working")) == datetime(
-        2026, 10, 10, 9, 30)
+        2026, 10, 10, 15, 59, 59)
+
+
+def test_an_extension_is_counted_from_the_end_of_the_period_it_extends():
+    """司法确认若干规定 art. 5: 15 days, extendable by 10 with the president's approval."""
+    first = due_at(datetime(2026, 11, 2, 2, 0), Deadline(15))  # Tue 17 Nov
+    assert due_at(first, Deadline(10, extends=True)) == datetime(2026, 11, 27, 15, 59, 59)
+
+
+def test_the_30_day_window_is_counted_in_china_calendar_days():
+    """人民调解法 art. 33: 30 days from the agreement taking effect, counted on the calendar
+    in China: 23:30 UTC on 1 Dec is already 2 Dec in Beijing."""
+    signed = datetime(2026, 11, 1, 23, 30)  # 2 Nov in Beijing
+    assert china_days_between(signed, datetime(2026, 12, 2, 3, 0)) == 30
+    assert china_days_between(signed, datetime(2026, 12, 2, 16, 30)) == 31
 
 
 def test_the_examples_below_are_in_a_year_chinese_calendar_does_not_cover():
@@ -111,6 +143,6 @@ def test_counting_runs_on_from_a_covered_year_into_an_uncovered_one():
 
 def test_a_working_day_deadline_from_a_naive_utc_time_counts_beijing_working_days():
     # 23:00 UTC on Tue 29 Sep is 07:00 on Wed 30 Sep in Beijing; one working day later is
-    # 07:00 on Thu 8 Oct in Beijing (23:00 UTC on 7 Oct), not 07:00 on the 1 Oct holiday.
+    # Thu 8 Oct in Beijing (the holiday is skipped), ending at 23:59:59 Beijing time.
     assert due_at(datetime(2026, 9, 29, 23, 0), Deadline(1, "working")) == datetime(
-        2026, 10, 7, 23, 0)
+        2026, 10, 8, 15, 59, 59)

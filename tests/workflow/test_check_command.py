@@ -53,7 +53,7 @@ def test_checking_the_shipped_folder_reports_every_workflow_ok(app):
 def test_an_ok_line_names_the_workflow_its_version_and_title(app):
     result = check(app)
 
-    assert "OK peoples_committee v1: 人民调解委员会调解" in result.output.splitlines()
+    assert "OK peoples_committee v2: 人民调解委员会调解" in result.output.splitlines()
 
 
 def test_checking_every_shipped_file_by_name_passes(app):
@@ -157,4 +157,4 @@ def test_a_shipped_file_checked_on_its_own_passes(app):
     result = check(app, WORKFLOWS / "peoples_committee.yaml")
 
     assert_exited_cleanly(result, 0)
-    assert result.output.splitlines() == ["OK peoples_committee v1: 人民调解委员会调解"]
+    assert result.output.splitlines() == ["OK peoples_committee v2: 人民调解委员会调解"]

@@ -94,12 +94,12 @@ def test_with_every_fact_in_place_every_option_is_allowed(committee):
     assert all(option.allowed for option in options)
 
 
-def test_traffic_mediation_starts_only_once_an_organisation_party_has_joined(traffic):
-    before = offered(available(traffic, "accepted", "liaison", Facts()))
-    after = offered(available(traffic, "accepted", "liaison", Facts(organisation_parties=1)))
+def test_traffic_mediation_starts_without_an_insurer(traffic):
+    """道路交通事故处理程序规定: an insurer takes part only where there is one; mediation
+    between the parties alone is possible."""
+    options = offered(available(traffic, "accepted", "liaison", Facts(organisation_parties=0)))
 
-    assert before["start_mediation"] == ("organisation_party_joined",)
-    assert after["start_mediation"] == ()
+    assert options["start_mediation"] == ()
 
 
 def test_fire_returns_the_transition_when_it_is_allowed(committee):

@@ -36,7 +36,20 @@ EXPECTED = {
         "failed": {},
         "withdrawn": {},
     },
-    "police_mediation": {state: {"liaison": moves, "mediator": moves}
+    "police_mediation": {state: {"liaison": moves, "mediator": moves} for state, moves in {
+        "registered": {"accept", "withdraw"},
+        "accepted": {"start_mediation", "withdraw"},
+        "mediating": {"agree", "close_failure", "withdraw"},
+        "agreed": {"close_success", "not_performed"},
+        "succeeded": set(),
+        "punishment": set(),
+        "withdrawn": set(),
+    }.items()},
+    "admin_mediation": {state: {"liaison": moves, "mediator": moves}
+                        for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
+    "arbitration_mediation": {state: {"liaison": moves, "mediator": moves}
+                              for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
+    "lawyer_mediation": {state: {"mediator": moves}
                          for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
     "traffic_accident": {state: {"liaison": moves, "mediator": moves}
                          for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
@@ -63,8 +76,10 @@ EXPECTED = {
     },
     "judicial_confirmation": {
         "registered": {"liaison": {"accept", "withdraw"}, "mediator": {"accept", "withdraw"}},
-        "reviewing": {"liaison": {"confirm", "reject", "withdraw"},
-                      "mediator": {"confirm", "reject", "withdraw"}},
+        "reviewing": {"liaison": {"extend", "confirm", "reject", "withdraw"},
+                      "mediator": {"extend", "confirm", "reject", "withdraw"}},
+        "extended": {"liaison": {"confirm", "reject", "withdraw"},
+                     "mediator": {"confirm", "reject", "withdraw"}},
         "confirmed": {},
         "rejected": {},
         "withdrawn": {},
@@ -196,7 +211,11 @@ def test_a_court_files_under_court_prefiling_first_then_the_non_default_court_wo
     ("police", "police_mediation"),
     ("traffic_police", "traffic_accident"),
     ("labour_bureau", "labour"),
-    ("admin_other", "labour"),
+    ("admin_other", "admin_mediation"),
+    ("arbitration", "arbitration_mediation"),
+    ("trade_union", "peoples_committee"),
+    ("womens_federation", "peoples_committee"),
+    ("lawyer_mediation", "lawyer_mediation"),
     ("procuratorate", "procuratorate"),
     ("petition_office", "petition_office"),
     ("governance_centre", "governance_dispatch"),
@@ -220,6 +239,11 @@ def test_an_institution_kind_no_workflow_serves_may_file_under_none(catalog):
     ("petition_office", "escalate", "petition_office"),
     ("police", "dispatch", "police_mediation"),
     ("labour_bureau", "petition_mediation", "labour"),
+    ("admin_other", "dispatch", "admin_mediation"),
+    ("arbitration", "dispatch", "arbitration_mediation"),
+    ("trade_union", "dispatch", "peoples_committee"),
+    ("womens_federation", "dispatch", "peoples_committee"),
+    ("lawyer_mediation", "dispatch", "lawyer_mediation"),
 ])
 def test_a_referral_is_taken_over_under_the_workflow_that_receives_its_kind(
         catalog, institution_kind, referral_kind, workflow):
