@@ -158,3 +158,16 @@ def test_a_shipped_file_checked_on_its_own_passes(app):
 
     assert_exited_cleanly(result, 0)
     assert result.output.splitlines() == ["OK peoples_committee v2: 人民调解委员会调解"]
+
+
+def test_a_workflow_naming_a_missing_template_fails_with_file_and_line(app, tmp_path):
+    """Documents are data: every template a workflow names must exist in reports/."""
+    text = (WORKFLOWS / "labour.yaml").read_text(encoding="utf-8").replace(
+        "template: agreement_labour.html", "template: no_such_form.html")
+    path = write(tmp_path, "labour.yaml", text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "no_such_form.html" in row)
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert f"{path}:{line}: template 'no_such_form.html' does not exist in reports/" in result.output
