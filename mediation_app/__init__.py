@@ -70,7 +70,6 @@ def _init_extensions(app: Flask) -> None:
     from . import formatting, logredaction, requestguard, transaction
     from .auth import login
     from .handlings import catalog
-    from . import logredaction
     from .outbox import jobs as outbox
     from .referrals import routing
 

@@ -133,22 +133,6 @@ GLOBAL = {
     "GET /reports/{rep}.pdf":                [302, 403, 403, 200, 200, 200],
     "GET /reports/{foreign_rep}.pdf":        [302, 403, 403, 404, 404, 404],
     "POST /reports/requests":                [302, 403, 403, 200, 200, 403],
-    "GET /supervision/":                     [302, 200, 200, 200, 200, 403],
-    "GET /supervision/{sup}":                [302, 200, 404, 200, 200, 404],
-    "POST /supervision/{sup}/reply":         [302, 302, 404, 403, 403, 404],
-    "POST /supervision/{sup}/close":         [302, 403, 404, 302, 403, 404],
-    "GET /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
-    "POST /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
-    "GET /supervision/warnings/{warn}/dismiss": [302, 403, 404, 200, 403, 404],
-    "POST /supervision/warnings/{warn}/dismiss": [302, 403, 404, 200, 403, 404],
-    "GET /supervision/warnings/{warn}/assign": [302, 403, 404, 200, 403, 404],
-    "POST /supervision/warnings/{warn}/assign": [302, 403, 404, 200, 403, 404],
-    "GET /supervision/{foreign_sup}":        [302, 404, 404, 404, 404, 404],
-    "POST /supervision/{foreign_sup}/reply": [302, 404, 404, 404, 404, 404],
-    "POST /supervision/{foreign_sup}/close": [302, 404, 404, 404, 404, 404],
-    "GET /supervision/cases/{foreign_case}/new": [302, 404, 404, 404, 404, 404],
-    "POST /supervision/warnings/{foreign_warn}/dismiss": [302, 404, 404, 404, 404, 404],
-    "POST /supervision/warnings/{foreign_warn}/assign": [302, 404, 404, 404, 404, 404],
     # the parties' public pages: the same answer with or without a staff session
     "GET /apply":                            [200] * 6,
     "POST /apply":                           [200] * 6,
@@ -166,6 +150,22 @@ GLOBAL = {
     "GET /applications/{app}/files/{appfile}": [302, 404, 404, 404, 403, 403],
     "POST /applications/{app}/accept":       [302, 302, 404, 404, 403, 403],
     "POST /applications/{app}/decline":      [302, 302, 404, 404, 403, 403],
+    "GET /supervision/":                     [302, 200, 200, 200, 200, 403],
+    "GET /supervision/{sup}":                [302, 200, 404, 200, 200, 404],
+    "POST /supervision/{sup}/reply":         [302, 302, 404, 403, 403, 404],
+    "POST /supervision/{sup}/close":         [302, 403, 404, 302, 403, 404],
+    "GET /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
+    "POST /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
+    "GET /supervision/warnings/{warn}/dismiss": [302, 403, 404, 200, 403, 404],
+    "POST /supervision/warnings/{warn}/dismiss": [302, 403, 404, 200, 403, 404],
+    "GET /supervision/warnings/{warn}/assign": [302, 403, 404, 200, 403, 404],
+    "POST /supervision/warnings/{warn}/assign": [302, 403, 404, 200, 403, 404],
+    "GET /supervision/{foreign_sup}":        [302, 404, 404, 404, 404, 404],
+    "POST /supervision/{foreign_sup}/reply": [302, 404, 404, 404, 404, 404],
+    "POST /supervision/{foreign_sup}/close": [302, 404, 404, 404, 404, 404],
+    "GET /supervision/cases/{foreign_case}/new": [302, 404, 404, 404, 404, 404],
+    "POST /supervision/warnings/{foreign_warn}/dismiss": [302, 404, 404, 404, 404, 404],
+    "POST /supervision/warnings/{foreign_warn}/assign": [302, 404, 404, 404, 404, 404],
     "GET /roster":                           [302, 200, 200, 200, 200, 403],
     "GET /roster/{uid}":                     [302, 200, 404, 404, 404, 403],
     "POST /recusals/{norec}":                [302, 404, 404, 404, 404, 403],
@@ -246,6 +246,19 @@ def _monthly_report(session, app, region) -> int:
     return report.id
 
 
+def _application(session, addressee) -> int:
+    """An online application waiting in the inbox of the addressee's institution."""
+    record = Application(number="SQ20261201-MATRIX", institution_id=addressee.institution_id,
+                         region_id=addressee.institution.region_id, dispute_type="neighbour",
+                         summary="排水沟堵塞", facts="两家共用排水沟堵塞。", claims="疏通",
+                         applicant_name="张建国", applicant_id_number=id_number(),
+                         applicant_phone="13912345678", applicant_address="健康西路1号",
+                         respondent_name="王秀英")
+    session.add(record)
+    session.commit()
+    return record.id
+
+
 def _supervision(make, session, users, case_id, foreign_case_id, foreign_holder, region) -> dict:
     """On the mediator's case, an order from the dispatcher's centre and an open warning;
     on the foreign case, the same from the other district's centre."""
@@ -263,19 +276,6 @@ def _supervision(make, session, users, case_id, foreign_case_id, foreign_holder,
     session.commit()
     return {"sup": orders[0].id, "foreign_sup": orders[1].id, "warn": warnings[0].id,
             "foreign_warn": warnings[1].id, "sup_case": case_id, "foreign_case": foreign_case_id}
-
-
-def _application(session, addressee) -> int:
-    """An online application waiting in the inbox of the addressee's institution."""
-    record = Application(number="SQ20261201-MATRIX", institution_id=addressee.institution_id,
-                         region_id=addressee.institution.region_id, dispute_type="neighbour",
-                         summary="排水沟堵塞", facts="两家共用排水沟堵塞。", claims="疏通",
-                         applicant_name="张建国", applicant_id_number=id_number(),
-                         applicant_phone="13912345678", applicant_address="健康西路1号",
-                         respondent_name="王秀英")
-    session.add(record)
-    session.commit()
-    return record.id
 
 
 @pytest.fixture
@@ -311,10 +311,10 @@ def world(make, session, app):
         "foreign_iid": foreign_mediator.institution_id,
         "foreign_tid": token_ids[foreign_mediator.id], "code": own["mediator"]["code"],
         "imp": _ledger_import(session, users["mediator"]),
-        "app": _application(session, users["mediator"]), "appfile": 999999, "pdoc": 999999, "norec": 999999,
-        "token": "no-such-link", "number": "SQ20261201-NOSUCH",
         **_supervision(make, session, users, own["mediator"]["id"], foreign["id"],
                        foreign_mediator, other_district),
+        "app": _application(session, users["mediator"]), "appfile": 999999, "pdoc": 999999, "norec": 999999,
+        "token": "no-such-link", "number": "SQ20261201-NOSUCH",
         "rep": _monthly_report(session, app, district), "foreign_rep": _monthly_report(
             session, app, other_district),
     }
