@@ -12,7 +12,7 @@ from ..access.web import visible_case_or_404
 from ..cases.models import Party
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
-from ..documents.services import issue_agreement, preview_agreement
+from ..documents.services import DocumentError, issue_agreement, preview_agreement
 from ..downloads import pdf_response
 from ..labels import label
 from ..transaction import discard
@@ -137,7 +137,11 @@ def edit(agreement_id: int):
 def preview(agreement_id: int):
     """The draft as it will print, marked as a draft."""
     agreement = _agreement_or_404(agreement_id)
-    pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow())
+    try:
+        pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow())
+    except DocumentError:
+        flash(_("This procedure issues no such document."), "error")
+        return redirect(url_for("cases.show", case_id=agreement.case_id))
     return pdf_response(pdf, f"agreement-draft-{agreement.id}.pdf", inline=True)
 
 

@@ -74,8 +74,13 @@ def confirmation_application(agreement_id: int):
     if agreement.status != "signed" or not policy.can_issue_notice(current_user, case):
         abort(403)
     court = request.form.get("court_name", "").strip()[:100] or _("the competent people's court")
-    issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
-                                   actor=current_user, now=utcnow())
+    try:
+        issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
+                                       actor=current_user, now=utcnow())
+    except DocumentError:
+        discard()
+        flash(_("This procedure issues no such document."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
     flash(_("Application for judicial confirmation issued."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 

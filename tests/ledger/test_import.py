@@ -72,7 +72,8 @@ def test_a_good_ledger_creates_a_case_and_a_handling_per_row(session, row, world
     pending = _handling(session, "A-4")
     assert (pending.outcome, pending.state, pending.concluded_at) == (None, "accepted", None)
     assert pending.case.closed_at is None
-    assert pending.case.deadline_at == datetime(2025, 4, 1, 1, 0)  # accepted: 30 days
+    # accepted 2025-03-02: 30 days from the next day, ending with 1 April (Beijing), 23:59:59
+    assert pending.case.deadline_at == datetime(2025, 4, 1, 15, 59, 59)
 
 
 def test_each_imported_case_starts_its_audit_chain_and_the_chain_verifies(session, row):
