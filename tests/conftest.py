@@ -3,6 +3,8 @@
 SQLite by default; PostgreSQL when TEST_DATABASE_URL is set."""
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -87,6 +89,8 @@ def _clean_database(request):
             db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+    # audit checkpoints remember the chains of the database just emptied
+    shutil.rmtree(Path(app.config["MEDIATION_STORAGE"]) / "audit-checkpoints", ignore_errors=True)
     limiter.reset()
 
 
