@@ -91,39 +91,37 @@ def _summary(outcomes) -> str:
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
 
 
+# (job, id, name, interval): the sweeps that run every so often
+RECURRING = (
+    (_report_requests, "report_requests", "requested monthly reports",
+     {"seconds": REQUEST_POLL_SECONDS}),
+    (_deadline_sweep, "deadline_sweep", "deadline sweep", {"minutes": 15}),
+    (_drain_outbox, "outbox_drain", "outbox drain", {"minutes": 1}),
+    (_reap_imports, "reap_imports", "stale ledger imports", {"minutes": 10}),
+    (_audit_checkpoint, "audit_checkpoint", "audit checkpoint", {"hours": 1}),
+    (_stats_rollups, "stats_rollups", "statistics rollups", {"minutes": 1}),
+    (_appointment_reminders, "appointment_reminders", "appointment reminders", {"hours": 1}),
+)
+# (job, id, name): what runs once when the scheduler starts
+AT_START = (
+    (_catch_up, "catch_up", "catch up missed monthly reports"),
+    (_reap_imports, "reap_imports_at_start", "stale ledger imports"),
+)
+
+
 def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=CHINA)
     scheduler.add_job(_monthly_reports, CronTrigger(day=1, hour=2, minute=0, timezone=CHINA),
                       args=[app], id="monthly_reports", name="monthly reports",
                       misfire_grace_time=MONTHLY_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_report_requests, IntervalTrigger(seconds=REQUEST_POLL_SECONDS,
-                                                        timezone=CHINA),
-                      args=[app], id="report_requests", name="requested monthly reports",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_deadline_sweep, IntervalTrigger(minutes=15, timezone=CHINA),
-                      args=[app], id="deadline_sweep", name="deadline sweep",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_drain_outbox, IntervalTrigger(minutes=1, timezone=CHINA),
-                      args=[app], id="outbox_drain", name="outbox drain",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_catch_up, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
-                      args=[app], id="catch_up", name="catch up missed monthly reports",
-                      misfire_grace_time=None, max_instances=1)
-    scheduler.add_job(_reap_imports, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
-                      args=[app], id="reap_imports_at_start", name="stale ledger imports",
-                      misfire_grace_time=None, max_instances=1)
-    scheduler.add_job(_reap_imports, IntervalTrigger(minutes=10, timezone=CHINA),
-                      args=[app], id="reap_imports", name="stale ledger imports",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_audit_checkpoint, IntervalTrigger(hours=1, timezone=CHINA),
-                      args=[app], id="audit_checkpoint", name="audit checkpoint",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_stats_rollups, IntervalTrigger(minutes=1, timezone=CHINA),
-                      args=[app], id="stats_rollups", name="statistics rollups",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
-    scheduler.add_job(_appointment_reminders, IntervalTrigger(hours=1, timezone=CHINA),
-                      args=[app], id="appointment_reminders", name="appointment reminders",
-                      misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True, max_instances=1)
+    for job, job_id, name, interval in RECURRING:
+        scheduler.add_job(job, IntervalTrigger(**interval, timezone=CHINA), args=[app], id=job_id,
+                          name=name, misfire_grace_time=SWEEP_GRACE_SECONDS, coalesce=True,
+                          max_instances=1)
+    for job, job_id, name in AT_START:
+        scheduler.add_job(job, DateTrigger(run_date=datetime.now(CHINA), timezone=CHINA),
+                          args=[app], id=job_id, name=name, misfire_grace_time=None,
+                          max_instances=1)
     return scheduler
 
 
