@@ -51,7 +51,7 @@ from weasyprint.text.fonts import FontConfiguration
 from mediation_app import create_app
 from mediation_app.agreements.models import Agreement
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Handling
+from mediation_app.casefile.models import Handling
 from mediation_app.db import db, utcnow
 from mediation_app.documents import services as document_services
 from mediation_app.documents.certificates import demo_pkcs12, store_certificate

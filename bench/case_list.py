@@ -34,7 +34,7 @@ from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, 
 
 from mediation_app import create_app
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.cases.queries import (
     CaseFilters,
     count_cases,

@@ -138,7 +138,7 @@ def child(mode: str, csv_path: str, url: str, tmp: str) -> dict:
     from sqlalchemy import func, select, text
 
     from mediation_app.audit.models import CaseEvent
-    from mediation_app.cases.models import Case, Handling
+    from mediation_app.casefile.models import Case, Handling
     from mediation_app.db import db
     from mediation_app.ledger.models import LedgerStagingRow
 

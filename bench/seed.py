@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, func, insert, select, text
 
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case, CaseCounter, Handling, Party
+from mediation_app.casefile.models import Case, CaseCounter, Handling, Party, Referral
 from mediation_app.db import db, utcnow
 from mediation_app.deadlines.models import Escalation
 from mediation_app.directory.models import Institution
@@ -25,7 +25,6 @@ from mediation_app.domain.case_numbers import render_case_number
 from mediation_app.domain.codes import DisputeType, Source, values
 from mediation_app.domain.idcard import check_digit
 from mediation_app.handlings.catalog import catalog, stored_version
-from mediation_app.referrals.models import Referral
 from mediation_app.workflow.definition import TRANSFERRED
 
 BATCH = 5_000

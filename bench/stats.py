@@ -67,7 +67,7 @@ from sqlalchemy import DateTime, bindparam, event, false, select, text
 from sqlalchemy.exc import DBAPIError
 
 from mediation_app import create_app
-from mediation_app.cases.models import Handling
+from mediation_app.casefile.models import Handling
 from mediation_app.db import db, utcnow
 from mediation_app.directory.models import Region
 from mediation_app.stats import queries as stats_queries

@@ -42,7 +42,7 @@ from sqlalchemy import func, select, text
 
 from mediation_app import create_app
 from mediation_app.audit.models import CaseEvent
-from mediation_app.cases.models import Case, Handling
+from mediation_app.casefile.models import Case, Handling
 from mediation_app.db import db
 
 from .case_list import StatementCounter, _env_int, _ms, _reset_postgres

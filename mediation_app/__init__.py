@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     from . import formatting, logredaction, requestguard, transaction
     from .auth import login
     from .handlings import catalog
+    from .notifications import receivers  # noqa: F401  (connects to other packages' signals)
     from .outbox import jobs as outbox
     from .referrals import routing
 

@@ -16,8 +16,8 @@ from .access import roles
 from .agreements import services as agreements
 from .auth.models import User
 from .auth.services import create_user
+from .casefile.models import Case
 from .cases import services as cases
-from .cases.models import Case
 from .db import utcnow
 from .deadlines.services import sweep
 from .directory.models import Region

@@ -9,11 +9,10 @@ from .agreements.models import (
 )
 from .audit.models import CaseEvent
 from .auth.models import ApiToken, User
-from .cases.models import Attachment, Case, CaseCounter, Handling, Party
+from .casefile.models import Attachment, Case, CaseCounter, Handling, Party, Referral, WorkflowVersion
 from .deadlines.models import Escalation
 from .directory.models import Institution, Region
 from .documents.models import Document, InstitutionCertificate
-from .handlings.models import WorkflowVersion
 from .ledger.models import LedgerImport, LedgerStagingRow
 from .monthly.models import JobRun, MonthlyReport, MonthlyReportRequest
 from .notifications.models import Notification, NotificationPreference
@@ -30,7 +29,6 @@ from .parties.models import (
     PhoneCode,
     SigningLink,
 )
-from .referrals.models import Referral
 from .referrals.records import MediationPeriod, OutcomeReport, PeriodExtension
 from .roster.models import MediatorProfile, RecusalRequest
 from .supervision.models import SupervisionOrder

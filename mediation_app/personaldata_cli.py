@@ -19,7 +19,7 @@ ENCRYPTED = ("id_number", "phone", "representative_phone")
 
 def rotate(session: Session, *, batch: int = 500) -> int:
     """Re-encrypt and re-index every party; return how many."""
-    from .cases.models import Party
+    from .casefile.models import Party
 
     count = 0
     for party in session.scalars(select(Party).order_by(Party.id)

@@ -2,13 +2,12 @@ from sqlalchemy import func, select
 
 from mediation_app.agreements.models import Agreement
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case, Handling
+from mediation_app.casefile.models import Case, Handling, Referral
 from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 from mediation_app.documents.models import Document
 from mediation_app.monthly.jobs import last_complete_month
 from mediation_app.monthly.models import MonthlyReport
-from mediation_app.referrals.models import Referral
 
 
 def _invoke(app, *args, input=None):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from mediation_app.cases.models import Party
+from mediation_app.casefile.models import Party
 from mediation_app.extensions import db
 
 from .factories import id_number

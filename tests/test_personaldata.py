@@ -5,7 +5,7 @@ import secrets
 
 from sqlalchemy import text
 
-from mediation_app.cases.models import Party
+from mediation_app.casefile.models import Party
 from mediation_app.cases.queries import CaseFilters, list_cases
 from mediation_app.extensions import db
 from mediation_app.warnings.services import repeats_between_same_parties

@@ -5,7 +5,7 @@ import io
 
 from sqlalchemy import func, select
 
-from mediation_app.cases.models import Attachment, Case
+from mediation_app.casefile.models import Attachment, Case
 
 from .api.test_cases_api import _auth, _new_case
 

@@ -15,14 +15,13 @@ DESIGN.md §1 and §8:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql import ColumnElement
 
-from ..agreements.models import Agreement, FollowUp, MediationSession, Performance
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling
 from ..directory.models import Region
-from ..documents.models import Document
 from . import roles
 from .rules import (
     HandledByUserInstitution,
@@ -146,6 +145,24 @@ def may_request_monthly_report_of(user, region) -> bool:
 
 # -- the referral loop -----------------------------------------------------------------
 
+def sends_referral(user, referral) -> bool:
+    """The staff of the sending institution speak for a referral they sent."""
+    return roles.acts_for_institution(user) and user.institution_id == referral.from_institution_id
+
+
+def receives_referral(user, referral) -> bool:
+    return roles.acts_for_institution(user) and user.institution_id == referral.to_institution_id
+
+
+def can_decide_referral(user, referral) -> bool:
+    """签收 or 退回: the receiver, while the referral waits."""
+    return referral.is_pending and receives_referral(user, referral)
+
+
+def can_withdraw_referral(user, referral) -> bool:
+    return referral.is_pending and sends_referral(user, referral)
+
+
 def can_extend_period(user, handling) -> bool:
     """The staff of the institution holding the open handling record an extension."""
     return (roles.acts_for_institution(user) and handling is not None
@@ -160,25 +177,26 @@ def can_read_outcome_report(user, report) -> bool:
 
 # -- records made by a handling ----------------------------------------------------------
 
-def _handling_of(record) -> Handling | None:
-    session = object_session(record)
-    if isinstance(record, Performance):
-        record = record.agreement
-    if isinstance(record, (Agreement, MediationSession)):
-        return session.get(Handling, record.handling_id)
-    return None
+class CaseRecord(Protocol):
+    """What the policy needs of a record (session, agreement, document, 履行, 回访): the case
+    it belongs to, and the handling that made it, or, for records made outside a
+    handling, the institution that made them."""
+
+    case_id: int
+    maker_handling_id: int | None
+    maker_institution_id: int | None
 
 
-def maker_institution_id(record) -> int | None:
+def _handling_of(record: CaseRecord) -> Handling | None:
+    if record.maker_handling_id is None:
+        return None
+    return object_session(record).get(Handling, record.maker_handling_id)
+
+
+def maker_institution_id(record: CaseRecord) -> int | None:
     """The institution whose handling made the record."""
     handling = _handling_of(record)
-    if handling is not None:
-        return handling.institution_id
-    if isinstance(record, Document):
-        return record.institution_id
-    if isinstance(record, FollowUp):
-        return record.recorded_by.institution_id
-    raise TypeError(f"not a case record: {record!r}")
+    return handling.institution_id if handling is not None else record.maker_institution_id
 
 
 def _maker_still_handles(record, case: Case, institution_id: int) -> bool:
@@ -188,9 +206,8 @@ def _maker_still_handles(record, case: Case, institution_id: int) -> bool:
     return any(h.institution_id == institution_id and h.outcome is None for h in case.handlings)
 
 
-def _case_of(record) -> Case:
-    case_id = record.agreement.case_id if isinstance(record, Performance) else record.case_id
-    return object_session(record).get(Case, case_id)
+def _case_of(record: CaseRecord) -> Case:
+    return object_session(record).get(Case, record.case_id)
 
 
 def can_view_record(user, record) -> bool:

@@ -15,9 +15,8 @@ from sqlalchemy import and_, exists, false, or_, select, union_all
 from sqlalchemy.orm import object_session
 from sqlalchemy.sql import ColumnElement, Select
 
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling, Referral
 from ..directory.models import Region
-from ..referrals.models import Referral
 
 
 def region_subtree_clause(region: Region, region_column=None) -> ColumnElement[bool]:

@@ -9,7 +9,7 @@ from typing import Callable
 from flask import abort
 from flask_login import current_user, login_required
 
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..db import db
 from . import policy
 

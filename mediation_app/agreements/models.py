@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
-    from ..cases.models import Handling
+    from ..casefile.models import Handling
 
 from ..auth.models import User
 from ..db import db, one_of, utcnow
@@ -43,6 +43,12 @@ class MediationSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     created_by: Mapped[User] = relationship()
+
+    maker_institution_id = None
+
+    @property
+    def maker_handling_id(self) -> int:
+        return self.handling_id
 
 
 AGREEMENT_STATUSES = ["draft", "signed", "voided"]
@@ -102,6 +108,12 @@ class Agreement(db.Model):
     def is_editable(self) -> bool:
         return self.status == "draft" and not self.signatures
 
+    maker_institution_id = None
+
+    @property
+    def maker_handling_id(self) -> int:
+        return self.handling_id
+
 
 class AgreementSignature(db.Model):
     """A signature drawn on screen by a party or the mediator, with who, when and where."""
@@ -146,6 +158,16 @@ class Performance(db.Model):
     def is_overdue(self, today: date) -> bool:
         return self.status == "pending" and self.due_on < today
 
+    maker_institution_id = None
+
+    @property
+    def case_id(self) -> int:
+        return self.agreement.case_id
+
+    @property
+    def maker_handling_id(self) -> int:
+        return self.agreement.handling_id
+
 
 class FollowUp(db.Model):
     """回访 after a successful mediation."""
@@ -162,3 +184,9 @@ class FollowUp(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     recorded_by: Mapped[User] = relationship()
+
+    maker_handling_id = None
+
+    @property
+    def maker_institution_id(self) -> int:
+        return self.recorded_by.institution_id

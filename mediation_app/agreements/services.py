@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Party
+from ..casefile.models import Case, Party
 from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
 
 MAX_SIGNATURE_BYTES = 512 * 1024

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..access import policy
 from ..access.web import changeable_case_or_404 as editable_case_or_404
 from ..access.web import visible_case_or_404
-from ..cases.models import Party
+from ..casefile.models import Party
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
 from ..documents.services import DocumentError, issue_agreement, preview_agreement

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..casefile.models import RETURN_REASONS
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
 from ..domain.idcard import InvalidIdNumber, mask_id_number, normalise_id_number
-from ..referrals.models import RETURN_REASONS
 from ..workflow.loader import REFERRAL_KINDS
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what NUMERIC(14, 2) holds

@@ -9,6 +9,7 @@ from ..access.web import changeable_case_or_404, visible_case_or_404
 from ..agreements.models import Agreement
 from ..agreements.queries import mediation_record
 from ..agreements.services import AgreementDraft, AgreementError, update_draft
+from ..casefile.models import Referral
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..handlings.catalog import catalog
@@ -17,7 +18,6 @@ from ..handlings.services import HandlingError, fire_transition
 from ..labels import explain, label
 from ..referrals import queries as referral_queries
 from ..referrals import services as referral_services
-from ..referrals.models import Referral
 from .schemas import (
     AgreementIn,
     AgreementOut,

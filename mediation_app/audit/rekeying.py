@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..cases.models import Case
+from ..casefile.models import Case
 from .keys import audit_key, mac
 from .models import GENESIS, AuditHead, CaseEvent
 

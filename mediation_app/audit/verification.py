@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..cases.models import Case
+from ..casefile.models import Case
 from .keys import audit_key, mac
 from .models import GENESIS, AuditHead, CaseEvent
 

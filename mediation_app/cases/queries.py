@@ -13,10 +13,10 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..access import policy
 from ..auth.models import User
+from ..casefile.models import Case, Party
 from ..directory.models import Region
 from ..personaldata import blind_index
 from ..supervision import queries as supervision_queries
-from .models import Case, Party
 
 COUNT_CAP = 1_000
 

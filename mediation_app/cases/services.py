@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..access import policy
 from ..audit.services import changes, record_event
 from ..auth.models import User
+from ..casefile.models import Attachment, Case, CaseCounter, Party
 from ..db import insert_if_absent
 from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
@@ -20,7 +21,6 @@ from ..domain.idcard import normalise_id_number
 from ..handlings.services import start_handling
 from ..storage import Storage
 from ..workflow.catalog import Source
-from .models import Attachment, Case, CaseCounter, Party
 
 
 class CaseError(ValueError):

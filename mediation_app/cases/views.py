@@ -25,6 +25,7 @@ from ..agreements.queries import mediation_record
 from ..audit.models import CaseEvent
 from ..auth.forms import EmptyForm
 from ..auth.models import User
+from ..casefile.models import Case
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..handlings.catalog import catalog
@@ -39,7 +40,6 @@ from ..warnings.rules import WarningRules
 from ..warnings.services import evaluate
 from . import services
 from .forms import AttachmentForm, CaseEditForm, CaseForm, ListFilterForm, NewPartyForm
-from .models import Case
 from .queries import CaseFilters, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")

@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 from ..access import roles
 from ..agreements.models import Agreement, Performance
 from ..audit.services import record_event
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling, Referral
 from ..db import insert_if_absent
 from ..notifications.dispatch import tell
 from ..notifications.services import dispatchers_above, governance_centre_above, staff_of
-from ..referrals.models import Referral
 from ..referrals.services import expire_overdue
 from ..supervision.models import SupervisionOrder
 from ..supervision.services import issue_automatic, mark_overdue, remind_due_soon

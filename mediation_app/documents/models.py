@@ -40,6 +40,12 @@ class Document(db.Model):
     institution: Mapped[Institution] = relationship()
     created_by: Mapped[User | None] = relationship()
 
+    maker_handling_id = None
+
+    @property
+    def maker_institution_id(self) -> int:
+        return self.institution_id
+
 
 class InstitutionCertificate(db.Model):
     """The PKCS#12 bundle an institution signs its PDFs with (kept under MEDIATION_STORAGE)."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..agreements.queries import signed_agreement_for_case
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..handlings.services import fire_transition
 from .models import Document
 from .services import Issuer, issue

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..agreements.models import Agreement, MediationSession
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling
 from ..storage import Storage
 from ..workflow.definition import DocumentSpec
 from .certificates import ensure_certificate, unlock

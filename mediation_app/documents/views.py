@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ..access import policy
 from ..access.web import changeable_case_or_404, visible_case_or_404
 from ..agreements.models import Agreement
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..db import db, utcnow
 from ..downloads import content_disposition, pdf_response  # noqa: F401  (kept importable here)
 from ..extensions import limiter

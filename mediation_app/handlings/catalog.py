@@ -6,9 +6,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..casefile.models import WorkflowVersion
 from ..db import insert_if_absent, utcnow
 from ..workflow.catalog import Catalog, Source
-from .models import WorkflowVersion
 
 
 def init_app(app) -> None:

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..agreements.models import MediationSession
-from ..cases.models import Handling, Party
+from ..casefile.models import Handling, Party
 from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
 

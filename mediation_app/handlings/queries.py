@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from ..access import policy
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..workflow import Option, available
 from .facts import facts_for
 

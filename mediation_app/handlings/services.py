@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling
 from ..directory.models import Institution
 from ..stats.history import deadline_given, deadline_started
 from ..workflow import TransitionRefused, fire
@@ -131,7 +131,7 @@ def _report_if_referred(session: Session, handling: Handling, *, now: datetime) 
 def _referral_waiting(session: Session, handling: Handling) -> bool:
     """A referral sent from this handling still waits for an answer: ending the handling
     now would let a later acceptance reopen a closed case."""
-    from ..referrals.models import Referral
+    from ..casefile.models import Referral
 
     return session.scalar(select(Referral.id).where(
         Referral.from_handling_id == handling.id, Referral.status == "pending")) is not None

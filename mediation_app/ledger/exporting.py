@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..cases.models import Case, Handling, Party
+from ..casefile.models import Case, Handling, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import Outcome
 from ..workflow.calendar import CHINA

@@ -15,7 +15,7 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..labels import N_
 from ..workflow.calendar import CHINA
 from ..workflow.catalog import Catalog

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.models import GENESIS, AuditHead, CaseEvent
 from ..audit.services import head_values
-from ..cases.models import Case, CaseCounter, Handling
+from ..casefile.models import Case, CaseCounter, Handling
 from ..db import insert_if_absent
 from ..domain.case_numbers import render_case_number
 from ..workflow.calendar import CHINA, due_at

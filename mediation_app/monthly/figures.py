@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling
 from ..directory.models import Institution, Region
 from ..labels import label_zh
 from ..stats.definitions import Figures, month_period, shift_month

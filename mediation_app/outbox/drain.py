@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from .backends import Backends, DeliveryFailed, Envelope
 from .models import OutboxMessage
+from .signals import delivery_abandoned
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -122,21 +123,9 @@ def _record_failure(session: Session, message: OutboxMessage, error: str, *, me:
     if message.attempts >= max_attempts:
         if _finish(session, message.id, me, status="failed", failed_at=now,
                    last_error=error[:2000]):
-            _flag_to_sender(session, message, now=now)
+            delivery_abandoned.send(session, message=message, now=now)
             result.failed.append(message.id)
         return
     if _finish(session, message.id, me, status="retried", last_error=error[:2000],
                next_attempt_at=now + backoff(message.attempts)):
         result.retried.append(message.id)
-
-
-def _flag_to_sender(session: Session, message: OutboxMessage, *, now: datetime) -> None:
-    """Tell the sending institution's staff in their inbox (never by the failing channel)."""
-    if message.institution_id is None:
-        return
-    from ..notifications.services import notify, staff_of
-
-    notify(session, staff_of(session, message.institution_id), kind="outbox_failed",
-           key=f"outbox-failed:{message.id}", now=now, case_id=message.case_id,
-           channel=message.channel, recipient=message.masked_recipient,
-           subject=message.subject, attempts=message.attempts)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Attachment, Case
+from ..casefile.models import Attachment, Case
 from ..cases.services import NewCase, NewParty, file_case, sniff_upload
 from ..directory.models import Institution, Region
 from ..domain.idcard import mask_id_number, mask_phone

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from . import texts
 from .models import Appointment
 from .otp import is_mobile_number, normalise_phone

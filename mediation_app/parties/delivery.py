@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..db import insert_if_absent
 from ..documents.models import Document
 from ..domain.idcard import mask_phone

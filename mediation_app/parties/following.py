@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..agreements.models import Agreement
 from ..audit.services import record_event
-from ..cases.models import Case, Party
+from ..casefile.models import Case, Party
 from ..documents.models import Document
 from ..storage import Storage
 from .appointments import upcoming_for, video_is_open

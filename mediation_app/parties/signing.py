@@ -14,7 +14,7 @@ from ..agreements.models import Agreement
 from ..agreements.services import AgreementError, Signer, missing_signatures, sign_agreement
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Party
+from ..casefile.models import Case, Party
 from ..domain.idcard import mask_phone
 from . import texts
 from .models import PartyGrant, SigningLink

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ..casefile.models import Referral
 from ..labels import label_zh
 from ..notifications.dispatch import tell
 from ..notifications.services import staff_of
-from .models import Referral
 
 # event -> (notification kind, who is told, whose action it was)
 _EVENTS = {

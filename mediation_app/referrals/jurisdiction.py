@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..directory.models import Institution, Region
 
 COURT_KINDS = ("court",)

@@ -20,13 +20,12 @@ from sqlalchemy.orm import Session
 
 from ..agreements.models import Agreement
 from ..audit.services import record_event
-from ..cases.models import Handling
+from ..casefile.models import Handling, Referral
 from ..db import insert_if_absent
 from ..documents.models import Document
 from ..labels import label_zh
 from ..notifications.dispatch import tell
 from ..notifications.services import staff_of
-from .models import Referral
 from .records import OutcomeReport
 
 REPORTED_OUTCOMES = ("success", "failure", "withdrawn")

@@ -14,8 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Handling
-from .models import Referral
+from ..casefile.models import Handling, Referral
 from .records import MediationPeriod, PeriodExtension
 
 COURT_KINDS = ("delegate", "entrust")

@@ -2,7 +2,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth.models import User
-from .models import Referral
+from ..casefile.models import Referral
 
 # what the inbox and sent lists show of each referral, loaded with it rather than per row
 _SHOWN = (joinedload(Referral.case), joinedload(Referral.from_institution),

@@ -9,10 +9,9 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling, Referral
 from ..db import db, utcnow
 from ..directory.models import Institution
-from .models import Referral
 
 
 class OutcomeReport(db.Model):

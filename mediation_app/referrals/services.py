@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..access import roles
+from ..access import policy, roles
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Attachment, Case, Handling
+from ..casefile.models import RETURN_REASONS, Attachment, Case, Handling, Referral
 from ..cases.services import sniff_upload
 from ..directory.models import Institution
 from ..handlings.facts import facts_for
@@ -24,7 +24,6 @@ from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
 from . import jurisdiction
 from .announce import announce
-from .models import RETURN_REASONS, Referral
 from .periods import start_period
 
 # a return for these reasons must say what is missing or why
@@ -133,7 +132,7 @@ def attach_to_referral(session: Session, referral: Referral, *, filename: str, c
                        now: datetime) -> Attachment:
     """A file sent along with a referral (移交材料): kept with the case, marked as the
     referral's, even when the sender's handling has ended (e.g. 司法确认)."""
-    if not referral.is_sender(actor):
+    if not policy.sends_referral(actor, referral):
         raise ReferralError("not_sender")
     content_type = sniff_upload(content, allowed=allowed, max_bytes=max_bytes)
     key, digest = storage.put("attachments", content)
@@ -154,7 +153,7 @@ def attach_to_referral(session: Session, referral: Referral, *, filename: str, c
 
 
 def _check_decider(referral: Referral, actor: User) -> None:
-    if not referral.is_receiver(actor):
+    if not policy.receives_referral(actor, referral):
         raise ReferralError("not_receiver")
     if not referral.is_pending:
         raise ReferralError("already_decided")
@@ -230,7 +229,7 @@ def return_referral(session: Session, referral: Referral, *, reason: str, note: 
 
 def withdraw_referral(session: Session, referral: Referral, *, actor: User,
                       now: datetime) -> None:
-    if not referral.is_sender(actor):
+    if not policy.sends_referral(actor, referral):
         raise ReferralError("not_sender")
     if not referral.is_pending:
         raise ReferralError("already_decided")

@@ -4,9 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import roles
+from ..access import policy, roles
 from ..access.web import requires, visible_case_or_404
 from ..auth.forms import EmptyForm
+from ..casefile.models import Referral
 from ..cases.services import UploadRefused
 from ..db import db, utcnow
 from ..directory.models import Institution
@@ -16,10 +17,18 @@ from ..storage import Storage
 from ..transaction import discard
 from . import jurisdiction, queries, services
 from .forms import ReturnReferralForm, SendReferralForm
-from .models import Referral
 from .routing import suggest
 
 bp = Blueprint("referrals", __name__)
+
+
+@bp.app_context_processor
+def referral_permissions():
+    """What the current user may do with a referral shown on any page."""
+    return {
+        "may_decide_referral": lambda referral: policy.can_decide_referral(current_user, referral),
+        "may_withdraw_referral": lambda referral: policy.can_withdraw_referral(current_user, referral),
+    }
 
 
 def _referral_or_404(referral_id: int) -> Referral:
@@ -131,7 +140,7 @@ def accept(referral_id: int):
 def give_back(referral_id: int):
     """退回 with a reason."""
     referral = _referral_or_404(referral_id)
-    if not referral.can_decide(current_user):
+    if not policy.can_decide_referral(current_user, referral):
         abort(403)
     form = ReturnReferralForm()
     if form.validate_on_submit() and form.confirmed.data != "yes":

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Party
+from ..casefile.models import Case, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import DisputeType, values
 from .models import MediatorProfile, RecusalRequest

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ..access.rules import region_subtree_clause
-from ..cases.models import Case, Handling
-from ..referrals.models import Referral
+from ..casefile.models import Case, Handling, Referral
 from ..referrals.outcomes import REPORTED_OUTCOMES
 from ..referrals.records import OutcomeReport
 from .definitions import Period, rate

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from ..cases.models import Case, Handling, Party
+from ..casefile.models import Case, Handling, Party
 from ..db import utcnow
 from .definitions import CHINA
 from .models import (

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..access.rules import region_subtree_clause
-from ..cases.models import Case, Handling, Party
+from ..casefile.models import Case, Handling, Party, Referral
 from ..directory.models import Institution, Region
-from ..referrals.models import Referral
 from .definitions import Figures, Period, month_period
 from .models import DeadlineChange
 

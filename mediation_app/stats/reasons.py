@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..cases.models import Handling
+from ..casefile.models import Handling
 
 
 def outcomes_by_reason(session: Session, start: datetime, end: datetime, *,

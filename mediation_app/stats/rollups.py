@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from ..access.rules import region_subtree_clause
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..directory.models import Institution, Region
 from . import queries
 from .definitions import Figures, Period, month_period, shift_month

@@ -14,7 +14,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling
 from ..stats.definitions import month_period
 
 DIFFICULTIES = ("simple", "normal", "complex")

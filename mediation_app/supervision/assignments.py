@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..directory.models import Institution
 from ..referrals import jurisdiction
 from ..referrals.services import receivers, send_referral, sending_handling

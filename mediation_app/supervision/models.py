@@ -8,10 +8,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..cases.models import Case, Handling
+from ..casefile.models import Case, Handling, Referral
 from ..db import db, one_of, utcnow
 from ..directory.models import Institution
-from ..referrals.models import Referral
 
 STATUSES = ["open", "replied", "closed", "overdue"]
 # where an order comes from: a dispatcher's own decision, a handling past its deadline,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..access import roles
 from ..access.policy import can_view_case
-from ..cases.models import Case
+from ..casefile.models import Case
 from .models import SupervisionOrder
 
 CENTRE_KIND = "governance_centre"

@@ -10,7 +10,7 @@ from sqlalchemy.sql import ColumnElement
 
 from ..access import roles
 from ..access.rules import region_subtree_clause
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..directory.models import Institution
 from ..warnings.models import EarlyWarning
 from .models import ACTIVE, SupervisionOrder

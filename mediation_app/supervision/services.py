@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..access import roles
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..db import insert_if_absent
 from ..directory.models import Institution
 from ..labels import label_zh

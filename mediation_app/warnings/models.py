@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..cases.models import Case
+from ..casefile.models import Case
 from ..db import db, one_of, utcnow
 from ..directory.models import Institution
 from .rules import FLAGS

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..audit.services import record_event
 from ..auth.models import User
-from ..cases.models import Case, Party
+from ..casefile.models import Case, Party
 from ..db import insert_if_absent
 from ..directory.models import Institution
 from ..labels import label_zh

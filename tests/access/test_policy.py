@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from mediation_app.access import policy
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 
 
 def test_the_admin_reads_no_case_data(make, session):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from mediation_app.access import policy
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.demo import seed_demo
 from mediation_app.handlings.catalog import catalog
 

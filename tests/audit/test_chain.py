@@ -12,8 +12,8 @@ from sqlalchemy import delete, select, update
 from mediation_app.audit.checkpoints import write_checkpoint
 from mediation_app.audit.models import AuditHead, CaseEvent
 from mediation_app.audit.services import verify_chains
+from mediation_app.casefile.models import Case
 from mediation_app.cases import services
-from mediation_app.cases.models import Case
 
 
 def _edited_case(make, session):

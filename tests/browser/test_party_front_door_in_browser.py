@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from mediation_app.agreements.services import Signer, sign_agreement
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.db import utcnow
 from mediation_app.documents.signing import check_signature
 from mediation_app.handlings.services import fire_transition

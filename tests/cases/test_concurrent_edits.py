@@ -4,7 +4,7 @@ the second person wanted; saving again from that page keeps the second person's 
 
 from sqlalchemy import update
 
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 
 from ..factories import PASSWORD
 

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
+from mediation_app.casefile.models import Case
 from mediation_app.cases import services
-from mediation_app.cases.models import Case
 from mediation_app.domain.idcard import InvalidIdNumber
 from mediation_app.handlings.services import HandlingError, fire_transition, start_handling
 
@@ -109,7 +109,7 @@ def test_only_one_open_handling_per_case_is_allowed(make, session):
 def test_the_database_refuses_a_second_open_handling(make, session):
     from sqlalchemy.exc import IntegrityError
 
-    from mediation_app.cases.models import Handling
+    from mediation_app.casefile.models import Handling
 
     case = make.case()
     session.add(Handling(case_id=case.id, institution_id=case.holder_institution_id,

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 
 from ..factories import id_number
 

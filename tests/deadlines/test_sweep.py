@@ -3,12 +3,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from mediation_app.audit.models import CaseEvent
+from mediation_app.casefile.models import Referral
 from mediation_app.deadlines.models import Escalation
 from mediation_app.deadlines.services import sweep
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 from mediation_app.notifications.models import Notification
-from mediation_app.referrals.models import Referral
 from mediation_app.referrals.services import return_referral, send_referral
 from mediation_app.supervision.models import SupervisionOrder
 

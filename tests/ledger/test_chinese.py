@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from mediation_app.cases.models import Case, Handling
+from mediation_app.casefile.models import Case, Handling
 from mediation_app.db import utcnow
 from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog

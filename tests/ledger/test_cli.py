@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 
 from .conftest import csv_text
 

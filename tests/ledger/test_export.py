@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import delete
 
 from mediation_app.audit.models import AuditHead
-from mediation_app.cases.models import Case, CaseCounter
+from mediation_app.casefile.models import Case, CaseCounter
 from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition

@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from mediation_app.audit.models import GENESIS, CaseEvent
 from mediation_app.audit.services import verify_chains
-from mediation_app.cases.models import Case, CaseCounter, Handling
+from mediation_app.casefile.models import Case, CaseCounter, Handling, WorkflowVersion
 from mediation_app.cases.services import next_case_number
 from mediation_app.handlings.catalog import catalog
-from mediation_app.handlings.models import WorkflowVersion
 from mediation_app.ledger.jobs import jurisdiction
 from mediation_app.ledger.models import LedgerStagingRow
 from mediation_app.ledger.services import ImportRefused, import_ledger, read_csv

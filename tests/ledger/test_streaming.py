@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.handlings.catalog import catalog
 from mediation_app.ledger.services import import_ledger
 

@@ -5,7 +5,7 @@ from flask import g
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.extensions import db
 from mediation_app.ledger import jobs
 from mediation_app.ledger.models import LedgerImport

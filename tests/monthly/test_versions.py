@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.monthly.models import MonthlyReport
 from mediation_app.monthly.services import ReportError, parse_month
 

@@ -7,7 +7,7 @@ import io
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case
 from mediation_app.db import utcnow
 from mediation_app.parties.models import Application, ApplicationEvent
 from mediation_app.roster.services import ProfileData, keep_profile

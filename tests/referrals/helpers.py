@@ -18,15 +18,14 @@ from sqlalchemy import select
 
 from mediation_app.agreements import services as agreements
 from mediation_app.auth.models import User
+from mediation_app.casefile.models import Case, Referral
 from mediation_app.cases import services as cases
-from mediation_app.cases.models import Case
 from mediation_app.directory.models import Institution, Region
 from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 from mediation_app.labels import explain, label
 from mediation_app.referrals import services as referrals
-from mediation_app.referrals.models import Referral
 
 from ..factories import PASSWORD, Factories, id_number, reason_for
 

@@ -8,10 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from mediation_app.auth.models import User
-from mediation_app.cases.models import Handling
+from mediation_app.casefile.models import Handling, Referral
 from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
-from mediation_app.referrals.models import Referral
 from mediation_app.referrals.services import ReferralError, accept_referral
 
 from ..factories import Factories

@@ -4,8 +4,7 @@ import io
 
 from sqlalchemy import select
 
-from mediation_app.cases.models import Attachment
-from mediation_app.referrals.models import Referral
+from mediation_app.casefile.models import Attachment, Referral
 
 from ..factories import PASSWORD
 

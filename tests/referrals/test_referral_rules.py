@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from mediation_app.audit.models import CaseEvent
 from mediation_app.auth.models import User
+from mediation_app.casefile.models import Referral
 from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution
 from mediation_app.handlings.catalog import catalog
 from mediation_app.referrals import services
-from mediation_app.referrals.models import Referral
 from mediation_app.referrals.services import ReferralError
 
 from .helpers import (

@@ -4,8 +4,8 @@ an explanation, and the page asks for confirmation before anything is returned."
 import pytest
 from sqlalchemy import select
 
+from mediation_app.casefile.models import Referral
 from mediation_app.notifications.models import Notification
-from mediation_app.referrals.models import Referral
 from mediation_app.referrals.services import ReferralError, return_referral
 
 from .helpers import (

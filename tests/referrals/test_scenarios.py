@@ -6,9 +6,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from mediation_app.cases.models import Case
+from mediation_app.casefile.models import Case, Referral
 from mediation_app.documents.models import Document
-from mediation_app.referrals.models import Referral
 
 from .helpers import (
     accept_via_view,

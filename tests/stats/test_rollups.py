@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from mediation_app.audit.services import record_event
-from mediation_app.cases.models import Case, Handling, Party
+from mediation_app.casefile.models import Case, Handling, Party
 from mediation_app.handlings.catalog import catalog, stored_version
 from mediation_app.stats import maintenance, queries, rollups
 from mediation_app.stats.definitions import Figures, Period

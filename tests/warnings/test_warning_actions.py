@@ -9,8 +9,8 @@ from flask import g
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
+from mediation_app.casefile.models import Referral
 from mediation_app.notifications.models import Notification
-from mediation_app.referrals.models import Referral
 from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.warnings.models import EarlyWarning
 from mediation_app.warnings.rules import WarningRules

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (
     JSON,
@@ -29,8 +30,9 @@ from ..domain.codes import (
     values,
 )
 from ..domain.idcard import mask_id_number, mask_phone
-from ..handlings.models import WorkflowVersion
 from ..personaldata import Encrypted, index_default, keep_indexes_current
+from ..workflow import Definition, parse_definition
+from ..workflow.loader import REFERRAL_KINDS
 
 
 class CaseCounter(db.Model):
@@ -270,3 +272,84 @@ class Attachment(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="attachments")
     uploaded_by: Mapped[User | None] = relationship()
+
+
+class WorkflowVersion(db.Model):
+    """The exact text of a definition some handling started with; never changed."""
+
+    __tablename__ = "workflow_versions"
+    __table_args__ = (UniqueConstraint("name", "sha256", name="uq_workflow_versions_name_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def definition(self) -> Definition:
+        return _parse(self.text, f"{self.name} v{self.version}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version} ({self.sha256[:8]})"
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str, origin: str) -> Definition:
+    return parse_definition(text, origin)
+
+
+REFERRAL_STATUSES = ["pending", "accepted", "returned", "withdrawn", "expired"]
+RETURN_REASONS = ["not_our_remit", "outside_region", "incomplete_materials", "parties_refuse",
+                  "already_handled", "other"]
+
+
+class Referral(db.Model):
+    """A proposal to move a case from one institution to another."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        one_of("kind", list(REFERRAL_KINDS), "kind"),
+        one_of("status", REFERRAL_STATUSES, "status"),
+        Index("uq_referrals_one_pending_per_case", "case_id", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+        Index("ix_referrals_inbox", "to_institution_id", "status", "created_at"),
+        Index("ix_referrals_sent", "from_institution_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    from_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    to_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    from_handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accept_by: Mapped[datetime]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(String(32))
+    return_note: Mapped[str | None] = mapped_column(Text)
+    new_handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"), unique=True)
+    # why the sender chose a receiver outside the ones with jurisdiction (None when inside)
+    off_list_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    from_institution: Mapped[Institution] = relationship(foreign_keys=[from_institution_id])
+    to_institution: Mapped[Institution] = relationship(foreign_keys=[to_institution_id])
+    from_handling: Mapped[Handling] = relationship(foreign_keys=[from_handling_id])
+    new_handling: Mapped[Handling | None] = relationship(foreign_keys=[new_handling_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        primaryjoin="Attachment.referral_id == Referral.id", order_by="Attachment.id",
+        viewonly=True)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
