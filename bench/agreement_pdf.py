@@ -49,6 +49,7 @@ from sqlalchemy import func, select
 from weasyprint.text.fonts import FontConfiguration
 
 from mediation_app import create_app
+from mediation_app.agreements.issuing import agreement_html_context, issue_agreement
 from mediation_app.agreements.models import Agreement
 from mediation_app.auth.models import User
 from mediation_app.casefile.models import Handling
@@ -57,14 +58,7 @@ from mediation_app.documents import services as document_services
 from mediation_app.documents.certificates import demo_pkcs12, store_certificate
 from mediation_app.documents.models import Document
 from mediation_app.documents.rendering import REPORTS, render_html, render_pdf
-from mediation_app.documents.services import (
-    Issuer,
-    _common_context,
-    agreement_html_context,
-    issue_agreement,
-    new_code,
-    spec_for,
-)
+from mediation_app.documents.services import Issuer, common_context, new_code, spec_for
 from mediation_app.documents.signing import check_signature, sign_pdf
 from mediation_app.storage import Storage
 
@@ -182,7 +176,7 @@ def run(tmp: str) -> dict:
         handling = session.get(Handling, agreement.handling_id)
         spec = spec_for(handling, "agreement", any_state=True)
         template, title = spec.template, spec.title
-        context = {**_common_context(case, handling, spec, issuer, new_code(), now),
+        context = {**common_context(case, handling, spec, issuer, new_code(), now),
                    **agreement_html_context(agreement, spec, draft=False)}
         html = render_html(template, **context)
         base_url = REPORTS.as_uri() + "/"

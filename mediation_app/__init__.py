@@ -70,9 +70,11 @@ def _init_extensions(app: Flask) -> None:
     from . import formatting, logredaction, requestguard, transaction
     from .auth import login
     from .handlings import catalog
-    from .notifications import receivers  # noqa: F401  (connects to other packages' signals)
+    from .notifications import receivers as _notification_receivers  # noqa: F401
     from .outbox import jobs as outbox
+    from .referrals import receivers as _referral_receivers  # noqa: F401  (signal receivers)
     from .referrals import routing
+    from .warnings import receivers as _warning_receivers  # noqa: F401
 
     formatting.init_app(app)
     transaction.init_app(app)

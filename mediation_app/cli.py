@@ -4,6 +4,7 @@ Each package registers its own commands; this module adds `seed-demo` and wires 
 import click
 from flask import Flask, current_app
 
+from . import scheduler
 from .audit import cli as audit_cli
 from .auth import cli as auth_cli
 from .backup import cli as backup_cli
@@ -18,7 +19,7 @@ from .stats import cli as stats_cli
 from .transaction import unit_of_work
 
 PACKAGES = (auth_cli, directory_cli, handlings_cli, documents_cli, deadlines_cli, stats_cli,
-            audit_cli, ledger_cli, monthly_cli, backup_cli)
+            audit_cli, ledger_cli, monthly_cli, backup_cli, scheduler)
 
 
 def _catch_up_monthly_reports(app: Flask) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import roles
+from .agreements import issuing
 from .agreements import services as agreements
 from .auth.models import User
 from .auth.services import create_user
@@ -23,8 +24,8 @@ from .deadlines.services import sweep
 from .directory.models import Region
 from .directory.services import create_institution, create_region
 from .documents import services as documents
-from .documents.rulings import Ruling, record_ruling
 from .domain.idcard import check_digit
+from .handlings.rulings import Ruling, record_ruling
 from .handlings.services import fire_transition
 from .referrals import services as referrals
 from .warnings.rules import WarningRules
@@ -251,7 +252,7 @@ class Demo:
             agreements.sign_agreement(
                 self.session, agreement, signer, image_png=signature_png(signer.name, self.rng),
                 ip_address="10.32.8.15", user_agent="demo tablet", actor=actor, now=moment,
-                on_complete=lambda signed: documents.issue_agreement(
+                on_complete=lambda signed: issuing.issue_agreement(
                     self.session, self.issuer, signed, actor=actor, now=moment))
 
     def refer(self, case: Case, kind: str, to_code: str, moment, reason: str):
@@ -326,7 +327,7 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
     agreement = next(a for a in demo.session.scalars(select(agreements.Agreement).where(
         agreements.Agreement.case_id == case.id)))
     mediator = demo.user_at("QJP-PL")
-    documents.issue_confirmation_application(demo.session, demo.issuer, agreement,
+    issuing.issue_confirmation_application(demo.session, demo.issuer, agreement,
                                              court_name="淮安市清江浦区人民法院", actor=mediator,
                                              now=moment)
     referral = demo.refer(case, "judicial_confirmation", "QJP-FY", moment + timedelta(hours=1),

@@ -13,6 +13,7 @@ from .casefile.models import Attachment, Case, CaseCounter, Handling, Party, Ref
 from .deadlines.models import Escalation
 from .directory.models import Institution, Region
 from .documents.models import Document, InstitutionCertificate
+from .handlings.models import MediationPeriod, PeriodExtension
 from .ledger.models import LedgerImport, LedgerStagingRow
 from .monthly.models import JobRun, MonthlyReport, MonthlyReportRequest
 from .notifications.models import Notification, NotificationPreference
@@ -29,7 +30,7 @@ from .parties.models import (
     PhoneCode,
     SigningLink,
 )
-from .referrals.records import MediationPeriod, OutcomeReport, PeriodExtension
+from .referrals.records import OutcomeReport
 from .roster.models import MediatorProfile, RecusalRequest
 from .supervision.models import SupervisionOrder
 from .warnings.models import EarlyWarning

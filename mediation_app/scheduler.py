@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from flask.cli import AppGroup
 
 from .db import utcnow
 from .monthly import jobs
@@ -149,3 +150,15 @@ def run(app: Flask) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=True)
     log.info("scheduler stopped")
+
+
+def register(app: Flask) -> None:
+    group = AppGroup("scheduler", help="The scheduler process.")
+    app.cli.add_command(group)
+
+    @group.command("run")
+    def run_command():
+        """Run scheduled jobs in the foreground: monthly reports (the 1st, 02:00 China time,
+        with catch-up of missed months at start) and deadline sweeps every 15 minutes.
+        Run exactly one; never inside the web server."""
+        run(app)

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from werkzeug.security import generate_password_hash
 
+from mediation_app.agreements import issuing
 from mediation_app.agreements import services as agreements
 from mediation_app.auth.models import ApiToken, User
 from mediation_app.cases import services
 from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 from mediation_app.directory.services import create_institution, create_region
-from mediation_app.documents import services as documents
 from mediation_app.domain.idcard import check_digit
 from mediation_app.handlings.catalog import catalog
 
@@ -138,7 +138,7 @@ class Factories:
             agreements.sign_agreement(
                 self.session, agreement, signer, image_png=SIGNATURE_PNG, ip_address="127.0.0.1",
                 user_agent="pytest", actor=by, now=now,
-                on_complete=(lambda signed: documents.issue_agreement(
+                on_complete=(lambda signed: issuing.issue_agreement(
                     self.session, issuer, signed, actor=by, now=now)) if issuer else None)
         return agreement
 

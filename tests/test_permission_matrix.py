@@ -17,10 +17,11 @@ from mediation_app.casefile.models import Referral
 from mediation_app.cases import services
 from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
+from mediation_app.handlings.models import MediationPeriod
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
 from mediation_app.parties.models import Application
-from mediation_app.referrals.records import MediationPeriod, OutcomeReport
+from mediation_app.referrals.records import OutcomeReport
 from mediation_app.storage import Storage
 from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.warnings.models import EarlyWarning

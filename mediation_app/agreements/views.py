@@ -12,9 +12,10 @@ from ..access.web import visible_case_or_404
 from ..casefile.models import Party
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
-from ..documents.services import DocumentError, issue_agreement, preview_agreement
+from ..documents.services import DocumentError
 from ..downloads import pdf_response
 from ..labels import label
+from ..panels import register_with
 from ..transaction import discard
 from . import services
 from .forms import (
@@ -26,9 +27,12 @@ from .forms import (
     SessionForm,
     SignatureForm,
 )
+from .issuing import issue_agreement, issue_confirmation_application, preview_agreement
 from .models import Agreement, Performance
+from .panels import PANELS
 
 bp = Blueprint("agreements", __name__)
+register_with(bp, PANELS)
 
 
 def _refused(error: services.AgreementError, case_id: int):
@@ -278,3 +282,25 @@ def new_follow_up(case_id: int):
         flash(_("Follow-up visit recorded."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("agreements/follow_up.html", form=form, case=case)
+
+
+@bp.post("/agreements/<int:agreement_id>/confirmation-application")
+@login_required
+def confirmation_application(agreement_id: int):
+    """Issue the joint application for judicial confirmation (司法确认申请书)."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    case = visible_case_or_404(agreement.case_id)
+    if agreement.status != "signed" or not policy.can_issue_notice(current_user, case):
+        abort(403)
+    court = request.form.get("court_name", "").strip()[:100] or _("the competent people's court")
+    try:
+        issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
+                                       actor=current_user, now=utcnow())
+    except DocumentError:
+        discard()
+        flash(_("This procedure issues no such document."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(_("Application for judicial confirmation issued."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))

@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-import filetype
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from ..domain.case_numbers import render_case_number
 from ..domain.idcard import normalise_id_number
 from ..handlings.services import start_handling
 from ..storage import Storage
+from ..uploads import sniff_upload
 from ..workflow.catalog import Source
 
 
@@ -183,26 +183,6 @@ def add_party(session: Session, case: Case, data: NewParty, *, actor: User,
     session.flush()
     record_event(session, case, "party.added", actor=actor, now=now, party=party.audit_view())
     return party
-
-
-class UploadRefused(CaseError):
-    """reason is one of: empty, too_large, wrong_type."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def sniff_upload(content: bytes, *, allowed: tuple[str, ...], max_bytes: int) -> str:
-    """The content type judged from the bytes themselves, or UploadRefused."""
-    if not content:
-        raise UploadRefused("empty")
-    if len(content) > max_bytes:
-        raise UploadRefused("too_large")
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in allowed:
-        raise UploadRefused("wrong_type")
-    return kind.mime
 
 
 def add_attachment(

@@ -20,24 +20,20 @@ from sqlalchemy import select
 from ..access import policy, roles, web
 from ..access.roles import staff_clause
 from ..access.web import requires
-from ..agreements.forms import PerformancePlanForm, PerformanceRecordForm
-from ..agreements.queries import mediation_record
 from ..audit.models import CaseEvent
-from ..auth.forms import EmptyForm
 from ..auth.models import User
 from ..casefile.models import Case
+from ..casefile.signals import case_details_changed
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
 from ..handlings.queries import step_options
 from ..labels import options
-from ..referrals import queries as referral_queries
-from ..referrals.services import sendable_rules
+from ..panels import render_case_panels
 from ..storage import Storage
 from ..transaction import discard
-from ..warnings.rules import WarningRules
-from ..warnings.services import evaluate
+from ..uploads import UploadRefused
 from . import services
 from .forms import AttachmentForm, CaseEditForm, CaseForm, ListFilterForm, NewPartyForm
 from .queries import CaseFilters, list_cases
@@ -45,8 +41,9 @@ from .queries import CaseFilters, list_cases
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-def raise_warnings(case: Case) -> None:
-    evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
+def _details_changed(case: Case) -> None:
+    case_details_changed.send(current_app._get_current_object(), session=db.session, case=case,
+                              now=utcnow())
 
 
 visible_case_or_404 = web.visible_case_or_404
@@ -178,7 +175,7 @@ def new():
             now=utcnow(),
             workflow=catalog().sources[_chosen(workflows, form.workflow.data)],
         )
-        raise_warnings(case)
+        _details_changed(case)
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form)
@@ -210,15 +207,9 @@ def show(case_id: int):
         attachment_form=AttachmentForm(),
         steps=step_options(db.session, case, current_user, now=now),
         step_form=TransitionForm(),
-        referral_rules=sendable_rules(db.session, case, current_user, now=now),
-        referrals=referral_queries.for_case(db.session, case.id),
-        action_form=EmptyForm(),
-        record=mediation_record(db.session, case.id),
         state_labels={state.name: state.label for handling in case.handlings
                       for state in handling.definition.states},
-        performance_plan_form=PerformancePlanForm(),
-        performance_form=PerformanceRecordForm(),
-        today=now.date(),
+        panels=render_case_panels(case, current_user, now),
     )
 
 
@@ -253,7 +244,7 @@ def edit(case_id: int):
             form.version.data = case.version  # saving again now keeps the values shown
             return render_template("cases/edit.html", form=form, case=case,
                                    conflict=conflict.fields), 409
-        raise_warnings(case)
+        _details_changed(case)
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/edit.html", form=form, case=case)
@@ -271,7 +262,7 @@ def add_party(case_id: int):
     form = NewPartyForm()
     if form.validate_on_submit():
         services.add_party(db.session, case, _new_party(form), actor=current_user, now=utcnow())
-        raise_warnings(case)
+        _details_changed(case)
         flash(_("Party added."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/add_party.html", form=form, case=case)
@@ -298,7 +289,7 @@ def upload(case_id: int):
             actor=current_user,
             now=utcnow(),
         )
-    except services.UploadRefused as refusal:
+    except UploadRefused as refusal:
         discard()
         flash(_upload_refusal_message(refusal.reason), "error")
     else:

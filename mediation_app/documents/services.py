@@ -3,17 +3,15 @@ A failure at any step leaves nothing stored: the file is removed if recording fa
 
 from __future__ import annotations
 
-import base64
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import segno
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..agreements.models import Agreement, MediationSession
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case, Handling
@@ -23,6 +21,9 @@ from .certificates import ensure_certificate, unlock
 from .models import Document
 from .rendering import render_pdf
 from .signing import sign_pdf
+
+if TYPE_CHECKING:
+    from ..agreements.models import Agreement
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
@@ -66,7 +67,7 @@ def spec_for(handling: Handling, kind: str, *, any_state: bool = False) -> Docum
     return spec
 
 
-def _common_context(case: Case, handling: Handling, spec: DocumentSpec, issuer: Issuer,
+def common_context(case: Case, handling: Handling, spec: DocumentSpec, issuer: Issuer,
                     code: str, now: datetime) -> dict:
     url = verify_url(issuer, code)
     return {"case": case, "handling": handling, "institution": handling.institution,
@@ -83,7 +84,7 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
     spec = spec_for(handling, kind, any_state=any_state)
     institution = handling.institution
     code = new_code()
-    pdf = render_pdf(spec.template, **_common_context(case, handling, spec, issuer, code, now),
+    pdf = render_pdf(spec.template, **common_context(case, handling, spec, issuer, code, now),
                      **context)
     certificate = ensure_certificate(session, institution, storage=issuer.storage,
                                      secret_key=issuer.secret_key, now=now)
@@ -107,48 +108,6 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
     return document
 
 
-SIGNER_ROLES = {"mediator": "调解员", "host": "主持人", "judge": "审判员"}
-
-
-def _signatures_context(agreement: Agreement, spec: DocumentSpec) -> list[dict]:
-    officer = next((SIGNER_ROLES[s] for s in spec.signers if s in SIGNER_ROLES), "调解员")
-    return [{"data_uri": "data:image/png;base64," + base64.b64encode(s.image_png).decode(),
-             "name": s.signer_name, "role": "当事人" if s.party_id else officer,
-             "signed_at": s.signed_at} for s in agreement.signatures]
-
-
-def agreement_html_context(agreement: Agreement, spec: DocumentSpec, *, draft: bool) -> dict:
-    return {"agreement": agreement, "details": agreement.details or {},
-            "signatures": _signatures_context(agreement, spec), "sealed": not draft,
-            "draft": draft}
-
-
-def agreement_kind(agreement: Agreement) -> str:
-    return "oral_agreement" if agreement.form == "oral" else "agreement"
-
-
-def issue_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
-                    actor: User | None, now: datetime) -> Document:
-    case = session.get(Case, agreement.case_id)
-    handling = session.get(Handling, agreement.handling_id)
-    kind = agreement_kind(agreement)
-    spec = spec_for(handling, kind, any_state=True)
-    return issue(session, issuer, case=case, handling=handling, kind=kind,
-                 context=agreement_html_context(agreement, spec, draft=False), actor=actor,
-                 now=now, agreement=agreement, any_state=True)
-
-
-def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
-                      now: datetime) -> bytes:
-    """The draft as it will print, marked 草稿, neither signed nor stored."""
-    case = session.get(Case, agreement.case_id)
-    handling = session.get(Handling, agreement.handling_id)
-    spec = spec_for(handling, agreement_kind(agreement), any_state=True)
-    context = _common_context(case, handling, spec, issuer, "（草稿无验证码）", now)
-    return render_pdf(spec.template, **context,
-                      **agreement_html_context(agreement, spec, draft=True))
-
-
 def _reason_context(handling: Handling) -> dict:
     reason = handling.definition.reason(handling.outcome_reason or "")
     return {"reason": reason.label if reason else "", "reason_note": handling.outcome_note or ""}
@@ -160,28 +119,3 @@ def issue_failure_notice(session: Session, issuer: Issuer, case: Case, *, actor:
     handling = case.handlings[-1]
     return issue(session, issuer, case=case, handling=handling, kind="failure_notice",
                  context=_reason_context(handling), actor=actor, now=now)
-
-
-def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str, *,
-                        actor: User, now: datetime, **context) -> Document:
-    """One of the documents the current handling's workflow issues in its state (申请书,
-    受理登记表, 权利义务告知书, 调解笔录 with `record=`, 回访记录 with `visit=`)."""
-    handling = case.current_handling or case.handlings[-1]
-    sessions = session.scalars(select(MediationSession).where(
-        MediationSession.handling_id == handling.id).order_by(MediationSession.held_on)).all()
-    return issue(session, issuer, case=case, handling=handling, kind=kind,
-                 context={"sessions": sessions, **context}, actor=actor, now=now)
-
-
-def issue_confirmation_application(session: Session, issuer: Issuer, agreement: Agreement, *,
-                                   court_name: str, actor: User, now: datetime) -> Document:
-    case = session.get(Case, agreement.case_id)
-    agreement_document = session.scalar(select(Document).where(
-        Document.agreement_id == agreement.id, Document.kind == "agreement"))
-    handling = session.get(Handling, agreement.handling_id)
-    return issue(session, issuer, case=case, handling=handling,
-                 kind="confirmation_application",
-                 context={"agreement": agreement, "court_name": court_name,
-                          "agreement_code": agreement_document.verification_code
-                          if agreement_document else "—"},
-                 actor=actor, now=now, agreement=agreement)

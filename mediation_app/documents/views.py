@@ -17,21 +17,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import policy
-from ..access.web import changeable_case_or_404, visible_case_or_404
-from ..agreements.models import Agreement
+from ..access.web import visible_case_or_404
 from ..casefile.models import Case
 from ..db import db, utcnow
 from ..downloads import content_disposition, pdf_response  # noqa: F401  (kept importable here)
 from ..extensions import limiter
-from ..handlings.services import HandlingError
-from ..labels import explain
 from ..storage import Storage
-from ..transaction import discard
-from .forms import RulingForm
 from .issuer import current_issuer
 from .models import Document
-from .rulings import Ruling, record_ruling
-from .services import DocumentError, issue_confirmation_application, issue_failure_notice
+from .services import issue_failure_notice
 
 bp = Blueprint("documents", __name__)
 
@@ -60,54 +54,6 @@ def failure_notice(case_id: int):
         abort(403)
     issue_failure_notice(db.session, current_issuer(), case, actor=current_user, now=utcnow())
     flash(_("Notice of failed mediation issued."), "success")
-    return redirect(url_for("cases.show", case_id=case.id))
-
-
-@bp.post("/agreements/<int:agreement_id>/confirmation-application")
-@login_required
-def confirmation_application(agreement_id: int):
-    """Issue the joint application for judicial confirmation (司法确认申请书)."""
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        abort(404)
-    case = visible_case_or_404(agreement.case_id)
-    if agreement.status != "signed" or not policy.can_issue_notice(current_user, case):
-        abort(403)
-    court = request.form.get("court_name", "").strip()[:100] or _("the competent people's court")
-    try:
-        issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
-                                       actor=current_user, now=utcnow())
-    except DocumentError:
-        discard()
-        flash(_("This procedure issues no such document."), "error")
-        return redirect(url_for("cases.show", case_id=case.id))
-    flash(_("Application for judicial confirmation issued."), "success")
-    return redirect(url_for("cases.show", case_id=case.id))
-
-
-@bp.post("/cases/<int:case_id>/ruling")
-@login_required
-def ruling(case_id: int):
-    """Record the court's 民事裁定书 on a judicial confirmation, with its number and date."""
-    case = changeable_case_or_404(case_id)
-    form = RulingForm()
-    if not form.validate_on_submit():
-        flash(_("Give the ruling's number, date, judge and clerk."), "error")
-        return redirect(url_for("cases.show", case_id=case.id))
-    decision = Ruling(confirmed=form.decision.data == "confirmed", number=form.number.data.strip(),
-                      dated_on=form.dated_on.data, judge=form.judge.data.strip(),
-                      clerk=form.clerk.data.strip(), reasoning=(form.reasoning.data or "").strip())
-    try:
-        record_ruling(db.session, current_issuer(), case, decision, actor=current_user,
-                      now=utcnow())
-    except DocumentError:
-        discard()
-        flash(_("This procedure issues no ruling at this stage."), "error")
-    except HandlingError as refusal:
-        discard()
-        flash(explain(refusal), "error")
-    else:
-        flash(_("Ruling recorded."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

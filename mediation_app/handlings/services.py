@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..access import policy
+from ..agreements.queries import signed_agreement_for_case
 from ..audit.services import record_event
 from ..auth.models import User
-from ..casefile.models import Case, Handling
+from ..casefile.models import Case, Handling, Referral
 from ..directory.models import Institution
-from ..stats.history import deadline_given, deadline_started
 from ..workflow import TransitionRefused, fire
 from ..workflow.calendar import due_at
 from ..workflow.catalog import Source
@@ -21,6 +21,9 @@ from ..workflow.definition import TRANSFERRED, State
 from ..workflow.guards import Facts
 from .catalog import stored_version
 from .facts import facts_for
+from .history import deadline_given, deadline_started
+from .periods import period_end
+from .signals import handling_ended
 
 
 class HandlingError(ValueError):
@@ -115,24 +118,14 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
                  labels={"state": [definition.state(before).label, target.label],
                          "institution": handling.institution.name},
                  reason=reason, reason_label=_reason_label(definition, reason))
-    _report_if_referred(session, handling, now=now)
-    return handling
-
-
-def _report_if_referred(session: Session, handling: Handling, *, now: datetime) -> None:
-    """A handling opened by a referral that has now ended reports back to the sender
-    (办理结果反馈, referrals.outcomes)."""
     if handling.outcome is not None:
-        from ..referrals.outcomes import report_outcome
-
-        report_outcome(session, handling, now=now)
+        handling_ended.send(session, handling=handling, now=now)
+    return handling
 
 
 def _referral_waiting(session: Session, handling: Handling) -> bool:
     """A referral sent from this handling still waits for an answer: ending the handling
     now would let a later acceptance reopen a closed case."""
-    from ..casefile.models import Referral
-
     return session.scalar(select(Referral.id).where(
         Referral.from_handling_id == handling.id, Referral.status == "pending")) is not None
 
@@ -149,8 +142,6 @@ def _move(session: Session, handling: Handling, target: State, *, now: datetime,
     if values["deadline_at"] != handling.deadline_at:
         deadline_given(session, handling, values["deadline_at"], now=now)
     if not target.is_terminal:
-        from ..referrals.periods import period_end
-
         values["deadline_at"] = period_end(session, handling) or values["deadline_at"]
     if values["deadline_at"] != handling.deadline_at:
         deadline_given(session, handling, values["deadline_at"], now=now)
@@ -183,8 +174,6 @@ def _move(session: Session, handling: Handling, target: State, *, now: datetime,
 
 
 def _agreed_amount(session: Session, handling: Handling):
-    from ..agreements.queries import signed_agreement_for_case
-
     agreement = signed_agreement_for_case(session, handling.case_id)
     return agreement.amount if agreement is not None else None
 

@@ -1,4 +1,4 @@
-"""Firing workflow steps on a case, and the workflow diagrams."""
+"""Firing workflow steps on a case, recording the court's ruling, and the workflow diagrams."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,11 +6,14 @@ from flask_login import current_user, login_required
 
 from ..access.web import changeable_case_or_404
 from ..db import db, utcnow
+from ..documents.issuer import current_issuer
+from ..documents.services import DocumentError
 from ..labels import explain
 from ..transaction import discard
 from .catalog import catalog
 from .diagram import render_svg
-from .forms import TransitionForm
+from .forms import RulingForm, TransitionForm
+from .rulings import Ruling, record_ruling
 from .services import HandlingError, fire_transition
 
 bp = Blueprint("handlings", __name__)
@@ -33,6 +36,32 @@ def transition(case_id: int, name: str):
     else:
         flash(_("Done: %(state)s", state=handling.state_label), "success")
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/ruling")
+@login_required
+def ruling(case_id: int):
+    """Record the court's 民事裁定书 on a judicial confirmation, with its number and date."""
+    case = changeable_case_or_404(case_id)
+    form = RulingForm()
+    if not form.validate_on_submit():
+        flash(_("Give the ruling's number, date, judge and clerk."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    decision = Ruling(confirmed=form.decision.data == "confirmed", number=form.number.data.strip(),
+                      dated_on=form.dated_on.data, judge=form.judge.data.strip(),
+                      clerk=form.clerk.data.strip(), reasoning=(form.reasoning.data or "").strip())
+    try:
+        record_ruling(db.session, current_issuer(), case, decision, actor=current_user,
+                      now=utcnow())
+    except DocumentError:
+        discard()
+        flash(_("This procedure issues no ruling at this stage."), "error")
+    except HandlingError as refusal:
+        discard()
+        flash(explain(refusal), "error")
+    else:
+        flash(_("Ruling recorded."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 @bp.get("/workflows")

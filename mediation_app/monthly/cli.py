@@ -127,15 +127,3 @@ def register(app: Flask) -> None:
                         out=out, now=now)
         else:
             _every_region(app, month, out, now)
-
-    scheduler = AppGroup("scheduler", help="The scheduler process.")
-    app.cli.add_command(scheduler)
-
-    @scheduler.command("run")
-    def run_command():
-        """Run scheduled jobs in the foreground: monthly reports (the 1st, 02:00 China time,
-        with catch-up of missed months at start) and deadline sweeps every 15 minutes.
-        Run exactly one; never inside the web server."""
-        from .. import scheduler as scheduling
-
-        scheduling.run(app)

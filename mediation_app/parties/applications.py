@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Attachment, Case
-from ..cases.services import NewCase, NewParty, file_case, sniff_upload
+from ..cases.services import NewCase, NewParty, file_case
 from ..directory.models import Institution, Region
 from ..domain.idcard import mask_id_number, mask_phone
 from ..notifications.services import governance_centre_above
 from ..storage import Storage
+from ..uploads import sniff_upload
 from ..workflow.catalog import Source
 from . import texts
 from .models import Application, ApplicationEvent, ApplicationFile

@@ -19,16 +19,16 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..agreements.issuing import issue_agreement
 from ..agreements.models import Agreement
 from ..auth.models import User
-from ..cases.services import UploadRefused
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..documents.issuer import current_issuer
-from ..documents.services import issue_agreement
 from ..extensions import limiter
 from ..labels import label, options
 from ..roster.models import MediatorProfile
+from ..uploads import UploadRefused
 from .applications import ApplicationRefused, NewApplication, Upload, submit_application
 from .applications import request_apply_code as send_apply_code
 from .delivery import deliver_signed_agreement

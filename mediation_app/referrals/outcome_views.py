@@ -3,7 +3,7 @@ mediation period; and what the case page shows of them."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -14,10 +14,11 @@ from ..access.web import visible_case_or_404
 from ..agreements.models import Agreement
 from ..db import db, utcnow
 from ..documents.models import Document
+from ..handlings import periods
 from ..labels import label
-from ..stats.definitions import CHINA, UTC
 from ..transaction import discard
-from . import outcomes, periods
+from ..workflow.calendar import CHINA
+from . import outcomes
 from .forms import ExtendPeriodForm
 from .permissions import may_extend_period, may_read_outcome_report
 from .records import OutcomeReport
@@ -82,16 +83,4 @@ def extend_period(case_id: int):
 
 def end_of_day_utc(day) -> datetime:
     """23:59 of that day in China, as naive UTC."""
-    return datetime.combine(day, time(23, 59), CHINA).astimezone(UTC).replace(tzinfo=None)
-
-
-@bp.app_template_global()
-def loop_closure_panel(form) -> list:
-    """For the statistics page: loop closure per channel pair over the page's period and
-    scope (the statistics page's own reading of its filters)."""
-    from ..stats.loop_closure import loop_closure
-    from ..stats.views import _period, _scope
-
-    scope = _scope(form)
-    return loop_closure(db.session, _period(form), region=scope.region,
-                        institution_id=scope.institution_id)
+    return datetime.combine(day, time(23, 59), CHINA).astimezone(timezone.utc).replace(tzinfo=None)

@@ -23,6 +23,8 @@ from ..audit.services import record_event
 from ..casefile.models import Handling, Referral
 from ..db import insert_if_absent
 from ..documents.models import Document
+from ..handlings.catalog import catalog
+from ..handlings.services import start_handling
 from ..labels import label_zh
 from ..notifications.dispatch import tell
 from ..notifications.services import staff_of
@@ -141,9 +143,6 @@ def _detail(report: OutcomeReport) -> str:
 
 def _back_to_court(session: Session, referral: Referral, *, now: datetime) -> Handling:
     """The court's in-suit procedure resumes, with the committee's agreement on the case."""
-    from ..handlings.catalog import catalog
-    from ..handlings.services import start_handling
-
     workflows = catalog()
     origin = referral.from_handling.workflow_version.name
     source = workflows.sources.get(origin) or workflows.sources[

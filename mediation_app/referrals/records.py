@@ -1,5 +1,4 @@
-"""What a referral's loop leaves behind: the outcome report sent back to the sender, and the
-court-delegated mediation period with its extensions."""
+"""What a referral's loop leaves behind: the outcome report sent back to the sender."""
 
 from __future__ import annotations
 
@@ -46,34 +45,3 @@ class OutcomeReport(db.Model):
     handling: Mapped[Handling] = relationship(foreign_keys=[handling_id])
     from_institution: Mapped[Institution] = relationship(foreign_keys=[from_institution_id])
     to_institution: Mapped[Institution] = relationship(foreign_keys=[to_institution_id])
-
-
-class MediationPeriod(db.Model):
-    """委派/委托调解期限: 30 days from 签收 of the court's referral, not from a later 受理;
-    longer only with both parties' consent (PeriodExtension)."""
-
-    __tablename__ = "mediation_periods"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), unique=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
-    started_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
-
-    extensions: Mapped[list[PeriodExtension]] = relationship(order_by="PeriodExtension.id",
-                                                             viewonly=True)
-
-
-class PeriodExtension(db.Model):
-    """One extension of a mediation period, with who consented."""
-
-    __tablename__ = "period_extensions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("mediation_periods.id"), index=True)
-    previous_ends_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
-    consenting_parties: Mapped[list] = mapped_column(JSON, default=list)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

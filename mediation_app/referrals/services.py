@@ -13,18 +13,18 @@ from ..access import policy, roles
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import RETURN_REASONS, Attachment, Case, Handling, Referral
-from ..cases.services import sniff_upload
 from ..directory.models import Institution
 from ..handlings.facts import facts_for
+from ..handlings.periods import start_period
 from ..handlings.services import end_as_transferred, start_handling
 from ..storage import Storage
+from ..uploads import sniff_upload
 from ..workflow.calendar import add_working_days
 from ..workflow.catalog import Catalog
 from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
 from . import jurisdiction
 from .announce import announce
-from .periods import start_period
 
 # a return for these reasons must say what is missing or why
 NOTE_REQUIRED = ("incomplete_materials", "other")

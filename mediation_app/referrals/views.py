@@ -8,18 +8,21 @@ from ..access import policy, roles
 from ..access.web import requires, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..casefile.models import Referral
-from ..cases.services import UploadRefused
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..handlings.catalog import catalog
 from ..labels import explain, options
+from ..panels import register_with
 from ..storage import Storage
 from ..transaction import discard
+from ..uploads import UploadRefused
 from . import jurisdiction, queries, services
 from .forms import ReturnReferralForm, SendReferralForm
+from .panels import PANELS
 from .routing import suggest
 
 bp = Blueprint("referrals", __name__)
+register_with(bp, PANELS)
 
 
 @bp.app_context_processor

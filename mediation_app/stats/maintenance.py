@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session, aliased
 
 from ..casefile.models import Case, Handling, Party
 from ..db import utcnow
+from ..handlings.models import DeadlineChange
 from .definitions import CHINA
 from .models import (
     DailyFigures,
-    DeadlineChange,
     DirtyCase,
     HandlingFact,
     OverdueStretch,

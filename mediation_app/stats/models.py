@@ -24,17 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import db
 
 
-class DeadlineChange(db.Model):
-    """A deadline given to a handling at `set_at` (None: no deadline from then on)."""
-
-    __tablename__ = "deadline_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), index=True)
-    set_at: Mapped[datetime]
-    deadline_at: Mapped[datetime | None]
-
-
 class HandlingFact(db.Model):
     __tablename__ = "stats_handling_facts"
     __table_args__ = (

@@ -18,8 +18,8 @@ from sqlalchemy.sql import ColumnElement, Select
 from ..access.rules import region_subtree_clause
 from ..casefile.models import Case, Handling, Party, Referral
 from ..directory.models import Institution, Region
+from ..handlings.models import DeadlineChange
 from .definitions import Figures, Period, month_period
-from .models import DeadlineChange
 
 OUTCOMES = ("success", "failure", "withdrawn", "transferred")
 

@@ -19,6 +19,7 @@ from ..tables import table_download
 from . import charts
 from .definitions import Period, local_today
 from .forms import StatsForm
+from .loop_closure import loop_closure
 from .output import table_rows
 from .queries import Scope, cases_behind, referral_statistics
 from .rollups import PageFigures, page_figures, statistics
@@ -198,3 +199,12 @@ def export(fmt: str):
     header, rows = table_rows(report, labels=_key_label(report.group))
     name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
     return table_download(header, rows, name, fmt)
+
+
+@bp.app_template_global()
+def loop_closure_panel(form) -> list:
+    """For the statistics page: loop closure per channel pair over the page's period and
+    scope (the statistics page's own reading of its filters)."""
+    scope = _scope(form)
+    return loop_closure(db.session, _period(form), region=scope.region,
+                        institution_id=scope.institution_id)

@@ -9,6 +9,7 @@ from ..access.web import requires, visible_case_or_404
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
 from ..labels import explain, label, options
+from ..panels import register_with
 from ..referrals.services import ReferralError
 from ..transaction import discard
 from ..warnings.models import EarlyWarning
@@ -18,9 +19,11 @@ from . import permissions, queries
 from .assignments import assign_warning, targets_for
 from .forms import AssignForm, CloseForm, DismissForm, OrderForm, ReplyForm, due_at
 from .models import STATUSES, SupervisionOrder
+from .panels import PANELS
 from .services import SupervisionError, close_order, issue_order, reply_to_order
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+register_with(bp, PANELS)
 
 
 @bp.app_context_processor

@@ -4,6 +4,7 @@ import pytest
 
 from mediation_app.cases import services
 from mediation_app.storage import Storage
+from mediation_app.uploads import UploadRefused
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"0" * 64
@@ -37,7 +38,7 @@ def test_a_pdf_is_accepted(make, session, tmp_path):
 ])
 def test_uploads_are_judged_by_content_and_size(make, session, tmp_path, content, reason):
     mediator = make.user()
-    with pytest.raises(services.UploadRefused) as refusal:
+    with pytest.raises(UploadRefused) as refusal:
         _attach(session, make.case(by=mediator), mediator, content, tmp_path)
     assert refusal.value.reason == reason
 

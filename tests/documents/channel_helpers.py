@@ -57,7 +57,7 @@ def sign_all(make, agreement, case, user, issuer):
     parties_left, officer_left = agreements.missing_signatures(agreement, case)
     signers = [agreements.Signer(party=p) for p in parties_left]
     signers += [agreements.Signer(user=user)] if officer_left else []
-    from mediation_app.documents import services as documents
+    from mediation_app.agreements import issuing
     from tests.factories import SIGNATURE_PNG
 
     now = utcnow()
@@ -65,7 +65,7 @@ def sign_all(make, agreement, case, user, issuer):
         agreements.sign_agreement(
             make.session, agreement, signer, image_png=SIGNATURE_PNG, ip_address="127.0.0.1",
             user_agent="pytest", actor=user, now=now,
-            on_complete=lambda signed: documents.issue_agreement(
+            on_complete=lambda signed: issuing.issue_agreement(
                 make.session, issuer, signed, actor=user, now=now))
     return agreement
 

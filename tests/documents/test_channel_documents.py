@@ -4,9 +4,10 @@ without a time of day, and real CJK glyphs embedded."""
 
 import pytest
 
+from mediation_app.agreements import issuing
 from mediation_app.agreements import services as agreements
 from mediation_app.documents import services as documents
-from mediation_app.documents.rulings import Ruling, record_ruling
+from mediation_app.handlings.rulings import Ruling, record_ruling
 
 from .channel_helpers import (
     TIME_OF_DAY,
@@ -192,7 +193,7 @@ def test_peoples_mediation_issues_its_procedural_documents(make, session, issuer
     case, user = case_under(make, "peoples_committee")
     walk(session, case, user, "accept", "start_mediation")
     make.session_record(case, user, attendees="欧阳明、司马芳、村主任")
-    documents.issue_case_document(session, issuer, case, kind, actor=user, now=case.updated_at)
+    issuing.issue_case_document(session, issuer, case, kind, actor=user, now=case.updated_at)
     text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, kind))
     assert title in text and law in text and "欧阳明" in text and "2026年" in text
 
@@ -204,7 +205,7 @@ def test_a_session_record_is_signed_by_everyone_present(make, session, issuer, p
     case, user = case_under(make, "peoples_committee")
     walk(session, case, user, "accept", "start_mediation")
     make.session_record(case, user)
-    documents.issue_case_document(session, issuer, case, "session_record", actor=user,
+    issuing.issue_case_document(session, issuer, case, "session_record", actor=user,
                                   now=case.updated_at)
     text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, "session_record"))
     assert text.count("当事人（签名）") == 2 and "人民调解员（签名）" in text
@@ -221,7 +222,7 @@ def test_a_follow_up_record_prints_the_visit(make, session, issuer, pdf_text, pd
     visit = agreements.record_follow_up(session, case, visited_on=case.received_on,
                                         satisfaction=5, notes="已按约付款", actor=user,
                                         now=case.updated_at)
-    documents.issue_case_document(session, issuer, case, "follow_up_record", actor=user,
+    issuing.issue_case_document(session, issuer, case, "follow_up_record", actor=user,
                                   now=case.updated_at, visit=visit)
     text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, "follow_up_record"))
     assert "人民调解回访记录" in text and "第三十一条" in text and "已按约付款" in text
@@ -236,7 +237,7 @@ def test_the_confirmation_application_names_both_parties_as_joint_applicants(
     make.session_record(case, user)
     agreement = sign_all(make, draft(make, case, user), case, user, issuer)
     walk(session, case, user, "close_success")
-    documents.issue_confirmation_application(session, issuer, agreement, court_name="清江浦区人民法院",
+    issuing.issue_confirmation_application(session, issuer, agreement, court_name="清江浦区人民法院",
                                              actor=user, now=case.updated_at)
     text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, "confirmation_application"))
     assert "司法确认申请书" in text and "民事诉讼法》第二百零五条" in text

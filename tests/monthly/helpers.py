@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from mediation_app.audit.services import record_event
 from mediation_app.casefile.models import Case, Handling
+from mediation_app.handlings.history import deadline_given
 from mediation_app.handlings.services import fire_transition
 from mediation_app.monthly.models import MonthlyReport
-from mediation_app.stats.history import deadline_given
 
 from ..factories import Factories
 

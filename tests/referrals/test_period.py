@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
-from mediation_app.referrals.periods import Extension, PeriodError, extend_period, period_of
-from mediation_app.referrals.records import PeriodExtension
+from mediation_app.handlings.models import PeriodExtension
+from mediation_app.handlings.periods import Extension, PeriodError, extend_period, period_of
 
 from .helpers import accept, build_world, file_case, fire, send
 

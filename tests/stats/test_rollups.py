@@ -12,9 +12,10 @@ from sqlalchemy import func, insert, select, update
 from mediation_app.audit.services import record_event
 from mediation_app.casefile.models import Case, Handling, Party
 from mediation_app.handlings.catalog import catalog, stored_version
+from mediation_app.handlings.models import DeadlineChange
 from mediation_app.stats import maintenance, queries, rollups
 from mediation_app.stats.definitions import Figures, Period
-from mediation_app.stats.models import DailyFigures, DeadlineChange, DirtyCase, HandlingFact
+from mediation_app.stats.models import DailyFigures, DirtyCase, HandlingFact
 from mediation_app.stats.queries import Scope
 
 NOW = datetime(2027, 1, 20, 4, 0)

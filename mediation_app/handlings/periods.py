@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Handling, Referral
-from .records import MediationPeriod, PeriodExtension
+from .models import MediationPeriod, PeriodExtension
 
 COURT_KINDS = ("delegate", "entrust")
 PERIOD = timedelta(days=30)

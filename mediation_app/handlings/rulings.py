@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from ..agreements.queries import signed_agreement_for_case
 from ..auth.models import User
 from ..casefile.models import Case
-from ..handlings.services import fire_transition
-from .models import Document
-from .services import Issuer, issue
+from ..documents.models import Document
+from ..documents.services import Issuer, issue
+from .services import fire_transition
 
 
 @dataclass(frozen=True)

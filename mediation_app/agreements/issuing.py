@@ -1,0 +1,85 @@
+"""The documents the mediation's own records print: the agreement (signed, or previewed
+as a draft), the procedural documents that list the sessions, and the joint application
+for 司法确认. documents/ renders, signs and stores them; this module gathers what goes in."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..casefile.models import Case, Handling
+from ..documents.models import Document
+from ..documents.rendering import render_pdf
+from ..documents.services import Issuer, common_context, issue, spec_for
+from ..workflow.definition import DocumentSpec
+from .models import Agreement, MediationSession
+
+SIGNER_ROLES = {"mediator": "调解员", "host": "主持人", "judge": "审判员"}
+
+
+def _signatures_context(agreement: Agreement, spec: DocumentSpec) -> list[dict]:
+    officer = next((SIGNER_ROLES[s] for s in spec.signers if s in SIGNER_ROLES), "调解员")
+    return [{"data_uri": "data:image/png;base64," + base64.b64encode(s.image_png).decode(),
+             "name": s.signer_name, "role": "当事人" if s.party_id else officer,
+             "signed_at": s.signed_at} for s in agreement.signatures]
+
+
+def agreement_html_context(agreement: Agreement, spec: DocumentSpec, *, draft: bool) -> dict:
+    return {"agreement": agreement, "details": agreement.details or {},
+            "signatures": _signatures_context(agreement, spec), "sealed": not draft,
+            "draft": draft}
+
+
+def agreement_kind(agreement: Agreement) -> str:
+    return "oral_agreement" if agreement.form == "oral" else "agreement"
+
+
+def issue_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
+                    actor: User | None, now: datetime) -> Document:
+    case = session.get(Case, agreement.case_id)
+    handling = session.get(Handling, agreement.handling_id)
+    kind = agreement_kind(agreement)
+    spec = spec_for(handling, kind, any_state=True)
+    return issue(session, issuer, case=case, handling=handling, kind=kind,
+                 context=agreement_html_context(agreement, spec, draft=False), actor=actor,
+                 now=now, agreement=agreement, any_state=True)
+
+
+def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
+                      now: datetime) -> bytes:
+    """The draft as it will print, marked 草稿, neither signed nor stored."""
+    case = session.get(Case, agreement.case_id)
+    handling = session.get(Handling, agreement.handling_id)
+    spec = spec_for(handling, agreement_kind(agreement), any_state=True)
+    context = common_context(case, handling, spec, issuer, "（草稿无验证码）", now)
+    return render_pdf(spec.template, **context,
+                      **agreement_html_context(agreement, spec, draft=True))
+
+
+def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str, *,
+                        actor: User, now: datetime, **context) -> Document:
+    """One of the documents the current handling's workflow issues in its state (申请书,
+    受理登记表, 权利义务告知书, 调解笔录 with `record=`, 回访记录 with `visit=`)."""
+    handling = case.current_handling or case.handlings[-1]
+    sessions = session.scalars(select(MediationSession).where(
+        MediationSession.handling_id == handling.id).order_by(MediationSession.held_on)).all()
+    return issue(session, issuer, case=case, handling=handling, kind=kind,
+                 context={"sessions": sessions, **context}, actor=actor, now=now)
+
+
+def issue_confirmation_application(session: Session, issuer: Issuer, agreement: Agreement, *,
+                                   court_name: str, actor: User, now: datetime) -> Document:
+    case = session.get(Case, agreement.case_id)
+    agreement_document = session.scalar(select(Document).where(
+        Document.agreement_id == agreement.id, Document.kind == "agreement"))
+    handling = session.get(Handling, agreement.handling_id)
+    return issue(session, issuer, case=case, handling=handling,
+                 kind="confirmation_application",
+                 context={"agreement": agreement, "court_name": court_name,
+                          "agreement_code": agreement_document.verification_code
+                          if agreement_document else "—"},
+                 actor=actor, now=now, agreement=agreement)

@@ -1,0 +1,34 @@
+"""The referral loop's panels on the case page: the send buttons beside the next steps,
+the cards of referrals waiting for an answer, and the referral records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..auth.forms import EmptyForm
+from ..casefile.models import Case
+from ..db import db
+from ..panels import CasePanel
+from . import queries
+from .services import sendable_rules
+
+
+def send_buttons(case: Case, reader, now: datetime) -> dict | None:
+    rules = sendable_rules(db.session, case, reader, now=now)
+    return {"rules": rules} if rules else None
+
+
+def waiting_referrals(case: Case, reader, now: datetime) -> dict | None:
+    pending = [r for r in queries.for_case(db.session, case.id) if r.is_pending]
+    return {"referrals": pending, "action_form": EmptyForm()} if pending else None
+
+
+def referral_records(case: Case, reader, now: datetime) -> dict:
+    return {"referrals": queries.for_case(db.session, case.id)}
+
+
+PANELS = (
+    CasePanel("steps", "referrals/_case_steps.html", send_buttons),
+    CasePanel("alerts", "referrals/_case_pending.html", waiting_referrals, order=20),
+    CasePanel("records", "referrals/_case_records.html", referral_records, order=20),
+)
