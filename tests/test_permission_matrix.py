@@ -50,7 +50,7 @@ OWN = {
     "GET /agreements/{agr}/sign":                       [302, 200, 200, 200, 200, 404],
     "POST /agreements/{agr}/signatures":                [302, 302, 302, 302, 403, 404],
     "POST /agreements/{agr}/correct":                   [302, 302, 302, 302, 403, 404],
-    "GET /documents/{doc}":                             [302, 200, 200, 200, 403, 404],
+    "GET /documents/{doc}":                             [302, 200, 200, 200, 200, 404],
     "POST /referrals/{ref}/accept":                     [302, 302, 302, 302, 403, 403],
     "GET /referrals/{ref}/return":                      [302, 403, 403, 403, 403, 403],
     "POST /referrals/{ref}/withdraw":                   [302, 302, 302, 302, 403, 403],
@@ -192,8 +192,10 @@ def _objects(make, session, app, holder, receiver) -> dict:
     session.add(agreement)
     session.flush()
     key, digest = storage.put("documents", b"%PDF-1.7 test")
+    masked_key, _ = storage.put("documents", b"%PDF-1.7 masked")
     document = Document(case_id=case.id, institution_id=holder.institution_id, kind="agreement",
-                        title="调解协议书", storage_key=key, sha256=digest, size=13,
+                        title="调解协议书", storage_key=key, masked_storage_key=masked_key,
+                        sha256=digest, size=13,
                         verification_code=f"CODE{case.id:06d}")
     referral = Referral(case_id=case.id, kind="escalate", from_institution_id=holder.institution_id,
                         to_institution_id=receiver.id, from_handling_id=case.handlings[0].id,

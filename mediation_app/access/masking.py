@@ -49,10 +49,27 @@ def party_view(party, *, whole: bool) -> PartyView:
         name=party.name, sex=party.sex,
         id_number=shown_id_number(party.id_number, whole=whole),
         phone=shown_phone(party.phone, whole=whole),
-        address=party.address, representative_name=party.representative_name,
+        address=party.address if whole else None, representative_name=party.representative_name,
         representative_phone=shown_phone(party.representative_phone, whole=whole),
         is_whole=whole)
 
 
 def party_views(parties, *, whole: bool) -> list[PartyView]:
     return [party_view(party, whole=whole) for party in parties]
+
+
+class CaseForReader:
+    """A case whose parties are shown as one reader may see them; everything else is the
+    case's own. What pages and documents render in place of the case."""
+
+    def __init__(self, case, *, whole: bool):
+        self._case = case
+        self.parties = party_views(case.parties, whole=whole)
+        self.is_whole = whole
+
+    def __getattr__(self, name):
+        return getattr(self._case, name)
+
+
+def case_for_reader(case, *, whole: bool) -> CaseForReader:
+    return CaseForReader(case, whole=whole)

@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..casefile.models import Case, Handling
 from ..documents.models import Document
 from ..documents.rendering import render_pdf
-from ..documents.services import Issuer, common_context, issue, spec_for
+from ..documents.services import Issuer, common_context, issue, masked_context, spec_for
 from ..workflow.definition import DocumentSpec
 from .models import Agreement, MediationSession
 
@@ -50,12 +50,15 @@ def issue_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
 
 
 def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
-                      now: datetime) -> bytes:
-    """The draft as it will print, marked 草稿, neither signed nor stored."""
+                      now: datetime, whole: bool) -> bytes:
+    """The draft as it will print, marked 草稿, neither signed nor stored; with personal
+    data masked unless the reader sees the agreement whole."""
     case = session.get(Case, agreement.case_id)
     handling = session.get(Handling, agreement.handling_id)
     spec = spec_for(handling, agreement_kind(agreement), any_state=True)
     context = common_context(case, handling, spec, issuer, "（草稿无验证码）", now)
+    if not whole:
+        context = masked_context(context)
     return render_pdf(spec.template, **context,
                       **agreement_html_context(agreement, spec, draft=True))
 

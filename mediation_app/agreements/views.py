@@ -142,7 +142,8 @@ def preview(agreement_id: int):
     """The draft as it will print, marked as a draft."""
     agreement = _agreement_or_404(agreement_id)
     try:
-        pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow())
+        pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow(),
+                                whole=policy.sees_record_whole(current_user, agreement))
     except DocumentError:
         flash(_("This procedure issues no such document."), "error")
         return redirect(url_for("cases.show", case_id=agreement.case_id))

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import policy, roles, web
+from ..access.masking import party_views
 from ..access.roles import staff_clause
 from ..access.web import requires
 from ..audit.models import CaseEvent
@@ -202,7 +203,7 @@ def show(case_id: int):
         case=case,
         events=events,
         region_names=regions,
-        full_identity=policy.sees_personal_data(current_user, case),
+        parties=party_views(case.parties, whole=policy.sees_personal_data(current_user, case)),
         can_edit=policy.can_change_case(current_user, case),
         attachment_form=AttachmentForm(),
         steps=step_options(db.session, case, current_user, now=now),

@@ -26,6 +26,9 @@ class Document(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(100))
     storage_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # the same document rendered with the parties' personal data masked, unsigned: what
+    # readers who see the case masked download (None for documents issued before)
+    masked_storage_key: Mapped[str | None] = mapped_column(String(128))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
     verification_code: Mapped[str] = mapped_column(String(16), unique=True)

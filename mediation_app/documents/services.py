@@ -12,6 +12,7 @@ import segno
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from ..access.masking import case_for_reader
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case, Handling
@@ -75,6 +76,12 @@ def common_context(case: Case, handling: Handling, spec: DocumentSpec, issuer: I
             "verification_code": code, "verify_url": url, "qr_svg": _qr_svg(url), "now": now}
 
 
+def masked_context(context: dict) -> dict:
+    """The same document for readers who see the case masked: the parties' personal data
+    masked (access/masking.py), marked as a copy that is not an original."""
+    return {**context, "case": case_for_reader(context["case"], whole=False), "masked": True}
+
+
 def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, kind: str,
           context: dict, actor: User | None, now: datetime, agreement: Agreement | None = None,
           number: str | None = None, dated_on: date | None = None,
@@ -84,17 +91,20 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
     spec = spec_for(handling, kind, any_state=any_state)
     institution = handling.institution
     code = new_code()
-    pdf = render_pdf(spec.template, **common_context(case, handling, spec, issuer, code, now),
-                     **context)
+    common = common_context(case, handling, spec, issuer, code, now)
+    pdf = render_pdf(spec.template, **common, **context)
+    masked = render_pdf(spec.template, **masked_context(common), **context)
     certificate = ensure_certificate(session, institution, storage=issuer.storage,
                                      secret_key=issuer.secret_key, now=now)
     p12, passphrase = unlock(certificate, storage=issuer.storage, secret_key=issuer.secret_key)
     signed = sign_pdf(pdf, p12, passphrase, reason=spec.title, location=institution.name)
     key, digest = issuer.storage.put("documents", signed)
+    masked_key, _ = issuer.storage.put("documents", masked)
     try:
         document = Document(case_id=case.id, institution_id=institution.id, kind=kind,
                             title=spec.title, agreement_id=agreement.id if agreement else None,
-                            storage_key=key, sha256=digest, size=len(signed),
+                            storage_key=key, masked_storage_key=masked_key, sha256=digest,
+                            size=len(signed),
                             verification_code=code, is_signed=True, number=number,
                             dated_on=dated_on, created_by_id=actor.id if actor else None,
                             created_at=now)
@@ -104,6 +114,7 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
                      title=spec.title, code=code, sha256=digest, number=number)
     except Exception:
         issuer.storage.delete(key)
+        issuer.storage.delete(masked_key)
         raise
     return document
 

@@ -33,16 +33,22 @@ bp = Blueprint("documents", __name__)
 @bp.get("/documents/<int:document_id>")
 @login_required
 def download(document_id: int):
-    """Download a stored document of a case the user may see."""
+    """Download a stored document of a case the user may see: the signed original for
+    those who see it whole (its maker, and institutions that handled the case), the
+    rendition with personal data masked for everyone else."""
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
     case = visible_case_or_404(document.case_id)
-    if not policy.sees_record_whole(current_user, document):
-        abort(403)  # the stored PDF holds personal data whole; masked readers get no copy
-    content = Storage(current_app.config["MEDIATION_STORAGE"]).read(document.storage_key)
     number = "".join(ch for ch in case.case_no if ch.isalnum())
-    return pdf_response(content, f"{document.title}-{number}.pdf")
+    if policy.sees_record_whole(current_user, document):
+        key, name = document.storage_key, f"{document.title}-{number}.pdf"
+    elif document.masked_storage_key:
+        key, name = document.masked_storage_key, f"{document.title}-{number}-遮蔽副本.pdf"
+    else:
+        abort(403)  # issued before masked renditions were kept: no copy without the data
+    content = Storage(current_app.config["MEDIATION_STORAGE"]).read(key)
+    return pdf_response(content, name)
 
 
 @bp.post("/cases/<int:case_id>/failure-notice")
