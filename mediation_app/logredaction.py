@@ -1,4 +1,5 @@
-"""No personal data in log lines: ID numbers and mobile phone numbers are masked in every
+"""No personal data in log lines: ID numbers and mobile phone numbers are masked (by the
+rule of access/masking.py) in every
 record of the loggers that can carry them (request lines, SQL errors, the app's own logs).
 
 Request lines lose their query strings altogether (searches by ID number or phone arrive
@@ -11,20 +12,18 @@ from __future__ import annotations
 import logging
 import re
 
+from .access.masking import masked_in_text
+
 # gunicorn's access log: the path without its query string, no referrer
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "flask.app",
                     "sqlalchemy.engine", "mediation_app", "apscheduler")
 _QUERY = re.compile(r"(\"[A-Z]+ [^\s?\"]*)\?[^\s\"]*")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8,11}([\dXx])(?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
 def redact(text: str) -> str:
     """The text with query strings dropped from request lines and ID numbers and phones masked."""
-    text = _QUERY.sub(r"\1?…", text)
-    text = _ID_NUMBER.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 7) + m.group(2), text)
-    return _PHONE.sub(r"\1****\2", text)
+    return masked_in_text(_QUERY.sub(r"\1?…", text))
 
 
 class RedactPersonalData(logging.Filter):

@@ -2,4 +2,4 @@
 
 Start with policy.py (the rules), rules.py (each condition in Python and SQL), roles.py
 (the only module that names roles), masking.py (how personal data is shown) and web.py
-(404/403 at the request's edge). /work docs: ACCESS_API.md."""
+(404/403 at the request's edge)."""

@@ -4,9 +4,31 @@ logs. Callers ask the policy (policy.sees_personal_data / sees_record_whole) for
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..domain.idcard import mask_id_number, mask_phone
+
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{15}(?:\d{2}[\dXx])?(?![0-9A-Za-z])")
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def masked_in_text(text: str) -> str:
+    """Free text (a log line, a notification, a note) with every ID number and mobile phone
+    written in it masked the way pages mask them."""
+    text = _ID_NUMBER_IN_TEXT.sub(lambda found: mask_id_number(found.group(0)), text)
+    return _PHONE_IN_TEXT.sub(lambda found: mask_phone(found.group(0)), text)
+
+
+def masked_values(value):
+    """The same JSON-like value with every string in it passed through masked_in_text."""
+    if isinstance(value, str):
+        return masked_in_text(value)
+    if isinstance(value, dict):
+        return {key: masked_values(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked_values(item) for item in value]
+    return value
 
 
 def shown_id_number(value: str | None, *, whole: bool) -> str:

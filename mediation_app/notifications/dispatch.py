@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access.masking import masked_values
 from ..auth.models import User
 from ..labels import label_zh
 from ..outbox.services import queue_message
@@ -57,7 +58,7 @@ def tell(session: Session, users: Iterable[User], *, kind: str, key: str, now: d
     told = notify(session, users, kind=kind, key=key, now=now, case_id=case_id, **params)
     topic = topic_of(kind)
     wanted = preferences_of(session, (user.id for user in users))
-    subject, body = message_text(kind, params)
+    subject, body = message_text(kind, masked_values(params))
     for user in users:
         choice = wanted.get(user.id)
         if choice is None:

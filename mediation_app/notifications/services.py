@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..access import roles
+from ..access.masking import masked_values
 from ..access.roles import staff_clause
 from ..auth.models import User
 from ..db import insert_if_absent
@@ -18,8 +19,9 @@ from .models import Notification
 
 def notify(session: Session, users, *, kind: str, key: str, now: datetime, case_id=None,
            **params) -> int:
-    """Notify each user once for `key`; returns how many users were notified now."""
-    safe = json.loads(json.dumps(params, ensure_ascii=False, default=str))
+    """Notify each user once for `key`; returns how many users were notified now. ID
+    numbers and phones written in the parameters are masked: notifications never carry them."""
+    safe = masked_values(json.loads(json.dumps(params, ensure_ascii=False, default=str)))
     return sum(insert_if_absent(session, Notification, user_id=user.id, key=key, kind=kind,
                                 case_id=case_id, params=safe, created_at=now)
                for user in users)
