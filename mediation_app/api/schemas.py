@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..casefile.models import RETURN_REASONS
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
-from ..domain.idcard import InvalidIdNumber, mask_id_number, normalise_id_number
+from ..domain.idcard import InvalidIdNumber, normalise_id_number
 from ..workflow.loader import REFERRAL_KINDS
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what NUMERIC(14, 2) holds
@@ -72,8 +72,9 @@ class PartyOut(Schema):
     kind = fields.String()
     name = fields.String()
     sex = fields.String(allow_none=True)
-    id_number = fields.Function(lambda party: mask_id_number(party.id_number),
-                                metadata={"description": "masked: 3208**********1234"})
+    id_number = fields.String(metadata={
+        "description": "whole for the institutions that handled the case, else masked: "
+                       "3208**********1234"})
 
 
 class HandlingOut(Schema):

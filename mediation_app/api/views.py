@@ -9,7 +9,8 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..access import roles
+from ..access import policy, roles
+from ..access.masking import case_for_reader
 from ..access.web import visible_case_or_404
 from ..auth.services import user_for_token
 from ..cases import services
@@ -104,7 +105,7 @@ def get_case_api(case_id: int):
         200: {content: {application/json: {schema: CaseOut}}}
         404: {content: {application/json: {schema: ErrorOut}}}
     """
-    return jsonify(CaseOut().dump(visible_case_or_404(case_id, g.api_user)))
+    return jsonify(_case_out(visible_case_or_404(case_id, g.api_user), g.api_user))
 
 
 @bp.post("/cases")
@@ -145,7 +146,12 @@ def create_case_api():
         actor=user, now=utcnow(), workflow=catalog().sources[workflows[0].name],
     )
     evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
-    return jsonify(CaseOut().dump(case)), 201
+    return jsonify(_case_out(case, user)), 201
+
+
+def _case_out(case, user) -> dict:
+    """The case as this user may read it: parties' ID numbers whole or masked by the policy."""
+    return CaseOut().dump(case_for_reader(case, whole=policy.sees_personal_data(user, case)))
 
 
 @bp.get("/openapi.json")

@@ -46,7 +46,9 @@ def test_the_list_shows_only_cases_the_user_may_see(make, client):
     assert [item["id"] for item in body["items"]] == [mine.id] and body["total"] == 1
 
 
-def test_get_returns_a_case_with_masked_id_numbers(make, client):
+def test_the_holder_reads_the_parties_id_numbers_whole(make, client):
+    """The API follows the pages' rule (DESIGN.md §8): the institutions that handled the case
+    see its parties whole."""
     mediator = make.user()
     number = id_number()
     case = make.case(by=mediator, parties=[make.party(id_number=number), make.party()])
@@ -54,6 +56,18 @@ def test_get_returns_a_case_with_masked_id_numbers(make, client):
     make.commit()
     body = client.get(f"/api/v1/cases/{case.id}", headers=_auth(secret)).json
     assert body["case_no"] == case.case_no
+    assert body["parties"][0]["id_number"] == number
+
+
+def test_a_region_reader_gets_the_id_numbers_masked(make, client):
+    mediator = make.user()
+    number = id_number()
+    case = make.case(by=mediator, parties=[make.party(id_number=number), make.party()])
+    reader = make.user(role="committee", institution=make.institution(
+        kind="committee", region=mediator.institution.region))
+    secret = make.token(reader)
+    make.commit()
+    body = client.get(f"/api/v1/cases/{case.id}", headers=_auth(secret)).json
     assert body["parties"][0]["id_number"] == number[:4] + "*" * 10 + number[-4:]
 
 
