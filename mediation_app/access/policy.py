@@ -255,3 +255,51 @@ def can_issue_notice(user, case: Case) -> bool:
     """Notices (终止调解告知书, 司法确认申请书) come from the institution of the last handling."""
     return (roles.works_cases(user) and bool(case.handlings)
             and case.handlings[-1].institution_id == user.institution_id)
+
+
+# -- the parties' front door: online applications, remote signing, delivery ------------
+
+def answers_applications(user) -> bool:
+    """Staff who act for an institution (mediator, liaison, dispatcher) read its inbox."""
+    return roles.acts_for_institution(user)
+
+
+def may_answer_application(user, application) -> bool:
+    """Only the institution the application was addressed to accepts or declines it."""
+    return answers_applications(user) and application.institution_id == user.institution_id
+
+
+def may_send_signing_links(user, case: Case) -> bool:
+    """Whoever may change the case may invite its parties to sign remotely."""
+    return can_change_case(user, case)
+
+
+def may_deliver(user, document) -> bool:
+    """The institution that issued a document delivers it (电子送达)."""
+    return roles.acts_for_institution(user) and document.institution_id == user.institution_id
+
+
+def schedules_sessions(user, case: Case) -> bool:
+    """Whoever may change the case schedules its sessions."""
+    return can_change_case(user, case)
+
+
+# -- the roster of mediators -----------------------------------------------------------
+
+def reads_roster(user) -> bool:
+    """Staff who act for an institution, and region readers, read the roster."""
+    return roles.acts_for_institution(user) or roles.reads_region(user)
+
+
+def keeps_roster(user, mediator) -> bool:
+    """Staff of the mediator's own institution keep the mediator's entry."""
+    return roles.acts_for_institution(user) and user.institution_id == mediator.institution_id
+
+
+def may_be_listed(user) -> bool:
+    return roles.may_be_assigned_cases(user)
+
+
+def assigns_mediators(user, case: Case) -> bool:
+    """Whoever may change the case assigns its mediator and decides recusals."""
+    return can_change_case(user, case)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Attachment, Case
@@ -23,7 +24,6 @@ from ..workflow.catalog import Source
 from . import texts
 from .models import Application, ApplicationEvent, ApplicationFile
 from .otp import new_number, normalise_phone
-from .permissions import may_answer
 from .verification import Verifier, check_code, send_code
 
 MAX_FILES = 5
@@ -173,7 +173,7 @@ def _parties(application: Application) -> list[NewParty]:
 def _decide(session: Session, application: Application, *, actor: User, now: datetime,
             **values) -> None:
     """Pending to decided, exactly once: a conditional UPDATE where rowcount 1 wins."""
-    if not may_answer(actor, application):
+    if not policy.may_answer_application(actor, application):
         raise ApplicationRefused("not_yours")
     result = session.execute(update(Application).where(
         Application.id == application.id, Application.status == "pending")
@@ -187,7 +187,7 @@ def accept_application(session: Session, application: Application, *, actor: Use
                        now: datetime, workflow: Source, follow_url: str) -> Case:
     """File the case through the usual filing service (numbered as usual, source `online`),
     move the files onto it, and tell the applicant."""
-    if not may_answer(actor, application) or application.status != "pending":
+    if not policy.may_answer_application(actor, application) or application.status != "pending":
         raise ApplicationRefused("not_yours" if application.status == "pending"
                                  else "not_pending")
     case = file_case(session, NewCase(

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case
 from . import texts
 from .models import Appointment
 from .otp import is_mobile_number, normalise_phone
-from .permissions import schedules_sessions
 from .video import JitsiConfig, room_name, room_url
 
 VIDEO_OPEN_BEFORE = timedelta(minutes=30)
@@ -45,7 +45,7 @@ def _phones(case: Case) -> list[tuple[int, str]]:
 
 def schedule(session: Session, case: Case, data: NewAppointment, *, jitsi: JitsiConfig | None,
              actor: User, now: datetime) -> Appointment:
-    if not schedules_sessions(actor, case):
+    if not policy.schedules_sessions(actor, case):
         raise AppointmentRefused("not_allowed")
     if data.starts_at <= now:
         raise AppointmentRefused("in_the_past")

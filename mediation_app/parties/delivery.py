@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case
@@ -16,7 +17,6 @@ from ..domain.idcard import mask_phone
 from . import texts
 from .models import DocumentDelivery
 from .otp import is_mobile_number, normalise_phone
-from .permissions import may_deliver
 
 
 class DeliveryRefused(ValueError):
@@ -30,7 +30,7 @@ class DeliveryRefused(ValueError):
 def deliver_document(session: Session, document: Document, *, actor: User, now: datetime,
                      follow_url: str) -> list[str]:
     """Staff deliver an issued document to every party with a mobile number."""
-    if not may_deliver(actor, document):
+    if not policy.may_deliver(actor, document):
         raise DeliveryRefused("not_allowed")
     return _deliver(session, document, actor=actor, now=now, follow_url=follow_url)
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access import policy
 from ..access.web import requires, visible_case_or_404
 from ..agreements.models import Agreement
 from ..auth.forms import EmptyForm
@@ -22,7 +23,6 @@ from .delivery import DeliveryRefused, deliver_document
 from .forms import AppointmentForm, DeclineForm
 from .messages import refusal_message
 from .models import Application
-from .permissions import answers_applications, may_answer, may_deliver, schedules_sessions
 from .signing import send_signing_links
 from .texts import CHINA
 from .video import JitsiConfig
@@ -33,13 +33,13 @@ bp = Blueprint("applications", __name__)
 
 def _application_or_404(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
-    if application is None or not may_answer(current_user, application):
+    if application is None or not policy.may_answer_application(current_user, application):
         abort(404)
     return application
 
 
 @bp.get("/applications")
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def inbox():
     """Online applications waiting for this institution's answer."""
     institution_id = current_user.institution_id
@@ -49,7 +49,7 @@ def inbox():
 
 
 @bp.get("/applications/<int:application_id>")
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def show(application_id: int):
     """One application with its files, to accept or decline."""
     application = _application_or_404(application_id)
@@ -58,7 +58,7 @@ def show(application_id: int):
 
 
 @bp.get("/applications/<int:application_id>/files/<int:file_id>")
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def file(application_id: int, file_id: int):
     """A file sent with the application."""
     application = _application_or_404(application_id)
@@ -75,7 +75,7 @@ def _workflow():
 
 
 @bp.post("/applications/<int:application_id>/accept")
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def accept(application_id: int):
     """Accept: the application becomes an online case, numbered as usual."""
     application = _application_or_404(application_id)
@@ -95,7 +95,7 @@ def accept(application_id: int):
 
 
 @bp.route("/applications/<int:application_id>/decline", methods=["POST"])
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def decline(application_id: int):
     """Decline with a reason that is sent to the applicant."""
     application = _application_or_404(application_id)
@@ -116,7 +116,7 @@ def decline(application_id: int):
 
 
 @bp.post("/agreements/<int:agreement_id>/signing-links")
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def signing_links(agreement_id: int):
     """Send each party still to sign a one-time link to sign on their own phone."""
     from ..agreements.services import AgreementError
@@ -153,11 +153,11 @@ def _jitsi():
 
 
 @bp.route("/cases/<int:case_id>/appointments", methods=["GET", "POST"])
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def appointments(case_id: int):
     """Schedule a session; every party is told the time and place (or video link) by text."""
     case = visible_case_or_404(case_id)
-    if not schedules_sessions(current_user, case):
+    if not policy.schedules_sessions(current_user, case):
         abort(403)
     form = AppointmentForm()
     if form.validate_on_submit():
@@ -181,14 +181,14 @@ def appointments(case_id: int):
 
 
 @bp.post("/documents/<int:document_id>/deliver")
-@requires(answers_applications)
+@requires(policy.answers_applications)
 def deliver(document_id: int):
     """电子送达: send each party the link to the document."""
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
     case = visible_case_or_404(document.case_id)
-    if not may_deliver(current_user, document):
+    if not policy.may_deliver(current_user, document):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..agreements.models import Agreement
 from ..agreements.services import AgreementError, Signer, missing_signatures, sign_agreement
 from ..audit.services import record_event
@@ -19,7 +20,6 @@ from ..domain.idcard import mask_phone
 from . import texts
 from .models import PartyGrant, SigningLink
 from .otp import digest, new_token, normalise_phone, same
-from .permissions import may_send_signing_links
 from .verification import (
     VerificationRefused,
     Verifier,
@@ -52,7 +52,7 @@ def send_signing_links(session: Session, verifier: Verifier, agreement: Agreemen
     """One new link per party still to sign (earlier links stop working), sent by text.
     `link_url(token)` makes the public address of a link."""
     case = session.get(Case, agreement.case_id)
-    if agreement.status != "draft" or not may_send_signing_links(actor, case):
+    if agreement.status != "draft" or not policy.may_send_signing_links(actor, case):
         raise AgreementError("not_editable")
     parties_left, _mediator_left = missing_signatures(agreement, case)
     result = LinksSent(sent=[], skipped=[])

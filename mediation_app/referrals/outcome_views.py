@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..access import policy
 from ..access.web import visible_case_or_404
 from ..agreements.models import Agreement
 from ..db import db, utcnow
@@ -20,7 +21,6 @@ from ..transaction import discard
 from ..workflow.calendar import CHINA
 from . import outcomes
 from .forms import ExtendPeriodForm
-from .permissions import may_extend_period, may_read_outcome_report
 from .records import OutcomeReport
 
 bp = Blueprint("outcomes", __name__)
@@ -36,7 +36,7 @@ def case_loop(case) -> dict:
     handling = case.current_handling
     period = periods.period_of(session, handling.id) if handling is not None else None
     return {"reports": reports, "period": period,
-            "can_extend": period is not None and may_extend_period(current_user, handling)}
+            "can_extend": period is not None and policy.can_extend_period(current_user, handling)}
 
 
 @bp.get("/outcome-reports/<int:report_id>")
@@ -44,7 +44,7 @@ def case_loop(case) -> dict:
 def show(report_id: int):
     """办理结果反馈: outcome, date, agreement summary and amount, documents."""
     report = db.session.get(OutcomeReport, report_id)
-    if report is None or not may_read_outcome_report(current_user, report):
+    if report is None or not policy.can_read_outcome_report(current_user, report):
         abort(404)
     outcomes.mark_read(db.session, report, user=current_user, now=utcnow())
     agreement = db.session.get(Agreement, report.agreement_id) if report.agreement_id else None
@@ -61,7 +61,7 @@ def extend_period(case_id: int):
     case = visible_case_or_404(case_id)
     handling = case.current_handling
     period = periods.period_of(db.session, handling.id) if handling is not None else None
-    if period is None or not may_extend_period(current_user, handling):
+    if period is None or not policy.can_extend_period(current_user, handling):
         abort(403)
     form = ExtendPeriodForm()
     form.parties.choices = [(p.id, f"{p.name}（{label('party_role', p.role)}）")

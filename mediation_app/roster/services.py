@@ -10,13 +10,13 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import DisputeType, values
 from .models import MediatorProfile, RecusalRequest
-from .permissions import assigns_mediators, may_be_listed
 from .ranking import Candidate, Suggestion, rank
 
 
@@ -46,7 +46,7 @@ def profile_of(session: Session, user: User) -> MediatorProfile | None:
 def keep_profile(session: Session, mediator: User, data: ProfileData, *, now: datetime
                  ) -> MediatorProfile:
     """Create or change the mediator's roster entry."""
-    if not may_be_listed(mediator):
+    if not policy.may_be_listed(mediator):
         raise RosterError("not_a_mediator")
     if set(data.specialties) - set(values(DisputeType)):
         raise RosterError("unknown_specialty")
@@ -110,9 +110,9 @@ def suggestions(session: Session, case: Case) -> list[Suggestion]:
 def assign_mediator(session: Session, case: Case, mediator: User, *, chosen_by_party: bool,
                     actor: User, now: datetime) -> None:
     """Designate the mediator, or record the one the parties chose (art. 19)."""
-    if not assigns_mediators(actor, case):
+    if not policy.assigns_mediators(actor, case):
         raise RosterError("not_allowed")
-    if not may_be_listed(mediator) or mediator.institution_id != case.holder_institution_id:
+    if not policy.may_be_listed(mediator) or mediator.institution_id != case.holder_institution_id:
         raise RosterError("not_on_roster")
     before = case.assigned_mediator.display_name if case.assigned_mediator else None
     case.assigned_mediator = mediator
@@ -126,7 +126,7 @@ def assign_mediator(session: Session, case: Case, mediator: User, *, chosen_by_p
 def request_recusal(session: Session, case: Case, *, reason: str, party: Party | None,
                     actor: User, now: datetime) -> RecusalRequest:
     """Record a party's request that the assigned mediator step aside."""
-    if not assigns_mediators(actor, case):
+    if not policy.assigns_mediators(actor, case):
         raise RosterError("not_allowed")
     if case.assigned_mediator_id is None:
         raise RosterError("not_assigned")
@@ -149,7 +149,7 @@ def decide_recusal(session: Session, request: RecusalRequest, *, granted: bool, 
                    replacement: User | None, actor: User, now: datetime) -> RecusalRequest:
     """Grant (with a replacement mediator, who takes the case) or refuse, once."""
     case = session.get(Case, request.case_id)
-    if not assigns_mediators(actor, case):
+    if not policy.assigns_mediators(actor, case):
         raise RosterError("not_allowed")
     if granted and (replacement is None or replacement.id == request.mediator_id):
         raise RosterError("same_mediator")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import roles
+from ..access import policy, roles
 from ..access.web import requires, visible_case_or_404
 from ..auth.models import User
 from ..db import db, utcnow
@@ -18,13 +18,12 @@ from . import services
 from .forms import AssignForm, DecisionForm, ProfileForm, RecusalForm
 from .messages import roster_refusal
 from .models import RecusalRequest
-from .permissions import assigns_mediators, keeps_roster, reads_roster
 
 bp = Blueprint("roster", __name__)
 
 
 @bp.get("/roster")
-@requires(reads_roster)
+@requires(policy.reads_roster)
 def index():
     """The mediator roster of the institution (or, for region readers, of the region)."""
     institution = current_user.institution
@@ -47,11 +46,11 @@ def _region_choices() -> list[tuple[int, str]]:
 
 
 @bp.route("/roster/<int:user_id>", methods=["GET", "POST"])
-@requires(reads_roster)
+@requires(policy.reads_roster)
 def entry(user_id: int):
     """Keep one mediator's entry: specialties, qualifications, region, capacity."""
     mediator = db.session.get(User, user_id)
-    if mediator is None or not keeps_roster(current_user, mediator):
+    if mediator is None or not policy.keeps_roster(current_user, mediator):
         abort(404)
     profile = services.profile_of(db.session, mediator)
     form = ProfileForm(obj=profile)
@@ -90,7 +89,7 @@ def _case_forms(case):
 
 
 @bp.get("/cases/<int:case_id>/mediators")
-@requires(reads_roster)
+@requires(policy.reads_roster)
 def for_case(case_id: int):
     """Suggested mediators for a case, ranked by specialty, load and distance; recusals."""
     case = visible_case_or_404(case_id)
@@ -99,7 +98,7 @@ def for_case(case_id: int):
         RecusalRequest.case_id == case.id).order_by(RecusalRequest.requested_at)).all()
     return render_template("roster/case.html", case=case, suggestions=suggestions,
                            assign_form=assign, recusal_form=recusal, decision_form=decision,
-                           recusals=recusals, can_assign=assigns_mediators(current_user, case))
+                           recusals=recusals, can_assign=policy.assigns_mediators(current_user, case))
 
 
 def _back(case_id: int):
@@ -113,11 +112,11 @@ def _refused(refusal: services.RosterError, case_id: int):
 
 
 @bp.post("/cases/<int:case_id>/mediators")
-@requires(reads_roster)
+@requires(policy.reads_roster)
 def assign(case_id: int):
     """Designate the mediator, or record the parties' choice (art. 19)."""
     case = visible_case_or_404(case_id)
-    if not assigns_mediators(current_user, case):
+    if not policy.assigns_mediators(current_user, case):
         abort(403)
     form = _case_forms(case)[1]
     if not form.validate_on_submit():
@@ -134,11 +133,11 @@ def assign(case_id: int):
 
 
 @bp.post("/cases/<int:case_id>/recusals")
-@requires(reads_roster)
+@requires(policy.reads_roster)
 def request_recusal(case_id: int):
     """Record a party's request that the mediator step aside (回避)."""
     case = visible_case_or_404(case_id)
-    if not assigns_mediators(current_user, case):
+    if not policy.assigns_mediators(current_user, case):
         abort(403)
     form = _case_forms(case)[2]
     if not form.validate_on_submit():
@@ -155,14 +154,14 @@ def request_recusal(case_id: int):
 
 
 @bp.post("/recusals/<int:recusal_id>")
-@requires(reads_roster)
+@requires(policy.reads_roster)
 def decide(recusal_id: int):
     """Decide a recusal request; a granted one names the replacement."""
     recusal = db.session.get(RecusalRequest, recusal_id)
     if recusal is None:
         abort(404)
     case = visible_case_or_404(recusal.case_id)
-    if not assigns_mediators(current_user, case):
+    if not policy.assigns_mediators(current_user, case):
         abort(403)
     form = _case_forms(case)[3]
     if not form.validate_on_submit():
