@@ -16,9 +16,15 @@ from ..warnings.services import WarningError, dismiss_warning
 from ..workflow.calendar import add_working_days
 from . import permissions, queries
 from .assignments import assign_warning, targets_for
-from .forms import AssignForm, CloseForm, DismissForm, OrderForm, ReplyForm, due_at
+from .forms import AssignForm, CloseForm, DismissForm, ListingForm, OrderForm, ReplyForm, due_at
 from .models import STATUSES, SupervisionOrder
-from .services import SupervisionError, close_order, issue_order, reply_to_order
+from .services import (
+    SupervisionError,
+    change_listing,
+    close_order,
+    issue_order,
+    reply_to_order,
+)
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -112,9 +118,43 @@ def show(order_id: int):
     """A supervision order: instruction, due date, reply, and what the reader may do next."""
     order = _order_or_404(order_id)
     return render_template("supervision/show.html", order=order, reply_form=ReplyForm(),
-                           close_form=CloseForm(),
+                           close_form=CloseForm(), listing_form=ListingForm(),
                            can_reply=permissions.can_reply(current_user, order),
-                           can_close=permissions.can_close(current_user, order))
+                           can_close=permissions.can_close(current_user, order),
+                           can_change_listing=permissions.can_change_listing(current_user,
+                                                                             order))
+
+
+@bp.post("/<int:order_id>/list")
+@login_required
+def list_order(order_id: int):
+    """挂牌督办: the issuing centre lists the order of a major case."""
+    return _change_listing(order_id, listed=True)
+
+
+@bp.post("/<int:order_id>/lift")
+@login_required
+def lift(order_id: int):
+    """摘牌: the issuing centre lifts the listing."""
+    return _change_listing(order_id, listed=False)
+
+
+def _change_listing(order_id: int, *, listed: bool):
+    order = _order_or_404(order_id)
+    if not permissions.can_change_listing(current_user, order):
+        abort(403)
+    form = ListingForm()
+    if form.validate_on_submit():
+        try:
+            change_listing(db.session, order, listed=listed, note=form.note.data or "",
+                           actor=current_user, now=utcnow())
+        except SupervisionError as refusal:
+            discard()
+            flash(_refused(refusal), "error")
+        else:
+            flash(_("Listed for supervision (挂牌督办).") if listed
+                  else _("Listing lifted (摘牌)."), "success")
+    return redirect(url_for("supervision.show", order_id=order.id))
 
 
 @bp.post("/<int:order_id>/reply")

@@ -35,3 +35,19 @@ def as_user(app):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def committees(make, world):
+    """Political-legal committees (政法委) with one reader each: the district's (the centre's
+    level), the city's above it, and another district's."""
+    city = world["district"].parent
+    other = make.region(level="district", parent=city)
+
+    def reader(region):
+        return make.user(role="committee",
+                         institution=make.institution(kind="committee", region=region))
+
+    return {"district": reader(world["district"]), "city": reader(city),
+            "other": reader(other)}
+
