@@ -154,6 +154,8 @@ GLOBAL = {
     "GET /supervision/{sup}":                [302, 200, 404, 200, 200, 404],
     "POST /supervision/{sup}/reply":         [302, 302, 404, 403, 403, 404],
     "POST /supervision/{sup}/close":         [302, 403, 404, 302, 403, 404],
+    # the printed 督办单: the issuing centre and the supervised institution only
+    "GET /supervision/{sup}.pdf":            [302, 200, 404, 200, 403, 404],
     "POST /supervision/{sup}/list":          [302, 403, 404, 302, 403, 404],
     "POST /supervision/{sup}/lift":          [302, 403, 404, 302, 403, 404],
     "GET /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
@@ -165,6 +167,7 @@ GLOBAL = {
     "GET /supervision/{foreign_sup}":        [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/reply": [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/close": [302, 404, 404, 404, 404, 404],
+    "GET /supervision/{foreign_sup}.pdf":    [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/list":  [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/lift":  [302, 404, 404, 404, 404, 404],
     "GET /supervision/cases/{foreign_case}/new": [302, 404, 404, 404, 404, 404],

@@ -47,6 +47,11 @@ def is_party_to(user, order: SupervisionOrder) -> bool:
                                                                         order.institution_id)
 
 
+def can_print(user, order: SupervisionOrder) -> bool:
+    """The printed 督办单 goes to the two institutions it is between, no one else."""
+    return is_party_to(user, order)
+
+
 def can_read(user, order: SupervisionOrder) -> bool:
     """The issuing centre, the supervised institution, and region readers above the case."""
     if is_party_to(user, order):

@@ -1,12 +1,18 @@
-"""Texts told about a listed order: free text with ID numbers and phones masked, dates as
-the day in China (2026年12月1日)."""
+"""The printed 督办单 and the short texts told about a listed order: free text with ID
+numbers and phones masked, dates as the day in China (2026年12月1日)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from ..documents.rendering import cn_date
+from ..documents.rendering import cn_date, lines, render_pdf
 from ..logredaction import redact
+from .models import SupervisionOrder
+
+TEMPLATE = "supervision_order.html"
+# 《中国共产党政法工作条例》第十二条: the political-legal committee supervises (督查) and
+# coordinates the prevention and resolution of disputes; the centres work under it
+CITES = "《中国共产党政法工作条例》第十二条"
 
 
 def masked(text: str | None, *, limit: int | None = None) -> str:
@@ -18,3 +24,10 @@ def masked(text: str | None, *, limit: int | None = None) -> str:
 def shown_date(value: datetime) -> str:
     return cn_date(value)
 
+
+def print_order(order: SupervisionOrder, *, now: datetime) -> bytes:
+    """The 督办单 as the issuing centre and the supervised institution print it."""
+    return render_pdf(TEMPLATE, order=order, case=order.case, centre=order.centre,
+                      institution=order.institution, summary=masked(order.case.summary),
+                      instruction=lines(masked(order.instruction)),
+                      reply=lines(masked(order.reply)), cites=CITES, printed_at=now)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..access.web import requires, visible_case_or_404
 from ..db import db, utcnow
+from ..downloads import pdf_response
 from ..handlings.catalog import catalog
 from ..labels import explain, label, options
 from ..referrals.services import ReferralError
@@ -18,6 +19,7 @@ from . import permissions, queries
 from .assignments import assign_warning, targets_for
 from .forms import AssignForm, CloseForm, DismissForm, ListingForm, OrderForm, ReplyForm, due_at
 from .models import STATUSES, SupervisionOrder
+from .printing import print_order
 from .services import (
     SupervisionError,
     change_listing,
@@ -122,7 +124,18 @@ def show(order_id: int):
                            can_reply=permissions.can_reply(current_user, order),
                            can_close=permissions.can_close(current_user, order),
                            can_change_listing=permissions.can_change_listing(current_user,
-                                                                             order))
+                                                                             order),
+                           can_print=permissions.can_print(current_user, order))
+
+
+@bp.get("/<int:order_id>.pdf")
+@login_required
+def printed(order_id: int):
+    """The printed 督办单, for the issuing centre and the supervised institution."""
+    order = _order_or_404(order_id)
+    if not permissions.can_print(current_user, order):
+        abort(403)
+    return pdf_response(print_order(order, now=utcnow()), f"督办单-{order.case.case_no}.pdf")
 
 
 @bp.post("/<int:order_id>/list")
