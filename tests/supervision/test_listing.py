@@ -8,15 +8,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
+from mediation_app.handlings.catalog import catalog
 from mediation_app.notifications.dispatch import save_preferences
 from mediation_app.notifications.models import Notification
 from mediation_app.outbox.models import OutboxMessage
+from mediation_app.supervision.assignments import assign_warning
 from mediation_app.supervision.services import (
     SupervisionError,
     change_listing,
     close_order,
     issue_order,
 )
+from mediation_app.warnings.models import EarlyWarning
 
 from ..factories import id_number
 
@@ -137,6 +140,8 @@ def test_lifting_the_listing_tells_the_committee_and_the_institution(
     [event] = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
                                                       CaseEvent.action == "supervision.lifted"))
     assert event.data["note"] == "已稳控，转为一般督办" and event.actor_id == world["dispatcher"].id
+    timeline = as_user(world["mediator"]).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "撤销挂牌督办（摘牌）" in timeline and "已稳控，转为一般督办" in timeline
 
 
 def test_listing_an_existing_order_tells_the_committee_and_the_institution(
@@ -206,3 +211,16 @@ def test_closing_a_listed_order_tells_the_committee(make, session, world, commit
     assert _kinds(session, committees["district"]) == ["supervision.listed",
                                                        "supervision.closed"]
     assert "办结" in _notice(session, committees["district"], "supervision.closed").params["detail"]
+
+
+def test_a_major_group_warning_assigned_to_the_holder_is_listed_and_told_to_the_committee(
+        make, session, world, committees):
+    case = make.case(by=world["mediator"], summary="三十余户村民征地补偿纠纷")
+    warning = EarlyWarning(case_id=case.id, flag="major_group", rule="major_group", term="32")
+    session.add(warning)
+    session.flush()
+    assign_warning(session, catalog(), warning, institution=world["mediator"].institution,
+                   instruction="请当日稳控并报告", due_at=NOW + timedelta(days=3),
+                   off_list_reason=None, actor=world["dispatcher"], now=NOW,
+                   accept_working_days=3)
+    assert _kinds(session, committees["district"]) == ["supervision.listed"]
