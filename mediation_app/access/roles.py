@@ -63,6 +63,9 @@ requests_monthly_reports = _role_test(
     "month's report (again).", Role.COMMITTEE, Role.DISPATCHER)
 manages_monthly_reports = _role_test(
     "manages_monthly_reports", "The admin makes a monthly report again.", Role.ADMIN)
+told_of_listed_supervision = _role_test(
+    "told_of_listed_supervision", "Committee readers (政法委) are told when a major case is "
+    "listed for supervision (挂牌督办) and when the listing is lifted.", Role.COMMITTEE)
 imports_ledgers = _role_test(
     "imports_ledgers", "Ledgers are imported by those who file cases, and the admin.",
     Role.MEDIATOR, Role.LIAISON, Role.DISPATCHER, Role.ADMIN)

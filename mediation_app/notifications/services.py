@@ -34,10 +34,15 @@ def staff_of(session: Session, institution_id: int,
                                                    User.is_active, staff_clause(role_test))))
 
 
+def _lineage_ids(region: Region) -> list[int]:
+    """The region's ancestors' ids from the root down, the region's own last."""
+    return [int(part) for part in region.path.strip("/").split("/") if part]
+
+
 def governance_centre_above(session: Session, region: Region, *,
                             exclude_id: int | None = None) -> Institution | None:
     """The nearest governance centre (综治中心/矛调中心) at the region or above it."""
-    lineage = [int(part) for part in region.path.strip("/").split("/") if part]
+    lineage = _lineage_ids(region)
     centres = session.scalars(select(Institution).where(
         Institution.kind == "governance_centre", Institution.is_active,
         Institution.region_id.in_(lineage)))
@@ -50,6 +55,24 @@ def dispatchers_above(session: Session, region: Region, *, exclude_id: int | Non
                       ) -> list[User]:
     centre = governance_centre_above(session, region, exclude_id=exclude_id)
     return staff_of(session, centre.id, role_test=roles.is_dispatcher) if centre else []
+
+
+def committee_readers_above(session: Session, region: Region, *, up_to: Region) -> list[User]:
+    """The political-legal committees' readers (政法委) of every level from `region` up to
+    `up_to` (an ancestor, both included): each has the case in its jurisdiction. When no
+    committee sits on that stretch, the readers of the nearest committee above it."""
+    lineage = _lineage_ids(region)
+    depth = {region_id: index for index, region_id in enumerate(lineage)}
+    top = depth.get(up_to.id, 0)
+    rows = session.execute(
+        select(User, Institution.region_id).join(Institution, Institution.id == User.institution_id)
+        .where(Institution.region_id.in_(lineage), User.is_active,
+               staff_clause(roles.told_of_listed_supervision)).order_by(User.id)).all()
+    within = [user for user, region_id in rows if depth[region_id] >= top]
+    if within or not rows:
+        return within
+    nearest = max(depth[region_id] for _, region_id in rows)
+    return [user for user, region_id in rows if depth[region_id] == nearest]
 
 
 def unread_count(session: Session, user: User) -> int:

@@ -29,6 +29,11 @@ class CloseForm(FlaskForm):
     note = TextAreaField(_l("Assessment on closing"), validators=[Optional(), Length(max=4000)])
 
 
+class ListingForm(FlaskForm):
+    note = TextAreaField(_l("Why (kept on the case's timeline)"),
+                         validators=[Optional(), Length(max=2000)])
+
+
 class DismissForm(FlaskForm):
     reason = TextAreaField(_l("Why this warning is false"),
                            validators=[DataRequired(), Length(max=2000)])

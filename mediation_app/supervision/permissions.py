@@ -36,10 +36,25 @@ def can_close(user, order: SupervisionOrder) -> bool:
             and user.institution_id == order.centre_id)
 
 
+def can_change_listing(user, order: SupervisionOrder) -> bool:
+    """The issuing centre's dispatchers list (挂牌) or lift (摘牌) an order still active."""
+    return can_close(user, order)
+
+
+def is_party_to(user, order: SupervisionOrder) -> bool:
+    """Staff of the issuing centre or of the supervised institution."""
+    return roles.acts_for_institution(user) and user.institution_id in (order.centre_id,
+                                                                        order.institution_id)
+
+
+def can_print(user, order: SupervisionOrder) -> bool:
+    """The printed 督办单 goes to the two institutions it is between, no one else."""
+    return is_party_to(user, order)
+
+
 def can_read(user, order: SupervisionOrder) -> bool:
     """The issuing centre, the supervised institution, and region readers above the case."""
-    if roles.acts_for_institution(user) and user.institution_id in (order.centre_id,
-                                                                    order.institution_id):
+    if is_party_to(user, order):
         return True
     return roles.reads_region(user) and can_view_case(user, order.case)
 

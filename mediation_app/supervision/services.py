@@ -16,9 +16,10 @@ from ..db import insert_if_absent
 from ..directory.models import Institution
 from ..labels import label_zh
 from ..notifications.dispatch import tell
-from ..notifications.services import staff_of
+from ..notifications.services import committee_readers_above, staff_of
 from . import permissions
-from .models import SupervisionOrder
+from .models import ACTIVE, SupervisionOrder
+from .printing import masked, shown_date
 
 
 class SupervisionError(ValueError):
@@ -99,6 +100,33 @@ def close_order(session: Session, order: SupervisionOrder, *, note: str, actor: 
                  labels={"institution": order.centre.name})
     _tell_institution(session, order, kind="supervision.closed", now=now,
                       detail=order.centre.name)
+    if order.is_listed:
+        _tell_committee(session, order, kind="supervision.closed", now=now)
+
+
+def change_listing(session: Session, order: SupervisionOrder, *, listed: bool, note: str,
+                   actor: User, now: datetime) -> None:
+    """The issuing centre lists an active order as 挂牌督办 of a major case, or lifts the
+    listing (摘牌); the supervised institution and the political-legal committee are told."""
+    if not permissions.can_change_listing(actor, order):
+        raise SupervisionError("not_issuer")
+    result = session.execute(
+        update(SupervisionOrder)
+        .where(SupervisionOrder.id == order.id, SupervisionOrder.status.in_(ACTIVE),
+               SupervisionOrder.is_listed.is_(not listed))
+        .values(is_listed=listed).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise SupervisionError("listing_unchanged")
+    session.refresh(order)
+    kind = "supervision.listed" if listed else "supervision.lifted"
+    record_event(session, order.case, kind, actor=actor, now=now, order=order.id,
+                 institution=order.institution.code, note=note.strip() or None,
+                 labels={"institution": f"{order.centre.name} → {order.institution.name}"})
+    _tell_committee(session, order, kind=kind, now=now)
+    tell(session, staff_of(session, order.institution_id), kind=kind,
+         key=_listing_key(kind, order, now), now=now, case_id=order.case_id,
+         sender_institution_id=order.centre_id, case_no=order.case.case_no,
+         detail=_listing_detail(kind, order))
 
 
 def mark_overdue(session: Session, *, now: datetime) -> int:
@@ -169,6 +197,8 @@ def _announce_issue(session: Session, order: SupervisionOrder, *, actor: User,
     source = label_zh("supervision_source", order.source)
     _tell_institution(session, order, kind="supervision.issued", now=now,
                       detail=f"{listed}{order.centre.name}：{source}")
+    if order.is_listed:
+        _tell_committee(session, order, kind="supervision.listed", now=now)
 
 
 def _tell_institution(session: Session, order: SupervisionOrder, *, kind: str, now: datetime,
@@ -183,3 +213,30 @@ def _tell_centre(session: Session, order: SupervisionOrder, *, kind: str, now: d
     tell(session, staff_of(session, order.centre_id, role_test=roles.is_dispatcher), kind=kind,
          key=f"{kind}:{order.id}", now=now, case_id=order.case_id,
          sender_institution_id=order.institution_id, case_no=order.case.case_no, detail=detail)
+
+
+_LISTING_TEXT = {"supervision.listed": "{centre}对{institution}挂牌督办",
+                 "supervision.lifted": "{centre}撤销对{institution}的挂牌督办（摘牌）",
+                 "supervision.closed": "{centre}办结对{institution}的挂牌督办"}
+
+
+def _listing_detail(kind: str, order: SupervisionOrder) -> str:
+    """What happened to the listing, the case in a few words and the due date; ID numbers
+    and phones typed into the summary are masked."""
+    head = _LISTING_TEXT[kind].format(centre=order.centre.name,
+                                      institution=order.institution.name)
+    return f"{head}：{masked(order.case.summary, limit=60)}；答复期限{shown_date(order.due_at)}"
+
+
+def _listing_key(kind: str, order: SupervisionOrder, now: datetime) -> str:
+    """Listing, lifting and listing again are three events: each is told."""
+    return f"{kind}:{order.id}:{now:%Y%m%d%H%M%S}"
+
+
+def _tell_committee(session: Session, order: SupervisionOrder, *, kind: str,
+                    now: datetime) -> None:
+    """The political-legal committee (政法委) over the case follows its listed supervision."""
+    readers = committee_readers_above(session, order.case.region, up_to=order.centre.region)
+    tell(session, readers, kind=kind, key=_listing_key(kind, order, now), now=now,
+         case_id=order.case_id, sender_institution_id=order.centre_id,
+         case_no=order.case.case_no, detail=_listing_detail(kind, order))

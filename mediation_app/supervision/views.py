@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..access.web import requires, visible_case_or_404
 from ..db import db, utcnow
+from ..downloads import pdf_response
 from ..handlings.catalog import catalog
 from ..labels import explain, label, options
 from ..panels import register_with
@@ -17,10 +18,17 @@ from ..warnings.services import WarningError, dismiss_warning
 from ..workflow.calendar import add_working_days
 from . import permissions, queries
 from .assignments import assign_warning, targets_for
-from .forms import AssignForm, CloseForm, DismissForm, OrderForm, ReplyForm, due_at
+from .forms import AssignForm, CloseForm, DismissForm, ListingForm, OrderForm, ReplyForm, due_at
 from .models import STATUSES, SupervisionOrder
 from .panels import PANELS
-from .services import SupervisionError, close_order, issue_order, reply_to_order
+from .printing import print_order
+from .services import (
+    SupervisionError,
+    change_listing,
+    close_order,
+    issue_order,
+    reply_to_order,
+)
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 register_with(bp, PANELS)
@@ -115,9 +123,54 @@ def show(order_id: int):
     """A supervision order: instruction, due date, reply, and what the reader may do next."""
     order = _order_or_404(order_id)
     return render_template("supervision/show.html", order=order, reply_form=ReplyForm(),
-                           close_form=CloseForm(),
+                           close_form=CloseForm(), listing_form=ListingForm(),
                            can_reply=permissions.can_reply(current_user, order),
-                           can_close=permissions.can_close(current_user, order))
+                           can_close=permissions.can_close(current_user, order),
+                           can_change_listing=permissions.can_change_listing(current_user,
+                                                                             order),
+                           can_print=permissions.can_print(current_user, order))
+
+
+@bp.get("/<int:order_id>.pdf")
+@login_required
+def printed(order_id: int):
+    """The printed 督办单, for the issuing centre and the supervised institution."""
+    order = _order_or_404(order_id)
+    if not permissions.can_print(current_user, order):
+        abort(403)
+    return pdf_response(print_order(order, now=utcnow()), f"督办单-{order.case.case_no}.pdf")
+
+
+@bp.post("/<int:order_id>/list")
+@login_required
+def list_order(order_id: int):
+    """挂牌督办: the issuing centre lists the order of a major case."""
+    return _change_listing(order_id, listed=True)
+
+
+@bp.post("/<int:order_id>/lift")
+@login_required
+def lift(order_id: int):
+    """摘牌: the issuing centre lifts the listing."""
+    return _change_listing(order_id, listed=False)
+
+
+def _change_listing(order_id: int, *, listed: bool):
+    order = _order_or_404(order_id)
+    if not permissions.can_change_listing(current_user, order):
+        abort(403)
+    form = ListingForm()
+    if form.validate_on_submit():
+        try:
+            change_listing(db.session, order, listed=listed, note=form.note.data or "",
+                           actor=current_user, now=utcnow())
+        except SupervisionError as refusal:
+            discard()
+            flash(_refused(refusal), "error")
+        else:
+            flash(_("Listed for supervision (挂牌督办).") if listed
+                  else _("Listing lifted (摘牌)."), "success")
+    return redirect(url_for("supervision.show", order_id=order.id))
 
 
 @bp.post("/<int:order_id>/reply")

@@ -1,3 +1,5 @@
+import subprocess
+
 import pytest
 from flask import g
 
@@ -35,3 +37,30 @@ def as_user(app):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def committees(make, world):
+    """Political-legal committees (政法委) with one reader each: the district's (the centre's
+    level), the city's above it, and another district's."""
+    city = world["district"].parent
+    other = make.region(level="district", parent=city)
+
+    def reader(region):
+        return make.user(role="committee",
+                         institution=make.institution(kind="committee", region=region))
+
+    return {"district": reader(world["district"]), "city": reader(city),
+            "other": reader(other)}
+
+
+@pytest.fixture
+def pdf_text(tmp_path):
+    """The text of a PDF as pdftotext extracts it."""
+    def extract(content: bytes, tool: str = "pdftotext") -> str:
+        path = tmp_path / "extract.pdf"
+        path.write_bytes(content)
+        args = [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    return extract
