@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
+from mediation_app.domain.idcard import mask_id_number, mask_phone
 from mediation_app.handlings.catalog import catalog
 from mediation_app.notifications.dispatch import save_preferences
 from mediation_app.notifications.models import Notification
@@ -105,7 +106,7 @@ def test_the_notices_carry_no_id_number_or_phone(make, session, world, committee
         text = str(notice.params)
         assert ID_NUMBER not in text and PHONE not in text
     detail = _notice(session, committees["district"], "supervision.listed").params["detail"]
-    assert f"{ID_NUMBER[:6]}" in detail and "139****5678" in detail
+    assert mask_id_number(ID_NUMBER) in detail and mask_phone(PHONE) in detail
 
 
 def test_the_committee_gets_the_listing_by_the_channels_it_chose(make, session, world,
