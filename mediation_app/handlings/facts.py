@@ -4,7 +4,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..agreements.models import MediationSession
+from ..agreements.queries import signed_agreement_for_case
 from ..casefile.models import Handling, Party
+from ..documents.models import Document
 from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
 
@@ -26,8 +28,6 @@ def facts_for(session: Session, handling: Handling, *, now) -> Facts:
 
 
 def _ruling_recorded(session: Session, handling: Handling) -> bool:
-    from ..documents.models import Document
-
     return session.scalar(select(Document.id).where(
         Document.case_id == handling.case_id, Document.kind == "ruling",
         Document.institution_id == handling.institution_id, Document.voided_at.is_(None),
@@ -35,7 +35,5 @@ def _ruling_recorded(session: Session, handling: Handling) -> bool:
 
 
 def _agreement_signed_at(session: Session, handling: Handling):
-    from ..agreements.queries import signed_agreement_for_case
-
     agreement = signed_agreement_for_case(session, handling.case_id)
     return agreement.signed_at if agreement else None

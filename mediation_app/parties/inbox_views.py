@@ -12,10 +12,12 @@ from flask_login import current_user
 from ..access import policy
 from ..access.web import requires, visible_case_or_404
 from ..agreements.models import Agreement
+from ..agreements.services import AgreementError
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
 from ..documents.models import Document
 from ..handlings.catalog import catalog
+from ..labels import label
 from ..transaction import discard
 from . import applications
 from .appointments import AppointmentRefused, NewAppointment, cancel, schedule, upcoming_for
@@ -119,9 +121,6 @@ def decline(application_id: int):
 @requires(policy.answers_applications)
 def signing_links(agreement_id: int):
     """Send each party still to sign a one-time link to sign on their own phone."""
-    from ..agreements.services import AgreementError
-    from ..labels import label
-
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None:
         abort(404)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mediation_app.casefile.models import Case
+from mediation_app.deadlines.models import Escalation
 from mediation_app.directory.models import Region
 from mediation_app.documents.rendering import cn_amount
 from mediation_app.domain.idcard import mask_id_number, mask_phone
@@ -108,12 +109,11 @@ def test_numbers_written_in_a_listed_summary_are_masked_in_figures_and_pdf(app, 
     assert number not in text and phone not in text
 
 
-def test_escalations_of_the_month_are_listed_when_recorded(app, session, make, pdf_text):
-    models = pytest.importorskip("mediation_app.deadlines.models")
+def test_escalations_of_the_month_are_listed(app, session, make, pdf_text):
     world = build_world(make)
     handling = handling_of(session, world.case_ids["late"])
-    session.add(models.Escalation(case_id=world.case_ids["late"], handling_id=handling.id,
-                                  deadline_at=handling.deadline_at, escalated_at=at(17)))
+    session.add(Escalation(case_id=world.case_ids["late"], handling_id=handling.id,
+                           deadline_at=handling.deadline_at, escalated_at=at(17)))
     session.commit()
     report = generate(app, session, world)
     assert len(report.figures["escalations"]["items"]) == 1
