@@ -56,11 +56,9 @@ def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
     case = session.get(Case, agreement.case_id)
     handling = session.get(Handling, agreement.handling_id)
     spec = spec_for(handling, agreement_kind(agreement), any_state=True)
-    context = common_context(case, handling, spec, issuer, "（草稿无验证码）", now)
-    if not whole:
-        context = masked_context(context)
-    return render_pdf(spec.template, **context,
-                      **agreement_html_context(agreement, spec, draft=True))
+    context = {**common_context(case, handling, spec, issuer, "（草稿无验证码）", now),
+               **agreement_html_context(agreement, spec, draft=True)}
+    return render_pdf(spec.template, **(context if whole else masked_context(context)))
 
 
 def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str, *,
