@@ -328,7 +328,7 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
         agreements.Agreement.case_id == case.id)))
     mediator = demo.user_at("QJP-PL")
     issuing.issue_confirmation_application(demo.session, demo.issuer, agreement,
-                                             court_name="淮安市清江浦区人民法院", actor=mediator,
+                                             court=demo.institutions["QJP-FY"], actor=mediator,
                                              now=moment)
     referral = demo.refer(case, "judicial_confirmation", "QJP-FY", moment + timedelta(hours=1),
                           "双方共同申请对调解协议进行司法确认，申请书已随附。")

@@ -243,6 +243,9 @@ LABELS = {
         "already_signed": N_("This person has already signed."),
         "not_signed": N_("Only a signed agreement of a successful mediation can be used here."),
         "no_such_document": N_("This procedure issues no agreement in that form."),
+        "not_a_court": N_(
+            "Choose one of the courts with jurisdiction (or the court that received the "
+            "referral for judicial confirmation)."),
     },
     "notification": {
         "deadline.reminder": N_("A deadline is near"),
