@@ -148,10 +148,22 @@ class Factories:
 
         mediator = by or self.user()
         case = self.case(by=mediator, **overrides)
+        self.examined_for_police_mediation(case, mediator)
         fire_transition(self.session, case, "accept", actor=mediator, now=utcnow())
         fire_transition(self.session, case, "start_mediation", actor=mediator, now=utcnow())
         self.session_record(case, mediator)
         return case, mediator
+
+    def examined_for_police_mediation(self, case, by: User, **changes):
+        """Where the workflow asks (治安调解), record a finding that the case qualifies."""
+        from mediation_app.handlings import police
+
+        if not police.asks_for(case.current_handling, police.ELIGIBILITY_GUARDS):
+            return None
+        finding = police.Eligibility(**{"civil_dispute": True, "minor_circumstances": True,
+                                        "circumstance": "trifles_between_acquaintances",
+                                        "exclusions": [], **changes})
+        return police.record_eligibility(self.session, case, finding, actor=by, now=utcnow())
 
     def token(self, user: User, name: str = "test") -> str:
         token, secret = ApiToken.issue(user, name)
