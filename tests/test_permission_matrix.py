@@ -42,9 +42,15 @@ OWN = {
     "GET /cases/{id}/attachments/{att}":                [302, 200, 200, 200, 200, 404],
     "POST /cases/{id}/transitions/{step}":              [302, 302, 302, 302, 403, 404],
     "POST /cases/{id}/ruling":                          [302, 302, 302, 302, 403, 404],
+    # 治安调解 records: the matrix's cases are not police cases, so the holders are told so
+    "POST /cases/{id}/police/eligibility":              [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/police/guardians":                [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
+    # the matrix's cases are registered, before mediation: the holders are told, not shown a form
+    "GET /cases/{id}/agreement/oral":                   [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/agreement/oral":                  [302, 302, 302, 302, 403, 404],
     "GET /agreements/{agr}/edit":                       [302, 200, 200, 200, 403, 404],
     "GET /agreements/{agr}/preview.pdf":                [302, 200, 200, 302, 200, 404],
     "GET /agreements/{agr}/sign":                       [302, 200, 200, 200, 200, 404],

@@ -1,5 +1,7 @@
 """What the guards need to know about a handling, gathered from the database."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,7 @@ from ..casefile.models import Handling, Party
 from ..documents.models import Document
 from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
+from .police import GUARDIAN_GUARD, asks_for, eligibility_of, minors_without_guardian
 
 
 def facts_for(session: Session, handling: Handling, *, now) -> Facts:
@@ -24,7 +27,22 @@ def facts_for(session: Session, handling: Handling, *, now) -> Facts:
         organisation_parties=organisations,
         arrived_by=handling.arrived_by,
         ruling_recorded=_ruling_recorded(session, handling),
+        police_eligible=_police_eligible(handling),
+        minors_without_guardian=_minors_without_guardian(handling, now),
     )
+
+
+def _minors_without_guardian(handling: Handling, now) -> int:
+    """Counted only where the workflow asks (reading ages decrypts the ID numbers)."""
+    if not asks_for(handling, GUARDIAN_GUARD):
+        return 0
+    day = now.date() if isinstance(now, datetime) else now
+    return len(minors_without_guardian(handling, handling.case, day))
+
+
+def _police_eligible(handling: Handling) -> bool | None:
+    finding = eligibility_of(handling)
+    return None if finding is None else bool(finding["eligible"])
 
 
 def _ruling_recorded(session: Session, handling: Handling) -> bool:

@@ -30,6 +30,7 @@ def _busy_month(make, region, n: int):
             fire_transition(make.session, case, "accept", actor=mediator,
                             now=datetime(2026, 10, day, 5, 0))
         sent = make.case(by=officer, now=datetime(2026, 10, 2, 4, 0))
+        make.examined_for_police_mediation(sent, officer)
         fire_transition(make.session, sent, "accept", actor=officer,
                         now=datetime(2026, 10, 2, 5, 0))
         send_referral(make.session, catalog(), sent, kind="police_mediation",
