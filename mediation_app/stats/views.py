@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from base64 import b64encode
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +25,7 @@ from ..extensions import talisman
 from ..labels import label, options
 from ..tables import table_download
 from . import charts
-from .definitions import Period, local_today
+from .definitions import SHORTCUTS, Period, local_today, shortcut_periods, this_month
 from .forms import StatsForm
 from .loop_closure import loop_closure
 from .output import table_rows
@@ -49,14 +57,29 @@ def _form() -> StatsForm:
     form.institution_id.choices = options([(0, _("Any institution"))]
                                           + [(i.id, i.name) for i in institutions])
     form.validate()
+    default = this_month(local_today(utcnow()))        # the inputs show the period shown
+    form.start.data = form.start.data or default.start
+    form.end.data = form.end.data or default.end
     return form
 
 
 def _period(form: StatsForm) -> Period:
-    today = local_today()
-    start = form.start.data if form.start.data and not form.start.errors else today.replace(day=1)
-    end = form.end.data if form.end.data and not form.end.errors else today
+    """The period asked for; by default the whole of this month (Beijing calendar)."""
+    default = this_month(local_today(utcnow()))
+    start = form.start.data if form.start.data and not form.start.errors else default.start
+    end = form.end.data if form.end.data and not form.end.errors else default.end
     return Period(start, max(end, start))
+
+
+def _shortcuts(args: dict, period: Period) -> list[dict]:
+    """本月, 上月, 本季度, 本年: links to the page for that period, other filters kept."""
+    names = {"this_month": _("This month"), "last_month": _("Last month"),
+             "this_quarter": _("This quarter"), "this_year": _("This year")}
+    found = shortcut_periods(local_today(utcnow()))
+    return [{"name": names[key], "period": found[key], "current": found[key] == period,
+             "url": url_for("stats.index", **dict(args, start=found[key].start.isoformat(),
+                                                  end=found[key].end.isoformat()))}
+            for key in SHORTCUTS]
 
 
 def _scope(form: StatsForm) -> Scope:
@@ -106,7 +129,8 @@ def index():
              .decode() for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
                            referrals=referrals, key_label=_key_label(found.report.group),
-                           args=args, figures=FIGURES, durable_months=months, charts=drawn)
+                           args=args, figures=FIGURES, durable_months=months, charts=drawn,
+                           shortcuts=_shortcuts(args, period))
 
 
 @bp.get("/charts/<name>.svg")
