@@ -30,7 +30,7 @@ from .forms import StatsForm
 from .loop_closure import loop_closure
 from .output import table_rows
 from .queries import Scope, cases_behind, referral_statistics
-from .rollups import PageFigures, page_figures, statistics
+from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 CHARTS = {"trend": None, "channels": "channel", "types": "dispute_type", "regions": "region"}
@@ -124,13 +124,16 @@ def index():
     found = page_figures(db.session, period, scope, group=form.by.data or None, now=now,
                          durable_months=months)
     referrals = referral_statistics(db.session, period, scope, now=now)
+    taken = durations(db.session, period, scope, first_sync=False)
     args = {key: value for key, value in request.args.items() if value}
     drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found).encode())
              .decode() for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
                            referrals=referrals, key_label=_key_label(found.report.group),
                            args=args, figures=FIGURES, durable_months=months, charts=drawn,
-                           shortcuts=_shortcuts(args, period))
+                           shortcuts=_shortcuts(args, period), durations=taken,
+                           duration_groups=[(group, _key_label(group))
+                                            for group in DURATION_GROUPS])
 
 
 @bp.get("/charts/<name>.svg")
