@@ -131,3 +131,11 @@ def shortcut_periods(today: date) -> dict[str, Period]:
             "last_month": month_period(shift_month(month, -1)),
             "this_quarter": Period(quarter_first, quarter_last),
             "this_year": Period(date(today.year, 1, 1), date(today.year, 12, 31))}
+
+
+def overdue_measured_on(period: Period, now: datetime) -> date:
+    """The day (China calendar) at whose end, or at `now` if earlier, `overdue` is judged:
+    the period's last day, or today while the period is still running."""
+    if now >= period.ends_at:
+        return period.end
+    return local_today(now)

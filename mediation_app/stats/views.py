@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,14 +22,22 @@ from ..access import policy, roles
 from ..access.web import requires
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
+from ..downloads import content_disposition
 from ..extensions import talisman
 from ..labels import label, options
-from ..tables import table_download
+from ..tables import XLSX, table_download
 from . import charts
-from .definitions import SHORTCUTS, Period, local_today, shortcut_periods, this_month
+from .definitions import (
+    SHORTCUTS,
+    Period,
+    local_today,
+    overdue_measured_on,
+    shortcut_periods,
+    this_month,
+)
 from .forms import StatsForm
 from .loop_closure import loop_closure
-from .output import table_rows
+from .output import AMOUNT, DAYS, INTEGER, PERCENT, Sheet, percent, report_workbook, table_rows
 from .queries import Scope, cases_behind, referral_statistics
 from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
 
@@ -218,14 +227,89 @@ def _narrow(scope: Scope, group: str | None, key: str | None) -> Scope:
 @bp.get("/export.<fmt>")
 @requires(roles.reads_figures)
 def export(fmt: str):
-    """The figures table as CSV or XLSX."""
+    """The figures table as CSV, or as an XLSX report (figures, referrals, durations)."""
     form = _form()
     period, scope = _period(form), _scope(form)
-    report = statistics(db.session, period, scope, group=form.by.data or None, now=utcnow(),
+    now = utcnow()
+    report = statistics(db.session, period, scope, group=form.by.data or None, now=now,
                         durable_months=current_app.config["DURABLE_MONTHS"])
-    header, rows = table_rows(report, labels=_key_label(report.group))
     name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
-    return table_download(header, rows, name, fmt)
+    if fmt != "xlsx":
+        header, rows = table_rows(report, labels=_key_label(report.group))
+        return table_download(header, rows, name, fmt)
+    referrals = referral_statistics(db.session, period, scope, now=now)
+    groups = (report.group,) if report.group in (*DURATION_GROUPS, "region") else ()
+    taken = durations(db.session, period, scope, groups=groups, first_sync=False)
+    every = durations(db.session, period, scope, first_sync=False)
+    response = make_response(report_workbook(
+        _report_title(scope), _report_subtitle(period, now),
+        [_figures_sheet(report, taken, overdue_measured_on(period, now)),
+         _referrals_sheet(referrals), _durations_sheet(every)]))
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.xlsx")
+    return response
+
+
+def _report_title(scope: Scope) -> str:
+    place = scope.region.name if scope.region else ""
+    if scope.institution_id:
+        institution = db.session.get(Institution, scope.institution_id)
+        place = f"{place} {institution.name}" if institution else place
+    return _("%(place)s: mediation statistics", place=place)
+
+
+def _report_subtitle(period: Period, now) -> str:
+    return _("Period: %(start)s to %(end)s. Generated %(at)s (Beijing time).",
+             start=format_date(period.start, "long"), end=format_date(period.end, "long"),
+             at=f"{format_date(local_today(now), 'long')} {format_time(now, 'HH:mm')}")
+
+
+def _figures_sheet(report, taken, measured_on) -> Sheet:
+    name_of = _key_label(report.group)
+    header = [label("grouping", report.group) if report.group else _("Scope"),
+              _("Cases received"), _("Cases concluded"), _("Successes"), _("Failures"),
+              _("Success rate"), _("Durable success rate"), _("Cases withdrawn"),
+              _("Cases transferred"), _("Parties involved"), _("Agreement amount (yuan)"),
+              _("Overdue cases (as of %(date)s)", date=format_date(measured_on, "long")),
+              _("Median days to conclusion"), _("90th percentile days to conclusion")]
+    rows = []
+    for key, figures in [(None, report.totals), *report.groups]:
+        days = taken.get(None if key is None else report.group, {}).get(key)
+        rows.append([_("Total") if key is None else name_of(key), figures.received,
+                     figures.concluded, figures.success, figures.failure,
+                     percent(figures.success_rate), percent(figures.durable_success_rate),
+                     figures.withdrawn, figures.transferred, figures.parties,
+                     figures.agreement_amount, figures.overdue,
+                     days.median if days else None, days.p90 if days else None])
+    formats = {**{i: INTEGER for i in (1, 2, 3, 4, 7, 8, 9, 11)}, 5: PERCENT, 6: PERCENT,
+               10: AMOUNT, 12: DAYS, 13: DAYS}
+    return Sheet(_("Mediation figures"), header, rows, formats,
+                 [24, 10, 10, 10, 10, 12, 12, 10, 10, 12, 16, 18, 14, 14])
+
+
+def _referrals_sheet(referrals) -> Sheet:
+    header = [_("Kind"), _("Sending institution"), _("Receiving institution"),
+              _("Referrals sent"), _("Referrals accepted"), _("Referrals returned"),
+              _("Referrals expired"), _("Still waiting"), _("Median hours to accept")]
+    rows = [[label("referral_kind", r.kind), label("institution_kind", r.from_kind),
+             label("institution_kind", r.to_kind), r.sent, r.accepted, r.returned, r.expired,
+             r.pending, r.median_hours_to_accept] for r in referrals]
+    return Sheet(_("Referral figures"), header, rows,
+                 {**{i: INTEGER for i in range(3, 8)}, 8: DAYS},
+                 [22, 18, 18, 10, 10, 10, 10, 10, 14])
+
+
+def _durations_sheet(every) -> Sheet:
+    header = [_("Group by"), _("Name"), _("Cases concluded"), _("Median days"),
+              _("90th percentile (days)")]
+    total = every[None][None]
+    rows = [[_("Total"), "", total.count, total.median, total.p90]]
+    for group in DURATION_GROUPS:
+        name_of = _key_label(group)
+        rows += [[label("grouping", group), name_of(key), d.count, d.median, d.p90]
+                 for key, d in sorted(every[group].items())]
+    return Sheet(_("Days to conclusion"), header, rows, {2: INTEGER, 3: DAYS, 4: DAYS},
+                 [16, 24, 10, 14, 16])
 
 
 @bp.app_template_global()
