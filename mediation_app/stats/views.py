@@ -135,12 +135,13 @@ def index():
     referrals = referral_statistics(db.session, period, scope, now=now)
     taken = durations(db.session, period, scope, first_sync=False)
     args = {key: value for key, value in request.args.items() if value}
-    drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found).encode())
+    drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
              .decode() for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
                            referrals=referrals, key_label=_key_label(found.report.group),
                            args=args, figures=FIGURES, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
+                           overdue_on=overdue_measured_on(period, now),
                            duration_groups=[(group, _key_label(group))
                                             for group in DURATION_GROUPS])
 
@@ -154,20 +155,24 @@ def chart(name: str):
         abort(404)
     form = _form()
     period, scope = _period(form), _scope(form)
-    svg = chart_svg(name, page_figures(db.session, period, scope, now=utcnow(),
-                                       durable_months=current_app.config["DURABLE_MONTHS"]))
+    now = utcnow()
+    svg = chart_svg(name, page_figures(db.session, period, scope, now=now,
+                                       durable_months=current_app.config["DURABLE_MONTHS"]),
+                    now)
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     return response
 
 
-def chart_svg(name: str, found: PageFigures) -> str:
-    """The four charts of the page, drawn from the figures the page already has."""
+def chart_svg(name: str, found: PageFigures, now) -> str:
+    """The four charts of the page, drawn from the figures the page already has: counts on
+    one axis (whole numbers), rates on their own; 超期 says the day it is judged at."""
     if name == "trend":
         monthly, labels = found.trend, found.months
         return charts.trend(_("Last 12 months"), labels, {
             _("Cases received"): [monthly[m].received for m in labels],
             _("Cases concluded"): [monthly[m].concluded for m in labels],
+        }, rates={
             _("Success rate %"): [float(monthly[m].success_rate)
                                   if monthly[m].success_rate is not None else None
                                   for m in labels],
@@ -176,11 +181,14 @@ def chart_svg(name: str, found: PageFigures) -> str:
     grouped = found.by[group]
     keys = sorted(grouped)
     name_of = _key_label(group)
+    measured_on = overdue_measured_on(found.report.period, now)
     return charts.bars({"types": _("By dispute type"), "channels": _("By channel"),
                         "regions": _("By region")}[name], [name_of(k) for k in keys], {
         _("Successes"): [grouped[k].success for k in keys],
         _("Failures"): [grouped[k].failure for k in keys],
         _("Cases received"): [grouped[k].received for k in keys],
+        _("Overdue (as of %(date)s)", date=format_date(measured_on, "long")):
+            [grouped[k].overdue for k in keys],
     })
 
 
