@@ -322,9 +322,10 @@ def durations(session: Session, period: Period, scope: Scope,
     concluded day minus the accepted day, both on the China calendar (a handling accepted
     and concluded on the same day took 0 days).
 
-    Reads `stats_handling_facts` (synced first, unless the figures read before did)
+    Reads `stats_handling_facts` (synced first, unless the figures read before did) once,
     through its index on (concluded_day, region_id): only the period's concluded
-    handlings, never the cases."""
+    handlings of the scope, never the cases; every grouping ranks that one set (a CTE
+    used more than once, which SQLite and PostgreSQL materialise)."""
     if first_sync:
         sync(session)
     dialect = session.get_bind().dialect.name
@@ -332,18 +333,20 @@ def durations(session: Session, period: Period, scope: Scope,
     wanted = [table.outcome.in_(("success", "failure")), table.accepted_day.is_not(None),
               table.concluded_day >= period.start, table.concluded_day <= period.end,
               *_filters(table, scope)]
+    facts = select(table.channel, table.dispute_type, table.institution_id, table.region_id,
+                   _days(dialect).label("days")).where(*wanted).cte("duration_facts")
     parts = []
     for group in (None, *groups):
-        key, joins = _key(table, group, scope, dialect)
+        key, joins = _key(facts.c, group, scope, dialect)
         within = {"partition_by": key} if key is not None else {}
         key = key if key is not None else literal(TOTAL_KEY)
-        days = _days(dialect)
+        days = facts.c.days
         inner = select(key.label("key"), days.label("days"),
                        func.row_number().over(order_by=days, **within).label("rank"),
-                       func.count().over(**within).label("n")).select_from(table)
+                       func.count().over(**within).label("n")).select_from(facts)
         for target, on, *outer in joins:
             inner = inner.join(target, on, isouter=bool(outer))
-        ranked = inner.where(*wanted).subquery()
+        ranked = inner.subquery()
         parts.append(select(literal(group or TOTAL_KEY).label("grouping"),
                             ranked.c.key, func.max(ranked.c.n).label("n"),
                             *[_percentile(ranked, tenths).label(name)
