@@ -128,6 +128,7 @@ GLOBAL = {
     "GET /stats/cases?figure=success":       [302, 200, 200, 200, 200, 403],
     "GET /stats/charts/channels.svg":        [302, 200, 200, 200, 200, 403],
     "GET /stats/export.csv":                 [302, 200, 200, 200, 200, 403],
+    "GET /stats/export.xlsx":                [302, 200, 200, 200, 200, 403],
     "GET /subsidy/":                         [302, 200, 200, 200, 200, 403],
     "GET /subsidy/statement.csv":            [302, 200, 200, 200, 200, 403],
     "GET /notifications/":                   [302, 200, 200, 200, 200, 200],
