@@ -14,8 +14,11 @@ from .queries import mediation_record
 
 
 def mediation_panel(case: Case, reader, now: datetime) -> dict:
+    record = mediation_record(db.session, case.id)
     return {
-        "record": mediation_record(db.session, case.id),
+        "record": record,
+        "editable_sessions": {item.id for item in record.sessions
+                              if policy.can_change_record(reader, item)},
         "can_edit": policy.can_change_case(reader, case),
         "ours": policy.can_issue_notice(reader, case),
         "action_form": EmptyForm(),
