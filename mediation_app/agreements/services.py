@@ -69,6 +69,11 @@ def record_session(session: Session, case: Case, data: SessionRecord, *, actor: 
     return record
 
 
+# the short fields whose old and new values the timeline shows; the attendees and the record
+# itself are listed by name only
+SESSION_FIELDS_SHOWN = ("held_on", "place", "mediators")
+
+
 def update_session(session: Session, record: MediationSession, data: SessionRecord, *,
                    actor: User, now: datetime, based_on_version: int | None = None) -> list[str]:
     """Correct a session record, by the institution that recorded it while its handling is
@@ -85,10 +90,11 @@ def update_session(session: Session, record: MediationSession, data: SessionReco
     for name in changed:
         setattr(record, name, new_values[name])
     session.flush()
+    shown = [name for name in changed if name in SESSION_FIELDS_SHOWN]
     record_event(session, session.get(Case, record.case_id), "session.edited", actor=actor,
                  now=now, session_id=record.id, fields=changed,
-                 changes=changes({name: as_text(saved[name]) for name in changed},
-                                 {name: as_text(new_values[name]) for name in changed}))
+                 changes=changes({name: as_text(saved[name]) for name in shown},
+                                 {name: as_text(new_values[name]) for name in shown}))
     return changed
 
 

@@ -183,9 +183,9 @@ PARTY_FIELDS = ("role", "kind", "name", "sex", "id_number", "phone", "address",
 
 
 def _party_audit(party: Party) -> dict:
-    """A party's editable fields as the audit trail keeps them: identifiers masked."""
-    return {**party.audit_view(), "address": party.address,
-            "representative_name": party.representative_name,
+    """A party's fields as the audit trail (and every reader of the timeline) sees them:
+    identifiers masked; the address, shown to readers of whole data only, left out."""
+    return {**party.audit_view(), "representative_name": party.representative_name,
             "representative_phone": mask_phone(party.representative_phone)}
 
 
@@ -211,7 +211,8 @@ def update_party(session: Session, party: Party, data: NewParty, *, actor: User,
     case.updated_at = now
     session.flush()
     record_event(session, case, "party.updated", actor=actor, now=now, party_id=party.id,
-                 fields=changed, changes=changes(before, _party_audit(party)))
+                 fields=changed, changes=changes(before, _party_audit(party)),
+                 label=party.name)
     return changed
 
 
