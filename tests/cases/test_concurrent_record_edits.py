@@ -252,3 +252,12 @@ def test_a_conflicting_choice_is_shown_by_its_label_not_its_code(app, session, b
     conflict = page.split('class="card flash flash-error conflict"')[1].split("</div>")[0]
     assert "<td>性别</td><td>女</td><td>男</td>" in conflict
     assert "male" not in conflict
+
+
+@pytest.mark.parametrize("both_loaded", list(KINDS), indirect=True)
+def test_the_edit_page_carries_the_version_it_was_loaded_at(app, session, both_loaded):
+    kind = both_loaded["kind"]
+    with app.app_context():
+        page = both_loaded["second"].get(both_loaded["url"]).get_data(as_text=True)
+    shown = re.search(rf'name="{kind.version_field}" type="hidden" value="(\d+)"', page)
+    assert shown and int(shown.group(1)) == both_loaded["form"][kind.version_field]
