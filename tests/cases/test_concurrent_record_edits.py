@@ -261,3 +261,11 @@ def test_the_edit_page_carries_the_version_it_was_loaded_at(app, session, both_l
         page = both_loaded["second"].get(both_loaded["url"]).get_data(as_text=True)
     shown = re.search(rf'name="{kind.version_field}" type="hidden" value="(\d+)"', page)
     assert shown and int(shown.group(1)) == both_loaded["form"][kind.version_field]
+
+
+@pytest.mark.parametrize("both_loaded", ["session"], indirect=True)
+def test_the_case_page_links_a_session_record_to_its_edit_page(app, session, both_loaded):
+    with app.app_context():
+        page = both_loaded["first"].get(f"/cases/{both_loaded['case_id']}").get_data(
+            as_text=True)
+    assert f'href="{both_loaded["url"]}"' in page
