@@ -161,6 +161,7 @@ LABELS = {
         "agreement.remote_signature": N_("Agreement signed through a link by"),
         "application.accepted": N_("Application accepted"),
         "appointment.scheduled": N_("Appointment scheduled"),
+        "appointment.cancelled": N_("Appointment cancelled"),
         "party.rated": N_("Party rated the mediation"),
         "recusal.requested": N_("Recusal requested"),
         "recusal.decided": N_("Recusal decided"),

@@ -20,7 +20,7 @@ from mediation_app.documents.models import Document
 from mediation_app.handlings.models import MediationPeriod
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
-from mediation_app.parties.models import Application
+from mediation_app.parties.models import Application, Appointment
 from mediation_app.referrals.records import OutcomeReport
 from mediation_app.storage import Storage
 from mediation_app.supervision.models import SupervisionOrder
@@ -66,6 +66,7 @@ OWN = {
     "POST /cases/{id}/mediators":                       [302, 302, 302, 302, 403, 403],
     "POST /cases/{id}/recusals":                        [302, 302, 302, 302, 403, 403],
     "GET /cases/{id}/appointments":                     [302, 200, 200, 200, 403, 403],
+    "POST /cases/{id}/appointments/{apt}/cancel":       [302, 302, 302, 302, 403, 403],
     "POST /documents/{doc}/deliver":                    [302, 302, 302, 302, 403, 403],
     "GET /api/v1/cases/{id}":                           [401, 200, 200, 200, 200, 404],
     "GET /notifications/cases/{id}":                    [302, 200, 200, 200, 200, 404],
@@ -87,6 +88,7 @@ OWN = {
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
               "GET /referrals/{ref}/return", "POST /referrals/{ref}/withdraw",
               "POST /agreements/{agr}/signing-links", "GET /cases/{id}/appointments",
+              "POST /cases/{id}/appointments/{apt}/cancel",
               "POST /documents/{doc}/deliver"}
 FOREIGN = {
     route: [401 if "/api/" in route else 302]
@@ -223,10 +225,12 @@ def _objects(make, session, app, holder, receiver) -> dict:
                        matters="m", clauses=["c"], performance_manner="p", status="signed",
                        signed_at=utcnow(), created_by_id=holder.id)
     signed.performances.append(Performance(description="付款", due_on=date.today()))
-    session.add_all([document, referral, signed])
+    appointment = Appointment(case_id=case.id, starts_at=utcnow() + timedelta(days=2),
+                              place="调解室", created_by_id=holder.id, created_at=utcnow())
+    session.add_all([document, referral, signed, appointment])
     session.flush()
     return {"id": case.id, "att": attachment.id, "agr": agreement.id, "doc": document.id,
-            "pty": case.parties[0].id, "ses": record.id,
+            "pty": case.parties[0].id, "ses": record.id, "apt": appointment.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
             "out": _loop_records(session, case, closed, referral, receiver)}
@@ -391,7 +395,7 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "foreign_tid": "token_id", "imp": "import_id", "rep": "report_id",
               "foreign_rep": "report_id", "app": "application_id",
               "appfile": "file_id", "pdoc": "document_id",
-              "norec": "recusal_id"}
+              "norec": "recusal_id", "apt": "appointment_id"}
 CONVERTERS.update({"out": "report_id", "pty": "party_id", "ses": "session_id"})
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})

@@ -88,6 +88,8 @@ class CaseForReader:
     def __init__(self, case, *, whole: bool):
         self._case = case
         self.parties = party_views(case.parties, whole=whole)
+        self.summary = case.summary if whole else masked_in_text(case.summary or "")
+        self.description = case.description if whole else masked_in_text(case.description or "")
         self.is_whole = whole
 
     def __getattr__(self, name):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..access.masking import masked_in_text
 from ..casefile.models import Case, Handling
 from ..directory.models import Institution, Region
 from ..labels import label_zh
@@ -176,7 +177,10 @@ def _major_risk(session, period, region, settings: Settings) -> dict:
         .where(_in_region(region), Case.party_count >= settings.group_parties,
                Case.filed_at < end, or_(Case.closed_at.is_(None), Case.closed_at >= start))
         .order_by(Case.party_count.desc(), Case.case_no).limit(LIST_LIMIT + 1)).all()
-    items = [{"case_no": no, "parties": parties, "dispute_type": kind, "summary": summary,
+    # the committee reads its region masked, as everywhere: ID numbers and phones a clerk
+    # wrote into a summary are masked before the figures are stored
+    items = [{"case_no": no, "parties": parties, "dispute_type": kind,
+              "summary": masked_in_text(summary or ""),
               "institution": name, "filed_at": _plain(filed),
               "closed_in_month": bool(closed and closed < end),
               "major": parties >= settings.major_group_parties}

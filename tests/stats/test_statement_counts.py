@@ -2,35 +2,18 @@
 institutions, regions and referral pairs there are: one figure set per grouping, the
 trend in one statement, the charts drawn from the page's own figures."""
 
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event
 
-from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 from mediation_app.referrals.services import send_referral
 
+from ..statements import counted
+
 PAGE = "/stats/?start=2026-10-01&end=2026-10-31&by=institution"
 LIMIT = 40      # today 36: sign-in, filters, sync, 5 figure sets of 3, referrals, names
-
-
-@contextmanager
-def counted(app):
-    statements = []
-
-    def count(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _busy_month(make, region, n: int):
