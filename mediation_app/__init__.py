@@ -89,7 +89,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .agreements.views import bp as agreements_bp
-    from .api import workflow_views  # noqa: F401  (registers its routes on the API blueprint)
+    from .api import edit_views, workflow_views  # noqa: F401  (register their API routes)
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp

@@ -11,7 +11,7 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from mediation_app.agreements.models import Agreement, Performance
+from mediation_app.agreements.models import Agreement, MediationSession, Performance
 from mediation_app.auth.models import ApiToken
 from mediation_app.casefile.models import Referral
 from mediation_app.cases import services
@@ -38,6 +38,7 @@ OWN = {
     "GET /cases/{id}":                                  [302, 200, 200, 200, 200, 404],
     "GET /cases/{id}/edit":                             [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/parties/new":                      [302, 200, 200, 200, 403, 404],
+    "GET /cases/{id}/parties/{pty}/edit":               [302, 200, 200, 200, 403, 404],
     "POST /cases/{id}/attachments":                     [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/attachments/{att}":                [302, 200, 200, 200, 200, 404],
     "POST /cases/{id}/transitions/{step}":              [302, 302, 302, 302, 403, 404],
@@ -47,6 +48,7 @@ OWN = {
     "POST /cases/{id}/police/guardians":                [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
+    "GET /sessions/{ses}/edit":                         [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
     # the matrix's cases are registered, before mediation: the holders are told, not shown a form
     "GET /cases/{id}/agreement/oral":                   [302, 302, 302, 302, 403, 404],
@@ -81,6 +83,9 @@ OWN = {
     "POST /api/v1/cases/{id}/referrals":                [401, 422, 422, 422, 403, 404],
     "GET /api/v1/cases/{id}/agreements":                [401, 200, 200, 200, 200, 404],
     "PUT /api/v1/agreements/{agr}":                     [401, 422, 422, 422, 403, 404],
+    "PUT /api/v1/cases/{id}/parties/{pty}":             [401, 422, 422, 422, 403, 404],
+    "GET /api/v1/cases/{id}/sessions":                  [401, 200, 200, 200, 200, 404],
+    "PUT /api/v1/sessions/{ses}":                       [401, 422, 422, 422, 403, 404],
     "POST /api/v1/referrals/{ref}/accept":              [401, 409, 409, 409, 404, 404],
     "POST /api/v1/referrals/{ref}/return":              [401, 422, 422, 422, 404, 404],
     "POST /api/v1/referrals/{ref}/withdraw":            [401, 200, 200, 200, 404, 404],
@@ -205,7 +210,10 @@ def _objects(make, session, app, holder, receiver) -> dict:
                           template="agreement.html", facts="事实", matters="争议",
                           clauses=["一、条款"], performance_manner="转账",
                           created_by_id=holder.id)
-    session.add(agreement)
+    record = MediationSession(case_id=case.id, handling_id=case.current_handling.id,
+                              held_on=date.today(), place="调解室", mediators="调解员",
+                              attendees="双方", record="记录", created_by_id=holder.id)
+    session.add_all([agreement, record])
     session.flush()
     key, digest = storage.put("documents", b"%PDF-1.7 test")
     masked_key, _ = storage.put("documents", b"%PDF-1.7 masked")
@@ -229,7 +237,7 @@ def _objects(make, session, app, holder, receiver) -> dict:
     session.add_all([document, referral, signed, appointment])
     session.flush()
     return {"id": case.id, "att": attachment.id, "agr": agreement.id, "doc": document.id,
-            "apt": appointment.id,
+            "pty": case.parties[0].id, "ses": record.id, "apt": appointment.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
             "out": _loop_records(session, case, closed, referral, receiver)}
@@ -395,7 +403,7 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "foreign_rep": "report_id", "app": "application_id",
               "appfile": "file_id", "pdoc": "document_id",
               "norec": "recusal_id", "apt": "appointment_id"}
-CONVERTERS.update({"out": "report_id"})
+CONVERTERS.update({"out": "report_id", "pty": "party_id", "ses": "session_id"})
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})
 

@@ -81,6 +81,7 @@ class PartyView:
     representative_name: str | None
     representative_phone: str
     is_whole: bool
+    version: int | None = None  # the party's edit version (API clients send it back)
 
     @property
     def masked_id_number(self) -> str:
@@ -99,7 +100,7 @@ def party_view(party, *, whole: bool) -> PartyView:
         phone=shown_phone(party.phone, whole=whole),
         address=party.address if whole else None, representative_name=party.representative_name,
         representative_phone=shown_phone(party.representative_phone, whole=whole),
-        is_whole=whole)
+        is_whole=whole, version=getattr(party, "version", None))
 
 
 def party_views(parties, *, whole: bool) -> list[PartyView]:

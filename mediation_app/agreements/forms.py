@@ -25,6 +25,10 @@ class SessionForm(FlaskForm):
                            validators=[DataRequired(), Length(max=20000)])
 
 
+class SessionEditForm(SessionForm):
+    version = HiddenField()  # the version the form was filled from: a later save conflicts
+
+
 class AgreementForm(FlaskForm):
     facts = TextAreaField(_l("Main facts of the dispute"),
                           validators=[DataRequired(), Length(max=10000)])
@@ -40,6 +44,11 @@ class AgreementForm(FlaskForm):
 
     def clause_list(self) -> list[str]:
         return [line.strip() for line in self.clauses.data.splitlines() if line.strip()]
+
+
+class AgreementEditForm(AgreementForm):
+    # the draft's edit version the form was filled from (`version` numbers the documents)
+    row_version = HiddenField()
 
 
 class SignatureForm(FlaskForm):

@@ -41,6 +41,9 @@ class MediationSession(db.Model):
     record: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # optimistic concurrency, as on cases: an edit made from a stale form is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     created_by: Mapped[User] = relationship()
 
@@ -96,6 +99,10 @@ class Agreement(db.Model):
     # amounts and liability shares; the police 主持人, time, place, cause and course; the
     # court's judge and clerk
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # optimistic concurrency of edits (`version` above numbers the corrected documents):
+    # every ORM update checks and raises it; a draft saved from a stale form is refused
+    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     handling: Mapped[Handling] = relationship(foreign_keys=[handling_id])

@@ -30,10 +30,13 @@ def _allows_oral_agreement(case: Case) -> bool:
 
 
 def mediation_panel(case: Case, reader, now: datetime) -> dict:
+    record = mediation_record(db.session, case.id)
     ours = policy.can_issue_notice(reader, case)
     confirmation_form, court_fixed = _confirmation_form(case, reader, ours)
     return {
-        "record": mediation_record(db.session, case.id),
+        "record": record,
+        "editable_sessions": {item.id for item in record.sessions
+                              if policy.can_change_record(reader, item)},
         "can_edit": policy.can_change_case(reader, case),
         "oral_allowed": _allows_oral_agreement(case),
         "ours": ours,

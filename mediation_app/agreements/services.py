@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..access import policy
-from ..audit.services import record_event
+from ..audit.services import changes, record_event
 from ..auth.models import User
 from ..casefile.models import Case, Party
+from ..concurrency import as_text, check_version
 from ..documents.models import Document
 from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
 
@@ -69,6 +70,35 @@ def record_session(session: Session, case: Case, data: SessionRecord, *, actor: 
     return record
 
 
+# the short fields whose old and new values the timeline shows; the attendees and the record
+# itself are listed by name only
+SESSION_FIELDS_SHOWN = ("held_on", "place", "mediators")
+
+
+def update_session(session: Session, record: MediationSession, data: SessionRecord, *,
+                   actor: User, now: datetime, based_on_version: int | None = None) -> list[str]:
+    """Correct a session record, by the institution that recorded it while its handling is
+    open. With `based_on_version`, refuse (EditConflict) if the record was saved since that
+    version and the submitted values differ from the saved ones. Returns the changed fields."""
+    if not policy.can_change_record(actor, record):
+        raise AgreementError("not_holder")
+    new_values = asdict(data)
+    saved = {name: getattr(record, name) for name in new_values}
+    check_version(record.version, based_on_version, saved, new_values)
+    changed = [name for name, value in new_values.items() if saved[name] != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(record, name, new_values[name])
+    session.flush()
+    shown = [name for name in changed if name in SESSION_FIELDS_SHOWN]
+    record_event(session, session.get(Case, record.case_id), "session.edited", actor=actor,
+                 now=now, session_id=record.id, fields=changed,
+                 changes=changes({name: as_text(saved[name]) for name in shown},
+                                 {name: as_text(new_values[name]) for name in shown}))
+    return changed
+
+
 @dataclass
 class AgreementDraft:
     facts: str
@@ -113,18 +143,24 @@ def draft_agreement(session: Session, case: Case, data: AgreementDraft, *, actor
 
 
 def update_draft(session: Session, agreement: Agreement, data: AgreementDraft, *, actor: User,
-                 now: datetime) -> Agreement:
-    """Only a draft nobody has signed yet can change; after that, correct by a new version."""
+                 now: datetime, based_on_version: int | None = None) -> Agreement:
+    """Only a draft nobody has signed yet can change; after that, correct by a new version.
+    With `based_on_version` (the draft's row_version the form was filled from), refuse
+    (EditConflict) if the draft was saved since and the submitted values differ."""
     case = session.get(Case, agreement.case_id)
     _made_here(agreement, actor)
     if not agreement.is_editable:
         raise AgreementError("not_editable")
-    for name, value in asdict(data).items():
+    new_values = asdict(data)
+    saved = {name: getattr(agreement, name) for name in new_values}
+    check_version(agreement.row_version, based_on_version, saved, new_values)
+    changed = [name for name, value in new_values.items() if as_text(saved[name]) != as_text(value)]
+    for name, value in new_values.items():
         setattr(agreement, name, value)
     agreement.updated_at = now
     session.flush()
     record_event(session, case, "agreement.edited", actor=actor, now=now,
-                 agreement=agreement.id, version=agreement.version)
+                 agreement=agreement.id, version=agreement.version, fields=changed)
     return agreement
 
 

@@ -10,6 +10,7 @@ from ..access import policy
 from ..access.web import changeable_case_or_404 as editable_case_or_404
 from ..access.web import visible_case_or_404
 from ..casefile.models import Party
+from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..documents.issuer import current_issuer
@@ -20,6 +21,7 @@ from ..panels import register_with
 from ..transaction import discard
 from . import services
 from .forms import (
+    AgreementEditForm,
     AgreementForm,
     ConfirmationApplicationForm,
     CorrectionForm,
@@ -27,6 +29,7 @@ from .forms import (
     OralAgreementForm,
     PerformancePlanForm,
     PerformanceRecordForm,
+    SessionEditForm,
     SessionForm,
     SignatureForm,
 )
@@ -36,7 +39,7 @@ from .issuing import (
     issue_confirmation_application,
     preview_agreement,
 )
-from .models import Agreement, Performance
+from .models import Agreement, MediationSession, Performance
 from .panels import PANELS
 
 bp = Blueprint("agreements", __name__)
@@ -81,17 +84,50 @@ def new_session(case_id: int):
         form.held_on.data = utcnow().date()
         form.mediators.data = current_user.display_name
     if form.validate_on_submit():
-        data = services.SessionRecord(held_on=form.held_on.data, place=form.place.data.strip(),
-                                      mediators=form.mediators.data.strip(),
-                                      attendees=form.attendees.data.strip(),
-                                      record=form.record.data.strip())
         try:
-            services.record_session(db.session, case, data, actor=current_user, now=utcnow())
+            services.record_session(db.session, case, _session_record(form), actor=current_user,
+                                    now=utcnow())
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
         flash(_("Session recorded."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("agreements/session.html", form=form, case=case)
+
+
+def _session_record(form: SessionForm) -> services.SessionRecord:
+    return services.SessionRecord(held_on=form.held_on.data, place=form.place.data.strip(),
+                                  mediators=form.mediators.data.strip(),
+                                  attendees=form.attendees.data.strip(),
+                                  record=form.record.data.strip())
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(session_id: int):
+    """Correct a session record. The form carries the record's version: a save made after
+    someone else saved the record is refused (409) with both sets of values."""
+    record = db.session.get(MediationSession, session_id)
+    if record is None:
+        abort(404)
+    case = visible_case_or_404(record.case_id)
+    if not policy.can_change_record(current_user, record):
+        abort(403)
+    form = SessionEditForm(obj=record)
+    if form.validate_on_submit():
+        try:
+            services.update_session(db.session, record, _session_record(form),
+                                    actor=current_user, now=utcnow(),
+                                    based_on_version=parse_version(form.version.data))
+        except EditConflict as conflict:
+            discard()
+            form.version.data = conflict.current_version  # saving again keeps the values shown
+            return render_template("agreements/session.html", form=form, case=case,
+                                   record=record, conflict=conflict.fields), 409
+        except services.AgreementError as refusal:
+            return _refused(refusal, case.id)
+        flash(_("Session record saved."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("agreements/session.html", form=form, case=case, record=record)
 
 
 def _draft_from(form: AgreementForm | OralAgreementForm) -> services.AgreementDraft:
@@ -161,13 +197,19 @@ def edit(agreement_id: int):
     if not agreement.is_editable:
         flash(label("agreement_refusal", "not_editable"), "error")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
-    form = AgreementForm(obj=agreement)
+    form = AgreementEditForm(obj=agreement)
     if request.method == "GET":
         form.clauses.data = "\n".join(agreement.clauses)
     if form.validate_on_submit():
         try:
             services.update_draft(db.session, agreement, _draft_from(form), actor=current_user,
-                                  now=utcnow())
+                                  now=utcnow(),
+                                  based_on_version=parse_version(form.row_version.data))
+        except EditConflict as conflict:
+            discard()
+            form.row_version.data = conflict.current_version  # saving again keeps the values
+            return render_template("agreements/form.html", form=form, case=case,
+                                   agreement=agreement, conflict=conflict.fields), 409
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
         flash(_("Draft saved."), "success")

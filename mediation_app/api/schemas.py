@@ -68,7 +68,13 @@ class CaseIn(Schema):
                           validate=validate.Length(min=2, max=50))
 
 
+EDIT_VERSION = {"description": "the record's edit version, also its ETag: send it back as "
+                               "If-Match when changing the record"}
+
+
 class PartyOut(Schema):
+    id = fields.Integer()
+    edit_version = fields.Integer(attribute="version", metadata=EDIT_VERSION)
     role = fields.String()
     kind = fields.String()
     name = fields.String()
@@ -197,7 +203,9 @@ class AgreementIn(Schema):
 class AgreementOut(Schema):
     id = fields.Integer()
     case_id = fields.Integer()
-    version = fields.Integer()
+    version = fields.Integer(metadata={"description": "the document's version: a correction "
+                                                      "voids it and drafts the next"})
+    edit_version = fields.Integer(attribute="row_version", metadata=EDIT_VERSION)
     status = fields.String()
     facts = fields.String()
     matters = fields.String()
@@ -208,3 +216,38 @@ class AgreementOut(Schema):
     signed_at = UtcDateTime(allow_none=True)
     voided_at = UtcDateTime(allow_none=True)
     signers = fields.Function(lambda agreement: [s.signer_name for s in agreement.signatures])
+
+
+class SessionIn(Schema):
+    held_on = fields.Date(required=True)
+    place = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    mediators = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    attendees = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    record = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class SessionOut(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    edit_version = fields.Integer(attribute="version", metadata=EDIT_VERSION)
+    held_on = fields.Date()
+    place = fields.String()
+    mediators = fields.String()
+    attendees = fields.String()
+    record = fields.String()
+
+
+class ChangeOut(Schema):
+    field = fields.String(metadata={"description": "the field that differs"})
+    submitted = fields.String(allow_none=True, metadata={"description": "the value you sent"})
+    current = fields.String(allow_none=True,
+                            metadata={"description": "the value saved meanwhile by someone else"})
+
+
+class ConflictOut(Schema):
+    error = fields.String()
+    status = fields.Integer()
+    current_version = fields.Integer(metadata={
+        "description": "the edit version saved now: send it as If-Match to save your values "
+                       "over the other ones"})
+    changes = fields.List(fields.Nested(ChangeOut))

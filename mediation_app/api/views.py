@@ -27,11 +27,15 @@ from .schemas import (
     CaseIn,
     CaseOut,
     CasePageOut,
+    ChangeOut,
+    ConflictOut,
     ErrorOut,
     ReferralIn,
     ReferralOut,
     RefusalOut,
     ReturnIn,
+    SessionIn,
+    SessionOut,
     StepIn,
     StepOut,
 )
@@ -161,7 +165,8 @@ def openapi():
                    openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for schema in (CaseIn, CaseOut, CasePageOut, ErrorOut, StepIn, StepOut, ReferralIn,
-                   ReferralOut, ReturnIn, RefusalOut, AgreementIn, AgreementOut):
+                   ReferralOut, ReturnIn, RefusalOut, AgreementIn, AgreementOut, SessionIn,
+                   SessionOut, ChangeOut, ConflictOut):
         spec.components.schema(schema.__name__, schema=schema)
     for endpoint, view in current_app.view_functions.items():
         if not endpoint.startswith("api.") or endpoint == "api.openapi":

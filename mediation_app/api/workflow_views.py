@@ -10,6 +10,7 @@ from ..agreements.models import Agreement
 from ..agreements.queries import mediation_record
 from ..agreements.services import AgreementDraft, AgreementError, update_draft
 from ..casefile.models import Referral
+from ..concurrency import EditConflict
 from ..db import db, utcnow
 from ..directory.models import Institution
 from ..handlings.catalog import catalog
@@ -18,6 +19,7 @@ from ..handlings.services import HandlingError, fire_transition
 from ..labels import explain, label
 from ..referrals import queries as referral_queries
 from ..referrals import services as referral_services
+from .edit_views import BadPrecondition, bad_precondition, based_on_version, conflict, with_etag
 from .schemas import (
     AgreementIn,
     AgreementOut,
@@ -248,14 +250,30 @@ def edit_agreement_api(agreement_id: int):
     """Change a draft agreement.
     ---
     put:
-      summary: Change a draft nobody has signed yet (a signed one is refused with 409)
+      summary: >-
+        Change a draft nobody has signed yet (send its ETag as If-Match; a signed draft or a
+        stale ETag is refused with 409)
+      description: >-
+        Optimistic concurrency: If-Match carries the draft's edit version (its ETag, also
+        `edit_version` in AgreementOut; `version` numbers the documents). If someone saved
+        the draft since, nothing is changed and the answer is 409 (not 412) with a
+        ConflictOut listing each differing field with the value sent and the value saved
+        now, and the current version. Without If-Match the change applies to whatever is
+        saved.
       security: [{bearerAuth: []}]
       parameters:
         - {in: path, name: agreement_id, required: true, schema: {type: integer}}
+        - in: header
+          name: If-Match
+          required: false
+          schema: {type: string}
+          description: the draft's ETag, e.g. "3"
       requestBody: {required: true, content: {application/json: {schema: AgreementIn}}}
       responses:
         200: {content: {application/json: {schema: AgreementOut}}}
-        409: {content: {application/json: {schema: RefusalOut}}}
+        409:
+          description: A signed draft (RefusalOut) or a stale If-Match (ConflictOut)
+          content: {application/json: {schema: {oneOf: [RefusalOut, ConflictOut]}}}
         422: {content: {application/json: {schema: ErrorOut}}}
     """
     agreement = db.session.get(Agreement, agreement_id)
@@ -267,10 +285,15 @@ def edit_agreement_api(agreement_id: int):
     try:
         data = _load(AgreementIn())
         update_draft(db.session, agreement, AgreementDraft(**data), actor=g.api_user,
-                     now=utcnow())
+                     now=utcnow(), based_on_version=based_on_version())
     except ValidationError as problem:
         return invalid(problem.messages)
+    except BadPrecondition:
+        return bad_precondition()
+    except EditConflict as refusal:
+        return conflict(refusal)
     except AgreementError as refusal:
         return jsonify(error=label("agreement_refusal", refusal.code), code=refusal.code,
                        guards=[], status=409), 409
-    return jsonify(AgreementOut().dump(agreement))
+    db.session.flush()
+    return with_etag(AgreementOut().dump(agreement), agreement.row_version)

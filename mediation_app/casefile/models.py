@@ -157,6 +157,9 @@ class Party(db.Model):
     address: Mapped[str | None] = mapped_column(String(200))
     representative_name: Mapped[str | None] = mapped_column(String(100))
     representative_phone: Mapped[str | None] = mapped_column(Encrypted())
+    # optimistic concurrency, as on cases: an edit made from a stale form is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="parties")
 

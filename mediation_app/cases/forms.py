@@ -85,6 +85,11 @@ class NewPartyForm(PartyForm, FlaskForm):
     submit = SubmitField(_l("Add party"))
 
 
+class PartyEditForm(PartyForm, FlaskForm):
+    version = HiddenField()  # the version the form was filled from: a later save conflicts
+    submit = SubmitField(_l("Save changes"))
+
+
 class AttachmentForm(FlaskForm):
     file = FileField(_l("File (JPEG, PNG or PDF)"), validators=[FileRequired()])
     submit = SubmitField(_l("Upload"))

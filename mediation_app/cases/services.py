@@ -13,10 +13,11 @@ from ..access import policy
 from ..audit.services import changes, record_event
 from ..auth.models import User
 from ..casefile.models import Attachment, Case, CaseCounter, Party
+from ..concurrency import check_version
 from ..db import insert_if_absent
 from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
-from ..domain.idcard import normalise_id_number
+from ..domain.idcard import mask_phone, normalise_id_number
 from ..handlings.services import start_handling
 from ..storage import Storage
 from ..uploads import sniff_upload
@@ -126,13 +127,18 @@ EDITABLE_FIELDS = ("dispute_type", "source", "region_id", "summary", "descriptio
                    "received_on", "assigned_mediator_id")
 
 
-def _case_view(case: Case) -> dict:
+def _case_values(case: Case) -> dict:
     view = {name: getattr(case, name) for name in EDITABLE_FIELDS}
     view["region_id"] = case.region.id if case.region else case.region_id
     view["assigned_mediator_id"] = (
         case.assigned_mediator.id if case.assigned_mediator else case.assigned_mediator_id
     )
-    return {key: (str(value) if value is not None else None) for key, value in view.items()}
+    return view
+
+
+def _case_view(case: Case) -> dict:
+    return {key: (str(value) if value is not None else None)
+            for key, value in _case_values(case).items()}
 
 
 def _ensure_editable(case: Case, actor: User) -> None:
@@ -140,26 +146,13 @@ def _ensure_editable(case: Case, actor: User) -> None:
         raise CaseError("This case is closed or not held by your institution.")
 
 
-class EditConflict(CaseError):
-    """The case was saved by someone else since the form was filled in; `fields` maps each
-    field whose saved value differs from the submitted one to (saved, submitted)."""
-
-    def __init__(self, fields: dict):
-        super().__init__("conflict")
-        self.fields = fields
-
-
 def update_case(session: Session, case: Case, new_values: dict, *, actor: User,
                 now: datetime, based_on_version: int | None = None) -> dict:
     """Apply edits to the case's own fields; record what changed, before and after.
-    With `based_on_version`, refuse (EditConflict) if the case changed since that version."""
+    With `based_on_version`, refuse (EditConflict) if the case changed since that version
+    and the submitted values differ from the saved ones."""
     _ensure_editable(case, actor)
-    if based_on_version is not None and based_on_version != case.version:
-        saved = _case_view(case)
-        submitted = {name: None if value is None else str(value)
-                     for name, value in new_values.items()}
-        raise EditConflict({name: (saved.get(name), value) for name, value in submitted.items()
-                            if saved.get(name) != value})
+    check_version(case.version, based_on_version, _case_values(case), new_values)
     before = _case_view(case)
     for name, value in new_values.items():
         if name not in EDITABLE_FIELDS:
@@ -183,6 +176,44 @@ def add_party(session: Session, case: Case, data: NewParty, *, actor: User,
     session.flush()
     record_event(session, case, "party.added", actor=actor, now=now, party=party.audit_view())
     return party
+
+
+PARTY_FIELDS = ("role", "kind", "name", "sex", "id_number", "phone", "address",
+                "representative_name", "representative_phone")
+
+
+def _party_audit(party: Party) -> dict:
+    """A party's fields as the audit trail (and every reader of the timeline) sees them:
+    identifiers masked; the address, shown to readers of whole data only, left out."""
+    return {**party.audit_view(), "representative_name": party.representative_name,
+            "representative_phone": mask_phone(party.representative_phone)}
+
+
+def update_party(session: Session, party: Party, data: NewParty, *, actor: User,
+                 now: datetime, based_on_version: int | None = None) -> list[str]:
+    """Change a party's details; record which fields changed (identifiers masked).
+    With `based_on_version`, refuse (EditConflict) if the party was saved since that version
+    and the submitted values differ from the saved ones. Returns the changed fields."""
+    case = party.case
+    _ensure_editable(case, actor)
+    new_values = asdict(data)
+    if new_values["id_number"]:
+        new_values["id_number"] = normalise_id_number(new_values["id_number"])
+    new_values = {name: (value if value != "" else None) for name, value in new_values.items()}
+    saved = {name: getattr(party, name) for name in PARTY_FIELDS}
+    check_version(party.version, based_on_version, saved, new_values)
+    changed = [name for name in PARTY_FIELDS if saved[name] != new_values[name]]
+    if not changed:
+        return []
+    before = _party_audit(party)
+    for name in changed:
+        setattr(party, name, new_values[name])
+    case.updated_at = now
+    session.flush()
+    record_event(session, case, "party.updated", actor=actor, now=now, party_id=party.id,
+                 fields=changed, changes=changes(before, _party_audit(party)),
+                 label=party.name)
+    return changed
 
 
 def add_attachment(

@@ -23,8 +23,9 @@ from ..access.roles import staff_clause
 from ..access.web import requires
 from ..audit.models import CaseEvent
 from ..auth.models import User
-from ..casefile.models import Case
+from ..casefile.models import Case, Party
 from ..casefile.signals import case_details_changed
+from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..handlings.catalog import catalog
@@ -36,7 +37,14 @@ from ..storage import Storage
 from ..transaction import discard
 from ..uploads import UploadRefused
 from . import services
-from .forms import AttachmentForm, CaseEditForm, CaseForm, ListFilterForm, NewPartyForm
+from .forms import (
+    AttachmentForm,
+    CaseEditForm,
+    CaseForm,
+    ListFilterForm,
+    NewPartyForm,
+    PartyEditForm,
+)
 from .queries import CaseFilters, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -242,20 +250,16 @@ def edit(case_id: int):
         new_values["description"] = new_values["description"] or ""
         try:
             services.update_case(db.session, case, new_values, actor=current_user, now=utcnow(),
-                                 based_on_version=_version(form.version.data))
-        except services.EditConflict as conflict:
+                                 based_on_version=parse_version(form.version.data))
+        except EditConflict as conflict:
             discard()
-            form.version.data = case.version  # saving again now keeps the values shown
+            form.version.data = conflict.current_version  # saving again keeps the values shown
             return render_template("cases/edit.html", form=form, case=case,
                                    conflict=conflict.fields), 409
         _details_changed(case)
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/edit.html", form=form, case=case)
-
-
-def _version(submitted) -> int | None:
-    return int(submitted) if submitted is not None and str(submitted).isdigit() else None
 
 
 @bp.route("/<int:case_id>/parties/new", methods=["GET", "POST"])
@@ -270,6 +274,43 @@ def add_party(case_id: int):
         flash(_("Party added."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/add_party.html", form=form, case=case)
+
+
+def _party_or_404(case: Case, party_id: int) -> Party:
+    party = db.session.get(Party, party_id)
+    if party is None or party.case_id != case.id:
+        abort(404)
+    return party
+
+
+@bp.route("/<int:case_id>/parties/<int:party_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_party(case_id: int, party_id: int):
+    """Change a party's details. The form carries the party's version: a save made after
+    someone else saved the party is refused (409) with both sets of values."""
+    case = editable_case_or_404(case_id)
+    if not policy.sees_personal_data(current_user, case):
+        abort(403)
+    party = _party_or_404(case, party_id)
+    form = PartyEditForm(obj=party)
+    if form.validate_on_submit():
+        data = services.NewParty(**{name: form[name].data or None
+                                    for name in services.PARTY_FIELDS})
+        data.name = form.name.data.strip()
+        try:
+            changed = services.update_party(db.session, party, data, actor=current_user,
+                                            now=utcnow(),
+                                            based_on_version=parse_version(form.version.data))
+        except EditConflict as conflict:
+            discard()
+            form.version.data = conflict.current_version  # saving again keeps the values shown
+            return render_template("cases/edit_party.html", form=form, case=case, party=party,
+                                   conflict=conflict.fields), 409
+        if changed:
+            _details_changed(case)
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/edit_party.html", form=form, case=case, party=party)
 
 
 @bp.post("/<int:case_id>/attachments")

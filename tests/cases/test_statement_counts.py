@@ -10,7 +10,7 @@ from .test_views import _filing_form
 
 LIST_CEILING = 10   # sign-in (user, institution, region), filter choices, page, capped count,
                     # unread notifications, supervision badges
-PAGE_CEILING = 32   # the case, handlings, parties, events, step guards and each panel's records
+PAGE_CEILING = 33   # the case, handlings, parties, events, step guards and each panel's records
 FILING_CEILING = 30
 
 
