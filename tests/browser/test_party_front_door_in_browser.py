@@ -31,6 +31,8 @@ CANVAS_HAS_INK = """canvas => {
   return false;
 }"""
 
+SIGNING_MS = 60_000
+
 
 def _texts(session, phone: str) -> list[str]:
     """Read the outbox in a short transaction: an open one would hold SQLite's write lock."""
@@ -157,8 +159,10 @@ def _sign_remotely(phone_page, session, live_server):
         phone_page.get_by_role("button", name="确认身份并阅读协议").click()
     assert "被申请人于十日内支付申请人人民币1,200元。" in phone_page.content()
     _draw_with_finger(phone_page)
-    with phone_page.expect_navigation():
-        phone_page.get_by_role("button", name="确认签名").click()
+    # the last signature renders, seals and stores the PDF and its masked rendition: on a
+    # loaded machine that takes longer than a page's usual 10 s
+    with phone_page.expect_navigation(timeout=SIGNING_MS):
+        phone_page.get_by_role("button", name="确认签名").click(timeout=SIGNING_MS)
 
 
 @pytest.mark.browser

@@ -25,6 +25,8 @@ CANVAS_HAS_INK = """canvas => {
   return false;
 }"""
 
+SIGNING_MS = 60_000
+
 
 def _draft_agreement(make):
     """A case in mediation with two parties and a draft agreement; plain values only."""
@@ -113,8 +115,10 @@ def _sign(page, sign_url, signer_value, draw):
     assert page.locator("#signature-form [name='signer']").count() == 1
     page.locator("select[name='signer']").select_option(signer_value)
     draw(page)
-    with page.expect_navigation():
-        page.get_by_role("button", name="确认签名").click()
+    # the last signature renders, seals and stores the PDF and its masked rendition: on a
+    # loaded machine that takes longer than a page's usual 10 s
+    with page.expect_navigation(timeout=SIGNING_MS):
+        page.get_by_role("button", name="确认签名").click(timeout=SIGNING_MS)
 
 
 def _flashes(page):
