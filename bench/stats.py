@@ -18,7 +18,8 @@ one session, interleaved (the order alternates each repetition):
   trend are one statement joined to a VALUES list of months). Durable success (no new case
   of the same type with an overlapping party within DURABLE_MONTHS) is computed once per
   statement as a set: the period's successes with their parties, matched on ID number
-  and on name + phone (the parties indexes), UNION, NOT IN.
+  and on name + phone through their blind indexes (the values themselves are stored
+  encrypted, never twice alike), UNION, NOT IN.
   Referrals: one GROUP BY, the accepted durations (the median: SQLite has no percentile;
   PostgreSQL uses percentile_cont), the return reasons.
 
@@ -106,6 +107,8 @@ def _later(dialect: str, column: str, months: int) -> str:
 def _recurring_ctes(dialect: str, months: int) -> str:
     """The period's successes that recur: a later case of the same type, filed within
     `months` of the conclusion, shares a party (same ID number, or same name and phone).
+    ID numbers and phones are stored encrypted (a fresh nonce each time): equal values are
+    found by their blind indexes (id_number_index, phone_index), as the app finds them.
     SQLite keeps the join order written with CROSS JOIN (its planner, without ANALYZE,
     would otherwise start from every later case of the same type)."""
     cross = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
@@ -114,7 +117,7 @@ def _recurring_ctes(dialect: str, months: int) -> str:
     return f"""ours AS MATERIALIZED (
   SELECT h.id AS handling_id, c.id AS case_id, c.dispute_type, h.concluded_at,
          {_later(dialect, 'h.concluded_at', months)} AS until_at,
-         o.id_number, o.name, o.phone
+         o.id_number_index, o.name, o.phone_index
   FROM handlings h
   JOIN cases c ON c.id = h.case_id
   JOIN regions p ON p.id = c.region_id
@@ -124,12 +127,12 @@ def _recurring_ctes(dialect: str, months: int) -> str:
 ),
 recurring AS (
   SELECT ours.handling_id
-  FROM ours {cross} parties t ON t.id_number = ours.id_number
+  FROM ours {cross} parties t ON t.id_number_index = ours.id_number_index
   {cross} cases l ON l.id = t.case_id
   WHERE {later_case}
   UNION
   SELECT ours.handling_id
-  FROM ours {cross} parties t ON t.name = ours.name AND t.phone = ours.phone
+  FROM ours {cross} parties t ON t.name = ours.name AND t.phone_index = ours.phone_index
   {cross} cases l ON l.id = t.case_id
   WHERE {later_case}
 )"""
