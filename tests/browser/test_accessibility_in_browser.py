@@ -98,6 +98,8 @@ def _violations(page, url, role, width_name):
 @pytest.mark.browser
 def test_every_page_of_the_demo_passes_axe_as_every_role_on_desktop_and_phone(
         demo_pages, live_server, page):
+    # demo_pages comes before page: seeding signs documents with asyncio.run, which cannot
+    # run inside the event loop Playwright starts
     assert AXE.read_text(encoding="utf-8").startswith(f"/*! axe v{AXE_VERSION}")
     context = page.context
     context.add_init_script(path=str(AXE))  # into every document, before the page's scripts
