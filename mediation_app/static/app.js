@@ -5,3 +5,17 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// On a phone a wide table scrolls sideways inside itself (app.css): while it does, it takes
+// keyboard focus so that it can be scrolled without a mouse.
+function focusableWhileScrolling() {
+  document.querySelectorAll("table.list").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth) {
+      table.setAttribute("tabindex", "0");
+    } else if (table.getAttribute("tabindex") === "0") {
+      table.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableWhileScrolling);
+window.addEventListener("resize", focusableWhileScrolling);
