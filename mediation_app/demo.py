@@ -25,6 +25,7 @@ from .directory.models import Region
 from .directory.services import create_institution, create_region
 from .documents import services as documents
 from .domain.idcard import check_digit
+from .handlings import police
 from .handlings.rulings import Ruling, record_ruling
 from .handlings.services import fire_transition
 from .referrals import services as referrals
@@ -228,6 +229,10 @@ class Demo:
         """Fire a step, with the workflow's own step before it where it has one (police:
         达成协议 before 履行完毕) and the first reason it declares for a failure or withdrawal."""
         definition = case.current_handling.definition
+        if step == "accept" and police.asks_for(case.current_handling, police.ELIGIBILITY_GUARDS):
+            police.record_eligibility(self.session, case, police.Eligibility(
+                civil_dispute=True, minor_circumstances=True,
+                circumstance="trifles_between_acquaintances"), actor=actor, now=moment)
         if step == "close_success" and definition.transition("agree") is not None:
             fire_transition(self.session, case, "agree", actor=actor, now=moment)
         target = definition.state(definition.transition(step).target)
@@ -328,7 +333,7 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
         agreements.Agreement.case_id == case.id)))
     mediator = demo.user_at("QJP-PL")
     issuing.issue_confirmation_application(demo.session, demo.issuer, agreement,
-                                             court_name="淮安市清江浦区人民法院", actor=mediator,
+                                             court=demo.institutions["QJP-FY"], actor=mediator,
                                              now=moment)
     referral = demo.refer(case, "judicial_confirmation", "QJP-FY", moment + timedelta(hours=1),
                           "双方共同申请对调解协议进行司法确认，申请书已随附。")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
+from .access.masking import masked_in_text
 from .domain.idcard import mask_id_number, mask_phone
 from .labels import label
 
@@ -42,6 +43,7 @@ def init_app(app) -> None:
         amount=fmt_amount,
         mask_id=mask_id_number,
         mask_phone=mask_phone,
+        masked_text=masked_in_text,
         nl2br=nl2br,
     )
     app.jinja_env.globals.update(label=label, locale_code=locale_code)

@@ -135,6 +135,8 @@ LABELS = {
         "agreement.signed": N_("Agreement complete: all signatures in"),
         "agreement.voided": N_("Agreement voided"),
         "agreement.oral": N_("Oral agreement recorded"),
+        "police.eligibility": N_("Eligibility for police mediation examined"),
+        "police.guardian": N_("Guardian of a minor party recorded"),
         "document.issued": N_("Document issued"),
         "performance.planned": N_("Obligation to perform added"),
         "performance.recorded": N_("Performance recorded"),
@@ -159,6 +161,7 @@ LABELS = {
         "agreement.remote_signature": N_("Agreement signed through a link by"),
         "application.accepted": N_("Application accepted"),
         "appointment.scheduled": N_("Appointment scheduled"),
+        "appointment.cancelled": N_("Appointment cancelled"),
         "party.rated": N_("Party rated the mediation"),
         "recusal.requested": N_("Recusal requested"),
         "recusal.decided": N_("Recusal decided"),
@@ -170,6 +173,9 @@ LABELS = {
         "organisation_party_joined": N_("insurer or other organisation joined"),
         "arrived_by_court_delegation": N_("delegated or entrusted by a court"),
         "ruling_recorded": N_("ruling recorded with its number and date"),
+        "eligibility_recorded": N_("eligibility for police mediation examined"),
+        "eligible_for_police_mediation": N_("eligible for police mediation"),
+        "minors_accompanied": N_("guardians of the minor parties recorded"),
     },
     "guard_unmet": {
         "agreement_signed": N_("the agreement must first be signed by every party and the mediator"),
@@ -181,6 +187,52 @@ LABELS = {
         "arrived_by_court_delegation": N_(
             "only a case delegated or entrusted by a court can be returned to it"),
         "ruling_recorded": N_("the court's ruling must first be recorded with its number and date"),
+        "eligibility_recorded": N_(
+            "on acceptance, record whether the case may be mediated by the police: caused by "
+            "a dispute between people, minor circumstances, and none of the exclusions "
+            "(Procedure Rules arts. 178 and 179)"),
+        "eligible_for_police_mediation": N_(
+            "the case does not qualify for police mediation (Procedure Rules arts. 178 and "
+            "179): mediation cannot start; end the handling or examine it again"),
+        "minors_accompanied": N_(
+            "a party is under 18: record the parent or other guardian told to attend "
+            "(Procedure Rules art. 181)"),
+    },
+    "police_finding": {
+        "eligible": N_("Qualifies for police mediation"),
+        "not_eligible": N_("Does not qualify for police mediation"),
+    },
+    "police_guardian": {
+        "waived": N_("16 or older, living on own earnings, agreed the guardian is not told"),
+    },
+    "police_circumstance": {
+        "trifles_between_acquaintances": N_(
+            "A quarrel over trifles between relatives, friends, neighbours, colleagues or "
+            "schoolmates"),
+        "injured_party_at_fault": N_("Provoked by the injured party's own earlier fault"),
+        "better_settled_by_mediation": N_("Otherwise better settled by mediation"),
+    },
+    "police_exclusion": {
+        "hired_to_hurt": N_("Someone was hired to hurt another"),
+        "gang_fight_or_provocation": N_("A gang fight or other provocation (寻衅滋事)"),
+        "repeated_violations": N_("Repeated violations of public order"),
+        "party_refuses": N_("A party clearly refuses mediation"),
+        "new_violation_during_mediation": N_(
+            "A party committed a new violation against the other during mediation"),
+        "offender_fled": N_("The offender fled during mediation"),
+        "otherwise_unsuitable": N_("Otherwise unsuitable for mediation"),
+    },
+    "police_refusal": {
+        "not_holder": N_("This case is closed or not held by your institution."),
+        "not_asked": N_("This procedure records no such police mediation facts."),
+        "bad_circumstance": N_("Choose one of the circumstances listed."),
+        "bad_exclusion": N_("Choose only exclusions from the list."),
+        "not_a_party": N_("That person is not a party to this case."),
+        "not_a_minor": N_("By their ID number this party is not under 18."),
+        "guardian_required": N_("Give the name of the parent or other guardian."),
+        "waiver_too_young": N_(
+            "Only a party of 16 or 17 living on their own earnings may agree that the "
+            "guardian is not told."),
     },
     "refusal": {
         "not_holder": N_("This case is closed or not held by your institution."),
@@ -243,6 +295,9 @@ LABELS = {
         "already_signed": N_("This person has already signed."),
         "not_signed": N_("Only a signed agreement of a successful mediation can be used here."),
         "no_such_document": N_("This procedure issues no agreement in that form."),
+        "not_a_court": N_(
+            "Choose one of the courts with jurisdiction (or the court that received the "
+            "referral for judicial confirmation)."),
     },
     "notification": {
         "deadline.reminder": N_("A deadline is near"),

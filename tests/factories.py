@@ -45,6 +45,19 @@ def id_number(birth: str = "19800101", area: str = "320812", serial: int | None 
     return first17 + check_digit(first17)
 
 
+def examined_for_police_mediation(session, case, by: User, *, now=None, **changes):
+    """Where the workflow asks (治安调解), record a finding that the case qualifies, as the
+    officer does on acceptance (公安机关办理行政案件程序规定 arts. 178, 179)."""
+    from mediation_app.handlings import police
+
+    if not police.asks_for(case.current_handling, police.ELIGIBILITY_GUARDS):
+        return None
+    finding = police.Eligibility(**{"civil_dispute": True, "minor_circumstances": True,
+                                    "circumstance": "trifles_between_acquaintances",
+                                    "exclusions": [], **changes})
+    return police.record_eligibility(session, case, finding, actor=by, now=now or utcnow())
+
+
 def reason_for(case, transition: str) -> str | None:
     """The first reason the case's workflow declares for where `transition` ends (failure,
     withdrawal); None for a step that needs none."""
@@ -148,10 +161,14 @@ class Factories:
 
         mediator = by or self.user()
         case = self.case(by=mediator, **overrides)
+        self.examined_for_police_mediation(case, mediator)
         fire_transition(self.session, case, "accept", actor=mediator, now=utcnow())
         fire_transition(self.session, case, "start_mediation", actor=mediator, now=utcnow())
         self.session_record(case, mediator)
         return case, mediator
+
+    def examined_for_police_mediation(self, case, by: User, **changes):
+        return examined_for_police_mediation(self.session, case, by, **changes)
 
     def token(self, user: User, name: str = "test") -> str:
         token, secret = ApiToken.issue(user, name)

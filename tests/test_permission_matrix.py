@@ -33,7 +33,7 @@ from mediation_app.domain.idcard import mask_id_number, mask_phone
 from mediation_app.handlings.models import MediationPeriod
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
-from mediation_app.parties.models import Application
+from mediation_app.parties.models import Application, Appointment
 from mediation_app.referrals.records import OutcomeReport
 from mediation_app.storage import Storage
 from mediation_app.supervision.models import SupervisionOrder
@@ -55,9 +55,15 @@ OWN = {
     "GET /cases/{id}/attachments/{att}":                [302, 200, 200, 200, 200, 404],
     "POST /cases/{id}/transitions/{step}":              [302, 302, 302, 302, 403, 404],
     "POST /cases/{id}/ruling":                          [302, 302, 302, 302, 403, 404],
+    # 治安调解 records: the matrix's cases are not police cases, so the holders are told so
+    "POST /cases/{id}/police/eligibility":              [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/police/guardians":                [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
+    # the matrix's cases are registered, before mediation: the holders are told, not shown a form
+    "GET /cases/{id}/agreement/oral":                   [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/agreement/oral":                  [302, 302, 302, 302, 403, 404],
     "GET /agreements/{agr}/edit":                       [302, 200, 200, 200, 403, 404],
     "GET /agreements/{agr}/preview.pdf":                [302, 200, 200, 302, 200, 404],
     "GET /agreements/{agr}/sign":                       [302, 200, 200, 200, 200, 404],
@@ -77,6 +83,7 @@ OWN = {
     "POST /cases/{id}/mediators":                       [302, 302, 302, 302, 403, 403],
     "POST /cases/{id}/recusals":                        [302, 302, 302, 302, 403, 403],
     "GET /cases/{id}/appointments":                     [302, 200, 200, 200, 403, 403],
+    "POST /cases/{id}/appointments/{apt}/cancel":       [302, 302, 302, 302, 403, 403],
     "POST /documents/{doc}/deliver":                    [302, 302, 302, 302, 403, 403],
     "GET /api/v1/cases/{id}":                           [401, 200, 200, 200, 200, 404],
     "GET /notifications/cases/{id}":                    [302, 200, 200, 200, 200, 404],
@@ -95,6 +102,7 @@ OWN = {
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
               "GET /referrals/{ref}/return", "POST /referrals/{ref}/withdraw",
               "POST /agreements/{agr}/signing-links", "GET /cases/{id}/appointments",
+              "POST /cases/{id}/appointments/{apt}/cancel",
               "POST /documents/{doc}/deliver"}
 FOREIGN = {
     route: [401 if "/api/" in route else 302]
@@ -133,6 +141,7 @@ GLOBAL = {
     "GET /stats/cases?figure=success":       [302, 200, 200, 200, 200, 403],
     "GET /stats/charts/channels.svg":        [302, 200, 200, 200, 200, 403],
     "GET /stats/export.csv":                 [302, 200, 200, 200, 200, 403],
+    "GET /stats/export.xlsx":                [302, 200, 200, 200, 200, 403],
     "GET /subsidy/":                         [302, 200, 200, 200, 200, 403],
     "GET /subsidy/statement.csv":            [302, 200, 200, 200, 200, 403],
     "GET /notifications/":                   [302, 200, 200, 200, 200, 200],
@@ -267,9 +276,12 @@ def _objects(make, session, app, holder, receiver) -> dict:
                        matters="m", clauses=["c"], performance_manner="p", status="signed",
                        signed_at=utcnow(), created_by_id=holder.id)
     signed.performances.append(Performance(description="付款", due_on=date.today()))
-    session.add_all([document, referral, signed])
+    appointment = Appointment(case_id=case.id, starts_at=utcnow() + timedelta(days=2),
+                              place="调解室", created_by_id=holder.id, created_at=utcnow())
+    session.add_all([document, referral, signed, appointment])
     session.flush()
     return {"id": case.id, "att": attachment.id, "agr": agreement.id, "doc": document.id,
+            "apt": appointment.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
             "people": [Person.of(party) for party in case.parties + closed.parties],
@@ -623,7 +635,7 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr
               "foreign_tid": "token_id", "imp": "import_id", "rep": "report_id",
               "foreign_rep": "report_id", "app": "application_id",
               "appfile": "file_id", "pdoc": "document_id",
-              "norec": "recusal_id"}
+              "norec": "recusal_id", "apt": "appointment_id"}
 CONVERTERS.update({"out": "report_id"})
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})

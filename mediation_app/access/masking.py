@@ -5,7 +5,7 @@ logs. Callers ask the policy (policy.sees_personal_data / sees_record_whole) for
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 
 from ..domain.idcard import mask_id_number, mask_phone
 
@@ -28,6 +28,32 @@ def masked_values(value):
         return {key: masked_values(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [masked_values(item) for item in value]
+    return value
+
+
+class TextMasked:
+    """A record (an agreement, a session record) whose text reads with ID numbers and phones
+    masked: what a masked rendition of a document prints in place of the record."""
+
+    def __init__(self, record):
+        self._record = record
+
+    def __getattr__(self, name):
+        return masked_for_reader(getattr(self._record, name))
+
+
+def masked_for_reader(value):
+    """Anything a document template is given, with every ID number and phone written in its
+    text masked: strings (markup stays markup), lists and dicts of them, and records (mapped
+    rows, dataclasses) read through TextMasked; anything else is left as it is."""
+    if isinstance(value, str):
+        return type(value)(masked_in_text(value))
+    if isinstance(value, dict):
+        return {key: masked_for_reader(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked_for_reader(item) for item in value]
+    if hasattr(value, "__table__") or (is_dataclass(value) and not isinstance(value, type)):
+        return TextMasked(value)
     return value
 
 
@@ -87,6 +113,8 @@ class CaseForReader:
     def __init__(self, case, *, whole: bool):
         self._case = case
         self.parties = party_views(case.parties, whole=whole)
+        self.summary = case.summary if whole else masked_in_text(case.summary or "")
+        self.description = case.description if whole else masked_in_text(case.description or "")
         self.is_whole = whole
 
     def __getattr__(self, name):

@@ -76,7 +76,9 @@ class _Exists(Condition):
     """A condition that is a correlated EXISTS probe."""
 
     def clause(self, user, dialect: str) -> ColumnElement[bool]:
-        return self.probe(user).exists()
+        # correlated to `cases` only, so the clause keeps its meaning in a query that joins
+        # the probed table itself (a ledger row joins the case's latest handling)
+        return self.probe(user).correlate(Case).exists()
 
 
 @dataclass(frozen=True)

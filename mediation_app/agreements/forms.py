@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -52,7 +54,34 @@ class CorrectionForm(FlaskForm):
 
 
 class ConfirmationApplicationForm(FlaskForm):
-    court_name = StringField(_l("Court"), validators=[DataRequired(), Length(max=100)])
+    """The court is picked from those with jurisdiction (or is the 司法确认 referral's
+    receiver); its choices are set by the caller."""
+
+    court = SelectField(_l("Court for judicial confirmation"), coerce=int,
+                        validators=[DataRequired()])
+
+    def offer(self, courts) -> ConfirmationApplicationForm:
+        self.court.choices = [(court.id, court.name) for court in courts]
+        return self
+
+
+class OralAgreementForm(FlaskForm):
+    """人民调解法 arts. 28, 30: what the parties agreed orally, as the mediator records it."""
+
+    facts = TextAreaField(_l("Main facts of the dispute"),
+                          validators=[DataRequired(), Length(max=10000)])
+    matters = TextAreaField(_l("Disputed matters and each side's responsibility"),
+                            validators=[DataRequired(), Length(max=10000)])
+    clauses = TextAreaField(_l("What the parties agreed orally, one term per line"),
+                            validators=[DataRequired(), Length(max=20000)])
+    amount = DecimalField(_l("Amount agreed (yuan)"), places=2,
+                          validators=[Optional(), NumberRange(min=0)])
+    performance_manner = TextAreaField(_l("Manner of performance"),
+                                       validators=[DataRequired(), Length(max=4000)])
+    performance_deadline = DateField(_l("Performance deadline"), validators=[Optional()])
+
+    def clause_list(self) -> list[str]:
+        return [line.strip() for line in self.clauses.data.splitlines() if line.strip()]
 
 
 class PerformancePlanForm(FlaskForm):

@@ -11,12 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from ..casefile.models import Case, Handling
+from ..casefile.jurisdiction import courts_for_confirmation
+from ..casefile.models import Case, Handling, Referral
+from ..directory.models import Institution
 from ..documents.models import Document
 from ..documents.rendering import render_pdf
 from ..documents.services import Issuer, common_context, issue, masked_context, spec_for
 from ..workflow.definition import DocumentSpec
 from .models import Agreement, MediationSession
+from .services import AgreementError
 
 SIGNER_ROLES = {"mediator": "调解员", "host": "主持人", "judge": "审判员"}
 
@@ -56,11 +59,9 @@ def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
     case = session.get(Case, agreement.case_id)
     handling = session.get(Handling, agreement.handling_id)
     spec = spec_for(handling, agreement_kind(agreement), any_state=True)
-    context = common_context(case, handling, spec, issuer, "（草稿无验证码）", now)
-    if not whole:
-        context = masked_context(context)
-    return render_pdf(spec.template, **context,
-                      **agreement_html_context(agreement, spec, draft=True))
+    context = {**common_context(case, handling, spec, issuer, "（草稿无验证码）", now),
+               **agreement_html_context(agreement, spec, draft=True)}
+    return render_pdf(spec.template, **(context if whole else masked_context(context)))
 
 
 def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str, *,
@@ -74,15 +75,47 @@ def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str,
                  context={"sessions": sessions, **context}, actor=actor, now=now)
 
 
+CONFIRMATION = "judicial_confirmation"
+
+
+def confirmation_referral(session: Session, case: Case) -> Referral | None:
+    """The case's referral for 司法确认 still in force (waiting or accepted), if any."""
+    return session.scalar(select(Referral).where(
+        Referral.case_id == case.id, Referral.kind == CONFIRMATION,
+        Referral.status.in_(("pending", "accepted"))).order_by(Referral.id.desc()).limit(1))
+
+
+def confirmation_courts(session: Session, case: Case,
+                        institution: Institution) -> tuple[list[Institution], bool]:
+    """The courts the joint application may be addressed to, and whether that is fixed: the
+    receiver of the case's 司法确认 referral when there is one; otherwise the courts with
+    jurisdiction seen from the applying institution (民事诉讼法 第二百零五条; 《最高人民法院
+    关于人民调解协议司法确认程序的若干规定》第二条), nearest first."""
+    referral = confirmation_referral(session, case)
+    if referral is not None:
+        return [referral.to_institution], True
+    return courts_for_confirmation(session, case, institution), False
+
+
 def issue_confirmation_application(session: Session, issuer: Issuer, agreement: Agreement, *,
-                                   court_name: str, actor: User, now: datetime) -> Document:
+                                   court: Institution | None, actor: User,
+                                   now: datetime) -> Document:
+    """The parties' joint application for 司法确认, addressed to one of the courts
+    `confirmation_courts` offers (never a name typed in): AgreementError `not_a_court`
+    otherwise. It lists the materials 若干规定 第三条 asks for."""
     case = session.get(Case, agreement.case_id)
+    courts, fixed = confirmation_courts(session, case, actor.institution)
+    if fixed and court is None:
+        court = courts[0]
+    if court is None or court.id not in {c.id for c in courts}:
+        raise AgreementError("not_a_court")
     agreement_document = session.scalar(select(Document).where(
-        Document.agreement_id == agreement.id, Document.kind == "agreement"))
+        Document.agreement_id == agreement.id, Document.kind.in_(("agreement", "oral_agreement")),
+        Document.voided_at.is_(None)))
     handling = session.get(Handling, agreement.handling_id)
     return issue(session, issuer, case=case, handling=handling,
                  kind="confirmation_application",
-                 context={"agreement": agreement, "court_name": court_name,
+                 context={"agreement": agreement, "court": court, "court_name": court.name,
                           "agreement_code": agreement_document.verification_code
                           if agreement_document else "—"},
                  actor=actor, now=now, agreement=agreement)

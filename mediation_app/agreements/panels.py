@@ -9,15 +9,36 @@ from ..auth.forms import EmptyForm
 from ..casefile.models import Case
 from ..db import db
 from ..panels import CasePanel
-from .forms import PerformancePlanForm, PerformanceRecordForm
-from .queries import mediation_record
+from .forms import ConfirmationApplicationForm, PerformancePlanForm, PerformanceRecordForm
+from .issuing import confirmation_courts
+from .queries import mediation_record, signed_agreement_for_case
+
+
+def _confirmation_form(case: Case, reader, ours: bool):
+    """The courts the joint application may go to, offered only where it can be issued."""
+    if not ours or signed_agreement_for_case(db.session, case.id) is None:
+        return None, False
+    courts, fixed = confirmation_courts(db.session, case, reader.institution)
+    return ConfirmationApplicationForm().offer(courts), fixed
+
+
+def _allows_oral_agreement(case: Case) -> bool:
+    """Whether the current handling's workflow records oral agreements in its state."""
+    handling = case.current_handling
+    spec = handling.definition.document("oral_agreement") if handling is not None else None
+    return spec is not None and handling.state in spec.at
 
 
 def mediation_panel(case: Case, reader, now: datetime) -> dict:
+    ours = policy.can_issue_notice(reader, case)
+    confirmation_form, court_fixed = _confirmation_form(case, reader, ours)
     return {
         "record": mediation_record(db.session, case.id),
         "can_edit": policy.can_change_case(reader, case),
-        "ours": policy.can_issue_notice(reader, case),
+        "oral_allowed": _allows_oral_agreement(case),
+        "ours": ours,
+        "confirmation_form": confirmation_form,
+        "court_fixed": court_fixed,
         "action_form": EmptyForm(),
         "performance_plan_form": PerformancePlanForm(),
         "performance_form": PerformanceRecordForm(),

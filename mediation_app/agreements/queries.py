@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..documents.models import Document
 from .models import Agreement, FollowUp, MediationSession
 
 
@@ -28,8 +29,6 @@ class MediationRecord:
 
 
 def mediation_record(session: Session, case_id: int) -> MediationRecord:
-    from ..documents.models import Document
-
     return MediationRecord(
         sessions=list(session.scalars(select(MediationSession).where(
             MediationSession.case_id == case_id).order_by(MediationSession.held_on))),

@@ -13,6 +13,7 @@ from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case, Party
+from ..documents.models import Document
 from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
 
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -235,8 +236,6 @@ def correct_agreement(session: Session, agreement: Agreement, *, reason: str, ac
     agreement.status = "voided"
     agreement.voided_at = now
     agreement.void_reason = reason
-    from ..documents.models import Document
-
     for document in session.scalars(select(Document).where(Document.agreement_id == agreement.id)):
         document.voided_at = now
     session.flush()

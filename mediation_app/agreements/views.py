@@ -11,6 +11,7 @@ from ..access.web import changeable_case_or_404 as editable_case_or_404
 from ..access.web import visible_case_or_404
 from ..casefile.models import Party
 from ..db import db, utcnow
+from ..directory.models import Institution
 from ..documents.issuer import current_issuer
 from ..documents.services import DocumentError
 from ..downloads import pdf_response
@@ -20,14 +21,21 @@ from ..transaction import discard
 from . import services
 from .forms import (
     AgreementForm,
+    ConfirmationApplicationForm,
     CorrectionForm,
     FollowUpForm,
+    OralAgreementForm,
     PerformancePlanForm,
     PerformanceRecordForm,
     SessionForm,
     SignatureForm,
 )
-from .issuing import issue_agreement, issue_confirmation_application, preview_agreement
+from .issuing import (
+    confirmation_courts,
+    issue_agreement,
+    issue_confirmation_application,
+    preview_agreement,
+)
 from .models import Agreement, Performance
 from .panels import PANELS
 
@@ -86,7 +94,7 @@ def new_session(case_id: int):
     return render_template("agreements/session.html", form=form, case=case)
 
 
-def _draft_from(form: AgreementForm) -> services.AgreementDraft:
+def _draft_from(form: AgreementForm | OralAgreementForm) -> services.AgreementDraft:
     return services.AgreementDraft(
         facts=form.facts.data.strip(), matters=form.matters.data.strip(),
         clauses=form.clause_list(), amount=form.amount.data,
@@ -111,6 +119,37 @@ def new_agreement(case_id: int):
         flash(_("Agreement drafted. Preview it, then collect the signatures."), "success")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
     return render_template("agreements/form.html", form=form, case=case, agreement=None)
+
+
+@bp.route("/cases/<int:case_id>/agreement/oral", methods=["GET", "POST"])
+@login_required
+def new_oral_agreement(case_id: int):
+    """Record an oral agreement (人民调解法 arts. 28, 30): the mediator writes down what the
+    parties agreed; nobody signs on screen, and the record is issued at once."""
+    case = editable_case_or_404(case_id)
+    handling = case.current_handling
+    spec = handling.definition.document("oral_agreement") if handling is not None else None
+    if spec is None or handling.state not in spec.at:
+        flash(label("agreement_refusal", "no_such_document"), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    form = OralAgreementForm()
+    if request.method == "GET":
+        form.facts.data = case.description
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            agreement = services.record_oral_agreement(db.session, case, _draft_from(form),
+                                                       actor=current_user, now=now)
+            issue_agreement(db.session, current_issuer(), agreement, actor=current_user, now=now)
+        except services.AgreementError as refusal:
+            return _refused(refusal, case.id)
+        except DocumentError:
+            discard()
+            flash(_("This procedure issues no such document."), "error")
+            return redirect(url_for("cases.show", case_id=case.id))
+        flash(_("Oral agreement recorded; it took effect today."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("agreements/oral.html", form=form, case=case)
 
 
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -295,10 +334,17 @@ def confirmation_application(agreement_id: int):
     case = visible_case_or_404(agreement.case_id)
     if agreement.status != "signed" or not policy.can_issue_notice(current_user, case):
         abort(403)
-    court = request.form.get("court_name", "").strip()[:100] or _("the competent people's court")
+    form = ConfirmationApplicationForm().offer(
+        confirmation_courts(db.session, case, current_user.institution)[0])
+    if not form.validate_on_submit():
+        flash(label("agreement_refusal", "not_a_court"), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
     try:
-        issue_confirmation_application(db.session, current_issuer(), agreement, court_name=court,
+        issue_confirmation_application(db.session, current_issuer(), agreement,
+                                       court=db.session.get(Institution, form.court.data),
                                        actor=current_user, now=utcnow())
+    except services.AgreementError as refusal:
+        return _refused(refusal, case.id)
     except DocumentError:
         discard()
         flash(_("This procedure issues no such document."), "error")

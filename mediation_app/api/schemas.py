@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..access.masking import masked_in_text
 from ..casefile.models import RETURN_REASONS
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
 from ..domain.idcard import InvalidIdNumber, normalise_id_number
@@ -112,7 +113,9 @@ class CaseSummaryOut(Schema):
     id = fields.Integer()
     case_no = fields.String()
     dispute_type = fields.String()
-    summary = fields.String()
+    # a list needs no whole number: ID numbers and phones written in a summary are masked
+    summary = fields.Function(lambda case: masked_in_text(case.summary or ""),
+                              metadata={"type": "string"})
     channel = fields.String(allow_none=True)
     state = fields.String()
     filed_at = UtcDateTime()

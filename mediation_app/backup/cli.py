@@ -6,13 +6,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .. import personaldata_cli
 from ..db import db, utcnow
 from .archive import RestoreRefused, create_backup, restore_backup
 
 
 def register(app: Flask) -> None:
-    from .. import personaldata_cli
-
     personaldata_cli.register(app)  # the data keys go with what backups cannot hold
     backup = AppGroup("backup", help="Backup and restore of the database and documents.")
     app.cli.add_command(backup)

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import policy, roles, web
-from ..access.masking import party_views
+from ..access.masking import case_for_reader
 from ..access.roles import staff_clause
 from ..access.web import requires
 from ..audit.models import CaseEvent
@@ -198,12 +198,15 @@ def show(case_id: int):
     regions = {r.id: r.name for r in db.session.scalars(select(Region).where(
         Region.id.in_(_region_ids_in(events))))}
     now = utcnow()
+    as_read = case_for_reader(case, whole=policy.sees_personal_data(current_user, case))
     return render_template(
         "cases/show.html",
         case=case,
         events=events,
         region_names=regions,
-        parties=party_views(case.parties, whole=policy.sees_personal_data(current_user, case)),
+        parties=as_read.parties,
+        summary=as_read.summary,
+        description=as_read.description,
         can_edit=policy.can_change_case(current_user, case),
         attachment_form=AttachmentForm(),
         steps=step_options(db.session, case, current_user, now=now),

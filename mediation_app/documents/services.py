@@ -12,7 +12,7 @@ import segno
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from ..access.masking import case_for_reader
+from ..access.masking import case_for_reader, masked_for_reader
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case, Handling
@@ -78,8 +78,10 @@ def common_context(case: Case, handling: Handling, spec: DocumentSpec, issuer: I
 
 def masked_context(context: dict) -> dict:
     """The same document for readers who see the case masked: the parties' personal data
-    masked (access/masking.py), marked as a copy that is not an original."""
-    return {**context, "case": case_for_reader(context["case"], whole=False), "masked": True}
+    masked (access/masking.py), and ID numbers and phones written in any of its text (facts,
+    clauses, records), marked as a copy that is not an original."""
+    return {**masked_for_reader(context),
+            "case": case_for_reader(context["case"], whole=False), "masked": True}
 
 
 def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, kind: str,
@@ -93,7 +95,7 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
     code = new_code()
     common = common_context(case, handling, spec, issuer, code, now)
     pdf = render_pdf(spec.template, **common, **context)
-    masked = render_pdf(spec.template, **masked_context(common), **context)
+    masked = render_pdf(spec.template, **masked_context({**common, **context}))
     certificate = ensure_certificate(session, institution, storage=issuer.storage,
                                      secret_key=issuer.secret_key, now=now)
     p12, passphrase = unlock(certificate, storage=issuer.storage, secret_key=issuer.secret_key)

@@ -54,3 +54,21 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def birth_date(number: str | None) -> date | None:
+    """The birth date a citizen identity number encodes (positions 7–14), if it reads."""
+    if not number or len(number) != 18 or not number[:14].isdigit():
+        return None
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def age_on(number: str | None, day: date) -> int | None:
+    """Full years of age on `day` of the person the number names (None if unreadable)."""
+    born = birth_date(number)
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

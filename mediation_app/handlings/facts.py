@@ -1,12 +1,17 @@
 """What the guards need to know about a handling, gathered from the database."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..agreements.models import MediationSession
+from ..agreements.queries import signed_agreement_for_case
 from ..casefile.models import Handling, Party
+from ..documents.models import Document
 from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
+from .police import GUARDIAN_GUARD, asks_for, eligibility_of, minors_without_guardian
 
 
 def facts_for(session: Session, handling: Handling, *, now) -> Facts:
@@ -22,12 +27,25 @@ def facts_for(session: Session, handling: Handling, *, now) -> Facts:
         organisation_parties=organisations,
         arrived_by=handling.arrived_by,
         ruling_recorded=_ruling_recorded(session, handling),
+        police_eligible=_police_eligible(handling),
+        minors_without_guardian=_minors_without_guardian(handling, now),
     )
 
 
-def _ruling_recorded(session: Session, handling: Handling) -> bool:
-    from ..documents.models import Document
+def _minors_without_guardian(handling: Handling, now) -> int:
+    """Counted only where the workflow asks (reading ages decrypts the ID numbers)."""
+    if not asks_for(handling, GUARDIAN_GUARD):
+        return 0
+    day = now.date() if isinstance(now, datetime) else now
+    return len(minors_without_guardian(handling, handling.case, day))
 
+
+def _police_eligible(handling: Handling) -> bool | None:
+    finding = eligibility_of(handling)
+    return None if finding is None else bool(finding["eligible"])
+
+
+def _ruling_recorded(session: Session, handling: Handling) -> bool:
     return session.scalar(select(Document.id).where(
         Document.case_id == handling.case_id, Document.kind == "ruling",
         Document.institution_id == handling.institution_id, Document.voided_at.is_(None),
@@ -35,7 +53,5 @@ def _ruling_recorded(session: Session, handling: Handling) -> bool:
 
 
 def _agreement_signed_at(session: Session, handling: Handling):
-    from ..agreements.queries import signed_agreement_for_case
-
     agreement = signed_agreement_for_case(session, handling.case_id)
     return agreement.signed_at if agreement else None

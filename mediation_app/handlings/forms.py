@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..labels import options
+from ..labels import choices, options
 
 
 class TransitionForm(FlaskForm):
@@ -24,3 +32,29 @@ class RulingForm(FlaskForm):
     clerk = StringField(_l("Clerk"), validators=[DataRequired(), Length(max=50)])
     reasoning = TextAreaField(_l("Why the application is rejected"),
                               validators=[Optional(), Length(max=2000)])
+
+
+class PoliceEligibilityForm(FlaskForm):
+    """治安调解: what the officer finds on acceptance (公安机关办理行政案件程序规定
+    第一百七十八条、第一百七十九条)."""
+
+    civil_dispute = BooleanField(_l("Caused by a dispute between people (民间纠纷)"))
+    minor_circumstances = BooleanField(_l("Minor in its circumstances (情节较轻)"))
+    circumstance = SelectField(_l("How the dispute arose"),
+                               choices=choices("police_circumstance", blank=_l("Choose…")),
+                               validators=[Optional()])
+    exclusions = SelectMultipleField(_l("Exclusions that apply"),
+                                     choices=choices("police_exclusion"),
+                                     option_widget=CheckboxInput(), widget=ListWidget(),
+                                     validators=[Optional()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class GuardianForm(FlaskForm):
+    """The parent or other guardian of a party under 18 (第一百八十一条)."""
+
+    party = SelectField(_l("Party under 18"), coerce=int, validators=[DataRequired()])
+    name = StringField(_l("Parent or other guardian"), validators=[Optional(), Length(max=100)])
+    relation = StringField(_l("Relation to the party"), validators=[Optional(), Length(max=50)])
+    waived = BooleanField(_l(
+        "16 or older, living on own earnings, agreed the guardian is not told"))

@@ -5,18 +5,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access.web import changeable_case_or_404
+from ..casefile.models import Party
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
 from ..documents.services import DocumentError
-from ..labels import explain
+from ..labels import explain, label
+from ..panels import register_with
 from ..transaction import discard
+from . import police
 from .catalog import catalog
 from .diagram import render_svg
-from .forms import RulingForm, TransitionForm
+from .forms import GuardianForm, PoliceEligibilityForm, RulingForm, TransitionForm
+from .panels import PANELS
 from .rulings import Ruling, record_ruling
 from .services import HandlingError, fire_transition
 
 bp = Blueprint("handlings", __name__)
+register_with(bp, PANELS)
 
 
 @bp.post("/cases/<int:case_id>/transitions/<name>")
@@ -61,6 +66,57 @@ def ruling(case_id: int):
         flash(explain(refusal), "error")
     else:
         flash(_("Ruling recorded."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/police/eligibility")
+@login_required
+def police_eligibility(case_id: int):
+    """治安调解: record on acceptance whether the case qualifies (公安机关办理行政案件程序规定
+    第一百七十八条、第一百七十九条)."""
+    case = changeable_case_or_404(case_id)
+    form = PoliceEligibilityForm()
+    if not form.validate_on_submit():
+        flash(_("The examination could not be read. Please fill it in again."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    finding = police.Eligibility(
+        civil_dispute=form.civil_dispute.data, minor_circumstances=form.minor_circumstances.data,
+        circumstance=form.circumstance.data or None, exclusions=list(form.exclusions.data or []),
+        note=(form.note.data or "").strip())
+    try:
+        police.record_eligibility(db.session, case, finding, actor=current_user, now=utcnow())
+    except police.PoliceMediationError as refusal:
+        discard()
+        flash(label("police_refusal", refusal.code), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    if finding.eligible:
+        flash(_("Recorded: the case qualifies for police mediation."), "success")
+    else:
+        flash(_("Recorded: the case does not qualify for police mediation; mediation cannot "
+                "start."), "error")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/police/guardians")
+@login_required
+def police_guardian(case_id: int):
+    """治安调解: the parent or other guardian of a party under 18 (第一百八十一条)."""
+    case = changeable_case_or_404(case_id)
+    form = GuardianForm()
+    form.party.choices = [(party.id, party.name) for party in case.parties]
+    if not form.validate_on_submit():
+        flash(label("police_refusal", "not_a_party"), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    party = db.session.get(Party, form.party.data)
+    try:
+        police.record_guardian(db.session, case, party, name=form.name.data or "",
+                               relation=form.relation.data or "", waived=form.waived.data,
+                               actor=current_user, now=utcnow())
+    except police.PoliceMediationError as refusal:
+        discard()
+        flash(label("police_refusal", refusal.code), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(_("Guardian recorded."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

@@ -7,9 +7,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from ..access import policy
+from ..access.masking import masked_in_text
 from ..casefile.models import Case, Handling, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import Outcome
@@ -47,16 +49,18 @@ def ledger_filters(session: Session, *, received_from: date | None = None,
     return LedgerFilters(received_from, received_to, institution_id, region_path)
 
 
-def _query(filters: LedgerFilters):
+def _query(filters: LedgerFilters, reader, dialect: str):
     earlier = aliased(Handling)
     latest = (select(earlier.id).where(earlier.case_id == Case.id, earlier.is_mediation.is_(True))
               .order_by(earlier.id.desc()).limit(1).scalar_subquery())
     names = (select(func.aggregate_strings(Party.name, "、")).where(Party.case_id == Case.id)
              .scalar_subquery())
+    whole = true() if reader is None else policy.whole_cases_clause(reader, dialect)
     query = (
         select(Case.case_no, Institution.code, Handling.channel, Case.source, Case.dispute_type,
                Region.code, Case.received_on, Handling.outcome, Handling.concluded_at,
-               Case.party_count, Case.amount, Handling.agreement_amount, Case.summary, names)
+               Case.party_count, Case.amount, Handling.agreement_amount, Case.summary, names,
+               whole)
         .select_from(Case)
         .join(Handling, Handling.id == latest)
         .join(Institution, Institution.id == Handling.institution_id)
@@ -73,6 +77,8 @@ def _query(filters: LedgerFilters):
         query = query.where(Handling.institution_id == filters.institution_id)
     if filters.region_path:
         query = query.where(Region.path.startswith(filters.region_path))
+    if reader is not None:
+        query = query.where(policy.visible_cases_clause(reader, dialect))
     return query
 
 
@@ -80,12 +86,18 @@ def _china_date(moment: datetime | None) -> date | None:
     return moment.replace(tzinfo=UTC).astimezone(CHINA).date() if moment else None
 
 
-def ledger_rows(session: Session, filters: LedgerFilters = LedgerFilters()) -> Iterator[tuple]:
-    """Each case as a ledger row, in the columns' order, read in chunks."""
-    query = _query(filters).execution_options(yield_per=YIELD_PER)
-    with closing(session.execute(query)) as result:
+def ledger_rows(session: Session, filters: LedgerFilters = LedgerFilters(), *,
+                reader=None) -> Iterator[tuple]:
+    """Each case as a ledger row, in the columns' order, read in chunks. Exported for a reader
+    (a signed-in user), only the cases the access policy lets them see, with ID numbers and
+    phones written in the summary masked where the policy shows them the case masked; the
+    command line (reader None) exports everything whole."""
+    query = _query(filters, reader, session.get_bind().dialect.name)
+    with closing(session.execute(query.execution_options(yield_per=YIELD_PER))) as result:
         for (case_no, institution, channel, source, dispute_type, region, received_on, outcome,
-             concluded_at, parties, amount, agreement_amount, summary, names) in result:
+             concluded_at, parties, amount, agreement_amount, summary, names, whole) in result:
+            if summary and not whole:
+                summary = masked_in_text(summary)
             yield (case_no, institution, channel, source, dispute_type, region, received_on,
                    outcome or PENDING, _china_date(concluded_at) if outcome else None, parties,
                    amount, agreement_amount if outcome == "success" else None, summary, names)

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..db import db
 from ..labels import N_
+from ..transaction import unit_of_work
 from .models import LedgerImport
 from .services import delete_staging
 
@@ -43,9 +45,6 @@ def reap_stale_imports(session: Session, *, now: datetime, stale_after: timedelt
 
 def run_reaper(app, now: datetime) -> list[int]:
     """The scheduler's job: reap in its own transaction."""
-    from ..db import db
-    from ..transaction import unit_of_work
-
     with app.app_context(), unit_of_work(db.session):
         return reap_stale_imports(
             db.session, now=now,

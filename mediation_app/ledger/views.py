@@ -173,7 +173,8 @@ def _csv_download(filters: LedgerFilters, name: str, *, codes: bool) -> Response
     def generate():
         buffer = io.StringIO()
         with write_csv(buffer, codes=codes) as write_row:
-            for count, row in enumerate(ledger_rows(db.session, filters), start=1):
+            rows = ledger_rows(db.session, filters, reader=current_user)
+            for count, row in enumerate(rows, start=1):
                 write_row(row)
                 if count % CSV_FLUSH_ROWS == 0:
                     yield buffer.getvalue()
@@ -188,7 +189,7 @@ def _csv_download(filters: LedgerFilters, name: str, *, codes: bool) -> Response
 def _xlsx_download(filters: LedgerFilters, name: str, *, codes: bool):
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed once the response is sent)
     with write_xlsx(spool, codes=codes) as write_row:
-        for row in ledger_rows(db.session, filters):
+        for row in ledger_rows(db.session, filters, reader=current_user):
             write_row(row)
     spool.seek(0)
 

@@ -13,7 +13,9 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..access.masking import masked_in_text
 from ..casefile.models import Case, Handling
+from ..deadlines.models import Escalation
 from ..directory.models import Institution, Region
 from ..labels import label_zh
 from ..stats.definitions import Figures, month_period, shift_month
@@ -135,31 +137,19 @@ def _overdue_cases(session, period, scope, *, now) -> dict:
             "truncated": len(rows) > LIST_LIMIT}
 
 
-def _escalation_model():
-    """The deadlines package's escalations (督办), when it is installed."""
-    try:
-        from ..deadlines.models import Escalation
-    except ImportError:
-        return None
-    return Escalation
-
-
-def _escalations(session, period, region) -> dict | None:
-    """Cases escalated during the month; None when escalations are not recorded yet."""
-    escalation = _escalation_model()
-    if escalation is None:
-        return None
+def _escalations(session, period, region) -> dict:
+    """Cases escalated (督办) during the month."""
     handler, receiver = aliased(Institution), aliased(Institution)
     rows = session.execute(
-        select(Case.case_no, handler.name, receiver.name, escalation.deadline_at,
-               escalation.escalated_at)
-        .join(Case, Case.id == escalation.case_id)
-        .join(Handling, Handling.id == escalation.handling_id)
+        select(Case.case_no, handler.name, receiver.name, Escalation.deadline_at,
+               Escalation.escalated_at)
+        .join(Case, Case.id == Escalation.case_id)
+        .join(Handling, Handling.id == Escalation.handling_id)
         .join(handler, handler.id == Handling.institution_id)
-        .outerjoin(receiver, receiver.id == escalation.to_institution_id)
-        .where(_in_region(region), escalation.escalated_at >= period.starts_at,
-               escalation.escalated_at < period.ends_at)
-        .order_by(escalation.escalated_at, Case.case_no).limit(LIST_LIMIT + 1)).all()
+        .outerjoin(receiver, receiver.id == Escalation.to_institution_id)
+        .where(_in_region(region), Escalation.escalated_at >= period.starts_at,
+               Escalation.escalated_at < period.ends_at)
+        .order_by(Escalation.escalated_at, Case.case_no).limit(LIST_LIMIT + 1)).all()
     return {"items": [{"case_no": no, "institution": name, "to_institution": to or "",
                        "deadline_at": _plain(deadline), "escalated_at": _plain(escalated)}
                       for no, name, to, deadline, escalated in rows[:LIST_LIMIT]],
@@ -176,7 +166,10 @@ def _major_risk(session, period, region, settings: Settings) -> dict:
         .where(_in_region(region), Case.party_count >= settings.group_parties,
                Case.filed_at < end, or_(Case.closed_at.is_(None), Case.closed_at >= start))
         .order_by(Case.party_count.desc(), Case.case_no).limit(LIST_LIMIT + 1)).all()
-    items = [{"case_no": no, "parties": parties, "dispute_type": kind, "summary": summary,
+    # the committee reads its region masked, as everywhere: ID numbers and phones a clerk
+    # wrote into a summary are masked before the figures are stored
+    items = [{"case_no": no, "parties": parties, "dispute_type": kind,
+              "summary": masked_in_text(summary or ""),
               "institution": name, "filed_at": _plain(filed),
               "closed_in_month": bool(closed and closed < end),
               "major": parties >= settings.major_group_parties}

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 
 from ..db import db, utcnow
+from ..deadlines.services import sweep
 from ..directory.models import Region
 from ..stats.definitions import CHINA, shift_month
 from ..storage import Storage
@@ -157,22 +158,8 @@ def mail_report(app: Flask, report_id: int) -> int:
             db.session.rollback()
 
 
-def _deadline_sweep():
-    try:
-        from ..deadlines.services import sweep
-    except ModuleNotFoundError as missing:
-        if not (missing.name or "").startswith(__package__.rpartition(".")[0] + ".deadlines"):
-            raise
-        return None
-    return sweep
-
-
 def run_deadline_sweep(app: Flask, now: datetime):
     """mediation_app.deadlines.services.sweep under a lease: one process at a time."""
-    sweep = _deadline_sweep()
-    if sweep is None:
-        log.info("deadline sweep skipped: mediation_app.deadlines is not installed")
-        return None
     me = owner()
     with app.app_context():
         session = db.session

@@ -60,7 +60,8 @@ def report_charts(frozen: dict) -> dict[str, str]:
     trend = frozen["trend"]
     rates = [float(value) if value is not None else None for value in trend["success_rate"]]
     drawn = {"trend": charts.trend("近十二个月趋势", trend["months"], {
-        "受理纠纷": trend["received"], "调解终结": trend["concluded"], "调解成功率（%）": rates})}
+        "受理纠纷": trend["received"], "调解终结": trend["concluded"]},
+        rates={"调解成功率（%）": rates})}
     for name, group, title in (("channels", "channel", "分渠道（三调）"),
                                ("types", "dispute_type", "分纠纷类型"),
                                ("regions", "region", "分地区")):

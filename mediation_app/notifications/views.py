@@ -1,7 +1,15 @@
 """The notification inbox, the unread count shown on every page, each user's choice of
 channels, and each case's notification ledger."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,13 +25,18 @@ from .models import Notification
 from .services import mark_read, unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+UNREAD_KEY = "mediation.unread_notifications"
 
 
 @bp.app_context_processor
 def unread_notifications():
-    if current_user.is_authenticated:
-        return {"unread_notifications": unread_count(db.session, current_user)}
-    return {"unread_notifications": 0}
+    """Counted once per request (a case page renders each of its panels separately); kept in
+    the request's environ, which, unlike `g`, never outlives the request."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    if UNREAD_KEY not in request.environ:
+        request.environ[UNREAD_KEY] = unread_count(db.session, current_user)
+    return {"unread_notifications": request.environ[UNREAD_KEY]}
 
 
 @bp.get("/")

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db, one_of, utcnow
+from ..domain.idcard import mask_phone
 
 CHANNELS = ["email", "sms"]
 # queued: waiting; sending: claimed by a drain; sent; retried: failed, will be tried again;
@@ -53,7 +54,6 @@ class OutboxMessage(db.Model):
 
 def mask_recipient(channel: str, recipient: str) -> str:
     """A phone as 138****5678; an email as z***@example.org."""
-    from ..domain.idcard import mask_phone
 
     if channel == "sms":
         return mask_phone(recipient)

@@ -1,5 +1,6 @@
 """Appointments: scheduling a session tells every party the time and place (or video link)
-by text message; a reminder goes the day before. The reminder job may run any number of
+by text message; a reminder goes the day before; cancelling one tells every party why, and
+no reminder follows. The reminder job may run any number of
 times: each reminder has its own outbox key and is queued once."""
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ VIDEO_OPEN_AFTER = timedelta(hours=4)
 
 
 class AppointmentRefused(ValueError):
-    """`code`: not_allowed, in_the_past, no_video."""
+    """`code`: not_allowed, in_the_past, no_video, already_cancelled, already_held,
+    no_reason."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -66,6 +68,31 @@ def schedule(session: Session, case: Case, data: NewAppointment, *, jitsi: Jitsi
                         kind="appointment.scheduled", now=now, case_id=case.id,
                         institution_id=case.holder_institution_id)
     return appointment
+
+
+def cancel(session: Session, appointment: Appointment, *, reason: str, actor: User,
+           now: datetime) -> None:
+    """Call a session off before it starts; every party with a mobile number is told, with
+    the reason, and the day-before reminder is not sent."""
+    case = session.get(Case, appointment.case_id)
+    reason = reason.strip()
+    if not policy.schedules_sessions(actor, case):
+        raise AppointmentRefused("not_allowed")
+    if appointment.cancelled_at is not None:
+        raise AppointmentRefused("already_cancelled")
+    if appointment.starts_at <= now:
+        raise AppointmentRefused("already_held")
+    if not reason:
+        raise AppointmentRefused("no_reason")
+    appointment.cancelled_at = now
+    record_event(session, case, "appointment.cancelled", actor=actor, now=now,
+                 starts_at=appointment.starts_at, place=appointment.place, reason=reason)
+    body = texts.cancellation_text(case.case_no, appointment.starts_at, reason)
+    for party_id, phone in _phones(case):
+        texts.send_text(session, phone=phone, body=body,
+                        key=f"appointment:{appointment.id}:cancelled:{party_id}",
+                        kind="appointment.cancelled", now=now, case_id=case.id,
+                        institution_id=case.holder_institution_id)
 
 
 def _china_date(moment: datetime):

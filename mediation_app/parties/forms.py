@@ -117,6 +117,11 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
+class CancelAppointmentForm(FlaskForm):
+    reason = StringField(_l("Reason told to the parties"),
+                         validators=[DataRequired(), Length(max=200)])
+
+
 class AppointmentForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
     time = TimeField(_l("Time (Beijing time)"), validators=[DataRequired()])

@@ -12,17 +12,19 @@ from flask_login import current_user
 from ..access import policy
 from ..access.web import requires, visible_case_or_404
 from ..agreements.models import Agreement
+from ..agreements.services import AgreementError
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
 from ..documents.models import Document
 from ..handlings.catalog import catalog
+from ..labels import label
 from ..transaction import discard
 from . import applications
-from .appointments import AppointmentRefused, NewAppointment, schedule, upcoming_for
+from .appointments import AppointmentRefused, NewAppointment, cancel, schedule, upcoming_for
 from .delivery import DeliveryRefused, deliver_document
-from .forms import AppointmentForm, DeclineForm
+from .forms import AppointmentForm, CancelAppointmentForm, DeclineForm
 from .messages import refusal_message
-from .models import Application
+from .models import Application, Appointment
 from .signing import send_signing_links
 from .texts import CHINA
 from .video import JitsiConfig
@@ -119,9 +121,6 @@ def decline(application_id: int):
 @requires(policy.answers_applications)
 def signing_links(agreement_id: int):
     """Send each party still to sign a one-time link to sign on their own phone."""
-    from ..agreements.services import AgreementError
-    from ..labels import label
-
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None:
         abort(404)
@@ -177,7 +176,33 @@ def appointments(case_id: int):
             return redirect(url_for("applications.appointments", case_id=case.id))
     return render_template("parties/appointments.html", case=case, form=form,
                            upcoming=upcoming_for(db.session, case.id, now=utcnow()),
-                           video_configured=_jitsi() is not None)
+                           video_configured=_jitsi() is not None,
+                           cancel_form=CancelAppointmentForm(), now=utcnow())
+
+
+@bp.post("/cases/<int:case_id>/appointments/<int:appointment_id>/cancel")
+@requires(policy.answers_applications)
+def cancel_appointment(case_id: int, appointment_id: int):
+    """Call a session off; every party is told by text, with the reason."""
+    case = visible_case_or_404(case_id)
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None or appointment.case_id != case.id:
+        abort(404)
+    if not policy.schedules_sessions(current_user, case):
+        abort(403)
+    form = CancelAppointmentForm()
+    try:
+        if not form.validate_on_submit():
+            raise AppointmentRefused("no_reason")
+        cancel(db.session, appointment, reason=form.reason.data, actor=current_user,
+               now=utcnow())
+    except AppointmentRefused as refusal:
+        discard()
+        flash(refusal_message(refusal.code), "error")
+    else:
+        flash(_("Session cancelled. Every party with a mobile number is told by text."),
+              "success")
+    return redirect(url_for("applications.appointments", case_id=case.id))
 
 
 @bp.post("/documents/<int:document_id>/deliver")

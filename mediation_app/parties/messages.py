@@ -25,6 +25,9 @@ REFUSALS = {
     "not_allowed": N_("Only the institution holding the case can do this."),
     "in_the_past": N_("Choose a time in the future."),
     "no_video": N_("No video meeting server is configured (JITSI_BASE_URL)."),
+    "already_cancelled": N_("This session was already cancelled."),
+    "already_held": N_("This session has already begun; it can no longer be cancelled."),
+    "no_reason": N_("Give the reason the parties will be told."),
     "voided": N_("A voided document is not delivered."),
     "nobody": N_("No party has a mobile number on file."),
 }

@@ -52,6 +52,11 @@ def reminder_text(case_no: str, starts_at: datetime, place: str, video_url: str 
     return f"【矛盾纠纷调解】提醒：案件 {case_no} 的调解定于明天 {_when(starts_at)}，{where}。"
 
 
+def cancellation_text(case_no: str, starts_at: datetime, reason: str) -> str:
+    return (f"【矛盾纠纷调解】案件 {case_no} 原定于 {_when(starts_at)} 的调解已取消，"
+            f"原因：{reason}。新的时间另行通知。")
+
+
 def delivery_text(case_no: str, title: str, url: str) -> str:
     return f"【矛盾纠纷调解】案件 {case_no} 的《{title}》已向您送达，请凭案号和手机号查看下载：{url}"
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from ..agreements.issuing import issue_agreement
 from ..agreements.models import Agreement
+from ..agreements.services import AgreementError
 from ..auth.models import User
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
@@ -28,6 +29,7 @@ from ..documents.issuer import current_issuer
 from ..extensions import limiter
 from ..labels import label, options
 from ..roster.models import MediatorProfile
+from ..transaction import discard
 from ..uploads import UploadRefused
 from .applications import ApplicationRefused, NewApplication, Upload, submit_application
 from .applications import request_apply_code as send_apply_code
@@ -339,8 +341,6 @@ def _seal_and_deliver(agreement, now) -> None:
 @bp.post("/sign/<token>/signature")
 def sign_submit(token: str):
     """Store the party's drawn signature; the last signature seals and signs the PDF."""
-    from ..agreements.services import AgreementError
-
     link, page, code = _link_or_gone(token)
     if link is None:
         return page, code
@@ -358,8 +358,6 @@ def sign_submit(token: str):
                      ip_address=client_ip(), user_agent=request.user_agent.string, now=now,
                      on_complete=lambda signed: _seal_and_deliver(signed, now))
     except AgreementError as refusal:
-        from ..transaction import discard
-
         discard()
         flash(label("agreement_refusal", refusal.code), "error")
         return redirect(url_for("parties.sign_agreement", token=token))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..access import policy, roles
 from ..audit.services import record_event
 from ..auth.models import User
+from ..casefile import jurisdiction
 from ..casefile.models import RETURN_REASONS, Attachment, Case, Handling, Referral
 from ..directory.models import Institution
 from ..handlings.facts import facts_for
@@ -23,7 +24,6 @@ from ..workflow.calendar import add_working_days
 from ..workflow.catalog import Catalog
 from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
-from . import jurisdiction
 from .announce import announce
 
 # a return for these reasons must say what is missing or why

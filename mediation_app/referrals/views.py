@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..access import policy, roles
 from ..access.web import requires, visible_case_or_404
 from ..auth.forms import EmptyForm
+from ..casefile import jurisdiction
 from ..casefile.models import Referral
 from ..db import db, utcnow
 from ..directory.models import Institution
@@ -16,7 +17,7 @@ from ..panels import register_with
 from ..storage import Storage
 from ..transaction import discard
 from ..uploads import UploadRefused
-from . import jurisdiction, queries, services
+from . import queries, services
 from .forms import ReturnReferralForm, SendReferralForm
 from .panels import PANELS
 from .routing import suggest

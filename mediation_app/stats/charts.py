@@ -27,18 +27,50 @@ def _svg(chart) -> str:
     return _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
-def trend(title: str, months: list[str], series: dict[str, list]) -> str:
-    """Lines over months; None values leave gaps."""
-    chart = pygal.Line(**_options(title=title, x_label_rotation=30, show_minor_x_labels=True))
+def integer_ticks(values) -> list[int]:
+    """Six whole-number ticks from 0 for a count axis: the step is the smallest of 1, 2, 5,
+    10, 20, 50 … that reaches the largest value in five steps (so a rate on the second axis,
+    0–100 %, gets ticks every 20 %)."""
+    largest = max([value for value in values if value is not None] or [0])
+    step, factor = 1, 1
+    while step * TICK_STEPS < largest:
+        for multiple in (2, 5, 10):
+            step = multiple * factor
+            if step * TICK_STEPS >= largest:
+                break
+        factor *= 10
+    return [index * step for index in range(TICK_STEPS + 1)]
+
+
+TICK_STEPS = 5
+
+
+def _counts_and_rates(chart, counts: dict[str, list], rates: dict[str, list] | None):
+    """Counts on the left axis with whole-number ticks; rates (percent) on the right axis,
+    from 0 to 100."""
+    ticks = integer_ticks([value for values in counts.values() for value in values])
+    chart.y_labels = ticks
+    chart.range = (0, ticks[-1])
+    for name, values in counts.items():
+        chart.add(name, values)
+    for name, values in (rates or {}).items():
+        chart.add(name, values, secondary=True)
+    return chart
+
+
+def trend(title: str, months: list[str], series: dict[str, list],
+          rates: dict[str, list] | None = None) -> str:
+    """Lines over months; None values leave gaps. `series` are counts, `rates` percentages
+    drawn against their own axis."""
+    chart = pygal.Line(**_options(title=title, x_label_rotation=30, show_minor_x_labels=True,
+                                  secondary_range=(0, 100)))
     chart.x_labels = months
-    for name, values in series.items():
-        chart.add(name, values)
-    return _svg(chart)
+    return _svg(_counts_and_rates(chart, series, rates))
 
 
-def bars(title: str, labels: list[str], series: dict[str, list]) -> str:
-    chart = pygal.Bar(**_options(title=title, x_label_rotation=30 if len(labels) > 5 else 0))
+def bars(title: str, labels: list[str], series: dict[str, list],
+         rates: dict[str, list] | None = None) -> str:
+    chart = pygal.Bar(**_options(title=title, x_label_rotation=30 if len(labels) > 5 else 0,
+                                 secondary_range=(0, 100)))
     chart.x_labels = labels
-    for name, values in series.items():
-        chart.add(name, values)
-    return _svg(chart)
+    return _svg(_counts_and_rates(chart, series, rates))

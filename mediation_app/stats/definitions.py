@@ -89,8 +89,11 @@ class Period:
         return months
 
 
-def local_today() -> date:
-    return datetime.now(CHINA).date()
+def local_today(now: datetime | None = None) -> date:
+    """Today on the calendar in China; `now` is a naive UTC instant (default: the clock)."""
+    if now is None:
+        return datetime.now(CHINA).date()
+    return now.replace(tzinfo=UTC).astimezone(CHINA).date()
 
 
 def local_midnight_utc(day: date) -> datetime:
@@ -108,3 +111,31 @@ def shift_month(month: str, by: int) -> str:
     year, number = (int(part) for part in month.split("-"))
     index = year * 12 + (number - 1) + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def this_month(today: date) -> Period:
+    """The whole calendar month of `today` (first to last day)."""
+    return month_period(today.strftime("%Y-%m"))
+
+
+SHORTCUTS = ("this_month", "last_month", "this_quarter", "this_year")
+
+
+def shortcut_periods(today: date) -> dict[str, Period]:
+    """The statistics page's shortcuts, whole periods on the China calendar around `today`
+    (a date in Beijing): 本月, 上月, 本季度, 本年."""
+    month = today.strftime("%Y-%m")
+    quarter_first = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    quarter_last = month_period(shift_month(quarter_first.strftime("%Y-%m"), 2)).end
+    return {"this_month": this_month(today),
+            "last_month": month_period(shift_month(month, -1)),
+            "this_quarter": Period(quarter_first, quarter_last),
+            "this_year": Period(date(today.year, 1, 1), date(today.year, 12, 31))}
+
+
+def overdue_measured_on(period: Period, now: datetime) -> date:
+    """The day (China calendar) at whose end, or at `now` if earlier, `overdue` is judged:
+    the period's last day, or today while the period is still running."""
+    if now >= period.ends_at:
+        return period.end
+    return local_today(now)

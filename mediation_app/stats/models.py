@@ -29,6 +29,8 @@ class HandlingFact(db.Model):
     __table_args__ = (
         Index("ix_stats_handling_facts_repeat", "concluded_day",
               sqlite_where=text("is_repeat"), postgresql_where=text("is_repeat")),
+        # the durations of a period read the handlings concluded in it
+        Index("ix_stats_handling_facts_concluded", "concluded_day", "region_id"),
     )
 
     handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), primary_key=True,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import Integer, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from ..access.rules import region_subtree_clause
@@ -267,3 +267,95 @@ def overdue_cases(session: Session, period: Period, scope: Scope, *, now: dateti
                (table.overdue_until.is_(None)) | (table.overdue_until >= judged_at),
                *_filters(table, scope))
         .order_by(table.deadline_at, Case.case_no).limit(limit)).all()
+
+
+# --- durations from 受理 to 办结 -------------------------------------------------------
+
+DURATION_GROUPS = ("channel", "institution", "dispute_type")
+PERCENTILES = {"median": 5, "p90": 9}       # in tenths: the 50th and the 90th percentile
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Days from 受理 to 办结 of the handlings concluded in the period: how many, the median
+    and the 90th percentile (None when there are none)."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+def _days(dialect: str):
+    """Whole days on the China calendar from the day accepted to the day concluded."""
+    table = HandlingFact
+    if dialect == "sqlite":
+        return cast(func.julianday(table.concluded_day) - func.julianday(table.accepted_day),
+                    Integer)
+    return cast(table.concluded_day - table.accepted_day, Integer)
+
+
+def _percentile(ranked, tenths: int):
+    """The percentile p = tenths/10 of the ranked days of one group, as an aggregate over
+    its rows, by linear interpolation between closest ranks (the method of PostgreSQL's
+    percentile_cont, R's type 7, Python's statistics.quantiles(method="inclusive")).
+
+    For the n durations of a group sorted ascending, x[1] <= ... <= x[n], the position is
+    h = (n - 1) * p; with j = floor(h) and d = h - j (a multiple of 1/10, since p is in
+    tenths), the percentile is x[j+1] * (1 - d) + x[j+2] * d, x[j+2] being needed only
+    when d > 0 (then j + 2 <= n). The median is p = 0.5: the middle value, or the mean of
+    the two middle values. In integers: with k = (n - 1) * tenths, j = k // 10 and
+    10 * d = k % 10, the value is (x[j+1] * (10 - k % 10) + x[j+2] * (k % 10)) / 10, one
+    division, so both databases and Python give the same float."""
+    position = (ranked.c.n - 1) * tenths
+    below = func.max(case((ranked.c.rank == position // 10 + 1, ranked.c.days)))
+    above = func.max(case((ranked.c.rank == position // 10 + 2, ranked.c.days)))
+    weight = func.max(position % 10)
+    return (below * (10 - weight) + func.coalesce(above, below) * weight) / literal(10.0)
+
+
+def durations(session: Session, period: Period, scope: Scope,
+              groups: tuple[str, ...] = DURATION_GROUPS, *, first_sync: bool = True
+              ) -> dict[str | None, dict[str | None, Durations]]:
+    """{grouping: {key: Durations}}, and the totals under {None: {None: ...}}, in one
+    statement. Counts the mediation handlings concluded (success or failure, DESIGN.md §5
+    `concluded`) in the period and scope that were accepted; the duration is the
+    concluded day minus the accepted day, both on the China calendar (a handling accepted
+    and concluded on the same day took 0 days).
+
+    Reads `stats_handling_facts` (synced first, unless the figures read before did) once,
+    through its index on (concluded_day, region_id): only the period's concluded
+    handlings of the scope, never the cases; every grouping ranks that one set (a CTE
+    used more than once, which SQLite and PostgreSQL materialise)."""
+    if first_sync:
+        sync(session)
+    dialect = session.get_bind().dialect.name
+    table = HandlingFact
+    wanted = [table.outcome.in_(("success", "failure")), table.accepted_day.is_not(None),
+              table.concluded_day >= period.start, table.concluded_day <= period.end,
+              *_filters(table, scope)]
+    facts = select(table.channel, table.dispute_type, table.institution_id, table.region_id,
+                   _days(dialect).label("days")).where(*wanted).cte("duration_facts")
+    parts = []
+    for group in (None, *groups):
+        key, joins = _key(facts.c, group, scope, dialect)
+        within = {"partition_by": key} if key is not None else {}
+        key = key if key is not None else literal(TOTAL_KEY)
+        days = facts.c.days
+        inner = select(key.label("key"), days.label("days"),
+                       func.row_number().over(order_by=days, **within).label("rank"),
+                       func.count().over(**within).label("n")).select_from(facts)
+        for target, on, *outer in joins:
+            inner = inner.join(target, on, isouter=bool(outer))
+        ranked = inner.subquery()
+        parts.append(select(literal(group or TOTAL_KEY).label("grouping"),
+                            ranked.c.key, func.max(ranked.c.n).label("n"),
+                            *[_percentile(ranked, tenths).label(name)
+                              for name, tenths in PERCENTILES.items()])
+                     .group_by(ranked.c.key))
+    found: dict[str | None, dict[str | None, Durations]] = {None: {None: Durations()}}
+    found.update({group: {} for group in groups})
+    for row in session.execute(union_all(*parts)):
+        grouping = None if row.grouping == TOTAL_KEY else row.grouping
+        key = None if grouping is None else row.key
+        found[grouping][key] = Durations(int(row.n), float(row.median), float(row.p90))
+    return found

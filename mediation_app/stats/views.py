@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from base64 import b64encode
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,16 +22,24 @@ from ..access import policy, roles
 from ..access.web import requires
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
+from ..downloads import content_disposition
 from ..extensions import talisman
 from ..labels import label, options
-from ..tables import table_download
+from ..tables import XLSX, table_download
 from . import charts
-from .definitions import Period, local_today
+from .definitions import (
+    SHORTCUTS,
+    Period,
+    local_today,
+    overdue_measured_on,
+    shortcut_periods,
+    this_month,
+)
 from .forms import StatsForm
 from .loop_closure import loop_closure
-from .output import table_rows
+from .output import AMOUNT, DAYS, INTEGER, PERCENT, Sheet, percent, report_workbook, table_rows
 from .queries import Scope, cases_behind, referral_statistics
-from .rollups import PageFigures, page_figures, statistics
+from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 CHARTS = {"trend": None, "channels": "channel", "types": "dispute_type", "regions": "region"}
@@ -49,14 +66,29 @@ def _form() -> StatsForm:
     form.institution_id.choices = options([(0, _("Any institution"))]
                                           + [(i.id, i.name) for i in institutions])
     form.validate()
+    default = this_month(local_today(utcnow()))        # the inputs show the period shown
+    form.start.data = form.start.data or default.start
+    form.end.data = form.end.data or default.end
     return form
 
 
 def _period(form: StatsForm) -> Period:
-    today = local_today()
-    start = form.start.data if form.start.data and not form.start.errors else today.replace(day=1)
-    end = form.end.data if form.end.data and not form.end.errors else today
+    """The period asked for; by default the whole of this month (Beijing calendar)."""
+    default = this_month(local_today(utcnow()))
+    start = form.start.data if form.start.data and not form.start.errors else default.start
+    end = form.end.data if form.end.data and not form.end.errors else default.end
     return Period(start, max(end, start))
+
+
+def _shortcuts(args: dict, period: Period) -> list[dict]:
+    """本月, 上月, 本季度, 本年: links to the page for that period, other filters kept."""
+    names = {"this_month": _("This month"), "last_month": _("Last month"),
+             "this_quarter": _("This quarter"), "this_year": _("This year")}
+    found = shortcut_periods(local_today(utcnow()))
+    return [{"name": names[key], "period": found[key], "current": found[key] == period,
+             "url": url_for("stats.index", **dict(args, start=found[key].start.isoformat(),
+                                                  end=found[key].end.isoformat()))}
+            for key in SHORTCUTS]
 
 
 def _scope(form: StatsForm) -> Scope:
@@ -101,12 +133,17 @@ def index():
     found = page_figures(db.session, period, scope, group=form.by.data or None, now=now,
                          durable_months=months)
     referrals = referral_statistics(db.session, period, scope, now=now)
+    taken = durations(db.session, period, scope, first_sync=False)
     args = {key: value for key, value in request.args.items() if value}
-    drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found).encode())
+    drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
              .decode() for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
                            referrals=referrals, key_label=_key_label(found.report.group),
-                           args=args, figures=FIGURES, durable_months=months, charts=drawn)
+                           args=args, figures=FIGURES, durable_months=months, charts=drawn,
+                           shortcuts=_shortcuts(args, period), durations=taken,
+                           overdue_on=overdue_measured_on(period, now),
+                           duration_groups=[(group, _key_label(group))
+                                            for group in DURATION_GROUPS])
 
 
 @bp.get("/charts/<name>.svg")
@@ -118,20 +155,24 @@ def chart(name: str):
         abort(404)
     form = _form()
     period, scope = _period(form), _scope(form)
-    svg = chart_svg(name, page_figures(db.session, period, scope, now=utcnow(),
-                                       durable_months=current_app.config["DURABLE_MONTHS"]))
+    now = utcnow()
+    svg = chart_svg(name, page_figures(db.session, period, scope, now=now,
+                                       durable_months=current_app.config["DURABLE_MONTHS"]),
+                    now)
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     return response
 
 
-def chart_svg(name: str, found: PageFigures) -> str:
-    """The four charts of the page, drawn from the figures the page already has."""
+def chart_svg(name: str, found: PageFigures, now) -> str:
+    """The four charts of the page, drawn from the figures the page already has: counts on
+    one axis (whole numbers), rates on their own; 超期 says the day it is judged at."""
     if name == "trend":
         monthly, labels = found.trend, found.months
         return charts.trend(_("Last 12 months"), labels, {
             _("Cases received"): [monthly[m].received for m in labels],
             _("Cases concluded"): [monthly[m].concluded for m in labels],
+        }, rates={
             _("Success rate %"): [float(monthly[m].success_rate)
                                   if monthly[m].success_rate is not None else None
                                   for m in labels],
@@ -140,11 +181,14 @@ def chart_svg(name: str, found: PageFigures) -> str:
     grouped = found.by[group]
     keys = sorted(grouped)
     name_of = _key_label(group)
+    measured_on = overdue_measured_on(found.report.period, now)
     return charts.bars({"types": _("By dispute type"), "channels": _("By channel"),
                         "regions": _("By region")}[name], [name_of(k) for k in keys], {
         _("Successes"): [grouped[k].success for k in keys],
         _("Failures"): [grouped[k].failure for k in keys],
         _("Cases received"): [grouped[k].received for k in keys],
+        _("Overdue (as of %(date)s)", date=format_date(measured_on, "long")):
+            [grouped[k].overdue for k in keys],
     })
 
 
@@ -191,14 +235,89 @@ def _narrow(scope: Scope, group: str | None, key: str | None) -> Scope:
 @bp.get("/export.<fmt>")
 @requires(roles.reads_figures)
 def export(fmt: str):
-    """The figures table as CSV or XLSX."""
+    """The figures table as CSV, or as an XLSX report (figures, referrals, durations)."""
     form = _form()
     period, scope = _period(form), _scope(form)
-    report = statistics(db.session, period, scope, group=form.by.data or None, now=utcnow(),
+    now = utcnow()
+    report = statistics(db.session, period, scope, group=form.by.data or None, now=now,
                         durable_months=current_app.config["DURABLE_MONTHS"])
-    header, rows = table_rows(report, labels=_key_label(report.group))
     name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
-    return table_download(header, rows, name, fmt)
+    if fmt != "xlsx":
+        header, rows = table_rows(report, labels=_key_label(report.group))
+        return table_download(header, rows, name, fmt)
+    referrals = referral_statistics(db.session, period, scope, now=now)
+    groups = (report.group,) if report.group in (*DURATION_GROUPS, "region") else ()
+    taken = durations(db.session, period, scope, groups=groups, first_sync=False)
+    every = durations(db.session, period, scope, first_sync=False)
+    response = make_response(report_workbook(
+        _report_title(scope), _report_subtitle(period, now),
+        [_figures_sheet(report, taken, overdue_measured_on(period, now)),
+         _referrals_sheet(referrals), _durations_sheet(every)]))
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.xlsx")
+    return response
+
+
+def _report_title(scope: Scope) -> str:
+    place = scope.region.name if scope.region else ""
+    if scope.institution_id:
+        institution = db.session.get(Institution, scope.institution_id)
+        place = f"{place} {institution.name}" if institution else place
+    return _("%(place)s: mediation statistics", place=place)
+
+
+def _report_subtitle(period: Period, now) -> str:
+    return _("Period: %(start)s to %(end)s. Generated %(at)s (Beijing time).",
+             start=format_date(period.start, "long"), end=format_date(period.end, "long"),
+             at=f"{format_date(local_today(now), 'long')} {format_time(now, 'HH:mm')}")
+
+
+def _figures_sheet(report, taken, measured_on) -> Sheet:
+    name_of = _key_label(report.group)
+    header = [label("grouping", report.group) if report.group else _("Scope"),
+              _("Cases received"), _("Cases concluded"), _("Successes"), _("Failures"),
+              _("Success rate"), _("Durable success rate"), _("Cases withdrawn"),
+              _("Cases transferred"), _("Parties involved"), _("Agreement amount (yuan)"),
+              _("Overdue cases (as of %(date)s)", date=format_date(measured_on, "long")),
+              _("Median days to conclusion"), _("90th percentile days to conclusion")]
+    rows = []
+    for key, figures in [(None, report.totals), *report.groups]:
+        days = taken.get(None if key is None else report.group, {}).get(key)
+        rows.append([_("Total") if key is None else name_of(key), figures.received,
+                     figures.concluded, figures.success, figures.failure,
+                     percent(figures.success_rate), percent(figures.durable_success_rate),
+                     figures.withdrawn, figures.transferred, figures.parties,
+                     figures.agreement_amount, figures.overdue,
+                     days.median if days else None, days.p90 if days else None])
+    formats = {**{i: INTEGER for i in (1, 2, 3, 4, 7, 8, 9, 11)}, 5: PERCENT, 6: PERCENT,
+               10: AMOUNT, 12: DAYS, 13: DAYS}
+    return Sheet(_("Mediation figures"), header, rows, formats,
+                 [24, 10, 10, 10, 10, 12, 12, 10, 10, 12, 16, 18, 14, 14])
+
+
+def _referrals_sheet(referrals) -> Sheet:
+    header = [_("Kind"), _("Sending institution"), _("Receiving institution"),
+              _("Referrals sent"), _("Referrals accepted"), _("Referrals returned"),
+              _("Referrals expired"), _("Still waiting"), _("Median hours to accept")]
+    rows = [[label("referral_kind", r.kind), label("institution_kind", r.from_kind),
+             label("institution_kind", r.to_kind), r.sent, r.accepted, r.returned, r.expired,
+             r.pending, r.median_hours_to_accept] for r in referrals]
+    return Sheet(_("Referral figures"), header, rows,
+                 {**{i: INTEGER for i in range(3, 8)}, 8: DAYS},
+                 [22, 18, 18, 10, 10, 10, 10, 10, 14])
+
+
+def _durations_sheet(every) -> Sheet:
+    header = [_("Group by"), _("Name"), _("Cases concluded"), _("Median days"),
+              _("90th percentile (days)")]
+    total = every[None][None]
+    rows = [[_("Total"), "", total.count, total.median, total.p90]]
+    for group in DURATION_GROUPS:
+        name_of = _key_label(group)
+        rows += [[label("grouping", group), name_of(key), d.count, d.median, d.p90]
+                 for key, d in sorted(every[group].items())]
+    return Sheet(_("Days to conclusion"), header, rows, {2: INTEGER, 3: DAYS, 4: DAYS},
+                 [16, 24, 10, 14, 16])
 
 
 @bp.app_template_global()

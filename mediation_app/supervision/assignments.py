@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from ..access import policy
 from ..auth.models import User
+from ..casefile import jurisdiction
 from ..casefile.models import Case
 from ..directory.models import Institution
-from ..referrals import jurisdiction
 from ..referrals.services import receivers, send_referral, sending_handling
 from ..warnings.models import EarlyWarning
 from ..warnings.services import mark_assigned

@@ -16,6 +16,10 @@ class Facts:
     organisation_parties: int = 0
     arrived_by: str | None = None  # the referral kind that opened this handling
     ruling_recorded: bool = False  # a 民事裁定书 with its number and date is on file
+    # 治安调解: the eligibility found at acceptance (None: not yet recorded), and the parties
+    # under 18 for whom no parent or other guardian is recorded
+    police_eligible: bool | None = None
+    minors_without_guardian: int = 0
 
 
 GUARDS: dict[str, Callable[[Facts], bool]] = {
@@ -26,6 +30,11 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
     "organisation_party_joined": lambda f: f.organisation_parties >= 1,
     "arrived_by_court_delegation": lambda f: f.arrived_by in ("delegate", "entrust"),
     "ruling_recorded": lambda f: f.ruling_recorded,
+    # 公安机关办理行政案件程序规定 第一百七十八条、第一百七十九条 (治安调解)
+    "eligibility_recorded": lambda f: f.police_eligible is not None,
+    "eligible_for_police_mediation": lambda f: f.police_eligible is True,
+    # 公安机关办理行政案件程序规定 第一百八十一条: a minor's parent or guardian is present
+    "minors_accompanied": lambda f: f.minors_without_guardian == 0,
 }
 
 

@@ -101,3 +101,20 @@ def test_a_committee_reader_gets_no_whole_pdf_of_the_committees_agreement(
     assert copy.data.startswith(b"%PDF") and copy.data != original  # the masked rendition
     assert policy.sees_record_whole(mediator, document)
     assert not policy.sees_record_whole(reader, document)
+
+
+def test_after_the_handover_both_read_the_committees_records_on_the_case_page(
+        login, confirmation):
+    case, _, _, _, mediator, liaison, _ = confirmation
+    for reader in (mediator, liaison):
+        page = login(reader).get(f"/cases/{case.id}").get_data(as_text=True)
+        assert "已签署生效" in page and "付款" in page and "满意" in page
+        login(reader).post("/logout")
+
+
+def test_the_court_holding_the_case_for_confirmation_is_offered_no_mediation_step(
+        login, confirmation):
+    case, _, _, _, _, liaison, _ = confirmation
+    page = login(liaison).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/sessions/new" not in page
+    assert f"/cases/{case.id}/agreement/new" not in page

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from mediation_app.domain.idcard import mask_id_number
+
 from ..factories import id_number
 
 
@@ -69,6 +71,30 @@ def test_a_region_reader_gets_the_id_numbers_masked(make, client):
     make.commit()
     body = client.get(f"/api/v1/cases/{case.id}", headers=_auth(secret)).json
     assert body["parties"][0]["id_number"] == number[:4] + "*" * 10 + number[-4:]
+
+
+def test_a_region_reader_gets_numbers_written_in_the_summary_masked(make, client):
+    mediator = make.user()
+    number = id_number()
+    case = make.case(by=mediator, summary=f"张三（{number}）欠款纠纷",
+                     description=f"身份证{number}")
+    reader = make.user(role="committee", institution=make.institution(
+        kind="committee", region=mediator.institution.region))
+    secret = make.token(reader)
+    make.commit()
+    body = client.get(f"/api/v1/cases/{case.id}", headers=_auth(secret)).json
+    assert body["summary"] == f"张三（{mask_id_number(number)}）欠款纠纷"
+    assert body["description"] == f"身份证{mask_id_number(number)}"
+
+
+def test_the_case_list_masks_numbers_written_in_summaries(make, client):
+    mediator = make.user()
+    number = id_number()
+    make.case(by=mediator, summary=f"张三（{number}）欠款纠纷")
+    secret = make.token(mediator)
+    make.commit()
+    [item] = client.get("/api/v1/cases", headers=_auth(secret)).json["items"]
+    assert item["summary"] == f"张三（{mask_id_number(number)}）欠款纠纷"
 
 
 def test_another_institutions_case_is_404(make, client):

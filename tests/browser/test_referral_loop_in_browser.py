@@ -1,6 +1,8 @@
 """The loop closes in a browser: a committee ends a police-referred case (公调对接) in
 success and the police station reads the outcome and the agreement; an entrusted case
-(委托) ends in success and is back at the court, with the agreement."""
+(委托) ends in success and is back at the court, with the agreement; a committee's agreement
+goes to the court for 司法确认 (人民调解法 art. 33), and after the court signs for it the
+committee still reads its agreement, 履行 and 回访, which the court cannot change."""
 
 import pytest
 
@@ -34,6 +36,31 @@ def _ready_to_close(session, *, sender: str, kind: str, workflow=None):
     sign_agreement(session, case, world.mediator, now)
     facts = {"case_id": case.id, "mediator": world.mediator.username,
              "sender": sending_user.username}
+    session.commit()
+    return facts
+
+
+def _handed_to_the_court_for_confirmation(session):
+    """The committee's own case, mediated to a signed agreement, closed in success, with an
+    obligation tracked and a follow-up visit, then sent to the court for 司法确认."""
+    from mediation_app.agreements import services as agreements
+    from mediation_app.db import utcnow
+
+    world = build_world(Factories(session))
+    now = utcnow()
+    case = file_case(session, world.mediator, now=now)
+    fire(session, case, world.mediator, now, "accept", "start_mediation")
+    record_session(session, case, world.mediator, now)
+    agreement = sign_agreement(session, case, world.mediator, now)
+    fire(session, case, world.mediator, now, "close_success")
+    agreements.plan_performance(session, agreement, description="李四分两期付清八百元",
+                                due_on=now.date(), actor=world.mediator, now=now)
+    agreements.record_follow_up(session, case, visited_on=now.date(), satisfaction=5,
+                                notes="双方和睦如初", actor=world.mediator, now=now)
+    send(session, case, "judicial_confirmation", world.court, world.mediator, now,
+         reason="双方共同申请司法确认。")
+    facts = {"case_id": case.id, "mediator": world.mediator.username,
+             "court_liaison": world.court_liaison.username}
     session.commit()
     return facts
 
@@ -88,3 +115,30 @@ def test_an_entrusted_case_is_back_at_the_court_with_the_agreement(app, session,
     assert "清江浦区人民法院" in case_page and "立案" in case_page
     agreements = page.locator("section.card", has=page.get_by_role("heading", name="调解协议书"))
     assert "已签署生效" in agreements.inner_text()
+
+
+def _mediation_records(page) -> str:
+    cards = page.locator("section.card").filter(
+        has=page.get_by_role("heading", name="调解协议书")).or_(
+        page.locator("section.card").filter(has=page.get_by_role("heading", name="履行情况"))).or_(
+        page.locator("section.card").filter(has=page.get_by_role("heading", name="回访")))
+    return "\n".join(cards.all_inner_texts())
+
+
+def test_after_judicial_confirmation_the_committee_keeps_its_agreement_performance_and_visit(
+        app, session, live_server, page):
+    facts = _handed_to_the_court_for_confirmation(session)
+    _sign_in(page, live_server, facts["court_liaison"])
+    page.goto(f"{live_server}/referrals")
+    page.get_by_role("button", name="签收").first.click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/cases/{facts['case_id']}")
+    at_the_court = page.locator("main").inner_text()
+    assert "清江浦区人民法院" in at_the_court and "已签署生效" in at_the_court
+    assert page.get_by_role("link", name="登记调解记录").count() == 0
+
+    _sign_in(page, live_server, facts["mediator"])
+    page.goto(f"{live_server}/cases/{facts['case_id']}")
+    records = _mediation_records(page)
+    assert "已签署生效" in records
+    assert "李四分两期付清八百元" in records and "双方和睦如初" in records

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from mediation_app.casefile.models import Case
+from mediation_app.domain.idcard import mask_id_number, mask_phone
 
 from ..factories import id_number
 
@@ -120,6 +121,41 @@ def test_detail_masks_id_numbers_for_a_committee_reader(make, login):
     make.commit()
     page = login(reader).get(f"/cases/{case.id}").get_data(as_text=True)
     assert number not in page and number[:4] + "*" * 10 + number[-4:] in page
+
+
+def _case_with_numbers_in_its_text(make, mediator):
+    number, phone = id_number(), "13912345678"
+    case = make.case(by=mediator, summary=f"张三（{number}）欠款纠纷",
+                     description=f"张三电话{phone}，身份证{number}")
+    return case, number, phone
+
+
+def test_a_committee_reader_sees_numbers_written_in_summary_and_description_masked(make, login):
+    mediator = make.user()
+    reader = make.user(role="committee", institution=make.institution(
+        kind="committee", region=mediator.institution.region))
+    case, number, phone = _case_with_numbers_in_its_text(make, mediator)
+    make.commit()
+    page = login(reader).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert number not in page and phone not in page
+    assert mask_id_number(number) in page and mask_phone(phone) in page
+
+
+def test_the_holding_institution_reads_summary_and_description_whole(make, login):
+    mediator = make.user()
+    case, number, phone = _case_with_numbers_in_its_text(make, mediator)
+    make.commit()
+    page = login(mediator).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"张三（{number}）欠款纠纷" in page and f"张三电话{phone}" in page
+
+
+def test_the_case_list_shows_numbers_in_summaries_masked_even_to_the_holder(make, login):
+    mediator = make.user()
+    case, number, _ = _case_with_numbers_in_its_text(make, mediator)
+    make.commit()
+    listing = login(mediator).get("/cases/").get_data(as_text=True)
+    assert case.case_no in listing
+    assert number not in listing and mask_id_number(number) in listing
 
 
 def test_another_committees_case_is_not_found(make, login):

@@ -12,6 +12,7 @@ from mediation_app.agreements import services as agreements
 from mediation_app.cases import services as cases
 from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
+from mediation_app.handlings import police
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 
@@ -40,7 +41,12 @@ def case_under(make, workflow: str, *, role: str = "mediator", parties=None, **o
 
 
 def walk(session, case, user, *steps, **kwargs):
+    """Fire the steps; before acceptance under 治安调解, record that the case qualifies."""
     for step in steps:
+        if step == "accept" and police.asks_for(case.current_handling, police.ELIGIBILITY_GUARDS):
+            police.record_eligibility(session, case, police.Eligibility(
+                civil_dispute=True, minor_circumstances=True,
+                circumstance="trifles_between_acquaintances"), actor=user, now=utcnow())
         fire_transition(session, case, step, actor=user, now=utcnow(), **kwargs)
 
 

@@ -237,11 +237,32 @@ def test_the_confirmation_application_names_both_parties_as_joint_applicants(
     make.session_record(case, user)
     agreement = sign_all(make, draft(make, case, user), case, user, issuer)
     walk(session, case, user, "close_success")
-    issuing.issue_confirmation_application(session, issuer, agreement, court_name="清江浦区人民法院",
+    court = make.institution(kind="court", name="清江浦区人民法院", region=case.region)
+    issuing.issue_confirmation_application(session, issuer, agreement, court=court,
                                              actor=user, now=case.updated_at)
     text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, "confirmation_application"))
     assert "司法确认申请书" in text and "民事诉讼法》第二百零五条" in text
     assert "共同提出申请" in text and "附送材料" in text and text.count("申请人（签名）") == 2
+
+
+def test_the_confirmation_application_cites_the_judicial_confirmation_rules_and_its_court(
+        make, session, issuer, pdf_text, pdf_fonts):
+    """《最高人民法院关于人民调解协议司法确认程序的若干规定》arts. 2, 3: addressed to the
+    court with jurisdiction, with the application, the agreement, proof of identity and the
+    parties' addresses attached."""
+    case, user = case_under(make, "peoples_committee")
+    walk(session, case, user, "accept", "start_mediation")
+    make.session_record(case, user)
+    agreement = sign_all(make, draft(make, case, user), case, user, issuer)
+    walk(session, case, user, "close_success")
+    court = make.institution(kind="court", name="淮安市清江浦区人民法院", region=case.region)
+    issuing.issue_confirmation_application(session, issuer, agreement, court=court,
+                                             actor=user, now=case.updated_at)
+    text = " ".join(_read(pdf_text, pdf_fonts, stored(
+        session, issuer, case, "confirmation_application")).split())
+    assert "司法确认程序的若干规定》第三条" in text and "第二条" in text
+    assert "调解协议书" in text and "身份证明" in text and "送达地址" in text
+    assert text.count("淮安市清江浦区人民法院") >= 2
 
 
 @pytest.mark.parametrize("confirmed, decision", [(True, "调解协议有效"), (False, "驳回")])

@@ -88,3 +88,33 @@ def test_a_draft_preview_is_masked_for_a_reader_who_sees_the_case_masked(
     client.post("/login", data={"username": reader.username, "password": PASSWORD})
     text = pdf_text(client.get(f"/agreements/{draft.id}/preview.pdf").data)
     assert number not in text and _masked(number) in text
+
+
+@pytest.fixture
+def numbers_in_the_text(make, session, issuer):
+    """A signed agreement whose facts and clauses name a party's ID number and phone."""
+    case, mediator = make.mediating_case()
+    party = case.parties[0]
+    agreement = make.agreement(case, mediator, facts=f"申请人（身份证号{party.id_number}）诉称",
+                               clauses=[f"款项汇至申请人（电话{party.phone}）。"])
+    make.sign_everyone(agreement, case, mediator, issuer=issuer)
+    reader = make.user(role="committee", institution=make.institution(
+        kind="committee", region=mediator.institution.region))
+    session.commit()
+    document = session.scalars(select(Document).where(Document.case_id == case.id,
+                                                      Document.kind == "agreement")).one()
+    return party, mediator, reader, document
+
+
+def test_numbers_written_in_the_agreements_text_are_masked_in_the_rendition(
+        app, numbers_in_the_text, pdf_text):
+    party, _, reader, document = numbers_in_the_text
+    text = pdf_text(_download_as(app, reader, document).data)
+    assert f"身份证号{_masked(party.id_number)}" in text
+    assert party.id_number not in text and party.phone not in text
+
+
+def test_the_original_keeps_the_numbers_written_in_its_text(app, numbers_in_the_text, pdf_text):
+    party, mediator, _, document = numbers_in_the_text
+    text = pdf_text(_download_as(app, mediator, document).data)
+    assert f"身份证号{party.id_number}" in text and f"电话{party.phone}" in text

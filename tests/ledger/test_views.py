@@ -1,3 +1,4 @@
+import csv
 import io
 
 import pytest
@@ -6,14 +7,18 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from mediation_app.casefile.models import Case
+from mediation_app.domain.idcard import mask_id_number, mask_phone
 from mediation_app.extensions import db
 from mediation_app.ledger import jobs
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.ledger.uploads import UploadRefused, store_upload
 from mediation_app.storage import Storage
 
+from ..factories import id_number
 from .conftest import csv_text
 
+ID_NUMBER = id_number(birth="19800101")
+PHONE = "13912345678"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -148,7 +153,7 @@ def test_export_as_xlsx_for_a_region_reader(login, make, mediator, row, world):
     _finished(login(mediator), _upload(login(mediator), csv_text([row(case_no="A-1")]).encode()))
     reader = make.user(role="committee", institution=world.centre)
     make.commit()
-    g.pop("_login_user", None)
+    login(mediator).post("/logout")
     response = login(reader).get("/ledger/export?format=xlsx")
     assert response.status_code == 200 and response.data[:2] == b"PK"
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).worksheets[0]
@@ -186,3 +191,29 @@ def test_an_upload_without_the_forms_csrf_token_is_refused(other_app, make, worl
         "csrf_token": token, "file": (io.BytesIO(content), "l.csv"), "dry_run": "y"})
     assert response.status_code == 302
     jobs.wait(int(response.headers["Location"].split("/")[-1]), timeout=30)
+
+
+def _exported_summary(client) -> str:
+    lines = client.get("/ledger/export?format=csv").get_data(as_text=True).splitlines()
+    [row] = list(csv.DictReader(lines))
+    return row["纠纷摘要"]
+
+
+def test_a_region_reader_exports_id_numbers_and_phones_in_summaries_masked(login, make, mediator,
+                                                                          row, world):
+    summary = f"张某（{ID_NUMBER}，{PHONE}）与李某借贷纠纷"
+    _finished(login(mediator), _upload(login(mediator),
+                                       csv_text([row(case_no="A-1", summary=summary)]).encode()))
+    reader = make.user(role="committee", institution=world.centre)
+    make.commit()
+    login(mediator).post("/logout")
+    exported = _exported_summary(login(reader))
+    assert ID_NUMBER not in exported and PHONE not in exported
+    assert mask_id_number(ID_NUMBER) in exported and mask_phone(PHONE) in exported
+
+
+def test_the_institution_that_handled_the_case_exports_its_summary_whole(login, mediator, row):
+    summary = f"张某（{ID_NUMBER}，{PHONE}）与李某借贷纠纷"
+    client = login(mediator)
+    _finished(client, _upload(client, csv_text([row(case_no="A-1", summary=summary)]).encode()))
+    assert _exported_summary(client) == summary

@@ -241,7 +241,7 @@ def test_the_deadline_sweep_runs_under_a_lease(monthly_app, session, monkeypatch
         calls.append(now)
         return "swept"
 
-    monkeypatch.setattr(jobs, "_deadline_sweep", lambda: sweep)
+    monkeypatch.setattr(jobs, "sweep", sweep)
     assert jobs.run_deadline_sweep(monthly_app, RUN_AT) == "swept"
     assert jobs.run_deadline_sweep(monthly_app, RUN_AT + timedelta(minutes=15)) == "swept"
     session.add(JobRun(job="other", key="x", owner="me", started_at=RUN_AT))  # unrelated
@@ -254,7 +254,6 @@ def test_the_deadline_sweep_runs_under_a_lease(monthly_app, session, monkeypatch
 
 
 def test_the_deadline_sweep_calls_the_deadlines_package(monthly_app, session, make):
-    pytest.importorskip("mediation_app.deadlines.services")
     build_world(make)
     assert jobs.run_deadline_sweep(monthly_app, RUN_AT) is not None
     assert session.scalar(select(JobRun.status).where(JobRun.job == jobs.SWEEP)) == "done"

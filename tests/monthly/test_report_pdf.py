@@ -6,8 +6,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from mediation_app.casefile.models import Case
+from mediation_app.deadlines.models import Escalation
 from mediation_app.directory.models import Region
 from mediation_app.documents.rendering import cn_amount
+from mediation_app.domain.idcard import mask_id_number, mask_phone
 from mediation_app.monthly import services
 from mediation_app.monthly.figures import Settings, figures_dict
 from mediation_app.monthly.models import MonthlyReport
@@ -16,6 +19,7 @@ from mediation_app.stats.definitions import month_period
 from mediation_app.stats.queries import Scope, statistics
 from mediation_app.storage import Storage
 
+from ..factories import id_number
 from .helpers import MONTH, RUN_AT, at, build_world, handling_of
 
 HEADLINE_ROWS = ("受理纠纷", "调解终结", "调解成功", "调解不成", "调解成功率", "涉及当事人",
@@ -92,12 +96,24 @@ def test_major_risk_and_overdue_cases_are_listed(app, session, make):
         "2026-10-16T09:00"]
 
 
-def test_escalations_of_the_month_are_listed_when_recorded(app, session, make, pdf_text):
-    models = pytest.importorskip("mediation_app.deadlines.models")
+def test_numbers_written_in_a_listed_summary_are_masked_in_figures_and_pdf(app, session, make,
+                                                                          pdf_text):
+    """The committee reads its region masked, in the report as on pages."""
+    world = build_world(make)
+    number, phone = id_number(), "13912345678"
+    session.get(Case, world.case_ids["major"]).summary = f"征地补偿（代表{number}，{phone}）"
+    report = generate(app, session, world)
+    [major] = [item for item in report.figures["major_risk"]["items"] if item["major"]]
+    assert major["summary"] == f"征地补偿（代表{mask_id_number(number)}，{mask_phone(phone)}）"
+    text = pdf_text(read_pdf(app, report))
+    assert number not in text and phone not in text
+
+
+def test_escalations_of_the_month_are_listed(app, session, make, pdf_text):
     world = build_world(make)
     handling = handling_of(session, world.case_ids["late"])
-    session.add(models.Escalation(case_id=world.case_ids["late"], handling_id=handling.id,
-                                  deadline_at=handling.deadline_at, escalated_at=at(17)))
+    session.add(Escalation(case_id=world.case_ids["late"], handling_id=handling.id,
+                           deadline_at=handling.deadline_at, escalated_at=at(17)))
     session.commit()
     report = generate(app, session, world)
     assert len(report.figures["escalations"]["items"]) == 1

@@ -15,13 +15,14 @@ from mediation_app.documents.models import Document
 from mediation_app.parties.appointments import (
     AppointmentRefused,
     NewAppointment,
+    cancel,
     schedule,
     send_reminders,
     video_is_open,
 )
 from mediation_app.parties.delivery import DeliveryRefused, deliver_document
 from mediation_app.parties.jobs import run_appointment_reminders
-from mediation_app.parties.models import DocumentDelivery
+from mediation_app.parties.models import Appointment, DocumentDelivery
 from mediation_app.parties.texts import CHINA
 from mediation_app.parties.video import JitsiConfig
 
@@ -136,6 +137,91 @@ def test_staff_schedule_through_the_form_in_beijing_time(client, session, make, 
                                      "place": "浦楼街道调解室"})
     body = texts_to(session, APPLICANT_PHONE)[-1]
     assert f"{day.year}年{day.month}月{day.day}日 14:30" in body
+
+
+def _scheduled(session, case, world, *, starts_at, now):
+    return schedule(session, case, NewAppointment(starts_at=starts_at, place="浦楼街道调解室"),
+                    jitsi=None, actor=world.mediator, now=now)
+
+
+def test_cancelling_tells_every_party_the_reason(session, make, world):
+    case = _case(make, world)
+    appointment = _scheduled(session, case, world, starts_at=_beijing(2026, 12, 3, 14, 30),
+                             now=_beijing(2026, 12, 1, 9))
+    cancel(session, appointment, reason="调解员临时公出", actor=world.mediator,
+           now=_beijing(2026, 12, 1, 10))
+    for phone in (APPLICANT_PHONE, RESPONDENT_PHONE):
+        assert texts_to(session, phone)[-1] == (
+            f"【矛盾纠纷调解】案件 {case.case_no} 原定于 2026年12月3日 14:30 的调解已取消，"
+            "原因：调解员临时公出。新的时间另行通知。")
+    event = session.scalar(select(CaseEvent).where(CaseEvent.action == "appointment.cancelled"))
+    assert event.data["reason"] == "调解员临时公出"
+
+
+def test_a_cancelled_session_gets_no_reminder(session, make, world):
+    case = _case(make, world)
+    appointment = _scheduled(session, case, world, starts_at=_beijing(2026, 12, 3, 9),
+                             now=_beijing(2026, 12, 1, 8))
+    cancel(session, appointment, reason="当事人申请改期", actor=world.mediator,
+           now=_beijing(2026, 12, 1, 9))
+    assert send_reminders(session, now=_beijing(2026, 12, 2, 8)) == 0
+
+
+@pytest.mark.parametrize(("actor", "reason", "at", "code"), [
+    ("other_mediator", "改期", _beijing(2026, 12, 1, 10), "not_allowed"),
+    ("mediator", "  ", _beijing(2026, 12, 1, 10), "no_reason"),
+    ("mediator", "改期", _beijing(2026, 12, 3, 15), "already_held"),
+])
+def test_a_cancellation_is_refused_and_nothing_is_sent(session, make, world, actor, reason, at,
+                                                       code):
+    case = _case(make, world)
+    appointment = _scheduled(session, case, world, starts_at=_beijing(2026, 12, 3, 14, 30),
+                             now=_beijing(2026, 12, 1, 9))
+    with pytest.raises(AppointmentRefused) as refused:
+        cancel(session, appointment, reason=reason, actor=getattr(world, actor), now=at)
+    assert refused.value.code == code
+    assert appointment.cancelled_at is None and len(texts_to(session, APPLICANT_PHONE)) == 1
+
+
+def test_a_session_is_cancelled_once(session, make, world):
+    case = _case(make, world)
+    appointment = _scheduled(session, case, world, starts_at=_beijing(2026, 12, 3, 14, 30),
+                             now=_beijing(2026, 12, 1, 9))
+    cancel(session, appointment, reason="改期", actor=world.mediator, now=_beijing(2026, 12, 1, 10))
+    with pytest.raises(AppointmentRefused) as refused:
+        cancel(session, appointment, reason="改期", actor=world.mediator,
+               now=_beijing(2026, 12, 1, 11))
+    assert refused.value.code == "already_cancelled"
+    assert len(texts_to(session, APPLICANT_PHONE)) == 2
+
+
+def test_staff_cancel_through_the_page_and_the_session_leaves_the_list(session, make, world,
+                                                                       login):
+    case = _case(make, world)
+    appointment = _scheduled(session, case, world, starts_at=utcnow() + timedelta(days=2),
+                             now=utcnow())
+    make.commit()
+    client = login(world.mediator)
+    response = client.post(f"/cases/{case.id}/appointments/{appointment.id}/cancel",
+                           data={"reason": "调解员临时公出"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "调解已取消" in page and "浦楼街道调解室" not in page
+    session.expire_all()
+    assert session.get(Appointment, appointment.id).cancelled_at is not None
+    assert "调解员临时公出" in texts_to(session, APPLICANT_PHONE)[-1]
+
+
+def test_staff_of_another_institution_cannot_cancel(session, make, world, login):
+    case = _case(make, world)
+    appointment = _scheduled(session, case, world, starts_at=utcnow() + timedelta(days=2),
+                             now=utcnow())
+    make.commit()
+    response = login(world.other_mediator).post(
+        f"/cases/{case.id}/appointments/{appointment.id}/cancel", data={"reason": "改期"})
+    assert response.status_code == 404
+    session.expire_all()
+    assert session.get(Appointment, appointment.id).cancelled_at is None
+    assert len(texts_to(session, APPLICANT_PHONE)) == 1
 
 
 def _issued(make, world, issuer):

@@ -27,7 +27,7 @@ from mediation_app.handlings.services import fire_transition
 from mediation_app.labels import explain, label
 from mediation_app.referrals import services as referrals
 
-from ..factories import PASSWORD, Factories, id_number, reason_for
+from ..factories import PASSWORD, Factories, examined_for_police_mediation, id_number, reason_for
 
 # ---------------------------------------------------------------------------------------
 # a signature image
@@ -213,6 +213,13 @@ def guard_text(app, guard: str) -> str:
     return in_request(app, label, "guard_unmet", guard)
 
 
+def examine_via_view(client, case_id: int) -> None:
+    """治安调解: the officer records on the case page that the case qualifies."""
+    client.post(f"/cases/{case_id}/police/eligibility", data={
+        "civil_dispute": "y", "minor_circumstances": "y",
+        "circumstance": "trifles_between_acquaintances"})
+
+
 def fire_via_view(client, case_id: int, name: str, *, expect_ok: bool = True,
                   reason: str = ""):
     response = client.post(f"/cases/{case_id}/transitions/{name}",
@@ -304,6 +311,8 @@ def file_case(session, actor: User, *, now: datetime, workflow: str | None = Non
 
 def fire(session, case: Case, actor: User, now: datetime, *names: str) -> None:
     for name in names:
+        if name == "accept":
+            examined_for_police_mediation(session, case, actor, now=now)
         fire_transition(session, case, name, actor=actor, now=now,
                         reason=reason_for(case, name))
 

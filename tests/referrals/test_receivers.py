@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from mediation_app.audit.models import CaseEvent
+from mediation_app.casefile import jurisdiction
 from mediation_app.db import utcnow
 from mediation_app.handlings.catalog import catalog
-from mediation_app.referrals import jurisdiction, services
+from mediation_app.referrals import services
 from mediation_app.referrals.services import ReferralError
 
 from .helpers import (

@@ -12,6 +12,7 @@ from .helpers import (
     accept_via_view,
     client_for,
     database,
+    examine_via_view,
     file_case_via_view,
     fire_via_view,
     new_world,
@@ -27,6 +28,7 @@ def test_old_steps_keep_their_state_and_institution_names_after_a_handover(app):
     police = client_for(app, world.police_liaison)
     mediator = client_for(app, world.mediator)
     case_id = file_case_via_view(police, world.district.id)
+    examine_via_view(police, case_id)
     fire_via_view(police, case_id, "accept")
     send_via_view(police, case_id, "police_mediation", world.committee, "请调解。")
     accept_via_view(mediator, pending_referral_id(app, case_id))

@@ -76,6 +76,7 @@ def district(make):
     _mediate(make, w, mediator, accepted=at(10, 7), concluded=at(10, 8), outcome="withdraw")
 
     r = make.case(by=officer, now=at(10, 1))
+    make.examined_for_police_mediation(r, officer)
     fire_transition(make.session, r, "accept", actor=officer, now=at(10, 2))
     referral = send_referral(make.session, catalog(), r, kind="police_mediation",
                              to_institution=committee, reason="公调对接", actor=officer,

@@ -2,35 +2,18 @@
 institutions, regions and referral pairs there are: one figure set per grouping, the
 trend in one statement, the charts drawn from the page's own figures."""
 
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event
 
-from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 from mediation_app.referrals.services import send_referral
 
+from ..statements import counted
+
 PAGE = "/stats/?start=2026-10-01&end=2026-10-31&by=institution"
-LIMIT = 40      # today 36: sign-in, filters, sync, 5 figure sets of 3, referrals, names
-
-
-@contextmanager
-def counted(app):
-    statements = []
-
-    def count(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+LIMIT = 40      # today 37: sign-in, filters, sync, 5 figure sets of 3, referrals, durations, names
 
 
 def _busy_month(make, region, n: int):
@@ -47,6 +30,7 @@ def _busy_month(make, region, n: int):
             fire_transition(make.session, case, "accept", actor=mediator,
                             now=datetime(2026, 10, day, 5, 0))
         sent = make.case(by=officer, now=datetime(2026, 10, 2, 4, 0))
+        make.examined_for_police_mediation(sent, officer)
         fire_transition(make.session, sent, "accept", actor=officer,
                         now=datetime(2026, 10, 2, 5, 0))
         send_referral(make.session, catalog(), sent, kind="police_mediation",

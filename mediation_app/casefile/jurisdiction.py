@@ -6,7 +6,10 @@
   the sender's region, or of a region named in a party's address.
 - 委派/委托 (a court sends): committees within the court's area (its region's subtree).
 - 上报: the governance centre(s) nearest above the sender.
-- Anything else: receivers in the sender's district (or the case's), nearest first."""
+- Anything else: receivers in the sender's district (or the case's), nearest first.
+
+It sits in the case file because both the referral loop and the documents addressed to a
+court (the joint application for 司法确认) need it."""
 
 from __future__ import annotations
 
@@ -63,6 +66,17 @@ def expected(session: Session, case: Case, kind: str, sender: Institution,
     local = [c for c in candidates if any(c.region.path.startswith(a) for a in areas)
              or c.region_id in _lineage_ids(case.region)]
     return _nearest_first(local, case.region)
+
+
+def courts_for_confirmation(session: Session, case: Case,
+                            sender: Institution) -> list[Institution]:
+    """The active courts an application for 司法确认 may be addressed to, nearest first:
+    those with jurisdiction under 民事诉讼法 第二百零五条 and 《最高人民法院关于人民调解协议
+    司法确认程序的若干规定》第二条 (where the mediating organisation sits)."""
+    courts = list(session.scalars(select(Institution).where(
+        Institution.kind.in_(COURT_KINDS), Institution.is_active.is_(True))
+        .order_by(Institution.name)))
+    return expected(session, case, "judicial_confirmation", sender, courts)
 
 
 def split(session: Session, case: Case, kind: str, sender: Institution,

@@ -1,0 +1,34 @@
+"""The 治安调解 panel beside the next steps: what was found on acceptance, and the guardians
+of parties under 18, for workflows that ask for them (see police.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..access import policy
+from ..casefile.models import Case
+from ..panels import CasePanel
+from . import police
+from .forms import GuardianForm, PoliceEligibilityForm
+
+
+def police_panel(case: Case, reader, now: datetime) -> dict | None:
+    handling = case.current_handling
+    if handling is None or not police.asks_for(handling, police.ELIGIBILITY_GUARDS):
+        return None
+    can_edit = policy.can_change_case(reader, case)
+    minors = police.minors(case, now.date()) if police.asks_for(
+        handling, police.GUARDIAN_GUARD) else []
+    guardian_form = GuardianForm()
+    guardian_form.party.choices = [(party.id, party.name) for party, _age in minors]
+    return {
+        "finding": police.eligibility_of(handling),
+        "minors": minors,
+        "guardians": police.guardians_of(handling),
+        "can_edit": can_edit,
+        "eligibility_form": PoliceEligibilityForm(),
+        "guardian_form": guardian_form,
+    }
+
+
+PANELS = (CasePanel("steps", "handlings/_police_panel.html", police_panel, order=5),)

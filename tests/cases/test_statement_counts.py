@@ -1,0 +1,80 @@
+"""The case list, the case page and filing run a fixed number of SQL statements however
+many cases, parties, sessions and events there are: an N+1 fails here when it appears.
+Ceilings are today's counts (issue 13 aims lower: list ≤ 5, page ≤ 8, filing ≤ 8)."""
+
+from mediation_app.db import utcnow
+from mediation_app.handlings.services import fire_transition
+
+from ..statements import counted
+from .test_views import _filing_form
+
+LIST_CEILING = 10   # sign-in (user, institution, region), filter choices, page, capped count,
+                    # unread notifications, supervision badges
+PAGE_CEILING = 32   # the case, handlings, parties, events, step guards and each panel's records
+FILING_CEILING = 30
+
+
+def _statements(app, request) -> list[str]:
+    request()   # warm: the first request of a client loads what later ones keep
+    with counted(app) as statements:
+        request()
+    return statements
+
+
+def _in_mediation(make, mediator, *, parties: int, sessions: int):
+    case = make.case(by=mediator, parties=[make.party() for _ in range(parties)])
+    fire_transition(make.session, case, "accept", actor=mediator, now=utcnow())
+    fire_transition(make.session, case, "start_mediation", actor=mediator, now=utcnow())
+    for _ in range(sessions):
+        make.session_record(case, mediator)
+    return case
+
+
+def _filing_form_with(region_id, parties: int) -> dict:
+    form = _filing_form(region_id)
+    for n in range(2, parties):
+        form.update({f"parties-{n}-role": "respondent", f"parties-{n}-kind": "person",
+                     f"parties-{n}-name": f"当事人{n}", f"parties-{n}-sex": "male"})
+    return form
+
+
+def test_the_case_list_runs_as_many_statements_for_20_cases_as_for_3(app, make, login):
+    mediator = make.user()
+    for _ in range(3):
+        make.case(by=mediator)
+    make.commit()
+    client = login(mediator)
+    few = len(_statements(app, lambda: client.get("/cases/")))
+    for _ in range(17):
+        make.case(by=mediator)
+    make.commit()
+    many = len(_statements(app, lambda: client.get("/cases/")))
+    assert many == few <= LIST_CEILING
+
+
+def test_the_case_page_runs_as_many_statements_however_busy_the_case(app, make, login):
+    mediator = make.user()
+    quiet = _in_mediation(make, mediator, parties=2, sessions=1)
+    busy = _in_mediation(make, mediator, parties=8, sessions=5)
+    make.commit()
+    client = login(mediator)
+    on_quiet = len(_statements(app, lambda: client.get(f"/cases/{quiet.id}")))
+    on_busy = len(_statements(app, lambda: client.get(f"/cases/{busy.id}")))
+    assert on_busy == on_quiet <= PAGE_CEILING
+
+
+def test_filing_runs_as_many_statements_for_4_parties_as_for_2(app, make, login):
+    """Apart from the parties' own INSERTs, which SQLite's driver sends one by one (on
+    PostgreSQL they are one statement). Five parties or more would add a group warning."""
+    mediator = make.user()
+    make.commit()
+    client = login(mediator)
+    region_id = mediator.institution.region_id
+
+    def filing(parties: int) -> list[str]:
+        form = _filing_form_with(region_id, parties)
+        return [statement for statement in
+                _statements(app, lambda: client.post("/cases/new", data=form))
+                if not statement.startswith("INSERT INTO parties")]
+
+    assert len(filing(4)) == len(filing(2)) <= FILING_CEILING
