@@ -465,6 +465,10 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /supervision/warnings/{foreign_warn}/dismiss": NOTHING,
     "POST /supervision/warnings/{foreign_warn}/assign": NOTHING,
     "POST /recusals/{norec}":                           NOTHING,
+    "POST /cases/{id}/police/eligibility":              NOTHING,  # not a police case
+    "POST /cases/{id}/police/guardians":                NOTHING,  # not a police case
+    "POST /cases/{id}/agreement/oral":                  NOTHING,  # not in mediation yet
+    "POST /cases/{id}/appointments/{apt}/cancel":       NOTHING,  # no reason given
 }
 # where one role's answer differs from the route's: a court applies to no court for 司法确认
 EXCEPT = {("POST /agreements/{signed}/confirmation-application", "liaison"): NOTHING}
