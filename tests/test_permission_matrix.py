@@ -420,8 +420,7 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /agreements/{signed}/performances":           NOTHING,
     "POST /performances/{perf}":                        NOTHING,
     "POST /cases/{closed}/failure-notice":              NOTHING,  # the case succeeded
-    "POST /agreements/{signed}/confirmation-application": audited("documents",
-                                                                  "institution_certificates"),
+    "POST /agreements/{signed}/confirmation-application": NOTHING,  # no court picked
     "POST /agreements/{agr}/signing-links":             audited("signing_links", "outbox_messages"),
     "POST /cases/{id}/mediators":                       NOTHING,
     "POST /cases/{id}/recusals":                        NOTHING,
@@ -470,8 +469,6 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /cases/{id}/agreement/oral":                  NOTHING,  # not in mediation yet
     "POST /cases/{id}/appointments/{apt}/cancel":       NOTHING,  # no reason given
 }
-# where one role's answer differs from the route's: a court applies to no court for 司法确认
-EXCEPT = {("POST /agreements/{signed}/confirmation-application", "liaison"): NOTHING}
 
 
 # -- what each answer did: the tables it changed, the text it showed --------------------
@@ -568,8 +565,7 @@ def _assert_effects(route, answers) -> None:
         if answer.refused:
             assert answer.changed == set(), f"{role} refused {answer.status} yet changed {set(answer.changed)}"
         elif route in EFFECTS:
-            expected = EXCEPT.get((route, role), EFFECTS[route])
-            assert answer.changed == expected, f"{role} ({answer.status}) changed {set(answer.changed)}"
+            assert answer.changed == EFFECTS[route], f"{role} ({answer.status}) changed {set(answer.changed)}"
 
 
 # Answers that list the case's parties, and what they show of each: there, a reader who
