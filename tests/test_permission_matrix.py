@@ -2,9 +2,21 @@
 
 "own" objects belong to a case the role's user reaches through their institution (or,
 for the committee reader, their region; the admin sees no cases at all); "foreign"
-objects belong to a case of another district handled by another institution."""
+objects belong to a case of another district handled by another institution.
 
+Every answer is checked for its effect, not only its status code:
+- a write (POST, PUT, DELETE) that is refused (401, 403, 404, 409, 422, or a redirect to
+  the login page) leaves every table of the application exactly as it was; a write that is
+  let through changes exactly the tables EFFECTS names for it;
+- a page, file or API answer about a case record shows no personal data of the case's
+  parties (name, ID number, phone) to a role it refuses, and shows region readers
+  (dispatcher, committee reader) ID numbers and phones only masked."""
+
+import hashlib
 import io
+import itertools
+import subprocess
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -15,8 +27,9 @@ from mediation_app.agreements.models import Agreement, MediationSession, Perform
 from mediation_app.auth.models import ApiToken
 from mediation_app.casefile.models import Referral
 from mediation_app.cases import services
-from mediation_app.db import utcnow
+from mediation_app.db import db, utcnow
 from mediation_app.documents.models import Document
+from mediation_app.domain.idcard import mask_id_number, mask_phone
 from mediation_app.handlings.models import MediationPeriod
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.monthly.models import MonthlyReport
@@ -196,10 +209,49 @@ GLOBAL = {
 }
 
 
+_serials = itertools.count()
+
+
+def _parties(make) -> list:
+    """An applicant and a respondent whose name, ID number and phone (whole and masked)
+    appear nowhere else, so that finding one in an answer can only mean a leak."""
+    return [make.party(role, name=f"当事人{n}号", id_number=id_number(serial=n),
+                       phone=f"139{n:04d}{n + 5000:04d}")
+            for role, n in (("applicant", _serial()), ("respondent", _serial()))]
+
+
+def _serial() -> int:
+    return 100 + next(_serials) % 900
+
+
+@dataclass(frozen=True)
+class Person:
+    case_id: int
+    name: str
+    id_number: str
+    phone: str
+
+    @classmethod
+    def of(cls, party) -> "Person":
+        return cls(party.case_id, party.name, party.id_number, party.phone)
+
+    def shown(self, field: str, *, whole: bool) -> str:
+        value = getattr(self, field)
+        return value if whole else {"id_number": mask_id_number, "phone": mask_phone}[field](value)
+
+    @property
+    def whole(self) -> tuple[str, str]:
+        return self.id_number, self.phone
+
+    @property
+    def masked(self) -> tuple[str, str]:
+        return mask_id_number(self.id_number), mask_phone(self.phone)
+
+
 def _objects(make, session, app, holder, receiver) -> dict:
     """A case held by the holder with an attachment, a draft agreement, a document and a
     pending referral; and a closed successful case with a signed agreement and an obligation."""
-    case = make.case(by=holder)
+    case = make.case(by=holder, parties=_parties(make))
     storage = Storage(app.config["MEDIATION_STORAGE"])
     attachment = services.add_attachment(session, case, filename="a.png", content=PNG,
                                          storage=storage, allowed=("image/png",), max_bytes=1024,
@@ -224,7 +276,7 @@ def _objects(make, session, app, holder, receiver) -> dict:
     referral = Referral(case_id=case.id, kind="escalate", from_institution_id=holder.institution_id,
                         to_institution_id=receiver.id, from_handling_id=case.handlings[0].id,
                         reason="上报", created_by_id=holder.id, accept_by=utcnow() + timedelta(3))
-    closed = make.case(by=holder)
+    closed = make.case(by=holder, parties=_parties(make))
     handling = closed.handlings[0]
     handling.state, handling.outcome, handling.concluded_at = "succeeded", "success", utcnow()
     closed.closed_at = utcnow()
@@ -240,6 +292,7 @@ def _objects(make, session, app, holder, receiver) -> dict:
             "pty": case.parties[0].id, "ses": record.id, "apt": appointment.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
+            "people": [Person.of(party) for party in case.parties + closed.parties],
             "out": _loop_records(session, case, closed, referral, receiver)}
 
 
@@ -351,8 +404,132 @@ def world(make, session, app):
     return {"users": users, "own": own, "foreign": foreign, "tokens": tokens, "ids": ids}
 
 
-def _request(app, world, role, route, objects) -> int:
-    """One request by one role, on a fresh client."""
+# What a write let through changes, table by table. The matrix sends each write empty (no
+# form fields, an empty JSON object), so a write that needs input is refused by validation
+# and must change NOTHING; the others change their records and, like every change to a
+# case, write an audit event (case_events, chained in audit_heads) and mark the figures
+# for recounting (stats_dirty). A route missing here fails test_every_write_states_its_effect.
+NOTHING: frozenset[str] = frozenset()
+BY_TOKEN = frozenset({"api_tokens"})  # an API call records when its token was last used
+
+
+def audited(*tables: str) -> frozenset[str]:
+    return frozenset({"case_events", "audit_heads", "stats_dirty", *tables})
+
+
+EFFECTS: dict[str, frozenset[str]] = {
+    "POST /cases/{id}/attachments":                     NOTHING,  # no file chosen
+    "POST /cases/{id}/transitions/{step}":              audited("cases", "handlings", "deadline_changes"),
+    "POST /cases/{id}/ruling":                          NOTHING,
+    "POST /agreements/{agr}/signatures":                NOTHING,
+    "POST /agreements/{agr}/correct":                   NOTHING,
+    "POST /referrals/{ref}/accept":                     NOTHING,  # not the receiver's to take
+    "POST /referrals/{ref}/withdraw":                   audited("referrals"),
+    "POST /agreements/{signed}/performances":           NOTHING,
+    "POST /performances/{perf}":                        NOTHING,
+    "POST /cases/{closed}/failure-notice":              NOTHING,  # the case succeeded
+    "POST /agreements/{signed}/confirmation-application": NOTHING,  # no court picked
+    "POST /agreements/{agr}/signing-links":             audited("signing_links", "outbox_messages"),
+    "POST /cases/{id}/mediators":                       NOTHING,
+    "POST /cases/{id}/recusals":                        NOTHING,
+    "POST /documents/{doc}/deliver":                    audited("document_deliveries",
+                                                                "outbox_messages"),
+    "POST /api/v1/cases/{id}/transitions/{step}":       BY_TOKEN | audited(
+        "cases", "handlings", "deadline_changes"),
+    "POST /api/v1/cases/{id}/referrals":                NOTHING,
+    "PUT /api/v1/agreements/{agr}":                     NOTHING,
+    "POST /api/v1/referrals/{ref}/accept":              NOTHING,
+    "POST /api/v1/referrals/{ref}/return":              NOTHING,
+    "POST /api/v1/referrals/{ref}/withdraw":            BY_TOKEN | audited("referrals"),
+    "POST /admin/users/{uid}/password":                 NOTHING,
+    "POST /admin/users/{uid}/active":                   frozenset({"users"}),
+    "POST /admin/tokens/{tid}/revoke":                  frozenset({"api_tokens"}),
+    "POST /admin/tokens/{foreign_tid}/revoke":          NOTHING,
+    "POST /api/v1/cases":                               NOTHING,
+    "POST /notifications/read":                         NOTHING,  # nothing unread
+    "POST /reports/requests":                           NOTHING,
+    "POST /apply":                                      NOTHING,
+    "POST /follow":                                     NOTHING,
+    "POST /follow/rating":                              NOTHING,
+    "POST /sign/{token}/signature":                     NOTHING,
+    "POST /applications/{app}/accept":                  audited(
+        "online_applications", "application_events", "cases", "case_counters", "parties",
+        "handlings", "deadline_changes", "outbox_messages"),
+    "POST /applications/{app}/decline":                 NOTHING,
+    "POST /supervision/{sup}/reply":                    NOTHING,
+    "POST /supervision/{sup}/close":                    audited("supervision_orders",
+                                                                "notifications"),
+    "POST /supervision/{sup}/list":                     audited("supervision_orders",
+                                                                "notifications"),
+    "POST /supervision/{sup}/lift":                     NOTHING,  # not listed yet
+    "POST /supervision/cases/{sup_case}/new":           NOTHING,
+    "POST /supervision/warnings/{warn}/dismiss":        NOTHING,
+    "POST /supervision/warnings/{warn}/assign":         NOTHING,
+    "POST /supervision/{foreign_sup}/reply":            NOTHING,
+    "POST /supervision/{foreign_sup}/close":            NOTHING,
+    "POST /supervision/{foreign_sup}/list":             NOTHING,
+    "POST /supervision/{foreign_sup}/lift":             NOTHING,
+    "POST /supervision/warnings/{foreign_warn}/dismiss": NOTHING,
+    "POST /supervision/warnings/{foreign_warn}/assign": NOTHING,
+    "POST /recusals/{norec}":                           NOTHING,
+    "POST /cases/{id}/police/eligibility":              NOTHING,  # not a police case
+    "POST /cases/{id}/police/guardians":                NOTHING,  # not a police case
+    "POST /cases/{id}/agreement/oral":                  NOTHING,  # not in mediation yet
+    "POST /cases/{id}/appointments/{apt}/cancel":       NOTHING,  # no reason given
+}
+
+
+# -- what each answer did: the tables it changed, the text it showed --------------------
+
+# Every table of the application's metadata is watched: a refused write touches none.
+REFUSED = {401, 403, 404, 409, 422}
+WRITES = ("POST", "PUT", "DELETE")
+
+
+def _snapshot() -> dict[str, tuple[int, str]]:
+    """Row count and a checksum of the rows, per table. Requests share the test's app
+    context and so its session: what it reads is what the request left behind, once any
+    work it did not commit is rolled back (as the end of a real request would)."""
+    db.session.rollback()
+    return {table.name: _digest(db.session.execute(select(table)))
+            for table in db.metadata.tables.values()}
+
+
+def _digest(rows) -> tuple[int, str]:
+    lines = sorted(repr(tuple(row)) for row in rows)
+    return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _text(response) -> str:
+    """The body as its reader sees it: the text of a PDF, nothing of an image."""
+    if response.mimetype.startswith("image/"):
+        return ""
+    if response.mimetype == "application/pdf":
+        extracted = subprocess.run(["pdftotext", "-", "-"], input=response.data,
+                                   capture_output=True, check=False)
+        if extracted.returncode == 0:
+            return extracted.stdout.decode()
+    return response.get_data(as_text=True)
+
+
+@dataclass
+class Answer:
+    status: int
+    location: str
+    response: object
+    changed: frozenset[str] | None  # None: a read, not watched
+
+    @property
+    def refused(self) -> bool:
+        return self.status in REFUSED or "/login" in self.location
+
+    @property
+    def text(self) -> str:
+        return _text(self.response)
+
+
+def _request(app, world, role, route, objects) -> Answer:
+    """One request by one role, on a fresh client; a write is framed by two snapshots."""
     g.pop("_login_user", None)  # the test's app context outlives requests: forget the user
     client = app.test_client()
     if role != "anonymous":
@@ -367,32 +544,96 @@ def _request(app, world, role, route, objects) -> int:
     if path.startswith("/api/") and role != "anonymous":
         headers["Authorization"] = f"Bearer {world['tokens'][role]}"
     if path.startswith("/api/") and method in ("POST", "PUT"):
-        return client.open(path, method=method, headers=headers, json={}).status_code
-    data = {"file": (io.BytesIO(b""), "")} if path.endswith("/attachments") else None
-    return client.open(path, method=method, headers=headers, data=data).status_code
+        options = {"json": {}}
+    else:
+        options = {"data": {"file": (io.BytesIO(b""), "")} if path.endswith("/attachments")
+                   else None}
+    before = _snapshot() if method in WRITES else None
+    response = client.open(path, method=method, headers=headers, **options)
+    changed = None
+    if before is not None:
+        after = _snapshot()
+        changed = frozenset(name for name in before if before[name] != after[name])
+    return Answer(response.status_code, response.headers.get("Location", ""), response, changed)
 
 
-def _answers(app, world, route, objects_of) -> dict:
+def _answers(app, world, route, objects_of) -> dict[str, Answer]:
     return {role: _request(app, world, role, route, objects_of(role)) for role in ROLES}
+
+
+def _statuses(answers) -> dict[str, int]:
+    return {role: answer.status for role, answer in answers.items()}
+
+
+def _assert_effects(route, answers) -> None:
+    """A refused write changes nothing; a write let through changes what EFFECTS says."""
+    if not route.startswith(WRITES):
+        return
+    for role, answer in answers.items():
+        if answer.refused:
+            assert answer.changed == set(), f"{role} refused {answer.status} yet changed {set(answer.changed)}"
+        elif route in EFFECTS:
+            assert answer.changed == EFFECTS[route], f"{role} ({answer.status}) changed {set(answer.changed)}"
+
+
+# Answers that list the case's parties, and what they show of each: there, a reader who
+# may read the case finds those fields, whole or masked as the policy says.
+SHOWS_PARTIES = {"GET /cases/{id}": ("id_number", "phone"),
+                 "GET /api/v1/cases/{id}": ("id_number",)}
+
+
+def _assert_personal_data(route, answers, people_of, whole_readers) -> None:
+    """A refused reader sees nothing of the parties; a reader not in `whole_readers` sees
+    their ID numbers and phones only masked."""
+    if not route.startswith("GET "):
+        return
+    for role, answer in answers.items():
+        text = answer.text
+        for person in people_of(role):
+            if answer.refused or answer.status == 302:
+                shown = [value for value in (person.name, *person.whole, *person.masked)
+                         if value in text]
+                assert shown == [], f"{role} refused {answer.status} yet shown {shown}"
+                continue
+            whole = role in whole_readers
+            if not whole:
+                shown = [value for value in person.whole if value in text]
+                assert shown == [], f"{role} reads masked yet shown {shown}"
+            # a route on `{id}` shows the first of the objects' cases
+            if route in SHOWS_PARTIES and person.case_id == people_of(role)[0].case_id:
+                expected = [person.shown(field, whole=whole) for field in SHOWS_PARTIES[route]]
+                missing = [value for value in expected if value not in text]
+                assert missing == [], f"{role} does not see {missing}"
 
 
 @pytest.mark.parametrize("route", list(OWN))
 def test_own_jurisdiction(app, world, route):
     own = world["own"]
     answers = _answers(app, world, route, lambda role: own.get(role, own["mediator"]))
-    assert answers == dict(zip(ROLES, OWN[route]))
+    assert _statuses(answers) == dict(zip(ROLES, OWN[route]))
+    _assert_effects(route, answers)
+    # the committee reader reads the mediator's case masked; each holder reads its own whole
+    _assert_personal_data(route, answers, lambda role: own.get(role, own["mediator"])["people"],
+                          HOLDERS)
+    if route.startswith("GET "):
+        # the dispatcher reads the mediator's case, in its region, masked
+        abroad = {"dispatcher": _request(app, world, "dispatcher", route, own["mediator"])}
+        _assert_personal_data(route, abroad, lambda role: own["mediator"]["people"], ())
 
 
 @pytest.mark.parametrize("route", list(FOREIGN))
 def test_foreign_jurisdiction(app, world, route):
     answers = _answers(app, world, route, lambda role: world["foreign"])
-    assert answers == dict(zip(ROLES, FOREIGN[route]))
+    assert _statuses(answers) == dict(zip(ROLES, FOREIGN[route]))
+    _assert_effects(route, answers)
+    _assert_personal_data(route, answers, lambda role: world["foreign"]["people"], ())
 
 
 @pytest.mark.parametrize("route", list(GLOBAL))
 def test_routes_without_a_case(app, world, route):
     answers = _answers(app, world, route, lambda role: world["ids"])
-    assert answers == dict(zip(ROLES, GLOBAL[route]))
+    assert _statuses(answers) == dict(zip(ROLES, GLOBAL[route]))
+    _assert_effects(route, answers)
 
 
 CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr": "agreement_id",
@@ -425,3 +666,9 @@ def test_every_route_is_in_the_matrix(app):
               "/language/<code>"}
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert routes - covered - public == set()
+
+
+def test_every_write_states_its_effect():
+    writes = {route for table in (OWN, GLOBAL) for route in table if route.startswith(WRITES)}
+    assert writes - set(EFFECTS) == set()
+    assert set(EFFECTS) - writes == set()

@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement
 
 from ..casefile.models import Case, Handling
 from ..directory.models import Region
+from ..domain.codes import InstitutionKind
 from . import roles
 from .rules import (
     HandledByUserInstitution,
@@ -303,3 +304,63 @@ def may_be_listed(user) -> bool:
 def assigns_mediators(user, case: Case) -> bool:
     """Whoever may change the case assigns its mediator and decides recusals."""
     return can_change_case(user, case)
+
+
+# -- supervision: 督办 orders and early warnings ------------------------------------------
+# A dispatcher of a governance centre supervises the cases of its region; the supervised
+# institution answers; the staff of both and the region's readers read the order.
+
+def can_supervise_anywhere(user) -> bool:
+    """A dispatcher of a governance centre: has a warning desk for its region."""
+    return roles.is_dispatcher(user) and user.institution.kind == InstitutionKind.GOVERNANCE_CENTRE
+
+
+def can_supervise(user, case: Case) -> bool:
+    """A dispatcher of a governance centre whose region contains the case's region."""
+    return can_supervise_anywhere(user) and user.institution.region.contains(case.region)
+
+
+def can_issue_supervision_to(user, case: Case, institution_id: int | None) -> bool:
+    """A centre supervises others, never itself."""
+    return (can_supervise(user, case) and institution_id is not None
+            and institution_id != user.institution_id)
+
+
+def can_reply_to_supervision(user, order) -> bool:
+    """The staff of the supervised institution answer while the order is open or overdue."""
+    return (order.is_answerable and roles.acts_for_institution(user)
+            and user.institution_id == order.institution_id)
+
+
+def can_close_supervision(user, order) -> bool:
+    """The issuing centre's dispatchers close an order that is not closed yet."""
+    return (order.is_active and roles.is_dispatcher(user)
+            and user.institution_id == order.centre_id)
+
+
+def can_change_supervision_listing(user, order) -> bool:
+    """The issuing centre's dispatchers list (挂牌) or lift (摘牌) an order still active."""
+    return can_close_supervision(user, order)
+
+
+def is_party_to_supervision(user, order) -> bool:
+    """Staff of the issuing centre or of the supervised institution."""
+    return roles.acts_for_institution(user) and user.institution_id in (order.centre_id,
+                                                                        order.institution_id)
+
+
+def can_print_supervision(user, order) -> bool:
+    """The printed 督办单 goes to the two institutions it is between, no one else."""
+    return is_party_to_supervision(user, order)
+
+
+def can_read_supervision(user, order) -> bool:
+    """The issuing centre, the supervised institution, and region readers above the case."""
+    if is_party_to_supervision(user, order):
+        return True
+    return roles.reads_region(user) and can_view_case(user, order.case)
+
+
+def reads_supervision(user) -> bool:
+    """Who has a supervision list at all: everyone who reads cases."""
+    return roles.reads_cases(user)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ..access import policy
 from ..auth.models import User
 from ..casefile import jurisdiction
 from ..casefile.models import Case
@@ -18,7 +19,6 @@ from ..referrals.services import receivers, send_referral, sending_handling
 from ..warnings.models import EarlyWarning
 from ..warnings.services import mark_assigned
 from ..workflow.catalog import Catalog
-from . import permissions
 from .services import SupervisionError, issue_order
 
 
@@ -29,7 +29,7 @@ class Targets:
 
 
 def targets_for(session: Session, catalog: Catalog, case: Case, actor: User) -> Targets:
-    if not permissions.can_supervise(actor, case) or case.is_closed:
+    if not policy.can_supervise(actor, case) or case.is_closed:
         return Targets("", [])
     if sending_handling(case, actor) is not None:
         region = actor.institution.region

@@ -17,7 +17,7 @@ from .models import ACTIVE, SupervisionOrder
 
 
 def readable_orders(user) -> ColumnElement[bool]:
-    """SQL twin of permissions.can_read, over supervision_orders joined to cases."""
+    """SQL twin of policy.can_read_supervision, over supervision_orders joined to cases."""
     clauses = []
     if roles.acts_for_institution(user):
         clauses += [SupervisionOrder.centre_id == user.institution_id,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..access import roles
+from ..access import policy, roles
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case
@@ -17,7 +17,6 @@ from ..directory.models import Institution
 from ..labels import label_zh
 from ..notifications.dispatch import tell
 from ..notifications.services import committee_readers_above, staff_of
-from . import permissions
 from .models import ACTIVE, SupervisionOrder
 from .printing import masked, shown_date
 
@@ -35,7 +34,7 @@ def issue_order(session: Session, case: Case, *, instruction: str, due_at: datet
                 source: str = "manual") -> SupervisionOrder:
     """A dispatcher supervises the institution handling the case (or the one named)."""
     target = institution or case.holder_institution
-    if not permissions.can_issue_to(actor, case, target.id):
+    if not policy.can_issue_supervision_to(actor, case, target.id):
         raise SupervisionError("not_supervisor")
     if not instruction.strip():
         raise SupervisionError("no_instruction")
@@ -75,7 +74,7 @@ def issue_automatic(session: Session, case: Case, *, centre: Institution,
 def reply_to_order(session: Session, order: SupervisionOrder, *, reply: str, actor: User,
                    now: datetime) -> None:
     """The supervised institution answers in writing (办理情况反馈)."""
-    if not permissions.can_reply(actor, order):
+    if not policy.can_reply_to_supervision(actor, order):
         raise SupervisionError("not_supervised")
     if not reply.strip():
         raise SupervisionError("no_reply")
@@ -91,7 +90,7 @@ def reply_to_order(session: Session, order: SupervisionOrder, *, reply: str, act
 def close_order(session: Session, order: SupervisionOrder, *, note: str, actor: User,
                 now: datetime) -> None:
     """The issuing centre closes the order (办结), with its assessment."""
-    if not permissions.can_close(actor, order):
+    if not policy.can_close_supervision(actor, order):
         raise SupervisionError("not_issuer")
     _move(session, order, ("open", "replied", "overdue"), status="closed", closed_at=now,
           closed_by_id=actor.id, close_note=note.strip() or None)
@@ -108,7 +107,7 @@ def change_listing(session: Session, order: SupervisionOrder, *, listed: bool, n
                    actor: User, now: datetime) -> None:
     """The issuing centre lists an active order as 挂牌督办 of a major case, or lifts the
     listing (摘牌); the supervised institution and the political-legal committee are told."""
-    if not permissions.can_change_listing(actor, order):
+    if not policy.can_change_supervision_listing(actor, order):
         raise SupervisionError("not_issuer")
     result = session.execute(
         update(SupervisionOrder)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access import policy
 from ..access.web import requires, visible_case_or_404
 from ..db import db, utcnow
 from ..downloads import pdf_response
@@ -16,7 +17,7 @@ from ..transaction import discard
 from ..warnings.models import EarlyWarning
 from ..warnings.services import WarningError, dismiss_warning
 from ..workflow.calendar import add_working_days
-from . import permissions, queries
+from . import queries
 from .assignments import assign_warning, targets_for
 from .forms import AssignForm, CloseForm, DismissForm, ListingForm, OrderForm, ReplyForm, due_at
 from .models import STATUSES, SupervisionOrder
@@ -43,9 +44,9 @@ def supervision_helpers():
     def supervision_of(case):
         return {"orders": queries.orders_of_case(db.session, current_user, case.id),
                 "warnings": queries.warnings_of_case(db.session, case.id),
-                "can_supervise": permissions.can_supervise(current_user, case)}
+                "can_supervise": policy.can_supervise(current_user, case)}
 
-    shows = current_user.is_authenticated and permissions.reads_supervision(current_user)
+    shows = current_user.is_authenticated and policy.reads_supervision(current_user)
     return {"case_badges": case_badges, "supervision_of": supervision_of,
             "shows_supervision": shows}
 
@@ -56,7 +57,7 @@ def _refused(error) -> str:
 
 def _order_or_404(order_id: int) -> SupervisionOrder:
     order = db.session.get(SupervisionOrder, order_id)
-    if order is None or not permissions.can_read(current_user, order):
+    if order is None or not policy.can_read_supervision(current_user, order):
         abort(404)
     return order
 
@@ -67,7 +68,7 @@ def _warning_or_404(warning_id: int) -> EarlyWarning:
     if warning is None:
         abort(404)
     visible_case_or_404(warning.case_id)
-    if not permissions.can_supervise(current_user, warning.case):
+    if not policy.can_supervise(current_user, warning.case):
         abort(403)
     return warning
 
@@ -77,14 +78,14 @@ def _reply_days() -> int:
 
 
 @bp.get("/")
-@requires(permissions.reads_supervision)
+@requires(policy.reads_supervision)
 def index():
     """Supervision orders I issued, received or may read; open warnings for dispatchers."""
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     listed = request.args.get("listed") == "1"
     orders = queries.list_orders(db.session, current_user, status=status, listed_only=listed)
     warnings = (queries.open_warnings(db.session, current_user)
-                if permissions.can_supervise_anywhere(current_user) else [])
+                if policy.can_supervise_anywhere(current_user) else [])
     return render_template("supervision/index.html", orders=orders, warnings=warnings,
                            status=status, listed=listed, statuses=STATUSES,
                            summary=queries.summary_by_institution(db.session, current_user))
@@ -95,7 +96,7 @@ def index():
 def new(case_id: int):
     """Issue a supervision order (督办单) to the institution handling the case."""
     case = visible_case_or_404(case_id)
-    if not permissions.can_issue_to(current_user, case, case.holder_institution_id) \
+    if not policy.can_issue_supervision_to(current_user, case, case.holder_institution_id) \
             or case.is_closed:
         abort(403)
     form = OrderForm()
@@ -124,11 +125,11 @@ def show(order_id: int):
     order = _order_or_404(order_id)
     return render_template("supervision/show.html", order=order, reply_form=ReplyForm(),
                            close_form=CloseForm(), listing_form=ListingForm(),
-                           can_reply=permissions.can_reply(current_user, order),
-                           can_close=permissions.can_close(current_user, order),
-                           can_change_listing=permissions.can_change_listing(current_user,
+                           can_reply=policy.can_reply_to_supervision(current_user, order),
+                           can_close=policy.can_close_supervision(current_user, order),
+                           can_change_listing=policy.can_change_supervision_listing(current_user,
                                                                              order),
-                           can_print=permissions.can_print(current_user, order))
+                           can_print=policy.can_print_supervision(current_user, order))
 
 
 @bp.get("/<int:order_id>.pdf")
@@ -136,7 +137,7 @@ def show(order_id: int):
 def printed(order_id: int):
     """The printed 督办单, for the issuing centre and the supervised institution."""
     order = _order_or_404(order_id)
-    if not permissions.can_print(current_user, order):
+    if not policy.can_print_supervision(current_user, order):
         abort(403)
     return pdf_response(print_order(order, now=utcnow()), f"督办单-{order.case.case_no}.pdf")
 
@@ -157,7 +158,7 @@ def lift(order_id: int):
 
 def _change_listing(order_id: int, *, listed: bool):
     order = _order_or_404(order_id)
-    if not permissions.can_change_listing(current_user, order):
+    if not policy.can_change_supervision_listing(current_user, order):
         abort(403)
     form = ListingForm()
     if form.validate_on_submit():
@@ -178,7 +179,7 @@ def _change_listing(order_id: int, *, listed: bool):
 def reply(order_id: int):
     """The supervised institution answers in writing."""
     order = _order_or_404(order_id)
-    if not permissions.can_reply(current_user, order):
+    if not policy.can_reply_to_supervision(current_user, order):
         abort(403)
     form = ReplyForm()
     if not form.validate_on_submit():
@@ -200,7 +201,7 @@ def reply(order_id: int):
 def close(order_id: int):
     """The issuing centre closes the order."""
     order = _order_or_404(order_id)
-    if not permissions.can_close(current_user, order):
+    if not policy.can_close_supervision(current_user, order):
         abort(403)
     form = CloseForm()
     if form.validate_on_submit():
