@@ -438,6 +438,8 @@ EFFECTS: dict[str, frozenset[str]] = {
         "cases", "handlings", "deadline_changes"),
     "POST /api/v1/cases/{id}/referrals":                NOTHING,
     "PUT /api/v1/agreements/{agr}":                     NOTHING,
+    "PUT /api/v1/cases/{id}/parties/{pty}":             NOTHING,  # an empty body: 422
+    "PUT /api/v1/sessions/{ses}":                       NOTHING,
     "POST /api/v1/referrals/{ref}/accept":              NOTHING,
     "POST /api/v1/referrals/{ref}/return":              NOTHING,
     "POST /api/v1/referrals/{ref}/withdraw":            BY_TOKEN | audited("referrals"),
