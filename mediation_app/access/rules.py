@@ -144,7 +144,7 @@ class AnyOf(Condition):
             return false()
         probes = [part.probe(user) for part in live]
         if dialect != "sqlite" and len(live) > 1 and all(p is not None for p in probes):
-            return union_all(*probes).exists()
+            return union_all(*(probe.correlate(Case) for probe in probes)).exists()
         clauses = [part.clause(user, dialect) for part in live]
         return clauses[0] if len(clauses) == 1 else or_(*clauses)
 

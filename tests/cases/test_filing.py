@@ -63,7 +63,8 @@ def test_an_invalid_id_number_is_refused(make):
 
 def test_filing_is_recorded_in_the_audit_trail_with_masked_ids(make, session):
     case = make.case()
-    event = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id))
+    event = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                           .order_by(CaseEvent.seq))
     assert event.action == "case.filed"
     assert event.seq == 1
     assert all("*" in party["id_number"] for party in event.data["parties"])
