@@ -74,23 +74,11 @@ class ConfirmationApplicationForm(FlaskForm):
         return self
 
 
-class OralAgreementForm(FlaskForm):
+class OralAgreementForm(AgreementForm):
     """人民调解法 arts. 28, 30: what the parties agreed orally, as the mediator records it."""
 
-    facts = TextAreaField(_l("Main facts of the dispute"),
-                          validators=[DataRequired(), Length(max=10000)])
-    matters = TextAreaField(_l("Disputed matters and each side's responsibility"),
-                            validators=[DataRequired(), Length(max=10000)])
     clauses = TextAreaField(_l("What the parties agreed orally, one term per line"),
                             validators=[DataRequired(), Length(max=20000)])
-    amount = DecimalField(_l("Amount agreed (yuan)"), places=2,
-                          validators=[Optional(), NumberRange(min=0)])
-    performance_manner = TextAreaField(_l("Manner of performance"),
-                                       validators=[DataRequired(), Length(max=4000)])
-    performance_deadline = DateField(_l("Performance deadline"), validators=[Optional()])
-
-    def clause_list(self) -> list[str]:
-        return [line.strip() for line in self.clauses.data.splitlines() if line.strip()]
 
 
 class PerformancePlanForm(FlaskForm):

@@ -52,6 +52,12 @@ def _refused(error: services.AgreementError, case_id: int):
     return redirect(url_for("cases.show", case_id=case_id))
 
 
+def _no_such_document(case_id: int):
+    discard()
+    flash(_("This procedure issues no such document."), "error")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
 def _agreement_or_404(agreement_id: int) -> Agreement:
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None:
@@ -180,9 +186,7 @@ def new_oral_agreement(case_id: int):
         except services.AgreementError as refusal:
             return _refused(refusal, case.id)
         except DocumentError:
-            discard()
-            flash(_("This procedure issues no such document."), "error")
-            return redirect(url_for("cases.show", case_id=case.id))
+            return _no_such_document(case.id)
         flash(_("Oral agreement recorded; it took effect today."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("agreements/oral.html", form=form, case=case)
@@ -226,8 +230,7 @@ def preview(agreement_id: int):
         pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow(),
                                 whole=policy.sees_record_whole(current_user, agreement))
     except DocumentError:
-        flash(_("This procedure issues no such document."), "error")
-        return redirect(url_for("cases.show", case_id=agreement.case_id))
+        return _no_such_document(agreement.case_id)
     return pdf_response(pdf, f"agreement-draft-{agreement.id}.pdf", inline=True)
 
 
@@ -388,8 +391,6 @@ def confirmation_application(agreement_id: int):
     except services.AgreementError as refusal:
         return _refused(refusal, case.id)
     except DocumentError:
-        discard()
-        flash(_("This procedure issues no such document."), "error")
-        return redirect(url_for("cases.show", case_id=case.id))
+        return _no_such_document(case.id)
     flash(_("Application for judicial confirmation issued."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
