@@ -246,12 +246,12 @@ def export(fmt: str):
         header, rows = table_rows(report, labels=_key_label(report.group))
         return table_download(header, rows, name, fmt)
     referrals = referral_statistics(db.session, period, scope, now=now)
-    groups = (report.group,) if report.group in (*DURATION_GROUPS, "region") else ()
-    taken = durations(db.session, period, scope, groups=groups, first_sync=False)
-    every = durations(db.session, period, scope, first_sync=False)
+    # one reading of the durations serves both sheets (region only when the figures need it)
+    groups = (*DURATION_GROUPS, "region") if report.group == "region" else DURATION_GROUPS
+    every = durations(db.session, period, scope, groups=groups, first_sync=False)
     response = make_response(report_workbook(
         _report_title(scope), _report_subtitle(period, now),
-        [_figures_sheet(report, taken, overdue_measured_on(period, now)),
+        [_figures_sheet(report, every, overdue_measured_on(period, now)),
          _referrals_sheet(referrals), _durations_sheet(every)]))
     response.headers["Content-Type"] = XLSX
     response.headers["Content-Disposition"] = content_disposition(f"{name}.xlsx")
