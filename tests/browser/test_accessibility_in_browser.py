@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from mediation_app.demo import DEMO_PASSWORD
 
 from ..demo_pages import ROLES_WALKED, seed_demo, shape_of, walk
+from .signing_in import sign_in
 
 AXE_VERSION = "4.14.1"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -68,15 +69,6 @@ def demo_pages(app, session, monkeypatch):
     return pages
 
 
-def _sign_in(page, base_url, username):
-    page.goto(f"{base_url}/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(username)
-    form.locator("input[name='password']").fill(DEMO_PASSWORD)
-    form.locator("button[type='submit']").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def _violations(page, url, role, width_name):
     found = [f"{violation['id']} ({violation['impact']}) on {url} as {role} at {width_name} "
              f"width: {violation['help']}; " + ", ".join(violation["targets"][:8])
@@ -94,12 +86,10 @@ def test_every_page_of_the_demo_passes_axe_as_every_role_on_desktop_and_phone(
     # demo_pages comes before page: seeding signs documents with asyncio.run, which cannot
     # run inside the event loop Playwright starts
     assert AXE.read_text(encoding="utf-8").startswith(f"/*! axe v{AXE_VERSION}")
-    context = page.context
-    context.add_init_script(path=str(AXE))  # into every document, before the page's scripts
+    page.context.add_init_script(path=str(AXE))  # into every document, before the page's scripts
     offences, views, started = [], 0, time.monotonic()
     for role in ROLES_WALKED:
-        context.clear_cookies()
-        _sign_in(page, live_server, role)
+        sign_in(page, live_server, role, DEMO_PASSWORD)
         for url in demo_pages[role]:
             page.set_viewport_size(DESKTOP)
             response = page.goto(live_server + url)

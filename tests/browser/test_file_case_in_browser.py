@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from ..factories import PASSWORD, id_number
+from ..factories import id_number
+from .signing_in import sign_in
 
 CASE_NUMBER = re.compile(r"^（\d{4}）清江浦调字第\d{4}号$")
 
@@ -28,12 +29,7 @@ def test_a_mediator_files_a_case_in_the_browser(live_server, page, make):
     applicant_id = id_number(birth="19750314")
     received_on = date.today() - timedelta(days=2)
 
-    page.goto(f"{live_server}/login")
-    login_form = page.locator("form:has(input[name='password'])")
-    login_form.locator("input[name='username']").fill(username)
-    login_form.locator("input[name='password']").fill(PASSWORD)
-    login_form.locator("button[type='submit']").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    sign_in(page, live_server, username)
 
     page.goto(f"{live_server}/cases/new")
     form = page.locator("form:has(input[name='summary'])")

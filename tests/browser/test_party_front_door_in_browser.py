@@ -18,7 +18,8 @@ from mediation_app.handlings.services import fire_transition
 from mediation_app.outbox.models import OutboxMessage
 from mediation_app.parties.models import PartyRating
 
-from ..factories import PASSWORD, SIGNATURE_PNG, id_number
+from ..factories import SIGNATURE_PNG, id_number
+from .signing_in import sign_in
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
          "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
@@ -84,12 +85,7 @@ def _apply(phone_page, live_server, session, facts, tmp_path):
 
 
 def _accept(page, live_server, facts, number):
-    page.goto(f"{live_server}/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(facts["username"])
-    form.locator("input[name='password']").fill(PASSWORD)
-    form.locator("button[type='submit']").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    sign_in(page, live_server, facts["username"])
     page.goto(f"{live_server}/applications")
     page.get_by_role("link", name=number).click()
     with page.expect_navigation():

@@ -6,7 +6,7 @@ committee still reads its agreement, 履行 and 回访, which the court cannot c
 
 import pytest
 
-from ..factories import PASSWORD, Factories
+from ..factories import Factories
 from ..referrals.helpers import (
     accept,
     build_world,
@@ -16,6 +16,7 @@ from ..referrals.helpers import (
     send,
     sign_agreement,
 )
+from .signing_in import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,18 +66,8 @@ def _handed_to_the_court_for_confirmation(session):
     return facts
 
 
-def _sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server}/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(username)
-    form.locator("input[name='password']").fill(PASSWORD)
-    form.locator("button[type='submit']").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def _close_in_success(page, live_server, facts):
-    _sign_in(page, live_server, facts["mediator"])
+    sign_in(page, live_server, facts["mediator"])
     page.goto(f"{live_server}/cases/{facts['case_id']}")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form[action$='/transitions/close_success'] button").click()
@@ -84,7 +75,7 @@ def _close_in_success(page, live_server, facts):
 
 
 def _open_outcome_from_the_inbox(page, live_server, username):
-    _sign_in(page, live_server, username)
+    sign_in(page, live_server, username)
     page.goto(f"{live_server}/notifications/")
     page.get_by_role("button", name="移交案件办理结果反馈").first.click()
     page.wait_for_url(lambda url: "/cases/" in url)
@@ -128,7 +119,7 @@ def _mediation_records(page) -> str:
 def test_after_judicial_confirmation_the_committee_keeps_its_agreement_performance_and_visit(
         app, session, live_server, page):
     facts = _handed_to_the_court_for_confirmation(session)
-    _sign_in(page, live_server, facts["court_liaison"])
+    sign_in(page, live_server, facts["court_liaison"])
     page.goto(f"{live_server}/referrals")
     page.get_by_role("button", name="签收").first.click()
     page.wait_for_load_state()
@@ -137,7 +128,7 @@ def test_after_judicial_confirmation_the_committee_keeps_its_agreement_performan
     assert "清江浦区人民法院" in at_the_court and "已签署生效" in at_the_court
     assert page.get_by_role("link", name="登记调解记录").count() == 0
 
-    _sign_in(page, live_server, facts["mediator"])
+    sign_in(page, live_server, facts["mediator"])
     page.goto(f"{live_server}/cases/{facts['case_id']}")
     records = _mediation_records(page)
     assert "已签署生效" in records

@@ -11,7 +11,7 @@ import pytest
 
 from mediation_app.documents.signing import check_signature
 
-from ..factories import PASSWORD
+from .signing_in import sign_in
 
 APPLICANT, RESPONDENT = "张建国", "王秀英"
 EMPTY_MESSAGE = "请先在签名框内签名。"  # "Please sign in the box first."
@@ -52,15 +52,6 @@ def issued_agreement(make, issuer):
     facts = {"case_id": case.id, "case_no": case.case_no, "username": mediator.username}
     make.commit()
     return facts
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server}/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(username)
-    form.locator("input[name='password']").fill(PASSWORD)
-    form.locator("button[type='submit']").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _signed_entries(page):
@@ -155,13 +146,13 @@ def test_parties_on_a_desktop_and_a_phone_then_the_mediator_sign_on_screen(
         live_server, page, make, login, tmp_path):
     facts = _draft_agreement(make)
     sign_url = f"{live_server}/agreements/{facts['agreement_id']}/sign"
-    _sign_in(page, live_server, facts["username"])
+    sign_in(page, live_server, facts["username"])
 
     phone = page.context.browser.new_context(**PHONE)
     try:
         phone.set_default_timeout(10_000)
         phone_page = phone.new_page()
-        _sign_in(phone_page, live_server, facts["username"])
+        sign_in(phone_page, live_server, facts["username"])
 
         turns = [(page, facts["parties"][APPLICANT], _draw_with_mouse),
                  (phone_page, facts["parties"][RESPONDENT], _draw_with_finger)]
@@ -198,7 +189,7 @@ def test_the_signed_pdf_downloads_from_the_case_page(issued_agreement, live_serv
                                                      tmp_path):
     case_id, case_no, username = (issued_agreement[key]
                                   for key in ("case_id", "case_no", "username"))
-    _sign_in(page, live_server, username)
+    sign_in(page, live_server, username)
     page.goto(f"{live_server}/cases/{case_id}")
     links = _document_links(page)
     assert links.count() == 1
@@ -211,7 +202,7 @@ def test_the_signed_pdf_downloads_from_the_case_page(issued_agreement, live_serv
 def test_an_empty_signature_box_is_refused_before_anything_is_sent(live_server, page, make):
     facts = _draft_agreement(make)
     sign_url = f"{live_server}/agreements/{facts['agreement_id']}/sign"
-    _sign_in(page, live_server, facts["username"])
+    sign_in(page, live_server, facts["username"])
     page.goto(sign_url)
     assert _signed_entries(page).count() == 0
 
