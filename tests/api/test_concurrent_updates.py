@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from mediation_app.agreements.models import Agreement, MediationSession
-from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Party
 
 from ..cases.test_concurrent_record_edits import _draft, _party, _session_record
+from ..edit_records import edit_events, saved_value
 from .test_cases_api import _auth
 
 
@@ -83,27 +83,17 @@ def _both_update(app, world):
     return _put(app, world, world["tokens"][1], SECOND, world["version"])
 
 
-def _saved_value(session, world):
-    session.expire_all()
-    return getattr(session.get(world["kind"].model, world["id"]), world["kind"].field)
-
-
-def _events(session, world):
-    return session.scalars(select(CaseEvent).where(
-        CaseEvent.case_id == world["case_id"], CaseEvent.action == world["kind"].action)).all()
-
-
 @pytest.mark.parametrize("both_read", list(KINDS), indirect=True)
 def test_a_stale_if_match_is_refused_and_the_first_update_survives(app, session, both_read):
     refused = _both_update(app, both_read)
     assert refused.status_code == 409
-    assert _saved_value(session, both_read) == FIRST
+    assert saved_value(session, both_read) == FIRST
 
 
 @pytest.mark.parametrize("both_read", list(KINDS), indirect=True)
 def test_the_audit_trail_has_exactly_the_first_update(app, session, both_read):
     _both_update(app, both_read)
-    assert [event.actor_id for event in _events(session, both_read)] == [both_read["first_id"]]
+    assert [event.actor_id for event in edit_events(session, both_read)] == [both_read["first_id"]]
 
 
 @pytest.mark.parametrize("both_read", list(KINDS), indirect=True)
@@ -120,8 +110,8 @@ def test_sending_the_current_version_saves_the_second_clients_values(app, sessio
     current = _both_update(app, both_read).json["current_version"]
     again = _put(app, both_read, both_read["tokens"][1], SECOND, current)
     assert again.status_code == 200
-    assert _saved_value(session, both_read) == SECOND
-    assert len(_events(session, both_read)) == 2
+    assert saved_value(session, both_read) == SECOND
+    assert len(edit_events(session, both_read)) == 2
 
 
 @pytest.mark.parametrize("both_read", list(KINDS), indirect=True)
@@ -139,7 +129,7 @@ def test_an_if_match_that_names_no_version_is_refused_with_400(app, session, bot
         answer = app.test_client().put(both_read["url"], headers=headers,
                                        json={**both_read["body"], "name": FIRST})
     assert answer.status_code == 400
-    assert _saved_value(session, both_read) != FIRST
+    assert saved_value(session, both_read) != FIRST
 
 
 @pytest.mark.parametrize("both_read", ["session"], indirect=True)

@@ -17,6 +17,7 @@ from mediation_app.agreements.models import Agreement, MediationSession
 from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Party
 
+from ..edit_records import edit_events, saved_value
 from ..factories import PASSWORD
 
 
@@ -116,27 +117,17 @@ def _both_save(app, world):
     return _post(app, world["second"], world["url"], {**world["form"], kind.field: SECOND})
 
 
-def _saved_value(session, world):
-    session.expire_all()
-    return getattr(session.get(world["kind"].model, world["id"]), world["kind"].field)
-
-
-def _events(session, world):
-    return session.scalars(select(CaseEvent).where(
-        CaseEvent.case_id == world["case_id"], CaseEvent.action == world["kind"].action)).all()
-
-
 @pytest.mark.parametrize("both_loaded", list(KINDS), indirect=True)
 def test_the_first_of_two_concurrent_saves_survives(app, session, both_loaded):
     refused = _both_save(app, both_loaded)
     assert refused.status_code == 409
-    assert _saved_value(session, both_loaded) == FIRST
+    assert saved_value(session, both_loaded) == FIRST
 
 
 @pytest.mark.parametrize("both_loaded", list(KINDS), indirect=True)
 def test_the_audit_trail_has_exactly_the_first_change(app, session, both_loaded):
     _both_save(app, both_loaded)
-    events = _events(session, both_loaded)
+    events = edit_events(session, both_loaded)
     assert [event.actor_id for event in events] == [both_loaded["first_id"]]
 
 
@@ -162,8 +153,8 @@ def test_saving_again_from_the_conflict_page_keeps_the_second_users_values(
     again = _post(app, both_loaded["second"], both_loaded["url"],
                   {**both_loaded["form"], kind.field: SECOND, kind.version_field: shown_version})
     assert again.status_code == 302
-    assert _saved_value(session, both_loaded) == SECOND
-    assert len(_events(session, both_loaded)) == 2
+    assert saved_value(session, both_loaded) == SECOND
+    assert len(edit_events(session, both_loaded)) == 2
 
 
 @pytest.mark.parametrize("both_loaded", list(KINDS), indirect=True)
@@ -171,7 +162,7 @@ def test_a_save_from_an_unchanged_version_goes_through(app, session, both_loaded
     kind = both_loaded["kind"]
     saved = _post(app, both_loaded["second"], both_loaded["url"],
                   {**both_loaded["form"], kind.field: SECOND})
-    assert saved.status_code == 302 and _saved_value(session, both_loaded) == SECOND
+    assert saved.status_code == 302 and saved_value(session, both_loaded) == SECOND
 
 
 @pytest.mark.parametrize("name", list(KINDS))
