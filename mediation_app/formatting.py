@@ -3,12 +3,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
 from .access.masking import masked_in_text
 from .domain.idcard import mask_id_number, mask_phone
 from .labels import label
+from .workflow.translations import load_english
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -37,7 +39,25 @@ def locale_code() -> str:
     return "zh_CN" if locale is None or locale.language == "zh" else str(locale)
 
 
+def workflow_text(value: str) -> str:
+    """A workflow label or title in the reader's language (the workflow files hold Chinese;
+    workflows/translations/en.yaml the English). Documents print Chinese whatever the reader's."""
+    if locale_code() != "en":
+        return value
+    return current_app.extensions["workflow_english"].get(value, value)
+
+
+def _workflow_labels_shown(english: dict[str, str]):
+    """Jinja's finalize for the web pages: every workflow label printed reads in the
+    reader's language. Documents have their own environment, so they stay Chinese."""
+    def finalize(value):
+        return workflow_text(value) if isinstance(value, str) and value in english else value
+    return finalize
+
+
 def init_app(app) -> None:
+    english = app.extensions["workflow_english"] = load_english(app.config["WORKFLOWS_DIR"])
+    app.jinja_env.finalize = _workflow_labels_shown(english)
     app.jinja_env.filters.update(
         date=fmt_date,
         amount=fmt_amount,

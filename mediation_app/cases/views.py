@@ -28,6 +28,7 @@ from ..casefile.signals import case_details_changed
 from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
+from ..formatting import workflow_text
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
 from ..handlings.queries import step_options
@@ -158,7 +159,7 @@ def new():
         return redirect(url_for("cases.index"))
     form = CaseForm()
     _prepare_details(form)
-    form.workflow.choices = options([(d.name, d.title) for d in workflows])
+    form.workflow.choices = options([(d.name, workflow_text(d.title)) for d in workflows])
     if request.method == "GET":
         form.received_on.data = utcnow().date()
     if form.add_party.data:

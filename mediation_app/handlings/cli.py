@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ..workflow.catalog import Catalog
 from ..workflow.loader import DefinitionInvalid, Problem
+from ..workflow.translations import load_english, untranslated
 
 workflows = AppGroup("workflows", help="Channel workflow definitions.")
 
@@ -20,7 +21,13 @@ def _problems(paths: list[Path], folder: list[Path]) -> tuple[list[Problem], Cat
                                templates=Path(current_app.config["REPORTS_DIR"]))
     except DefinitionInvalid as invalid:
         return unreadable + invalid.problems, None
-    return unreadable, catalog
+    return unreadable + _without_english(catalog), catalog
+
+
+def _without_english(catalog: Catalog) -> list[Problem]:
+    english = load_english(current_app.config["WORKFLOWS_DIR"])
+    return [problem for source in catalog.sources.values()
+            for problem in untranslated(source.text, source.path, english)]
 
 
 @workflows.command("check")

@@ -171,3 +171,17 @@ def test_a_workflow_naming_a_missing_template_fails_with_file_and_line(app, tmp_
 
     assert_exited_cleanly(result, 1)
     assert f"{path}:{line}: template 'no_such_form.html' does not exist in reports/" in result.output
+
+
+def test_a_label_without_english_is_reported_at_its_line(app, tmp_path):
+    shutil.copy(WORKFLOWS / "peoples_committee.yaml", tmp_path / "peoples_committee.yaml")
+    text = (tmp_path / "peoples_committee.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, "peoples_committee.yaml", text.replace("label: 调解中", "label: 调解进行中"))
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if "调解进行中" in row)
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert (f"{path}:{line}: '调解进行中' has no English in workflows/translations/en.yaml"
+            in result.output.splitlines())
