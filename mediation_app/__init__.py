@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    from . import formatting, logredaction, requestguard, transaction
+    from . import formatting, logredaction, replica, requestguard, transaction
     from .auth import login
     from .handlings import catalog
     from .notifications import receivers as _notification_receivers  # noqa: F401
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
 
     formatting.init_app(app)
     transaction.init_app(app)
+    replica.init_app(app)
     login.init_app(app, login_manager)
     catalog.init_app(app)
     logredaction.init_app(app)

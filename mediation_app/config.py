@@ -31,6 +31,9 @@ def load_config(instance_path: str) -> dict:
         "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR"),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'mediation.db'}",
+        # statistics, exports and reports read from this streaming replica when set
+        "DATABASE_REPLICA_URL": os.environ.get("DATABASE_REPLICA_URL") or None,
+        "REPLICA_WAIT_MS": int(os.environ.get("REPLICA_WAIT_MS", 2000)),
         # failed statements never print their bound parameters (ID numbers, phones) in logs
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # a web ledger import still queued or running after this long died with its process

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import replica
 from ..access import roles
 from ..access.web import requires
 from ..db import db, utcnow
@@ -173,7 +174,7 @@ def _csv_download(filters: LedgerFilters, name: str, *, codes: bool) -> Response
     def generate():
         buffer = io.StringIO()
         with write_csv(buffer, codes=codes) as write_row:
-            rows = ledger_rows(db.session, filters, reader=current_user)
+            rows = ledger_rows(replica.reads(), filters, reader=current_user)
             for count, row in enumerate(rows, start=1):
                 write_row(row)
                 if count % CSV_FLUSH_ROWS == 0:
@@ -189,7 +190,7 @@ def _csv_download(filters: LedgerFilters, name: str, *, codes: bool) -> Response
 def _xlsx_download(filters: LedgerFilters, name: str, *, codes: bool):
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed once the response is sent)
     with write_xlsx(spool, codes=codes) as write_row:
-        for row in ledger_rows(db.session, filters, reader=current_user):
+        for row in ledger_rows(replica.reads(), filters, reader=current_user):
             write_row(row)
     spool.seek(0)
 

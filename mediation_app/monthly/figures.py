@@ -61,12 +61,12 @@ def figures_dict(figures: Figures) -> dict:
 
 
 def freeze(session: Session, region: Region, month: str, *, now: datetime,
-           settings: Settings) -> dict:
+           settings: Settings, first_sync: bool = True) -> dict:
     """Every figure of the report, JSON-safe (amounts and rates as "12.50" strings)."""
     period, scope = month_period(month), Scope(region=region)
     months = settings.durable_months
     found = page_figures(session, period, scope, groups=GROUPS, trend_months=TREND_MONTHS + 1,
-                         now=now, durable_months=months)
+                         now=now, durable_months=months, first_sync=first_sync)
     report, trend = found.report, found.trend
     frozen = {
         "month": month, "from": period.start.isoformat(), "to": period.end.isoformat(),

@@ -17,6 +17,7 @@ from ..db import db, utcnow
 from ..deadlines.services import sweep
 from ..directory.models import Region
 from ..stats.definitions import CHINA, shift_month
+from ..stats.reading import figures_reading
 from ..storage import Storage
 from . import mail, requests
 from .figures import Settings
@@ -86,7 +87,8 @@ def generate_once(app: Flask, region_id: int, month: str, *, now: datetime) -> O
             if latest_report(session, region_id, month) is None:
                 report = generate_monthly_report(
                     session, region=region, month=month, issuer_storage=storage, now=now,
-                    settings=Settings.from_config(app.config))
+                    settings=Settings.from_config(app.config),
+                    figures_from=figures_reading(session))
             finish_job(session, MONTHLY, key, owner=me, now=utcnow())
             session.commit()
         except Exception as error:  # recorded on the claim, retried by the next run
@@ -226,7 +228,7 @@ def _regenerate(app: Flask, request_id: int, *, now: datetime) -> Outcome:
             report = generate_monthly_report(
                 session, region=request.region, month=request.month, issuer_storage=storage,
                 actor=request.requested_by, reason=request.reason or "", now=now,
-                settings=Settings.from_config(app.config))
+                settings=Settings.from_config(app.config), figures_from=figures_reading(session))
             session.commit()
         except Exception as error:
             session.rollback()

@@ -63,15 +63,19 @@ def latest_report(session: Session, region_id: int, month: str) -> MonthlyReport
 def generate_monthly_report(session: Session, *, region: Region, month: str,
                             issuer_storage: Storage, actor: User | None = None,
                             reason: str | None = None, now: datetime,
-                            settings: Settings | None = None) -> MonthlyReport:
+                            settings: Settings | None = None,
+                            figures_from: Session | None = None) -> MonthlyReport:
     """Freeze the month's figures, print them, store the PDF and record the version.
-    A later version lists what differs from the one before and why it was made."""
+    A later version lists what differs from the one before and why it was made.
+    `figures_from` is where the figures are read, its rollups already brought up to date
+    (stats.reading.figures_reading); by default `session`."""
     parse_month(month, now=now)
     reason = (reason or "").strip() or None
     previous = latest_report(session, region.id, month)
     if previous is not None and reason is None:
         raise ReportError("regenerating a report needs a reason")
-    frozen = freeze(session, region, month, now=now, settings=settings or Settings())
+    frozen = freeze(figures_from or session, region, month, now=now,
+                    settings=settings or Settings(), first_sync=figures_from is None)
     changes = [] if previous is None else [
         {**item, "label": field_label(item["field"], previous.figures, frozen)}
         for item in differences(previous.figures, frozen)]

@@ -216,10 +216,12 @@ CHART_GROUPS = ("channel", "dispute_type", "region")
 
 def page_figures(session: Session, period: Period, scope: Scope, *, group: str | None = None,
                  groups: tuple[str, ...] = CHART_GROUPS, trend_months: int = 12,
-                 now: datetime, durable_months: int = 6) -> PageFigures:
+                 now: datetime, durable_months: int = 6, first_sync: bool = True
+                 ) -> PageFigures:
     """One figure set per grouping (totals come with the chosen one) and one for the
     trend: the months to the period's last, in one GROUP BY month."""
-    sync(session)
+    if first_sync:
+        sync(session)
     options = {"now": now, "durable_months": durable_months, "first_sync": False}
     report = statistics(session, period, scope, group=group, **options)
     by = {group: dict(report.groups)} if group and group != "month" else {}

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import replica
 from ..access import policy, roles
 from ..access.web import requires
 from ..db import db, utcnow
@@ -39,6 +40,7 @@ from .forms import StatsForm
 from .loop_closure import loop_closure
 from .output import AMOUNT, DAYS, INTEGER, PERCENT, Sheet, percent, report_workbook, table_rows
 from .queries import Scope, cases_behind, referral_statistics
+from .reading import figures_reading
 from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -130,10 +132,11 @@ def index():
     period, scope = _period(form), _scope(form)
     now = utcnow()
     months = current_app.config["DURABLE_MONTHS"]
-    found = page_figures(db.session, period, scope, group=form.by.data or None, now=now,
-                         durable_months=months)
-    referrals = referral_statistics(db.session, period, scope, now=now)
-    taken = durations(db.session, period, scope, first_sync=False)
+    reading = figures_reading(db.session)
+    found = page_figures(reading, period, scope, group=form.by.data or None, now=now,
+                         durable_months=months, first_sync=False)
+    referrals = referral_statistics(reading, period, scope, now=now)
+    taken = durations(reading, period, scope, first_sync=False)
     args = {key: value for key, value in request.args.items() if value}
     drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
              .decode() for name in CHARTS}
@@ -156,8 +159,9 @@ def chart(name: str):
     form = _form()
     period, scope = _period(form), _scope(form)
     now = utcnow()
-    svg = chart_svg(name, page_figures(db.session, period, scope, now=now,
-                                       durable_months=current_app.config["DURABLE_MONTHS"]),
+    svg = chart_svg(name, page_figures(figures_reading(db.session), period, scope, now=now,
+                                       durable_months=current_app.config["DURABLE_MONTHS"],
+                                       first_sync=False),
                     now)
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
@@ -239,16 +243,17 @@ def export(fmt: str):
     form = _form()
     period, scope = _period(form), _scope(form)
     now = utcnow()
-    report = statistics(db.session, period, scope, group=form.by.data or None, now=now,
-                        durable_months=current_app.config["DURABLE_MONTHS"])
+    reading = figures_reading(db.session)
+    report = statistics(reading, period, scope, group=form.by.data or None, now=now,
+                        durable_months=current_app.config["DURABLE_MONTHS"], first_sync=False)
     name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
     if fmt != "xlsx":
         header, rows = table_rows(report, labels=_key_label(report.group))
         return table_download(header, rows, name, fmt)
-    referrals = referral_statistics(db.session, period, scope, now=now)
+    referrals = referral_statistics(reading, period, scope, now=now)
     # one reading of the durations serves both sheets (region only when the figures need it)
     groups = (*DURATION_GROUPS, "region") if report.group == "region" else DURATION_GROUPS
-    every = durations(db.session, period, scope, groups=groups, first_sync=False)
+    every = durations(reading, period, scope, groups=groups, first_sync=False)
     response = make_response(report_workbook(
         _report_title(scope), _report_subtitle(period, now),
         [_figures_sheet(report, every, overdue_measured_on(period, now)),
@@ -325,5 +330,5 @@ def loop_closure_panel(form) -> list:
     """For the statistics page: loop closure per channel pair over the page's period and
     scope (the statistics page's own reading of its filters)."""
     scope = _scope(form)
-    return loop_closure(db.session, _period(form), region=scope.region,
+    return loop_closure(replica.reads(), _period(form), region=scope.region,
                         institution_id=scope.institution_id)
