@@ -323,6 +323,7 @@ LABELS = {
         "referral.withdrawn": N_("A referral to you was withdrawn"),
         "outcome.reported": N_("Outcome of a case you referred (办理结果反馈)"),
         "outbox_failed": N_("A message could not be delivered"),
+        "case.assigned": N_("A case was assigned to you"),
     },
     "warning": {
         "group": N_("Group dispute"),

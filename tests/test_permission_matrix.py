@@ -121,6 +121,9 @@ GLOBAL = {
     "GET /":                                 [302, 200, 200, 200, 200, 302],
     "GET /cases/":                           [302, 200, 200, 200, 200, 403],
     "GET /cases/new":                        [302, 200, 200, 200, 403, 403],
+    "GET /cases/export.xlsx":                [302, 200, 200, 200, 200, 403],
+    "GET /cases/?assign=1":                  [302, 200, 200, 200, 200, 403],
+    "POST /roster/assignments":              [302, 302, 302, 302, 403, 403],
     "GET /referrals":                        [302, 200, 200, 200, 403, 403],
     "GET /workflows":                        [302, 200, 200, 200, 200, 200],
     "GET /workflows/peoples_committee":      [302, 200, 200, 200, 200, 200],
@@ -431,6 +434,7 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /agreements/{signed}/confirmation-application": NOTHING,  # no court picked
     "POST /agreements/{agr}/signing-links":             audited("signing_links", "outbox_messages"),
     "POST /cases/{id}/mediators":                       NOTHING,
+    "POST /roster/assignments":                         NOTHING,  # no case ticked
     "POST /cases/{id}/recusals":                        NOTHING,
     "POST /documents/{doc}/deliver":                    audited("document_deliveries",
                                                                 "outbox_messages"),

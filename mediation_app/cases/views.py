@@ -1,5 +1,6 @@
 """Case pages: list, file, detail, edit, parties, attachments."""
 
+import logging
 from io import BytesIO
 
 from flask import (
@@ -34,10 +35,13 @@ from ..handlings.forms import TransitionForm
 from ..handlings.queries import step_options
 from ..labels import options
 from ..panels import render_case_panels
+from ..roster.batch import assignable_ids, batch_assign_form
 from ..storage import Storage
+from ..tables import table_download
 from ..transaction import discard
 from ..uploads import UploadRefused
 from . import services
+from .exporting import case_list_rows
 from .forms import (
     AttachmentForm,
     CaseEditForm,
@@ -49,6 +53,8 @@ from .forms import (
 from .queries import CaseFilters, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+log = logging.getLogger(__name__)
+EXPORT_LIMIT = 5000
 
 
 def _details_changed(case: Case) -> None:
@@ -101,13 +107,10 @@ def _list_filter_form() -> ListFilterForm:
     return form
 
 
-@bp.get("/")
-@requires(roles.reads_cases)
-def index():
-    """List the cases the user may see, filtered and paginated."""
-    form = _list_filter_form()
+def _list_filters(form: ListFilterForm) -> CaseFilters:
+    """The case list's filters from its form and flags (the page and its export share them)."""
     form.validate()
-    filters = CaseFilters(
+    return CaseFilters(
         state=form.state.data or None,
         channel=form.channel.data or None,
         dispute_type=form.dispute_type.data or None,
@@ -121,6 +124,15 @@ def index():
         overdue_at=utcnow() if request.args.get("overdue") == "1" else None,
         supervised_only=request.args.get("supervised") == "1",
     )
+
+
+@bp.get("/")
+@requires(roles.reads_cases)
+def index():
+    """List the cases the user may see, filtered and paginated. With `assign=1`, the
+    cases the user may assign can be ticked and given to one mediator at once."""
+    form = _list_filter_form()
+    filters = _list_filters(form)
     cursor = request.args.get("cursor")
     page = list_cases(
         db.session, current_user, filters,
@@ -134,9 +146,33 @@ def index():
         page.total_is_capped = request.args.get("capped") == "1"
     args = {key: value for key, value in request.args.items()
             if key not in ("cursor", "total", "capped")}
+    filter_args = {key: value for key, value in args.items() if key != "assign"}
     args.update(total=page.total, capped="1" if page.total_is_capped else "0")
+    assigning = request.args.get("assign") == "1" and roles.acts_for_institution(current_user)
     return render_template("cases/index.html", form=form, page=page, args=args,
-                           can_file=roles.acts_for_institution(current_user))
+                           filter_args=filter_args,
+                           can_file=roles.acts_for_institution(current_user),
+                           can_assign=roles.acts_for_institution(current_user),
+                           assignable=assignable_ids(page.items) if assigning else None,
+                           batch_form=batch_assign_form() if assigning else None)
+
+
+@bp.get("/export.xlsx")
+@requires(roles.reads_cases)
+def export():
+    """The filtered case list as an XLSX workbook (at most EXPORT_LIMIT cases)."""
+    form = _list_filter_form()
+    page = list_cases(db.session, current_user, _list_filters(form),
+                      sort=form.sort.data or "filed_desc", per_page=EXPORT_LIMIT,
+                      with_total=False)
+    if page.next_cursor:
+        flash(_("More than %(n)s cases match: narrow the filters (dates, institution) to "
+                "export them, or export the ledger (台账) for a whole period.",
+                n=f"{EXPORT_LIMIT:,}"), "error")
+        return redirect(url_for("cases.index", **request.args))
+    log.info("case list exported by user %s: %s cases", current_user.id, len(page.items))
+    header, rows = case_list_rows(page.items)
+    return table_download(header, rows, f"cases-{utcnow():%Y%m%d}", "xlsx")
 
 
 def _new_party(entry) -> services.NewParty:

@@ -16,6 +16,7 @@ from ..auth.models import User
 from ..casefile.models import Case, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import DisputeType, values
+from ..notifications.dispatch import tell
 from .models import MediatorProfile, RecusalRequest
 from .ranking import Candidate, Suggestion, rank
 
@@ -121,6 +122,18 @@ def assign_mediator(session: Session, case: Case, mediator: User, *, chosen_by_p
     record_event(session, case, "mediator.assigned", actor=actor, now=now,
                  mediator=mediator.display_name, before=before,
                  basis="party_choice" if chosen_by_party else "designated")
+    if mediator.id != actor.id:
+        tell(session, [mediator], kind="case.assigned", now=now, case_id=case.id,
+             key=f"case.assigned:{case.id}:{mediator.id}:{now.isoformat()}",
+             case_no=case.case_no, sender_institution_id=case.holder_institution_id)
+
+
+def assign_cases(session: Session, cases: list[Case], mediator: User, *, actor: User,
+                 now: datetime) -> None:
+    """One mediator designated for several cases at once: all of them or, when one may not
+    be (not the actor's to assign, the mediator not of its institution), none."""
+    for case in cases:
+        assign_mediator(session, case, mediator, chosen_by_party=False, actor=actor, now=now)
 
 
 def request_recusal(session: Session, case: Case, *, reason: str, party: Party | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from ..directory.models import Region
 from ..labels import label, options
 from ..transaction import discard
 from . import services
+from .batch import MOST_AT_ONCE, batch_assign_form
 from .forms import AssignForm, DecisionForm, ProfileForm, RecusalForm
 from .messages import roster_refusal
 from .models import RecusalRequest
@@ -176,3 +178,29 @@ def decide(recusal_id: int):
         return _refused(refusal, case.id)
     flash(_("Decision recorded."), "success")
     return _back(case.id)
+
+
+@bp.post("/roster/assignments")
+@requires(roles.acts_for_institution)
+def assign_batch():
+    """Designate one mediator for the cases ticked on the case list: all or none."""
+    back = redirect(url_for("cases.index", assign=1))
+    ids = list(dict.fromkeys(request.form.getlist("case_id", type=int)))
+    form = batch_assign_form()
+    if not ids or len(ids) > MOST_AT_ONCE:
+        flash(_("Tick between 1 and %(n)s cases to assign.", n=MOST_AT_ONCE), "error")
+        return back
+    if not form.validate_on_submit():
+        flash(_("Choose a mediator of your institution."), "error")
+        return back
+    cases = [visible_case_or_404(case_id) for case_id in ids]
+    mediator = db.session.get(User, form.mediator_id.data)
+    try:
+        services.assign_cases(db.session, cases, mediator, actor=current_user, now=utcnow())
+    except services.RosterError as refusal:
+        discard()
+        flash(roster_refusal(refusal.code), "error")
+        return back
+    flash(ngettext("%(num)s case assigned to %(name)s.", "%(num)s cases assigned to %(name)s.",
+                   len(cases), name=mediator.display_name), "success")
+    return back
