@@ -6,12 +6,19 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
-    IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from ..labels import options
 
@@ -95,6 +102,11 @@ class PerformanceRecordForm(FlaskForm):
 
 class FollowUpForm(FlaskForm):
     visited_on = DateField(_l("Visited on"), validators=[DataRequired()])
-    satisfaction = IntegerField(_l("Satisfaction (1–5)"),
-                                validators=[DataRequired(), NumberRange(min=1, max=5)])
+    # the five answers a party gives at a 回访, from 非常不满意 to 非常满意
+    satisfaction = RadioField(_l("Satisfaction (1–5)"), coerce=int,
+                              choices=options([(1, _l("1 · very unsatisfied")),
+                                               (2, _l("2 · unsatisfied")), (3, _l("3 · so-so")),
+                                               (4, _l("4 · satisfied")),
+                                               (5, _l("5 · very satisfied"))]),
+                              validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
