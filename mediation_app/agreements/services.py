@@ -206,6 +206,7 @@ def record_oral_agreement(session: Session, case: Case, data: AgreementDraft, *,
     session.flush()
     record_event(session, case, "agreement.oral", actor=actor, now=now,
                  agreement=agreement.id, version=agreement.version)
+    plan_from_terms(session, agreement, case, actor=actor, now=now)
     return agreement
 
 
@@ -257,6 +258,7 @@ def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, im
         session.flush()
         record_event(session, case, "agreement.signed", actor=actor, now=now,
                      agreement=agreement.id, version=agreement.version)
+        plan_from_terms(session, agreement, case, actor=actor, now=now)
         if on_complete is not None:
             on_complete(agreement)
     return signature
@@ -290,6 +292,23 @@ def _closed_success_case(session: Session, agreement: Agreement, actor: User) ->
     if agreement.status != "signed" or not policy.can_record_aftercare(actor, case):
         raise AgreementError("not_signed")
     return case
+
+
+def plan_from_terms(session: Session, agreement: Agreement, case: Case, *, actor: User,
+                    now: datetime) -> Performance | None:
+    """The agreement's 履行期限 and 履行方式 become its first 履行 item when it takes effect,
+    so performance is followed without typing them again; nothing without a deadline or
+    when items are already planned."""
+    if agreement.performance_deadline is None or agreement.performances:
+        return None
+    description = (agreement.performance_manner or "").strip()[:300]
+    item = Performance(description=description, due_on=agreement.performance_deadline,
+                       recorded_by_id=actor.id)
+    agreement.performances.append(item)
+    session.flush()
+    record_event(session, case, "performance.planned", actor=actor, now=now,
+                 description=description, due_on=item.due_on)
+    return item
 
 
 def plan_performance(session: Session, agreement: Agreement, *, description: str, due_on: date,
