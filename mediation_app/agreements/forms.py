@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -18,6 +19,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from ..labels import options
@@ -30,6 +32,18 @@ class SessionForm(FlaskForm):
     attendees = TextAreaField(_l("Who attended"), validators=[DataRequired(), Length(max=2000)])
     record = TextAreaField(_l("What was said and proposed"),
                            validators=[DataRequired(), Length(max=20000)])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    # 记录人: one of the institution's case workers, offered by the caller
+    recorder_id = SelectField(_l("Recorder"), coerce=int, validators=[Optional()])
+
+    def offer_recorders(self, users) -> SessionForm:
+        self.recorder_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in users]
+        return self
+
+    def validate_end_time(self, field) -> None:
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("A session ends after it starts."))
 
 
 class SessionEditForm(SessionForm):

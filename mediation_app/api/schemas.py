@@ -270,6 +270,18 @@ class SessionIn(Schema):
     mediators = fields.String(required=True, validate=validate.Length(min=1, max=200))
     attendees = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     record = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    start_time = fields.Time(allow_none=True, load_default=None, format="%H:%M",
+                             metadata={"description": "local time, HH:MM"})
+    end_time = fields.Time(allow_none=True, load_default=None, format="%H:%M",
+                           metadata={"description": "local time, HH:MM; after start_time"})
+    recorder_id = fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "记录人: a mediator or liaison of the recording institution"})
+
+    @validates_schema
+    def check_times(self, data, **_kwargs):
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            raise ValidationError("must be after start_time", "end_time")
 
 
 class SessionOut(Schema):
@@ -281,6 +293,12 @@ class SessionOut(Schema):
     mediators = fields.String()
     attendees = fields.String()
     record = fields.String()
+    start_time = fields.Time(allow_none=True, format="%H:%M")
+    end_time = fields.Time(allow_none=True, format="%H:%M")
+    recorder_id = fields.Integer(allow_none=True)
+    recorder = fields.Function(
+        lambda record: record.recorder.display_name if record.recorder else None,
+        metadata={"type": "string", "nullable": True})
 
 
 class ChangeOut(Schema):
