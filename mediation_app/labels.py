@@ -287,6 +287,15 @@ LABELS = {
         "unread": N_("Delivered, unread"),
         "read": N_("Read"),
     },
+    "password_refusal": {
+        "too_short": N_("A password has at least 8 characters."),
+        "too_few_kinds": N_(
+            "A password mixes at least three of: capital letters, small letters, digits and "
+            "symbols."),
+        "contains_username": N_("A password must not contain the username."),
+        "wrong_current": N_("The current password is wrong."),
+        "reused": N_("Choose a password other than your last three."),
+    },
     "agreement_refusal": {
         "not_holder": N_("This case is closed or not held by your institution."),
         "session_limit": N_("This procedure allows no more mediation sessions."),
