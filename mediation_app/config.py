@@ -58,6 +58,10 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_ACCOUNT_FREE_FAILURES": 20,
         "LOGIN_MAX_BACKOFF_SECONDS": 900,
         "LOGIN_ACCOUNT_MAX_BACKOFF_SECONDS": 60,
+        # 等保 2.0 身份鉴别: a password older than this many days is changed at the next
+        # sign-in (0 turns ageing off); a new password is none of the last PASSWORD_HISTORY
+        "PASSWORD_MAX_AGE_DAYS": int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90)),
+        "PASSWORD_HISTORY": int(os.environ.get("PASSWORD_HISTORY", 3)),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": {"zh_CN": "中文", "en": "English"},

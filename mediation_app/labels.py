@@ -287,9 +287,20 @@ LABELS = {
         "unread": N_("Delivered, unread"),
         "read": N_("Read"),
     },
+    "password_refusal": {
+        "too_short": N_("A password has at least 8 characters."),
+        "too_few_kinds": N_(
+            "A password mixes at least three of: capital letters, small letters, digits and "
+            "symbols."),
+        "contains_username": N_("A password must not contain the username."),
+        "wrong_current": N_("The current password is wrong."),
+        "reused": N_("Choose a password other than your last three."),
+    },
     "agreement_refusal": {
         "not_holder": N_("This case is closed or not held by your institution."),
         "session_limit": N_("This procedure allows no more mediation sessions."),
+        "ends_before_start": N_("A session ends after it starts."),
+        "not_a_recorder": N_("The recorder must be a mediator or liaison of your institution."),
         "not_editable": N_("A signed agreement cannot be changed: correct it with a new version."),
         "live_exists": N_("This case already has an agreement; edit or correct that one."),
         "bad_signature": N_("The signature could not be read. Please sign again."),
@@ -473,6 +484,13 @@ LABELS = {
         "held_on": N_("Date"),
         "place": N_("Place"),
         "mediators": N_("Mediators"),
+        "ethnicity": N_("Ethnicity"),
+        "birth_date": N_("Date of birth"),
+        "occupation": N_("Occupation"),
+        "employer": N_("Employer"),
+        "start_time": N_("Start time"),
+        "end_time": N_("End time"),
+        "recorder_id": N_("Recorder"),
     },
 }
 

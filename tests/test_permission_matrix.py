@@ -119,6 +119,9 @@ FOREIGN.update({route: [302, 404, 404, 404, 404, 403] for route in (
     "GET /cases/{id}/mediators", "POST /cases/{id}/mediators", "POST /cases/{id}/recusals")})
 GLOBAL = {
     "GET /":                                 [302, 200, 200, 200, 200, 302],
+    # everyone signed in changes their own password (等保 2.0 身份鉴别)
+    "GET /account/password":                 [302, 200, 200, 200, 200, 200],
+    "POST /account/password":                [302, 200, 200, 200, 200, 200],
     "GET /cases/":                           [302, 200, 200, 200, 200, 403],
     "GET /cases/new":                        [302, 200, 200, 200, 403, 403],
     "GET /cases/export.xlsx":                [302, 200, 200, 200, 200, 403],
@@ -448,6 +451,7 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /api/v1/referrals/{ref}/return":              NOTHING,
     "POST /api/v1/referrals/{ref}/withdraw":            BY_TOKEN | audited("referrals"),
     "POST /admin/users/{uid}/password":                 NOTHING,
+    "POST /account/password":                           NOTHING,  # no password typed
     "POST /admin/users/{uid}/active":                   frozenset({"users"}),
     "POST /admin/tokens/{tid}/revoke":                  frozenset({"api_tokens"}),
     "POST /admin/tokens/{foreign_tid}/revoke":          NOTHING,

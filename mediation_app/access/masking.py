@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, is_dataclass
+from datetime import date
 
-from ..domain.idcard import mask_id_number, mask_phone
+from ..domain.idcard import mask_birth_date, mask_id_number, mask_phone, years_between
 
 _ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{15}(?:\d{2}[\dXx])?(?![0-9A-Za-z])")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -65,6 +66,11 @@ def shown_phone(value: str | None, *, whole: bool) -> str:
     return (value or "") if whole else mask_phone(value)
 
 
+def shown_birth_date(value: date | None, *, whole: bool) -> date | str | None:
+    """Personal data like the ID number that encodes it: the date whole, else hidden."""
+    return value if whole else (mask_birth_date(value) or None)
+
+
 @dataclass(frozen=True)
 class PartyView:
     """A party as one reader may see it; what templates and documents render."""
@@ -82,6 +88,17 @@ class PartyView:
     representative_phone: str
     is_whole: bool
     version: int | None = None  # the party's edit version (API clients send it back)
+    ethnicity: str | None = None
+    birth_date: date | str | None = None  # a date when whole, "****-**-**" when masked
+    occupation: str | None = None
+    employer: str | None = None  # like the address: for readers of whole data only
+
+    @property
+    def age(self) -> int | None:
+        """Full years today, for whole readers only (a masked birth date tells none)."""
+        if not isinstance(self.birth_date, date):
+            return None
+        return years_between(self.birth_date, date.today())
 
     @property
     def masked_id_number(self) -> str:
@@ -100,7 +117,11 @@ def party_view(party, *, whole: bool) -> PartyView:
         phone=shown_phone(party.phone, whole=whole),
         address=party.address if whole else None, representative_name=party.representative_name,
         representative_phone=shown_phone(party.representative_phone, whole=whole),
-        is_whole=whole, version=getattr(party, "version", None))
+        is_whole=whole, version=getattr(party, "version", None),
+        ethnicity=getattr(party, "ethnicity", None),
+        birth_date=shown_birth_date(getattr(party, "birth_date", None), whole=whole),
+        occupation=getattr(party, "occupation", None),
+        employer=getattr(party, "employer", None) if whole else None)
 
 
 def party_views(parties, *, whole: bool) -> list[PartyView]:

@@ -1,6 +1,6 @@
 """Admin pages, limited to the admin's own region subtree."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,11 +9,17 @@ from ..access import roles
 from ..access.web import requires
 from ..auth.forms import EmptyForm
 from ..auth.models import ApiToken, User
-from ..auth.services import create_user
+from ..auth.services import (
+    PasswordRefused,
+    create_user,
+    password_problem,
+    require_change_at_sign_in,
+    set_password,
+)
 from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..directory.services import DirectoryError, create_institution, create_region
-from ..labels import options
+from ..labels import label, options
 from ..transaction import discard
 from .forms import (
     EditUserForm,
@@ -144,14 +150,18 @@ def new_user():
     form = NewUserForm()
     form.institution_id.choices = _institution_choices()
     if form.validate_on_submit():
+        problem = password_problem(form.password.data, form.username.data)
         if db.session.scalar(select(User).where(User.username == form.username.data)):
             form.username.errors.append(_("This username is taken."))
+        elif problem:
+            form.password.errors.append(label("password_refusal", problem))
         else:
             user = create_user(db.session, username=form.username.data,
                                password=form.password.data, role=form.role.data,
                                display_name=form.display_name.data,
                                institution=_institution_or_404(form.institution_id.data))
             user.email = form.email.data or None
+            require_change_at_sign_in(user, now=utcnow())
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_new.html", form=form)
@@ -182,7 +192,12 @@ def reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
+        try:
+            set_password(user, form.password.data, now=utcnow(),
+                         keep=current_app.config["PASSWORD_HISTORY"], must_change=True)
+        except PasswordRefused as refusal:
+            flash(label("password_refusal", refusal.code), "error")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
         user.failed_logins = 0
         user.locked_until = None
         flash(_("Password reset."), "success")

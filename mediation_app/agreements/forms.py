@@ -6,12 +6,21 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
-    IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..labels import options
 
@@ -23,6 +32,18 @@ class SessionForm(FlaskForm):
     attendees = TextAreaField(_l("Who attended"), validators=[DataRequired(), Length(max=2000)])
     record = TextAreaField(_l("What was said and proposed"),
                            validators=[DataRequired(), Length(max=20000)])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    # 记录人: one of the institution's case workers, offered by the caller
+    recorder_id = SelectField(_l("Recorder"), coerce=int, validators=[Optional()])
+
+    def offer_recorders(self, users) -> SessionForm:
+        self.recorder_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in users]
+        return self
+
+    def validate_end_time(self, field) -> None:
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("A session ends after it starts."))
 
 
 class SessionEditForm(SessionForm):
@@ -95,6 +116,11 @@ class PerformanceRecordForm(FlaskForm):
 
 class FollowUpForm(FlaskForm):
     visited_on = DateField(_l("Visited on"), validators=[DataRequired()])
-    satisfaction = IntegerField(_l("Satisfaction (1–5)"),
-                                validators=[DataRequired(), NumberRange(min=1, max=5)])
+    # the five answers a party gives at a 回访, from 非常不满意 to 非常满意
+    satisfaction = RadioField(_l("Satisfaction (1–5)"), coerce=int,
+                              choices=options([(1, _l("1 · very unsatisfied")),
+                                               (2, _l("2 · unsatisfied")), (3, _l("3 · so-so")),
+                                               (4, _l("4 · satisfied")),
+                                               (5, _l("5 · very satisfied"))]),
+                              validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])

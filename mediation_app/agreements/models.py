@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,10 @@ class MediationSession(db.Model):
     """调解记录: one sitting of the mediation."""
 
     __tablename__ = "mediation_sessions"
+    __table_args__ = (
+        CheckConstraint("start_time IS NULL OR end_time IS NULL OR end_time > start_time",
+                        name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -39,13 +43,18 @@ class MediationSession(db.Model):
     mediators: Mapped[str] = mapped_column(String(200))
     attendees: Mapped[str] = mapped_column(Text)
     record: Mapped[str] = mapped_column(Text)
+    # the sitting's local start and end time, and who kept the record (记录人)
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    recorder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # optimistic concurrency, as on cases: an edit made from a stale form is refused
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    recorder: Mapped[User | None] = relationship(foreign_keys=[recorder_id])
 
     maker_institution_id = None
 

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access import roles
+from ..auth.models import User
 from ..documents.models import Document
 from .models import Agreement, FollowUp, MediationSession
 
@@ -39,3 +41,10 @@ def mediation_record(session: Session, case_id: int) -> MediationRecord:
         follow_ups=list(session.scalars(select(FollowUp).where(
             FollowUp.case_id == case_id).order_by(FollowUp.visited_on))),
     )
+
+
+def recorder_candidates(session: Session, institution_id: int) -> list[User]:
+    """Who may keep a session's record (记录人): the institution's active case workers."""
+    return list(session.scalars(select(User).where(
+        User.institution_id == institution_id, User.is_active,
+        roles.staff_clause(roles.works_cases)).order_by(User.display_name)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -12,17 +12,19 @@ from sqlalchemy.orm import Session
 from ..access import policy
 from ..audit.services import changes, record_event
 from ..auth.models import User
-from ..casefile.models import Case, Party
+from ..casefile.models import Case, Handling, Party
 from ..concurrency import as_text, check_version
 from ..documents.models import Document
 from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
+from .queries import recorder_candidates
 
 MAX_SIGNATURE_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class AgreementError(ValueError):
-    """`code`: not_holder, session_limit, not_editable, live_exists, bad_signature,
+    """`code`: not_holder, session_limit, ends_before_start, not_a_recorder, not_editable,
+    live_exists, bad_signature,
     not_a_party, already_signed, not_signed, not_open, no_such_document (the workflow
     issues no agreement of that form)."""
 
@@ -51,6 +53,18 @@ class SessionRecord:
     mediators: str
     attendees: str
     record: str
+    start_time: time | None = None
+    end_time: time | None = None
+    recorder_id: int | None = None  # 记录人: a case worker of the recording institution
+
+
+def _check_times_and_recorder(session: Session, data: SessionRecord, institution_id: int):
+    if data.start_time and data.end_time and data.end_time <= data.start_time:
+        raise AgreementError("ends_before_start")
+    if data.recorder_id is None:
+        return
+    if data.recorder_id not in {user.id for user in recorder_candidates(session, institution_id)}:
+        raise AgreementError("not_a_recorder")
 
 
 def record_session(session: Session, case: Case, data: SessionRecord, *, actor: User,
@@ -61,6 +75,7 @@ def record_session(session: Session, case: Case, data: SessionRecord, *, actor: 
                           .where(MediationSession.handling_id == handling.id))
     if limit is not None and held >= limit:
         raise AgreementError("session_limit")
+    _check_times_and_recorder(session, data, handling.institution_id)
     record = MediationSession(case_id=case.id, handling_id=handling.id, created_by_id=actor.id,
                               created_at=now, **asdict(data))
     session.add(record)
@@ -72,7 +87,12 @@ def record_session(session: Session, case: Case, data: SessionRecord, *, actor: 
 
 # the short fields whose old and new values the timeline shows; the attendees and the record
 # itself are listed by name only
-SESSION_FIELDS_SHOWN = ("held_on", "place", "mediators")
+SESSION_FIELDS_SHOWN = ("held_on", "place", "mediators", "start_time", "end_time")
+
+
+def record_institution_id(session: Session, record: MediationSession) -> int:
+    """The institution whose handling recorded the session (its recorder works there)."""
+    return session.get(Handling, record.handling_id).institution_id
 
 
 def update_session(session: Session, record: MediationSession, data: SessionRecord, *,
@@ -82,6 +102,7 @@ def update_session(session: Session, record: MediationSession, data: SessionReco
     version and the submitted values differ from the saved ones. Returns the changed fields."""
     if not policy.can_change_record(actor, record):
         raise AgreementError("not_holder")
+    _check_times_and_recorder(session, data, record_institution_id(session, record))
     new_values = asdict(data)
     saved = {name: getattr(record, name) for name in new_values}
     check_version(record.version, based_on_version, saved, new_values)
@@ -206,6 +227,7 @@ def record_oral_agreement(session: Session, case: Case, data: AgreementDraft, *,
     session.flush()
     record_event(session, case, "agreement.oral", actor=actor, now=now,
                  agreement=agreement.id, version=agreement.version)
+    plan_from_terms(session, agreement, case, actor=actor, now=now)
     return agreement
 
 
@@ -257,6 +279,7 @@ def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, im
         session.flush()
         record_event(session, case, "agreement.signed", actor=actor, now=now,
                      agreement=agreement.id, version=agreement.version)
+        plan_from_terms(session, agreement, case, actor=actor, now=now)
         if on_complete is not None:
             on_complete(agreement)
     return signature
@@ -290,6 +313,23 @@ def _closed_success_case(session: Session, agreement: Agreement, actor: User) ->
     if agreement.status != "signed" or not policy.can_record_aftercare(actor, case):
         raise AgreementError("not_signed")
     return case
+
+
+def plan_from_terms(session: Session, agreement: Agreement, case: Case, *, actor: User,
+                    now: datetime) -> Performance | None:
+    """The agreement's 履行期限 and 履行方式 become its first 履行 item when it takes effect,
+    so performance is followed without typing them again; nothing without a deadline or
+    when items are already planned."""
+    if agreement.performance_deadline is None or agreement.performances:
+        return None
+    description = (agreement.performance_manner or "").strip()[:300]
+    item = Performance(description=description, due_on=agreement.performance_deadline,
+                       recorded_by_id=actor.id)
+    agreement.performances.append(item)
+    session.flush()
+    record_event(session, case, "performance.planned", actor=actor, now=now,
+                 description=description, due_on=item.due_on)
+    return item
 
 
 def plan_performance(session: Session, agreement: Agreement, *, description: str, due_on: date,

@@ -41,6 +41,7 @@ from .issuing import (
 )
 from .models import Agreement, MediationSession, Performance
 from .panels import PANELS
+from .queries import recorder_candidates
 
 bp = Blueprint("agreements", __name__)
 register_with(bp, PANELS)
@@ -85,10 +86,12 @@ def _require_mediating_institution(case) -> None:
 def new_session(case_id: int):
     """Record a mediation session (调解记录)."""
     case = editable_case_or_404(case_id)
-    form = SessionForm()
+    form = SessionForm().offer_recorders(
+        recorder_candidates(db.session, case.holder_institution_id))
     if request.method == "GET":
         form.held_on.data = utcnow().date()
         form.mediators.data = current_user.display_name
+        form.recorder_id.data = current_user.id
     if form.validate_on_submit():
         try:
             services.record_session(db.session, case, _session_record(form), actor=current_user,
@@ -104,7 +107,9 @@ def _session_record(form: SessionForm) -> services.SessionRecord:
     return services.SessionRecord(held_on=form.held_on.data, place=form.place.data.strip(),
                                   mediators=form.mediators.data.strip(),
                                   attendees=form.attendees.data.strip(),
-                                  record=form.record.data.strip())
+                                  record=form.record.data.strip(),
+                                  start_time=form.start_time.data, end_time=form.end_time.data,
+                                  recorder_id=form.recorder_id.data or None)
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -118,7 +123,8 @@ def edit_session(session_id: int):
     case = visible_case_or_404(record.case_id)
     if not policy.can_change_record(current_user, record):
         abort(403)
-    form = SessionEditForm(obj=record)
+    form = SessionEditForm(obj=record).offer_recorders(recorder_candidates(
+        db.session, services.record_institution_id(db.session, record)))
     if form.validate_on_submit():
         try:
             services.update_session(db.session, record, _session_record(form),

@@ -1,14 +1,16 @@
 """Request and response shapes; the OpenAPI document is generated from these."""
 
-from datetime import UTC
+from datetime import UTC, date
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..access.masking import masked_in_text
 from ..casefile.models import RETURN_REASONS
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
-from ..domain.idcard import InvalidIdNumber, normalise_id_number
+from ..domain.ethnicity import ETHNIC_GROUPS
+from ..domain.idcard import InvalidIdNumber, birth_date, normalise_id_number
+from ..domain.phones import InvalidPhone, normalise_phone
 from ..workflow.loader import REFERRAL_KINDS
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what NUMERIC(14, 2) holds
@@ -32,19 +34,39 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+class PhoneNumber(fields.String):
+    """A mobile or landline as typed (spaces, dashes, full-width digits), loaded in its
+    stored form: 13800138000, 0571-88888888."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        if not typed.strip():
+            return None
+        try:
+            return normalise_phone(typed)
+        except InvalidPhone as problem:
+            raise ValidationError(f"invalid phone number: {problem}") from None
+
+
 class PartyIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(values(PartyRole)))
     kind = fields.String(load_default="person", validate=validate.OneOf(values(PartyKind)))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     sex = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(values(Sex)))
     id_number = fields.String(allow_none=True, load_default=None)
-    phone = fields.String(allow_none=True, load_default=None,
-                          validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+    phone = PhoneNumber(allow_none=True, load_default=None)
     address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
     representative_name = fields.String(allow_none=True, load_default=None,
                                         validate=validate.Length(max=100))
-    representative_phone = fields.String(allow_none=True, load_default=None,
-                                         validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
+    representative_phone = PhoneNumber(allow_none=True, load_default=None)
+    ethnicity = fields.String(allow_none=True, load_default=None,
+                              validate=validate.OneOf(ETHNIC_GROUPS))
+    birth_date = fields.Date(allow_none=True, load_default=None,
+                             metadata={"description": "read from the ID number when absent"})
+    occupation = fields.String(allow_none=True, load_default=None,
+                               validate=validate.Length(max=100))
+    employer = fields.String(allow_none=True, load_default=None,
+                             validate=validate.Length(max=200))
 
     @validates("id_number")
     def check_id_number(self, value, **_kwargs):
@@ -53,6 +75,20 @@ class PartyIn(Schema):
                 normalise_id_number(value)
             except InvalidIdNumber as problem:
                 raise ValidationError(f"invalid ID number: {problem}") from None
+
+    @validates_schema
+    def check_birth_date(self, data, **_kwargs):
+        born = data.get("birth_date")
+        if born is None:
+            return
+        if born > date.today():
+            raise ValidationError("must not be in the future", "birth_date")
+        try:
+            encoded = birth_date(normalise_id_number(data.get("id_number") or ""))
+        except InvalidIdNumber:
+            encoded = None
+        if encoded is not None and encoded != born:
+            raise ValidationError("differs from the birth date in the ID number", "birth_date")
 
 
 class CaseIn(Schema):
@@ -82,6 +118,16 @@ class PartyOut(Schema):
     id_number = fields.String(metadata={
         "description": "whole for the institutions that handled the case, else masked: "
                        "3208**********1234"})
+    ethnicity = fields.String(allow_none=True)
+    birth_date = fields.Function(
+        lambda party: party.birth_date if isinstance(party.birth_date, str | None)
+        else party.birth_date.isoformat(),
+        metadata={"type": "string", "nullable": True,
+                  "description": "YYYY-MM-DD for the institutions that handled the case, "
+                                 "else masked: ****-**-**"})
+    occupation = fields.String(allow_none=True)
+    employer = fields.String(allow_none=True, metadata={
+        "description": "for the institutions that handled the case only, else null"})
 
 
 class HandlingOut(Schema):
@@ -224,6 +270,18 @@ class SessionIn(Schema):
     mediators = fields.String(required=True, validate=validate.Length(min=1, max=200))
     attendees = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     record = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    start_time = fields.Time(allow_none=True, load_default=None, format="%H:%M",
+                             metadata={"description": "local time, HH:MM"})
+    end_time = fields.Time(allow_none=True, load_default=None, format="%H:%M",
+                           metadata={"description": "local time, HH:MM; after start_time"})
+    recorder_id = fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "记录人: a mediator or liaison of the recording institution"})
+
+    @validates_schema
+    def check_times(self, data, **_kwargs):
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            raise ValidationError("must be after start_time", "end_time")
 
 
 class SessionOut(Schema):
@@ -235,6 +293,12 @@ class SessionOut(Schema):
     mediators = fields.String()
     attendees = fields.String()
     record = fields.String()
+    start_time = fields.Time(allow_none=True, format="%H:%M")
+    end_time = fields.Time(allow_none=True, format="%H:%M")
+    recorder_id = fields.Integer(allow_none=True)
+    recorder = fields.Function(
+        lambda record: record.recorder.display_name if record.recorder else None,
+        metadata={"type": "string", "nullable": True})
 
 
 class ChangeOut(Schema):

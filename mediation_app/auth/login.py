@@ -2,12 +2,14 @@
 
 import time
 
-from flask import current_app, session
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 
-from ..db import db
+from ..db import db, utcnow
 from .models import User
+from .services import password_change_due
 
 MAX_ID = 2**31 - 1
 IDLE_STAMP_SECONDS = 30  # the last-seen time is refreshed at most this often
@@ -24,6 +26,7 @@ def init_app(app, login_manager) -> None:
         return user_for_session(session_id)
 
     app.before_request(end_idle_session)
+    app.before_request(require_password_change)
 
 
 def user_for_session(session_id: str) -> User | None:
@@ -50,3 +53,20 @@ def end_idle_session() -> None:
         return
     if last_seen is None or now - last_seen > IDLE_STAMP_SECONDS:
         session["last_seen"] = now
+
+
+# pages a user whose password must change may still open: signing in and out, the change
+# page, the language switch, static files, and what is not signed in by session at all
+PASSWORD_FREE_BLUEPRINTS = {"auth", "api", "health", "parties"}
+
+
+def require_password_change() -> object | None:
+    """等保 2.0 身份鉴别: after signing in with a password an admin set, or one older than
+    PASSWORD_MAX_AGE_DAYS, every page leads to the change page until it is changed."""
+    if request.endpoint in (None, "static") or request.blueprint in PASSWORD_FREE_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated or not password_change_due(
+            current_user, now=utcnow(), max_age_days=current_app.config["PASSWORD_MAX_AGE_DAYS"]):
+        return None
+    flash(_("Please choose a new password before you continue."), "error")
+    return redirect(url_for("auth.change_password"))

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -34,6 +34,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # part of every session's identity: raising it ends every session signed in before
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # 身份鉴别: when the password was last set, whether the next sign-in must change it
+    # (accounts an admin created or reset), and the hashes of the passwords before it
+    password_changed_at: Mapped[datetime | None]
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_history: Mapped[list | None] = mapped_column(JSON)
 
     institution: Mapped[Institution] = relationship()
 

@@ -1,4 +1,5 @@
-"""Signing in: one answer and one cost for every failure; API tokens; new users."""
+"""Signing in: one answer and one cost for every failure; API tokens; new users; passwords
+as 等保 2.0 asks them to be chosen, aged and replaced (domain/passwords.py)."""
 
 import secrets
 from datetime import datetime
@@ -8,7 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.passwords import is_expired, password_problems
 from .models import ApiToken, User
+
+
+class PasswordRefused(ValueError):
+    """`code`: too_short, too_few_kinds, contains_username, wrong_current, reused."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 class LoginRefused(Exception):
@@ -55,3 +65,49 @@ def create_user(session: Session, *, username: str, password: str, role: str,
     session.add(user)
     session.flush()
     return user
+
+
+def password_problem(password: str, username: str) -> str | None:
+    """The first reason 等保 2.0 would call the password weak, if any."""
+    problems = password_problems(password, username)
+    return problems[0] if problems else None
+
+
+def require_change_at_sign_in(user: User, *, now: datetime) -> None:
+    """An account an admin created: its owner replaces the initial password when signing in."""
+    user.password_changed_at = now
+    user.must_change_password = True
+
+
+def _recent_hashes(user: User, keep: int) -> list[str]:
+    return ([user.password_hash] if user.password_hash else []) + list(
+        user.password_history or [])[:max(keep - 1, 0)]
+
+
+def set_password(user: User, password: str, *, now: datetime, keep: int,
+                 must_change: bool) -> None:
+    """Set a strong password that is none of the user's last `keep` ones. `must_change`:
+    an admin set it, so its owner replaces it at the next sign-in."""
+    problem = password_problem(password, user.username)
+    if problem:
+        raise PasswordRefused(problem)
+    recent = _recent_hashes(user, keep)
+    if any(check_password_hash(old, password) for old in recent):
+        raise PasswordRefused("reused")
+    user.password_history = recent[:max(keep - 1, 0)]
+    user.set_password(password)
+    user.password_changed_at = now
+    user.must_change_password = must_change
+
+
+def change_own_password(user: User, *, current: str, new: str, now: datetime,
+                        keep: int) -> None:
+    """The owner replaces their password, proving they know the one in force."""
+    if not user.check_password(current):
+        raise PasswordRefused("wrong_current")
+    set_password(user, new, now=now, keep=keep, must_change=False)
+
+
+def password_change_due(user: User, *, now: datetime, max_age_days: int) -> bool:
+    """An admin set the password, or it is older than the allowed age."""
+    return user.must_change_password or is_expired(user.password_changed_at, now, max_age_days)

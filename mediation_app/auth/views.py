@@ -19,8 +19,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import db, utcnow
 from ..extensions import limiter
-from .forms import EmptyForm, LoginForm
-from .services import LoginRefused, authenticate
+from ..labels import label
+from .forms import ChangePasswordForm, EmptyForm, LoginForm
+from .services import LoginRefused, PasswordRefused, authenticate, change_own_password
 from .throttle import LoginThrottle, ThrottlePolicy
 
 bp = Blueprint("auth", __name__)
@@ -84,3 +85,24 @@ def set_language(code: str):
         abort(400)
     session["locale"] = code
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password (required when an admin set it or it has aged)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, current=form.current_password.data,
+                                new=form.new_password.data, now=utcnow(),
+                                keep=current_app.config["PASSWORD_HISTORY"])
+        except PasswordRefused as refusal:
+            form.new_password.errors.append(label("password_refusal", refusal.code))
+        else:
+            db.session.flush()
+            login_user(user)  # the new password ended every session, this one included
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -157,6 +157,11 @@ class Party(db.Model):
     address: Mapped[str | None] = mapped_column(String(200))
     representative_name: Mapped[str | None] = mapped_column(String(100))
     representative_phone: Mapped[str | None] = mapped_column(Encrypted())
+    # the rest of 当事人基本情况 (人民调解法 art. 29): 民族, 出生日期, 职业, 工作单位
+    ethnicity: Mapped[str | None] = mapped_column(String(16))
+    birth_date: Mapped[date | None]
+    occupation: Mapped[str | None] = mapped_column(String(100))
+    employer: Mapped[str | None] = mapped_column(String(200))
     # optimistic concurrency, as on cases: an edit made from a stale form is refused
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}

@@ -17,7 +17,8 @@ from ..concurrency import check_version
 from ..db import insert_if_absent
 from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
-from ..domain.idcard import mask_phone, normalise_id_number
+from ..domain.codes import PartyKind
+from ..domain.idcard import birth_date, mask_birth_date, mask_phone, normalise_id_number
 from ..handlings.services import start_handling
 from ..storage import Storage
 from ..uploads import sniff_upload
@@ -39,6 +40,10 @@ class NewParty:
     address: str | None = None
     representative_name: str | None = None
     representative_phone: str | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    occupation: str | None = None
+    employer: str | None = None
 
 
 @dataclass
@@ -116,11 +121,18 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
     return case
 
 
-def _build_party(data: NewParty, position: int) -> Party:
-    values = asdict(data)
+def _person_facts(values: dict) -> dict:
+    """The ID number in canonical form and the birth date read from it when none was given;
+    an organisation has neither ethnicity nor birth date."""
     if values["id_number"]:
         values["id_number"] = normalise_id_number(values["id_number"])
-    return Party(position=position, **values)
+    if values["kind"] != PartyKind.PERSON.value:
+        return {**values, "ethnicity": None, "birth_date": None}
+    return {**values, "birth_date": values["birth_date"] or birth_date(values["id_number"])}
+
+
+def _build_party(data: NewParty, position: int) -> Party:
+    return Party(position=position, **_person_facts(asdict(data)))
 
 
 EDITABLE_FIELDS = ("dispute_type", "source", "region_id", "summary", "description", "amount",
@@ -179,14 +191,17 @@ def add_party(session: Session, case: Case, data: NewParty, *, actor: User,
 
 
 PARTY_FIELDS = ("role", "kind", "name", "sex", "id_number", "phone", "address",
-                "representative_name", "representative_phone")
+                "representative_name", "representative_phone", "ethnicity", "birth_date",
+                "occupation", "employer")
 
 
 def _party_audit(party: Party) -> dict:
     """A party's fields as the audit trail (and every reader of the timeline) sees them:
     identifiers masked; the address, shown to readers of whole data only, left out."""
     return {**party.audit_view(), "representative_name": party.representative_name,
-            "representative_phone": mask_phone(party.representative_phone)}
+            "representative_phone": mask_phone(party.representative_phone),
+            "ethnicity": party.ethnicity, "birth_date": mask_birth_date(party.birth_date),
+            "occupation": party.occupation}
 
 
 def update_party(session: Session, party: Party, data: NewParty, *, actor: User,
@@ -196,10 +211,8 @@ def update_party(session: Session, party: Party, data: NewParty, *, actor: User,
     and the submitted values differ from the saved ones. Returns the changed fields."""
     case = party.case
     _ensure_editable(case, actor)
-    new_values = asdict(data)
-    if new_values["id_number"]:
-        new_values["id_number"] = normalise_id_number(new_values["id_number"])
-    new_values = {name: (value if value != "" else None) for name, value in new_values.items()}
+    new_values = {name: (value if value != "" else None) for name, value in asdict(data).items()}
+    new_values = _person_facts(new_values)
     saved = {name: getattr(party, name) for name in PARTY_FIELDS}
     check_version(party.version, based_on_version, saved, new_values)
     changed = [name for name in PARTY_FIELDS if saved[name] != new_values[name]]

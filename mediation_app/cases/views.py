@@ -198,6 +198,7 @@ def new():
     form.workflow.choices = options([(d.name, workflow_text(d.title)) for d in workflows])
     if request.method == "GET":
         form.received_on.data = utcnow().date()
+        form.start_with_applicant_and_respondent()
     if form.add_party.data:
         form.parties.append_entry()
         return render_template("cases/new.html", form=form)

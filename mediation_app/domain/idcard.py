@@ -69,6 +69,17 @@ def birth_date(number: str | None) -> date | None:
 def age_on(number: str | None, day: date) -> int | None:
     """Full years of age on `day` of the person the number names (None if unreadable)."""
     born = birth_date(number)
-    if born is None:
-        return None
+    return None if born is None else years_between(born, day)
+
+
+def years_between(born: date, day: date) -> int:
+    """Full years from `born` to `day`: the age on that day."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+MASKED_BIRTH_DATE = "****-**-**"
+
+
+def mask_birth_date(born: date | None) -> str:
+    """A birth date hidden whole, as a masked ID number hides the one it encodes."""
+    return MASKED_BIRTH_DATE if born is not None else ""

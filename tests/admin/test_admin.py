@@ -54,10 +54,10 @@ def test_admin_resets_a_password_and_lifts_the_lock(make, login, session):
                        locked_until=utcnow() + timedelta(hours=1))
     make.commit()
     login(admin).post(f"/admin/users/{target.id}/password",
-                      data={"password": "brand-new-pass", "confirm": "brand-new-pass"})
+                      data={"password": "Brand-new-pass", "confirm": "Brand-new-pass"})
     session.expire_all()
     user = session.get(User, target.id)
-    assert user.check_password("brand-new-pass") and user.locked_until is None
+    assert user.check_password("Brand-new-pass") and user.locked_until is None
 
 
 def test_admin_cannot_touch_users_outside_their_region(make, login):
