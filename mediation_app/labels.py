@@ -167,6 +167,7 @@ LABELS = {
         "party.rated": N_("Party rated the mediation"),
         "recusal.requested": N_("Recusal requested"),
         "recusal.decided": N_("Recusal decided"),
+        "mediator.chosen": N_("A party chose a mediator"),
     },
     "guard": {
         "agreement_signed": N_("agreement signed by all"),
@@ -323,6 +324,8 @@ LABELS = {
         "referral.withdrawn": N_("A referral to you was withdrawn"),
         "outcome.reported": N_("Outcome of a case you referred (办理结果反馈)"),
         "outbox_failed": N_("A message could not be delivered"),
+        "recusal.requested": N_("A party asked that the mediator step aside (回避)"),
+        "mediator.chosen": N_("A party chose a mediator from the roster"),
     },
     "warning": {
         "group": N_("Group dispute"),
