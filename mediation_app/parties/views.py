@@ -8,6 +8,7 @@ from io import BytesIO
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -56,6 +57,7 @@ from .models import Application
 from .requests import PartyRequestRefused, ask_recusal, choose_mediator, party_requests
 from .signing import confirm_signer, find_link, request_sign_code, sign_by_link
 from .verification import VerificationRefused
+from .video import JitsiConfig
 from .web import (
     client_ip,
     current_grant,
@@ -243,7 +245,8 @@ def status():
     if grant.case_id is None:
         application = db.session.get(Application, grant.application_id)
         return render_template("parties/application_status.html", application=application)
-    view = case_status(db.session, grant, now=utcnow())
+    view = case_status(db.session, grant, now=utcnow(),
+                       jitsi=JitsiConfig.from_config(current_app.config))
     requests = party_requests(db.session, grant)
     return render_template("parties/status.html", view=view, stage=stage_words(view.stage),
                            rating_form=RatingForm(), requests=requests,
