@@ -114,6 +114,7 @@ LABELS = {
         "third_party": N_("Third party"),
     },
     "party_kind": {"person": N_("Person"), "organisation": N_("Organisation")},
+    "signer_kind": {"party": N_("party"), "mediator": N_("mediator")},
     "sex": {"male": N_("Male"), "female": N_("Female")},
     "action": {
         "case.filed": N_("Case filed"),
