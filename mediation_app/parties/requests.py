@@ -18,7 +18,8 @@ from ..notifications.dispatch import tell
 from ..notifications.services import staff_of
 from ..roster import services as roster
 from ..roster.models import MediatorChoice, RecusalRequest
-from .models import PartyGrant
+from .applications import log
+from .models import Application, PartyGrant
 
 
 class PartyRequestRefused(ValueError):
@@ -139,3 +140,35 @@ def choose_mediator(session: Session, grant: PartyGrant, *, mediator_id: int,
     _tell_staff(session, case, kind="mediator.chosen",
                 key=f"mediator-choice:{choice.id}:{now.isoformat()}", now=now)
     return choice
+
+
+def application_roster(session: Session, application: Application) -> list[RosterChoice]:
+    """The listed mediators of the institution whose inbox holds the application."""
+    institution = application.institution
+    return [RosterChoice(user_id=line.profile.user_id, name=line.profile.user.display_name,
+                         institution=institution.name,
+                         specialties=tuple(line.profile.specialties))
+            for line in roster.roster(session, institution.region,
+                                      institution_id=institution.id, listed_only=True)]
+
+
+def choose_for_application(session: Session, grant: PartyGrant, *, mediator_id: int,
+                           now: datetime) -> Application:
+    """After applying, while the application waits: the applicant chooses (or changes) the
+    mediator of the receiving institution they prefer; accepting the application assigns
+    that mediator (art. 19). The inbox's staff are told."""
+    application = session.get(Application, grant.application_id)
+    if application.status != "pending":
+        raise PartyRequestRefused("choice_closed")
+    chosen = next((line for line in application_roster(session, application)
+                   if line.user_id == mediator_id), None)
+    if chosen is None:
+        raise PartyRequestRefused("not_on_roster")
+    application.preferred_mediator_id = chosen.user_id
+    session.flush()
+    log(session, application, "application.mediator_chosen", actor=None, now=now,
+        mediator=chosen.name)
+    tell(session, staff_of(session, application.institution_id), kind="mediator.chosen",
+         key=f"application-choice:{application.id}:{now.isoformat()}", now=now,
+         sender_institution_id=application.institution_id, case_no=application.number)
+    return application

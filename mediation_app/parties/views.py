@@ -54,7 +54,14 @@ from .forms import (
 )
 from .messages import refusal_message, stage_words
 from .models import Application
-from .requests import PartyRequestRefused, ask_recusal, choose_mediator, party_requests
+from .requests import (
+    PartyRequestRefused,
+    application_roster,
+    ask_recusal,
+    choose_for_application,
+    choose_mediator,
+    party_requests,
+)
 from .signing import confirm_signer, find_link, request_sign_code, sign_by_link
 from .verification import VerificationRefused
 from .video import JitsiConfig
@@ -244,19 +251,23 @@ def status():
         return redirect(url_for("parties.follow"))
     if grant.case_id is None:
         application = db.session.get(Application, grant.application_id)
-        return render_template("parties/application_status.html", application=application)
+        roster = application_roster(db.session, application)
+        return render_template("parties/application_status.html", application=application,
+                               choice_form=_choice_form(roster),
+                               may_choose=application.status == "pending" and bool(roster))
     view = case_status(db.session, grant, now=utcnow(),
                        jitsi=JitsiConfig.from_config(current_app.config))
     requests = party_requests(db.session, grant)
     return render_template("parties/status.html", view=view, stage=stage_words(view.stage),
                            rating_form=RatingForm(), requests=requests,
-                           recusal_form=PartyRecusalForm(), choice_form=_choice_form(requests))
+                           recusal_form=PartyRecusalForm(),
+                           choice_form=_choice_form(requests.roster))
 
 
-def _choice_form(requests) -> PartyChoiceForm:
+def _choice_form(lines) -> PartyChoiceForm:
     form = PartyChoiceForm()
     form.mediator_id.choices = options([(0, "—")] + [
-        (line.user_id, _roster_label(line)) for line in requests.roster])
+        (line.user_id, _roster_label(line)) for line in lines])
     return form
 
 
@@ -270,6 +281,22 @@ def _roster_label(line) -> str:
 def _case_grant():
     grant = _grant_or_redirect()
     return grant if grant is not None and grant.case_id is not None else None
+
+
+def _choose_for_application(grant):
+    application = db.session.get(Application, grant.application_id)
+    form = _choice_form(application_roster(db.session, application))
+    if not form.validate_on_submit():
+        flash(_("Choose a mediator from the list."), "error")
+        return redirect(url_for("parties.status"))
+    try:
+        choose_for_application(db.session, grant, mediator_id=form.mediator_id.data,
+                               now=utcnow())
+    except PartyRequestRefused as refusal:
+        return _refused_request(refusal)
+    flash(_("Your choice was sent to the mediation institution, which will try to honour it."),
+          "success")
+    return redirect(url_for("parties.status"))
 
 
 def _refused_request(refusal: PartyRequestRefused):
@@ -301,11 +328,14 @@ def recusal():
 @bp.post("/follow/mediator")
 @limiter.limit(ip_limit)
 def choose():
-    """The party chooses a mediator from the roster (人民调解法 art. 19)."""
-    grant = _case_grant()
+    """The party chooses a mediator from the roster (人民调解法 art. 19); after applying, the
+    applicant's choice goes with the application still waiting in the inbox."""
+    grant = _grant_or_redirect()
     if grant is None:
         return redirect(url_for("parties.follow"))
-    form = _choice_form(party_requests(db.session, grant))
+    if grant.case_id is None:
+        return _choose_for_application(grant)
+    form = _choice_form(party_requests(db.session, grant).roster)
     if not form.validate_on_submit():
         flash(_("Choose a mediator from the list."), "error")
         return redirect(url_for("parties.status"))

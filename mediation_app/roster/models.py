@@ -75,6 +75,7 @@ class RecusalRequest(db.Model):
 
     mediator: Mapped[User] = relationship(foreign_keys=[mediator_id])
     replacement: Mapped[User | None] = relationship(foreign_keys=[replacement_id])
+    party: Mapped[Party | None] = relationship()
 
 
 class MediatorChoice(db.Model):

@@ -7,7 +7,8 @@ text message.
 
 Choosing: art. 19 lets the parties choose one or more mediators. Until a mediator is
 assigned, or before mediation starts (no session recorded), a party may choose one from
-the roster; the choice is recorded for the staff to honour.
+the roster; the choice is recorded for the staff to honour. After applying, while the
+application waits, the applicant's choice goes with the application.
 
 Nothing tells a party what another party asked or chose; without a proven phone nothing is
 recorded; the forms are CSRF-protected and rate-limited like the other public pages."""
@@ -19,11 +20,13 @@ from sqlalchemy import func, select
 from mediation_app.audit.models import CaseEvent
 from mediation_app.db import utcnow
 from mediation_app.notifications.models import Notification
+from mediation_app.parties.applications import decline_application
+from mediation_app.parties.models import Application, ApplicationEvent
 from mediation_app.parties.verification import Verifier, open_grant
 from mediation_app.roster import services as roster
 from mediation_app.roster.models import MediatorChoice, RecusalRequest
 
-from .conftest import APPLICANT_PHONE, RESPONDENT_PHONE, last_code, texts_to
+from .conftest import APPLICANT_PHONE, RESPONDENT_PHONE, apply_online, last_code, texts_to
 
 
 def _list(session, mediator):
@@ -48,9 +51,10 @@ def _case(make, session, world, *, assigned=True):
     return case, colleague
 
 
-def _follow(client, session, case, phone=APPLICANT_PHONE):
-    client.post("/follow", data={"number": case.case_no, "phone": phone, "send_code": "1"})
-    client.post("/follow", data={"number": case.case_no, "phone": phone,
+def _follow(client, session, case, phone=APPLICANT_PHONE, number=None):
+    number = number or case.case_no
+    client.post("/follow", data={"number": number, "phone": phone, "send_code": "1"})
+    client.post("/follow", data={"number": number, "phone": phone,
                                  "code": last_code(session, phone), "submit": "1"})
     return client
 
@@ -80,6 +84,13 @@ def test_a_party_asks_that_the_mediator_step_aside_and_staff_decide(client, sess
     event = session.scalar(select(CaseEvent).where(CaseEvent.action == "recusal.requested"))
     assert (event.actor_id, event.data["party"], event.data["by_party"]) == (None, "张建国", True)
     assert {world.mediator.id, colleague.id} <= _notified(session, "recusal.requested")
+
+
+def test_staff_see_who_asked_on_the_case_mediator_page(client, session, world, make, login):
+    case, _colleague = _case(make, session, world)
+    _ask(_follow(client, session, case))
+    page = login(world.mediator).get(f"/cases/{case.id}/mediators").get_data(as_text=True)
+    assert "张建国" in page and "当事人在线提出" in page and "表哥" in page
 
 
 def test_the_party_is_told_a_granted_recusal_by_text(client, session, world, make):
@@ -236,3 +247,37 @@ def test_requests_from_one_address_are_rate_limited(app, client, session, world,
     finally:
         app.config.pop("PARTY_RATE_LIMIT_IP")
     assert answers == [302, 302, 429]
+
+
+def _applied_to_the_committee(client, session, world, make):
+    colleague = make.user(institution=world.committee, display_name="刘调解")
+    for mediator in (world.mediator, colleague):
+        _list(session, mediator)
+    make.commit()
+    apply_online(client, session, world, institution_id=str(world.committee.id))
+    application = session.scalar(select(Application))
+    return application, colleague, _follow(client, session, None, number=application.number)
+
+
+def test_after_applying_the_applicant_chooses_the_mediator_of_the_inbox(client, session, world,
+                                                                        make):
+    """人民调解法 art. 19: while the application waits, the applicant's choice goes with it;
+    accepting the application assigns that mediator."""
+    application, colleague, party = _applied_to_the_committee(client, session, world, make)
+    assert "刘调解" in party.get("/follow/status").get_data(as_text=True)
+    party.post("/follow/mediator", data={"mediator_id": colleague.id})
+    session.refresh(application)
+    assert application.preferred_mediator_id == colleague.id
+    assert session.scalar(select(ApplicationEvent.data).where(
+        ApplicationEvent.action == "application.mediator_chosen")) == {"mediator": "刘调解"}
+    assert world.mediator.id in _notified(session, "mediator.chosen")
+
+
+def test_an_answered_application_takes_no_choice(client, session, world, make):
+    application, colleague, party = _applied_to_the_committee(client, session, world, make)
+    decline_application(session, application, reason="不属于受理范围", actor=world.mediator,
+                        now=utcnow())
+    make.commit()
+    party.post("/follow/mediator", data={"mediator_id": colleague.id})
+    session.refresh(application)
+    assert application.preferred_mediator_id is None
