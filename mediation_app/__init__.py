@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from .handlings import catalog
     from .notifications import receivers as _notification_receivers  # noqa: F401
     from .outbox import jobs as outbox
+    from .parties import receivers as _party_receivers  # noqa: F401  (signal receivers)
     from .referrals import receivers as _referral_receivers  # noqa: F401  (signal receivers)
     from .referrals import routing
     from .warnings import receivers as _warning_receivers  # noqa: F401

@@ -114,6 +114,7 @@ LABELS = {
         "third_party": N_("Third party"),
     },
     "party_kind": {"person": N_("Person"), "organisation": N_("Organisation")},
+    "signer_kind": {"party": N_("party"), "mediator": N_("mediator")},
     "sex": {"male": N_("Male"), "female": N_("Female")},
     "action": {
         "case.filed": N_("Case filed"),
@@ -167,6 +168,7 @@ LABELS = {
         "party.rated": N_("Party rated the mediation"),
         "recusal.requested": N_("Recusal requested"),
         "recusal.decided": N_("Recusal decided"),
+        "mediator.chosen": N_("A party chose a mediator"),
     },
     "guard": {
         "agreement_signed": N_("agreement signed by all"),
@@ -335,6 +337,8 @@ LABELS = {
         "outcome.reported": N_("Outcome of a case you referred (办理结果反馈)"),
         "outbox_failed": N_("A message could not be delivered"),
         "case.assigned": N_("A case was assigned to you"),
+        "recusal.requested": N_("A party asked that the mediator step aside (回避)"),
+        "mediator.chosen": N_("A party chose a mediator from the roster"),
     },
     "warning": {
         "group": N_("Group dispute"),

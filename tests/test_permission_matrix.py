@@ -176,6 +176,8 @@ GLOBAL = {
     "GET /follow/status":                    [302] * 6,
     "GET /follow/documents/{pdoc}":          [302] * 6,
     "POST /follow/rating":                   [302] * 6,
+    "POST /follow/recusal":                  [302] * 6,
+    "POST /follow/mediator":                 [302] * 6,
     "GET /sign/{token}":                     [404] * 6,
     "GET /sign/{token}/agreement":           [404] * 6,
     "POST /sign/{token}/signature":          [404] * 6,
@@ -461,6 +463,8 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /apply":                                      NOTHING,
     "POST /follow":                                     NOTHING,
     "POST /follow/rating":                              NOTHING,
+    "POST /follow/recusal":                             NOTHING,
+    "POST /follow/mediator":                            NOTHING,
     "POST /sign/{token}/signature":                     NOTHING,
     "POST /applications/{app}/accept":                  audited(
         "online_applications", "application_events", "cases", "case_counters", "parties",

@@ -248,11 +248,25 @@ class Signer:
         return self.party.name if self.party else self.user.display_name
 
 
+def _signature_facts(signer: Signer, actor: User, *, remote: bool,
+                     user_agent: str) -> tuple[User | None, dict]:
+    """Who the event names: a party signing on the staff screen with the staff member who
+    witnessed it, a party signing remotely alone (nobody of the staff was there), the
+    mediator alone."""
+    if signer.party is None:
+        return actor, {"signer_kind": "mediator"}
+    if remote:
+        return None, {"signer_kind": "party", "via": "link", "user_agent": user_agent}
+    return actor, {"signer_kind": "party", "via": "screen", "witness": actor.display_name}
+
+
 def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, image_png: bytes,
                    ip_address: str, user_agent: str, actor: User, now: datetime,
-                   on_complete=None) -> AgreementSignature:
+                   on_complete=None, remote: bool = False) -> AgreementSignature:
     """Record one drawn signature. When the last one is in, the agreement is signed and
-    `on_complete(agreement)` produces the final document in the same transaction."""
+    `on_complete(agreement)` produces the final document in the same transaction. A remote
+    signature (`remote`, by a party's own link) is checked on behalf of `actor`, the staff
+    member who sent the link, but its events name the party only."""
     case = session.get(Case, agreement.case_id)
     _made_here(agreement, actor)
     if agreement.status != "draft":
@@ -270,14 +284,16 @@ def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, im
         ip_address=(ip_address or "")[:45], user_agent=(user_agent or "")[:300])
     agreement.signatures.append(signature)
     session.flush()
-    record_event(session, case, "agreement.signature", actor=actor, now=now,
-                 agreement=agreement.id, signer=signer.name, ip=signature.ip_address)
+    by, facts = _signature_facts(signer, actor, remote=remote,
+                                 user_agent=signature.user_agent)
+    record_event(session, case, "agreement.signature", actor=by, now=now,
+                 agreement=agreement.id, signer=signer.name, ip=signature.ip_address, **facts)
     parties_left, mediator_left = missing_signatures(agreement, case)
     if not parties_left and not mediator_left:
         agreement.status = "signed"
         agreement.signed_at = now
         session.flush()
-        record_event(session, case, "agreement.signed", actor=actor, now=now,
+        record_event(session, case, "agreement.signed", actor=by, now=now,
                      agreement=agreement.id, version=agreement.version)
         plan_from_terms(session, agreement, case, actor=actor, now=now)
         if on_complete is not None:

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
-from ..casefile.models import Case
+from ..casefile.models import Case, Party
 from . import texts
 from .models import Appointment
 from .otp import is_mobile_number, normalise_phone
-from .video import JitsiConfig, room_name, room_url
+from .video import JitsiConfig, Participant, participant_url, room_name, room_url
 
 VIDEO_OPEN_BEFORE = timedelta(minutes=30)
 VIDEO_OPEN_AFTER = timedelta(hours=4)
@@ -40,9 +40,30 @@ class NewAppointment:
     by_video: bool = False
 
 
-def _phones(case: Case) -> list[tuple[int, str]]:
-    return [(p.id, normalise_phone(p.phone)) for p in case.parties
-            if p.phone and is_mobile_number(normalise_phone(p.phone))]
+def _texted(case: Case) -> list[Party]:
+    """The parties with a mobile number: they are told by text message."""
+    return [p for p in case.parties if p.phone and is_mobile_number(normalise_phone(p.phone))]
+
+
+def party_participant(party: Party) -> Participant:
+    return Participant(key=f"party-{party.id}", name=party.name)
+
+
+def staff_participant(user: User, case: Case, appointment: Appointment) -> Participant:
+    """Staff join under their own name; the case's mediator (or, when none is assigned, the
+    one who scheduled the session) is the moderator."""
+    presiding = case.assigned_mediator_id or appointment.created_by_id
+    return Participant(key=f"user-{user.id}", name=user.display_name,
+                       is_moderator=user.id == presiding)
+
+
+def video_link(jitsi: JitsiConfig | None, appointment: Appointment,
+               participant: Participant) -> str | None:
+    """The participant's own link to the session's room, or None for a session in a room."""
+    if appointment.video_url is None:
+        return None
+    return participant_url(jitsi, appointment.video_url, participant,
+                           starts_at=appointment.starts_at)
 
 
 def schedule(session: Session, case: Case, data: NewAppointment, *, jitsi: JitsiConfig | None,
@@ -53,18 +74,18 @@ def schedule(session: Session, case: Case, data: NewAppointment, *, jitsi: Jitsi
         raise AppointmentRefused("in_the_past")
     if data.by_video and jitsi is None:
         raise AppointmentRefused("no_video")
-    video_url = room_url(jitsi, room_name(case.id), starts_at=data.starts_at) \
-        if data.by_video else None
+    video_url = room_url(jitsi, room_name(case.id)) if data.by_video else None
     appointment = Appointment(case_id=case.id, starts_at=data.starts_at, place=data.place,
                               video_url=video_url, created_by_id=actor.id, created_at=now)
     session.add(appointment)
     session.flush()
     record_event(session, case, "appointment.scheduled", actor=actor, now=now,
                  starts_at=data.starts_at, place=data.place, by_video=data.by_video)
-    body = texts.appointment_text(case.case_no, data.starts_at, data.place, video_url)
-    for party_id, phone in _phones(case):
-        texts.send_text(session, phone=phone, body=body,
-                        key=f"appointment:{appointment.id}:party:{party_id}",
+    for party in _texted(case):
+        link = video_link(jitsi, appointment, party_participant(party))
+        texts.send_text(session, phone=party.phone,
+                        body=texts.appointment_text(case.case_no, data.starts_at, data.place, link),
+                        key=f"appointment:{appointment.id}:party:{party.id}",
                         kind="appointment.scheduled", now=now, case_id=case.id,
                         institution_id=case.holder_institution_id)
     return appointment
@@ -88,9 +109,9 @@ def cancel(session: Session, appointment: Appointment, *, reason: str, actor: Us
     record_event(session, case, "appointment.cancelled", actor=actor, now=now,
                  starts_at=appointment.starts_at, place=appointment.place, reason=reason)
     body = texts.cancellation_text(case.case_no, appointment.starts_at, reason)
-    for party_id, phone in _phones(case):
-        texts.send_text(session, phone=phone, body=body,
-                        key=f"appointment:{appointment.id}:cancelled:{party_id}",
+    for party in _texted(case):
+        texts.send_text(session, phone=party.phone, body=body,
+                        key=f"appointment:{appointment.id}:cancelled:{party.id}",
                         kind="appointment.cancelled", now=now, case_id=case.id,
                         institution_id=case.holder_institution_id)
 
@@ -99,7 +120,7 @@ def _china_date(moment: datetime):
     return texts.to_china_time(moment).date()
 
 
-def send_reminders(session: Session, *, now: datetime) -> int:
+def send_reminders(session: Session, *, now: datetime, jitsi: JitsiConfig | None = None) -> int:
     """Queue a reminder to each party for every session held tomorrow (Beijing time).
     Returns how many were queued now; a second run the same day queues none."""
     tomorrow = _china_date(now) + timedelta(days=1)
@@ -111,12 +132,12 @@ def send_reminders(session: Session, *, now: datetime) -> int:
         if _china_date(appointment.starts_at) != tomorrow:
             continue
         case = session.get(Case, appointment.case_id)
-        body = texts.reminder_text(case.case_no, appointment.starts_at, appointment.place,
-                                   appointment.video_url)
-        for party_id, phone in _phones(case):
+        for party in _texted(case):
+            body = texts.reminder_text(case.case_no, appointment.starts_at, appointment.place,
+                                       video_link(jitsi, appointment, party_participant(party)))
             queued += texts.send_text(
-                session, phone=phone, body=body,
-                key=f"appointment:{appointment.id}:reminder:{party_id}",
+                session, phone=party.phone, body=body,
+                key=f"appointment:{appointment.id}:reminder:{party.id}",
                 kind="appointment.reminder", now=now, case_id=case.id,
                 institution_id=case.holder_institution_id) is not None
     return queued

@@ -14,7 +14,7 @@ from ..audit.services import record_event
 from ..casefile.models import Case, Party
 from ..documents.models import Document
 from ..storage import Storage
-from .appointments import upcoming_for, video_is_open
+from .appointments import party_participant, upcoming_for, video_is_open, video_link
 from .models import Application, Appointment, DocumentDelivery, PartyGrant, PartyRating
 from .otp import normalise_phone
 from .verification import (
@@ -26,6 +26,7 @@ from .verification import (
     refuse,
     send_code,
 )
+from .video import JitsiConfig
 
 PARTY_DOCUMENT_KINDS = ("agreement", "failure_notice", "confirmation_application")
 
@@ -115,6 +116,7 @@ class StatusView:
     deadline_at: datetime | None
     next_appointment: Appointment | None
     video_open: bool
+    video_link: str | None  # this party's own link to the room
     performance_deadline: date | None
     documents: list[DocumentLine]
     party_name: str
@@ -136,7 +138,8 @@ def _stage(case: Case) -> tuple[str, str | None]:
     return ("mediating" if handling.is_mediation else "routing"), label
 
 
-def case_status(session: Session, grant: PartyGrant, *, now: datetime) -> StatusView:
+def case_status(session: Session, grant: PartyGrant, *, now: datetime,
+                jitsi: JitsiConfig | None = None) -> StatusView:
     case = session.get(Case, grant.case_id)
     party = session.get(Party, grant.party_id)
     stage, detail = _stage(case)
@@ -149,6 +152,7 @@ def case_status(session: Session, grant: PartyGrant, *, now: datetime) -> Status
         is_closed=case.is_closed, deadline_at=case.deadline_at,
         next_appointment=coming,
         video_open=coming is not None and video_is_open(coming, now=now),
+        video_link=video_link(jitsi, coming, party_participant(party)) if coming else None,
         performance_deadline=agreement.performance_deadline if agreement else None,
         documents=party_documents(session, case.id), party_name=party.name,
         party_role=party.role,

@@ -111,6 +111,20 @@ class RatingForm(FlaskForm):
     submit = SubmitField(_l("Send rating"))
 
 
+class PartyRecusalForm(FlaskForm):
+    """回避: the party asks that the mediator step aside (人民调解法 art. 23(1))."""
+
+    reason = TextAreaField(_l("Why should this mediator step aside?"),
+                           validators=[DataRequired(), Length(max=1000)])
+
+
+class PartyChoiceForm(FlaskForm):
+    """The party chooses a mediator of the roster (人民调解法 art. 19)."""
+
+    mediator_id = SelectField(_l("The mediator you choose"), coerce=int,
+                              validators=[DataRequired()])
+
+
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Why the application is declined (sent to the applicant)"),
                            validators=[DataRequired(), Length(max=500)])

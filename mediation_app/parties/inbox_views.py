@@ -20,7 +20,15 @@ from ..handlings.catalog import catalog
 from ..labels import label
 from ..transaction import discard
 from . import applications
-from .appointments import AppointmentRefused, NewAppointment, cancel, schedule, upcoming_for
+from .appointments import (
+    AppointmentRefused,
+    NewAppointment,
+    cancel,
+    schedule,
+    staff_participant,
+    upcoming_for,
+    video_link,
+)
 from .delivery import DeliveryRefused, deliver_document
 from .forms import AppointmentForm, CancelAppointmentForm, DeclineForm
 from .messages import refusal_message
@@ -174,8 +182,11 @@ def appointments(case_id: int):
             flash(_("Session scheduled. Every party with a mobile number is told by text."),
                   "success")
             return redirect(url_for("applications.appointments", case_id=case.id))
+    upcoming = upcoming_for(db.session, case.id, now=utcnow())
     return render_template("parties/appointments.html", case=case, form=form,
-                           upcoming=upcoming_for(db.session, case.id, now=utcnow()),
+                           upcoming=upcoming,
+                           links={item.id: video_link(_jitsi(), item, staff_participant(
+                               current_user, case, item)) for item in upcoming},
                            video_configured=_jitsi() is not None,
                            cancel_form=CancelAppointmentForm(), now=utcnow())
 

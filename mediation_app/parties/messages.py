@@ -30,6 +30,14 @@ REFUSALS = {
     "no_reason": N_("Give the reason the parties will be told."),
     "voided": N_("A voided document is not delivered."),
     "nobody": N_("No party has a mobile number on file."),
+    "case_closed": N_("Your case has ended: this can no longer be asked."),
+    "no_mediator": N_("No mediator is assigned to your case yet."),
+    "recusal_pending": N_("A request that this mediator step aside is already waiting for a "
+                          "decision."),
+    "choice_closed": N_("Mediation of your case has started: the mediator can no longer be "
+                        "chosen here. You may still ask that the mediator step aside."),
+    "not_on_roster": N_("Choose a mediator from the list."),
+    "already_assigned": N_("This mediator already handles your case."),
 }
 
 

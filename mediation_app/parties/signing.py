@@ -140,11 +140,7 @@ def sign_by_link(session: Session, link: SigningLink, grant: PartyGrant, *, imag
         raise AgreementError("already_signed")
     agreement = session.get(Agreement, link.agreement_id)
     party = session.get(Party, link.party_id)
-    case = session.get(Case, agreement.case_id)
-    record_event(session, case, "agreement.remote_signature", actor=None, now=now,
-                 agreement=agreement.id, signer=party.name, ip=(ip_address or "")[:45],
-                 user_agent=(user_agent or "")[:300])
     return sign_agreement(session, agreement, Signer(party=party), image_png=image_png,
                           ip_address=ip_address, user_agent=user_agent,
                           actor=session.get(User, link.created_by_id), now=now,
-                          on_complete=on_complete)
+                          on_complete=on_complete, remote=True)

@@ -61,6 +61,15 @@ def delivery_text(case_no: str, title: str, url: str) -> str:
     return f"【矛盾纠纷调解】案件 {case_no} 的《{title}》已向您送达，请凭案号和手机号查看下载：{url}"
 
 
+def recusal_decision_text(case_no: str, mediator: str, replacement: str | None,
+                          note: str) -> str:
+    if replacement:
+        return (f"【矛盾纠纷调解】您在案件 {case_no} 中要求调解员{mediator}回避的申请已获准许，"
+                f"改由调解员{replacement}主持调解。")
+    return (f"【矛盾纠纷调解】您在案件 {case_no} 中要求调解员{mediator}回避的申请未获准许，"
+            f"理由：{note}。调解员{mediator}继续主持调解。")
+
+
 CHINA = ZoneInfo("Asia/Shanghai")
 
 

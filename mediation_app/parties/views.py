@@ -8,6 +8,7 @@ from io import BytesIO
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -42,11 +43,28 @@ from .following import (
     rate_mediation,
     request_follow_code,
 )
-from .forms import ApplicationForm, FollowForm, RatingForm, RemoteSignatureForm, SignerForm
+from .forms import (
+    ApplicationForm,
+    FollowForm,
+    PartyChoiceForm,
+    PartyRecusalForm,
+    RatingForm,
+    RemoteSignatureForm,
+    SignerForm,
+)
 from .messages import refusal_message, stage_words
 from .models import Application
+from .requests import (
+    PartyRequestRefused,
+    application_roster,
+    ask_recusal,
+    choose_for_application,
+    choose_mediator,
+    party_requests,
+)
 from .signing import confirm_signer, find_link, request_sign_code, sign_by_link
 from .verification import VerificationRefused
+from .video import JitsiConfig
 from .web import (
     client_ip,
     current_grant,
@@ -233,10 +251,101 @@ def status():
         return redirect(url_for("parties.follow"))
     if grant.case_id is None:
         application = db.session.get(Application, grant.application_id)
-        return render_template("parties/application_status.html", application=application)
-    view = case_status(db.session, grant, now=utcnow())
+        roster = application_roster(db.session, application)
+        return render_template("parties/application_status.html", application=application,
+                               choice_form=_choice_form(roster),
+                               may_choose=application.status == "pending" and bool(roster))
+    view = case_status(db.session, grant, now=utcnow(),
+                       jitsi=JitsiConfig.from_config(current_app.config))
+    requests = party_requests(db.session, grant)
     return render_template("parties/status.html", view=view, stage=stage_words(view.stage),
-                           rating_form=RatingForm())
+                           rating_form=RatingForm(), requests=requests,
+                           recusal_form=PartyRecusalForm(),
+                           choice_form=_choice_form(requests.roster))
+
+
+def _choice_form(lines) -> PartyChoiceForm:
+    form = PartyChoiceForm()
+    form.mediator_id.choices = options([(0, "—")] + [
+        (line.user_id, _roster_label(line)) for line in lines])
+    return form
+
+
+def _roster_label(line) -> str:
+    parts = [line.name, line.institution]
+    if line.specialties:
+        parts.append("、".join(label("dispute_type", code) for code in line.specialties))
+    return " · ".join(parts)
+
+
+def _case_grant():
+    grant = _grant_or_redirect()
+    return grant if grant is not None and grant.case_id is not None else None
+
+
+def _choose_for_application(grant):
+    application = db.session.get(Application, grant.application_id)
+    form = _choice_form(application_roster(db.session, application))
+    if not form.validate_on_submit():
+        flash(_("Choose a mediator from the list."), "error")
+        return redirect(url_for("parties.status"))
+    try:
+        choose_for_application(db.session, grant, mediator_id=form.mediator_id.data,
+                               now=utcnow())
+    except PartyRequestRefused as refusal:
+        return _refused_request(refusal)
+    flash(_("Your choice was sent to the mediation institution, which will try to honour it."),
+          "success")
+    return redirect(url_for("parties.status"))
+
+
+def _refused_request(refusal: PartyRequestRefused):
+    discard()
+    flash(refusal_message(refusal.code), "error")
+    return redirect(url_for("parties.status"))
+
+
+@bp.post("/follow/recusal")
+@limiter.limit(ip_limit)
+def recusal():
+    """回避: the party asks that the assigned mediator step aside (人民调解法 art. 23(1))."""
+    grant = _case_grant()
+    if grant is None:
+        return redirect(url_for("parties.follow"))
+    form = PartyRecusalForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the mediator should step aside."), "error")
+        return redirect(url_for("parties.status"))
+    try:
+        ask_recusal(db.session, grant, reason=form.reason.data.strip(), now=utcnow())
+    except PartyRequestRefused as refusal:
+        return _refused_request(refusal)
+    flash(_("Your request was sent. The mediation institution decides and tells you by text "
+            "message."), "success")
+    return redirect(url_for("parties.status"))
+
+
+@bp.post("/follow/mediator")
+@limiter.limit(ip_limit)
+def choose():
+    """The party chooses a mediator from the roster (人民调解法 art. 19); after applying, the
+    applicant's choice goes with the application still waiting in the inbox."""
+    grant = _grant_or_redirect()
+    if grant is None:
+        return redirect(url_for("parties.follow"))
+    if grant.case_id is None:
+        return _choose_for_application(grant)
+    form = _choice_form(party_requests(db.session, grant).roster)
+    if not form.validate_on_submit():
+        flash(_("Choose a mediator from the list."), "error")
+        return redirect(url_for("parties.status"))
+    try:
+        choose_mediator(db.session, grant, mediator_id=form.mediator_id.data, now=utcnow())
+    except PartyRequestRefused as refusal:
+        return _refused_request(refusal)
+    flash(_("Your choice was sent to the mediation institution, which will try to honour it."),
+          "success")
+    return redirect(url_for("parties.status"))
 
 
 @bp.get("/follow/documents/<int:document_id>")

@@ -17,8 +17,9 @@ from ..casefile.models import Case, Party
 from ..directory.models import Institution, Region
 from ..domain.codes import DisputeType, values
 from ..notifications.dispatch import tell
-from .models import MediatorProfile, RecusalRequest
+from .models import MediatorChoice, MediatorProfile, RecusalRequest
 from .ranking import Candidate, Suggestion, rank
+from .signals import recusal_decided
 
 
 class RosterError(ValueError):
@@ -136,10 +137,40 @@ def assign_cases(session: Session, cases: list[Case], mediator: User, *, actor: 
         assign_mediator(session, case, mediator, chosen_by_party=False, actor=actor, now=now)
 
 
+def record_choice(session: Session, case: Case, party: Party, mediator_id: int, *,
+                  now: datetime) -> MediatorChoice:
+    """The party's choice among the mediators suggested for the case (art. 19), kept for the
+    holding institution to honour; a new choice replaces the party's earlier one."""
+    chosen = next((s.candidate for s in suggestions(session, case)
+                   if s.candidate.user_id == mediator_id), None)
+    if chosen is None or party.case_id != case.id:
+        raise RosterError("not_on_roster")
+    choice = session.scalar(select(MediatorChoice).where(
+        MediatorChoice.case_id == case.id, MediatorChoice.party_id == party.id)) \
+        or MediatorChoice(case_id=case.id, party_id=party.id)
+    choice.mediator_id, choice.chosen_at = chosen.user_id, now
+    session.add(choice)
+    session.flush()
+    record_event(session, case, "mediator.chosen", actor=None, now=now, party=party.name,
+                 mediator=chosen.name, institution=chosen.institution)
+    return choice
+
+
+def choices_of(session: Session, case: Case) -> list[MediatorChoice]:
+    """The parties' standing choices of mediator, oldest first."""
+    return list(session.scalars(select(MediatorChoice).where(MediatorChoice.case_id == case.id)
+                                .order_by(MediatorChoice.chosen_at, MediatorChoice.id)))
+
+
 def request_recusal(session: Session, case: Case, *, reason: str, party: Party | None,
-                    actor: User, now: datetime) -> RecusalRequest:
-    """Record a party's request that the assigned mediator step aside."""
-    if not policy.assigns_mediators(actor, case):
+                    actor: User | None, now: datetime) -> RecusalRequest:
+    """Record a party's request that the assigned mediator step aside: entered by the
+    institution holding the case (`actor`), or sent by the party from their own page
+    (`actor` None, `party` proven by a phone code)."""
+    if actor is None and party is None or actor is not None and not \
+            policy.assigns_mediators(actor, case):
+        raise RosterError("not_allowed")
+    if party is not None and party.case_id != case.id or case.is_closed:
         raise RosterError("not_allowed")
     if case.assigned_mediator_id is None:
         raise RosterError("not_assigned")
@@ -149,12 +180,12 @@ def request_recusal(session: Session, case: Case, *, reason: str, party: Party |
         raise RosterError("already_pending")
     request = RecusalRequest(case_id=case.id, mediator_id=case.assigned_mediator_id,
                              party_id=party.id if party else None, reason=reason,
-                             requested_at=now, recorded_by_id=actor.id)
+                             requested_at=now, recorded_by_id=actor.id if actor else None)
     session.add(request)
     session.flush()
     record_event(session, case, "recusal.requested", actor=actor, now=now,
                  mediator=request.mediator.display_name, party=party.name if party else None,
-                 reason=reason)
+                 reason=reason, by_party=actor is None)
     return request
 
 
@@ -178,4 +209,5 @@ def decide_recusal(session: Session, request: RecusalRequest, *, granted: bool, 
                  replacement=replacement.display_name if granted else None)
     if granted:
         assign_mediator(session, case, replacement, chosen_by_party=False, actor=actor, now=now)
+    recusal_decided.send(session, request=request, case=case, now=now)
     return request

@@ -100,7 +100,8 @@ def for_case(case_id: int):
         RecusalRequest.case_id == case.id).order_by(RecusalRequest.requested_at)).all()
     return render_template("roster/case.html", case=case, suggestions=suggestions,
                            assign_form=assign, recusal_form=recusal, decision_form=decision,
-                           recusals=recusals, can_assign=policy.assigns_mediators(current_user, case))
+                           recusals=recusals, choices=services.choices_of(db.session, case),
+                           can_assign=policy.assigns_mediators(current_user, case))
 
 
 def _back(case_id: int):

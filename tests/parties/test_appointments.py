@@ -1,8 +1,10 @@
 """Appointments, video rooms and electronic delivery (电子送达): scheduling tells every party
 by text; the reminder job queues one reminder per party the day before, however often it
-runs; a video room link is signed with a JWT where configured and shown to the party around
-the session time; delivering a document texts the link and records the delivery."""
+runs; a video room gives each party and the mediator a link of their own, signed with a JWT
+naming them where configured (only the mediator's makes a moderator), shown to the party
+around the session time; delivering a document texts the link and records the delivery."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -18,11 +20,14 @@ from mediation_app.parties.appointments import (
     cancel,
     schedule,
     send_reminders,
+    staff_participant,
     video_is_open,
+    video_link,
 )
 from mediation_app.parties.delivery import DeliveryRefused, deliver_document
+from mediation_app.parties.following import case_status
 from mediation_app.parties.jobs import run_appointment_reminders
-from mediation_app.parties.models import Appointment, DocumentDelivery
+from mediation_app.parties.models import Appointment, DocumentDelivery, PartyGrant
 from mediation_app.parties.texts import CHINA
 from mediation_app.parties.video import JitsiConfig
 
@@ -94,18 +99,81 @@ def test_the_scheduler_job_commits_the_reminders(app, session, make, world):
     assert run_appointment_reminders(app, now=_beijing(2026, 12, 2, 11)) == 0
 
 
-def test_a_video_room_carries_a_signed_jwt_for_that_room(session, make, world):
+def _video(session, case, world, starts_at):
+    return schedule(session, case, NewAppointment(starts_at=starts_at, place="线上",
+                                                  by_video=True),
+                    jitsi=JITSI, actor=world.mediator, now=utcnow())
+
+
+def _link_in(body: str) -> str:
+    return re.search(r"(https://meet\.example\.org/\S+?)。", body).group(1)
+
+
+def _claims(link: str) -> dict:
+    return jwt.decode(link.split("?jwt=")[1], JITSI.app_secret, algorithms=["HS256"],
+                      audience="jitsi", options={"verify_nbf": False})
+
+
+def test_each_party_is_texted_a_link_of_their_own_naming_them(session, make, world):
+    """A leaked link tells whose it was: each party's token carries their own name and id."""
     case = _case(make, world)
-    starts_at = utcnow() + timedelta(days=1)
+    appointment = _video(session, case, world, utcnow() + timedelta(days=1))
+    applicant, respondent = case.parties
+    mine = _link_in(texts_to(session, APPLICANT_PHONE)[-1])
+    theirs = _link_in(texts_to(session, RESPONDENT_PHONE)[-1])
+    assert mine != theirs
+    assert _claims(mine)["context"]["user"] == {"id": f"party-{applicant.id}",
+                                                "name": "张建国", "moderator": False}
+    assert _claims(theirs)["context"]["user"]["name"] == "王秀英"
+    room = appointment.video_url.removeprefix("https://meet.example.org/")
+    assert "jwt" not in appointment.video_url and room.startswith(f"tiaojie-{case.id}-")
+    assert all(_claims(link)["room"] == room and _claims(link)["iss"] == "tiaojie"
+               and _claims(link)["sub"] == "meet.example.org" for link in (mine, theirs))
+
+
+def test_a_party_never_joins_as_moderator(session, make, world):
+    case = _case(make, world)
+    _video(session, case, world, utcnow() + timedelta(days=1))
+    for phone in (APPLICANT_PHONE, RESPONDENT_PHONE):
+        claims = _claims(_link_in(texts_to(session, phone)[-1]))
+        assert claims["moderator"] is False and claims["context"]["user"]["moderator"] is False
+
+
+def test_only_the_mediator_is_the_moderator(session, make, world):
+    case = _case(make, world)
+    colleague = make.user(institution=world.committee, display_name="李同事")
+    appointment = _video(session, case, world, utcnow() + timedelta(days=1))
+    mediator = _claims(video_link(JITSI, appointment, staff_participant(
+        world.mediator, case, appointment)))
+    other = _claims(video_link(JITSI, appointment, staff_participant(
+        colleague, case, appointment)))
+    assert mediator["moderator"] is True and mediator["context"]["user"]["name"] == \
+        world.mediator.display_name
+    assert other["moderator"] is False and other["context"]["user"]["id"] == \
+        f"user-{colleague.id}"
+
+
+def test_the_reminder_carries_each_partys_own_link(session, make, world):
+    case = _case(make, world)
+    starts_at = _beijing(2026, 12, 3, 9)
+    schedule(session, case, NewAppointment(starts_at=starts_at, place="线上", by_video=True),
+             jitsi=JITSI, actor=world.mediator, now=_beijing(2026, 12, 1, 8))
+    send_reminders(session, now=_beijing(2026, 12, 2, 10), jitsi=JITSI)
+    reminder = texts_to(session, RESPONDENT_PHONE)[-1]
+    assert "提醒" in reminder
+    assert _claims(_link_in(reminder))["context"]["user"]["id"] == f"party-{case.parties[1].id}"
+
+
+def test_the_status_page_shows_the_party_their_own_link(session, make, world):
+    case = _case(make, world)
+    starts_at = utcnow() + timedelta(minutes=10)
     appointment = schedule(session, case, NewAppointment(starts_at=starts_at, place="线上",
                                                          by_video=True),
-                           jitsi=JITSI, actor=world.mediator, now=utcnow())
-    room, token = appointment.video_url.removeprefix("https://meet.example.org/").split("?jwt=")
-    claims = jwt.decode(token, JITSI.app_secret, algorithms=["HS256"], audience="jitsi",
-                        options={"verify_nbf": False})
-    assert claims["room"] == room and claims["iss"] == "tiaojie"
-    assert claims["sub"] == "meet.example.org" and room.startswith(f"tiaojie-{case.id}-")
-    assert appointment.video_url in texts_to(session, APPLICANT_PHONE)[-1]
+                           jitsi=JITSI, actor=world.mediator, now=utcnow() - timedelta(hours=1))
+    grant = PartyGrant(case_id=case.id, party_id=case.parties[1].id)
+    view = case_status(session, grant, now=utcnow(), jitsi=JITSI)
+    assert view.video_open and view.next_appointment.id == appointment.id
+    assert _claims(view.video_link)["context"]["user"]["name"] == "王秀英"
 
 
 def test_without_a_secret_the_room_link_is_plain(session, make, world):

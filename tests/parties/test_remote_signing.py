@@ -87,7 +87,9 @@ def test_the_party_proves_identity_reads_and_signs_on_the_phone(client, session,
     signature = session.scalar(select(AgreementSignature))
     assert signature.party_id == case.parties[0].id
     assert (signature.ip_address, signature.user_agent) == ("203.0.113.9", "Mozilla/5.0 (iPhone)")
-    assert session.scalar(select(CaseEvent).where(CaseEvent.action == "agreement.remote_signature"))
+    event = session.scalar(select(CaseEvent).where(CaseEvent.action == "agreement.signature"))
+    assert (event.actor_id, event.data["signer"], event.data["via"]) == (None, "张建国", "link")
+    assert "witness" not in event.data
 
 
 def test_a_wrong_id_tail_is_refused_and_counted(client, session, world, make, login):
