@@ -11,17 +11,21 @@ signs in and times, interleaved in the same run:
   (visibility [+ dispute type] [+ keyset tuple]), ORDER BY filed_at DESC, id DESC, LIMIT 26,
   rendered by a minimal template (a table of the 25 rows: number, summary, state, date).
 
-The ratio real/baseline is the figure of merit (target ≤ 2×). Results are printed and
-written to bench/results/case_list.json.
+The ratio real/baseline is the figure of merit (target ≤ 2×). BENCH_PROFILE=1 adds a
+cProfile of 20 more page-1 requests. Results are printed and written to
+bench/results/case_list.json.
 """
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import html
+import io
 import json
 import os
 import platform
+import pstats
 import re
 import statistics
 import sys
@@ -187,6 +191,25 @@ def _analyze(engine) -> None:
         else:
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
         connection.commit()
+
+
+def profile_text(call, times: int) -> str:
+    """cProfile of `call()` run `times` times: the app's functions by cumulative time, then
+    everything by own time; paths shortened."""
+    profiler = cProfile.Profile()
+    for _ in range(times):
+        profiler.enable()
+        call()
+        profiler.disable()
+    out = io.StringIO()
+    found = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    out.write("  the app's own functions, cumulative:\n")
+    found.print_stats(r"mediation_app/", 25)
+    out.write("  everything, by own time:\n")
+    found.sort_stats("tottime").print_stats(20)
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    return re.sub(r"\S*/(?:site-packages|lib/python3\.\d+)/", "",
+                  out.getvalue().replace(root, ""))
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -369,6 +392,9 @@ def run(tmp: str) -> dict:
                 samples[key][side].append(_time(clients[who], target))
 
     breakdown = _breakdown(app, mediator, deep_cursor, reps)
+    profiled = None
+    if os.environ.get("BENCH_PROFILE", "") == "1":
+        profiled = profile_text(lambda: _get(clients["mediator"], page1_real), 20)
 
     results = {
         "benchmark": "case_list",
@@ -391,6 +417,7 @@ def run(tmp: str) -> dict:
         "sql_statements": {name: len(found) for name, found in statements.items()},
         "real_request_sql": statements["page1_real"],
         "breakdown_ms": breakdown,
+        "profile": profiled,
     }
     for key, label, _who, real, base in scenarios:
         real_ms = _median_ms(samples[key]["real"])
@@ -492,6 +519,9 @@ def main() -> int:
     text_report = report(results)
     print()
     print(text_report)
+    if results["profile"]:
+        print(f"\n  cProfile of 20 more requests of {results['scenarios']['page1']['real_url']}:")
+        print(results["profile"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     shown = RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS
