@@ -471,7 +471,8 @@ def _breakdown(app, user_id: int, deep_cursor: str | None, reps: int) -> dict:
 def report(results: dict) -> str:
     r = results
     engine = r["database"] + (f" {r['sqlite']}" if r["sqlite"] else "")
-    analyzed = "ANALYZEd" if r["analyzed"] else "no ANALYZE"
+    analyzed = ("ANALYZEd when seeded" if r["kept_history"]
+                else "ANALYZEd" if r["analyzed"] else "no ANALYZE")
     if r["setup_sql"]:
         analyzed += ", with BENCH_SETUP_SQL"
     if r["kept_history"]:

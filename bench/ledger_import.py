@@ -29,7 +29,9 @@ bench.seed_keep N`) instead of a fresh database: each run writes on top of the k
 (its ledger numbers start at KEPT_FIRST_SEQ so they take no kept number; the bare side's ids
 and sequence numbers start past the kept ones), and afterwards deletes what it wrote (cases,
 handlings, audit events and heads above the kept ids; the plain table) and puts the case
-counters back as they were, so the kept history stays as seeded.
+counters back as they were, so the kept history stays as seeded. Run it alone: a case
+filed meanwhile waits for the import (the counters are locked until it commits) and is
+left alone, but the counters are put back under it.
 Results: bench/results/ledger_import.json (ledger_import_<rows>.json for other sizes).
 """
 
@@ -210,10 +212,10 @@ def child(mode: str, csv_path: str, url: str, tmp: str) -> dict:
             tracemalloc.stop()
         rss_after = _rss_mb()
         session = db.session
-        above = kept["last_case"] if kept else 0
+        written = _written(mode, kept)
         if mode.startswith("real"):
             counts = {name: session.scalar(select(func.count()).select_from(model).where(
-                          column > above))
+                          column.in_(written)))
                       for name, model, column in (
                           ("cases", Case, Case.id), ("handlings", Handling, Handling.case_id),
                           ("events", CaseEvent, CaseEvent.case_id))}
@@ -223,11 +225,11 @@ def child(mode: str, csv_path: str, url: str, tmp: str) -> dict:
             counts = {"rows": session.scalar(text("SELECT count(*) FROM bench_ledger_rows"))}
         else:
             counts = {"cases": session.scalar(select(func.count()).select_from(Case).where(
-                          Case.id > above)),
+                          Case.id.in_(written))),
                       "handlings": session.scalar(select(func.count()).select_from(Handling)
-                                                  .where(Handling.case_id > above))}
+                                                  .where(Handling.case_id.in_(written)))}
         if kept:
-            _forget(session, kept)
+            _forget(session, kept, written)
         size = None
         if url.startswith("sqlite"):
             size = Path(url.removeprefix("sqlite:///")).stat().st_size
@@ -258,26 +260,47 @@ def _kept(session) -> dict:
     return {"first_id": top + 1, "last_case": last_case, "counters": counters}
 
 
-def _forget(session, kept: dict) -> None:
+def _written(mode: str, kept: dict | None):
+    """The ids of the cases this run wrote: past the kept history's last case, and imported
+    (the real side: their first event says so) or given an explicit id from first_id on
+    (the bare sides) — never a case someone filed meanwhile."""
+    from sqlalchemy import select
+
+    from mediation_app.audit.models import CaseEvent
+    from mediation_app.casefile.models import Case
+
+    above = kept["last_case"] if kept else 0
+    if mode.startswith("real"):
+        return select(CaseEvent.case_id).where(CaseEvent.case_id > above,
+                                               CaseEvent.action == "case.imported")
+    return select(Case.id).where(Case.id >= (kept["first_id"] if kept else 1))
+
+
+def _forget(session, kept: dict, written) -> None:
     """Delete what the run wrote on top of the kept history; put the counters back."""
-    from sqlalchemy import delete, text, tuple_, update
+    from sqlalchemy import delete, func, select, text, tuple_, update
 
     from mediation_app.audit.models import AuditHead, CaseEvent
     from mediation_app.casefile.models import Case, CaseCounter, Handling
 
-    above = kept["last_case"]
+    written = [case_id for (case_id,) in session.execute(written)]
     if session.get_bind().dialect.name == "postgresql" and session.scalar(
             text("SELECT current_setting('is_superuser')")) == "on":
         # nothing refers to the rows the run wrote: skip the per-row foreign key checks
         # (without them each deleted handling scans the tables that refer to handlings)
         session.execute(text("SET LOCAL session_replication_role = replica"))
-    for model in (AuditHead, CaseEvent, Handling):
-        session.execute(delete(model).where(model.case_id > above))
-    session.execute(delete(Case).where(Case.id > above))
+    for start in range(0, len(written), 10_000):
+        chunk = written[start:start + 10_000]
+        for model in (AuditHead, CaseEvent, Handling):
+            session.execute(delete(model).where(model.case_id.in_(chunk)))
+        session.execute(delete(Case).where(Case.id.in_(chunk)))
     for institution_id, year, last_seq in kept["counters"]:
+        taken = (select(func.coalesce(func.max(Case.seq), 0))
+                 .where(Case.numbering_institution_id == institution_id, Case.year == year)
+                 .scalar_subquery())
         session.execute(update(CaseCounter).where(
             CaseCounter.institution_id == institution_id, CaseCounter.year == year)
-            .values(last_seq=last_seq))
+            .values(last_seq=func.greatest(last_seq, taken)))   # past any filed meanwhile
     session.execute(delete(CaseCounter).where(
         tuple_(CaseCounter.institution_id, CaseCounter.year).not_in(
             [(institution_id, year) for institution_id, year, _last in kept["counters"]])))
