@@ -282,6 +282,7 @@ def _forget(session, kept: dict, written) -> None:
 
     from mediation_app.audit.models import AuditHead, CaseEvent
     from mediation_app.casefile.models import Case, CaseCounter, Handling
+    from mediation_app.stats.models import DirtyCase
 
     written = [case_id for (case_id,) in session.execute(written)]
     if session.get_bind().dialect.name == "postgresql" and session.scalar(
@@ -291,7 +292,9 @@ def _forget(session, kept: dict, written) -> None:
         session.execute(text("SET LOCAL session_replication_role = replica"))
     for start in range(0, len(written), 10_000):
         chunk = written[start:start + 10_000]
-        for model in (AuditHead, CaseEvent, Handling):
+        # the audit trail queued every imported case for the statistics (stats_dirty): a
+        # queue of more than maintenance.REBUILD_ABOVE makes the next read rebuild them all
+        for model in (DirtyCase, AuditHead, CaseEvent, Handling):
             session.execute(delete(model).where(model.case_id.in_(chunk)))
         session.execute(delete(Case).where(Case.id.in_(chunk)))
     for institution_id, year, last_seq in kept["counters"]:

@@ -126,7 +126,7 @@ def _warm_up(base: str, setup: dict, rounds: int = 8) -> None:
         for path in ("/cases/", f"/cases/{ids[index]}", "/stats/", "/cases/new",
                      f"/bench-baseline?user={setup['user_id']}",
                      f"/bench-detail-baseline/{ids[index]}", "/bench-stats-baseline"):
-            client.get(base + path, timeout=120)
+            client.get(base + path, timeout=600)
 
 
 def run(tmp: Path) -> dict:
