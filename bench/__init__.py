@@ -1,8 +1,10 @@
 """Benchmarks run by `make bench` (python -m bench), in sequence; BENCH_ONLY=name,name picks some.
 
-case_list: the case list page against a bare Flask endpoint running the same SELECT.
-Environment: BENCH_CASES (default 100000), BENCH_DATABASE_URL (default: a fresh SQLite
-file in a temporary directory), BENCH_REPS (timed repetitions, default 40),
+case_list: the case list page against a bare Flask endpoint running the same SELECT with a
+minimal template. Environment: BENCH_CASES (default 100000), BENCH_DATABASE_URL (default: a
+fresh SQLite file in a temporary directory), BENCH_REUSE=1 (read the history kept there by
+`python -m bench.seed_keep N` instead of seeding; adds page 1 unfiltered for the committee's
+mediator and for the committee reader), BENCH_REPS (timed repetitions, default 40),
 BENCH_DEEP_PAGE (default 200), BENCH_ANALYZE (1/0; default: on for PostgreSQL, off for SQLite),
 BENCH_SETUP_SQL (statements separated by ';' run after seeding, e.g. a candidate index).
 
@@ -24,7 +26,18 @@ BENCH_MONTHLY_REPS (default 5).
 
 ledger_import: `flask ledger import FILE` rows/s and peak memory (ru_maxrss of the
 subprocess, tracemalloc) against bare executemany INSERTs of the same CSV rows.
-BENCH_LEDGER_ROWS (default 100000; e.g. 1000000), BENCH_LEDGER_REPS.
+BENCH_LEDGER_ROWS (default 100000; e.g. 1000000), BENCH_LEDGER_REPS; on PostgreSQL also bare
+COPY into cases + handlings. BENCH_REUSE=1 imports on top of the kept history and removes
+what each run wrote.
+
+On the kept history only (BENCH_DATABASE_URL as seeded by bench.seed_keep; the app served by
+gunicorn, 2 workers × 4 threads as in the Procfile, WEB_WORKERS to change; bench/server.py):
+filing: POST /cases/new from 4 clients against a bare INSERT endpoint, filings/s.
+BENCH_FILING_CLIENTS (4), BENCH_FILING_SECONDS (10 a window), BENCH_FILING_WINDOWS (3 a side).
+mixed_load: locust, headless and bounded (bench/locustfile.py): 20 users, 40 % list, 40 %
+detail, 15 % filing, 5 % statistics, against the same mix on bare endpoints.
+BENCH_MIXED_USERS (20), BENCH_MIXED_SECONDS (60 a side), BENCH_MIXED_SIDES (real,bare),
+BENCH_LOCUST (the locust executable; setup.cfg's `bench` extra installs locust).
 
 transition, agreement_pdf, stats, monthly_report and ledger_import also honour
 BENCH_DATABASE_URL, and BENCH_PROFILE=1 (cProfile) where it says so.

@@ -1,24 +1,31 @@
 """The case list page against a minimal Flask endpoint running the same SELECT.
 
-Seeds BENCH_CASES cases (default 100,000) into a fresh database, signs in as a mediator,
-and times, interleaved in the same run:
+Seeds BENCH_CASES cases (default 100,000) into a fresh database — or, with BENCH_REUSE=1,
+reads the history kept in BENCH_DATABASE_URL by `python -m bench.seed_keep N` untouched —
+signs in and times, interleaved in the same run:
 
-- GET /cases/?dispute_type=neighbour (page 1) and a deep keyset page of the same filter;
+- GET /cases/?dispute_type=neighbour (page 1) and a deep keyset page of the same filter, as
+  the committee's mediator; with BENCH_REUSE=1 also page 1 unfiltered, as that mediator
+  (人民调解委员会) and as the committee reader of the district's justice bureau;
 - GET /bench-baseline with the same parameters: one driver-level SELECT with the same WHERE
-  (visibility + dispute type [+ keyset tuple]), ORDER BY filed_at DESC, id DESC, LIMIT 26,
-  returned as a small JSON string.
+  (visibility [+ dispute type] [+ keyset tuple]), ORDER BY filed_at DESC, id DESC, LIMIT 26,
+  rendered by a minimal template (a table of the 25 rows: number, summary, state, date).
 
-The ratio real/baseline is the figure of merit (target ≤ 2×). Results are printed and
-written to bench/results/case_list.json.
+The ratio real/baseline is the figure of merit (target ≤ 2×). BENCH_PROFILE=1 adds a
+cProfile of 20 more page-1 requests. Results are printed and written to
+bench/results/case_list.json.
 """
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import html
+import io
 import json
 import os
 import platform
+import pstats
 import re
 import statistics
 import sys
@@ -29,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from flask import request
+from flask import current_app, request
 from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text, tuple_
 
 from mediation_app import create_app
@@ -44,26 +51,34 @@ from mediation_app.cases.queries import (
 )
 from mediation_app.db import db
 
-from .seed import seed
+from .seed import MEDIATOR_USERNAME, PASSWORD, seed
 
 RESULTS = Path(__file__).resolve().parent / "results" / "case_list.json"
 DISPUTE_TYPE = "neighbour"
 TARGET = 2.0
 
-_COLUMNS = ", ".join(f"cases.{column.name}" for column in Case.__table__.columns)
+READER_USERNAME = "bench_committee_reader"    # seed_history's committee reader
 BASELINE: dict = {}
+BASELINE_TEMPLATE = """<!doctype html><title>cases</title><table><tbody>
+{% for row in rows %}<tr><td><a href="/cases/{{ row.id }}">{{ row.case_no }}</a></td>
+<td>{{ row.summary }}</td><td>{{ row.state }}</td><td>{{ (row.filed_at|string)[:10] }}</td>
+</tr>{% endfor %}</tbody></table>"""
 
 
 def configure_baseline(user: User, dialect) -> None:
     """The bare statements: the app's own visibility clause (queries.visible_to) for this
-    user and database plus the dispute type filter, compiled once to driver SQL."""
-    base = select(*Case.__table__.c).where(visible_to(user, dialect.name),
-                                           Case.dispute_type == bindparam("dispute_type"))
+    user and database, with and without the dispute type filter, compiled once to driver SQL."""
     order = (Case.filed_at.desc(), Case.id.desc())
     after = tuple_(Case.filed_at, Case.id) < tuple_(bindparam("filed_at", type_=DateTime()),
                                                      bindparam("case_id"))
-    BASELINE["first"] = base.order_by(*order).limit(26).compile(dialect=dialect)
-    BASELINE["after"] = base.where(after).order_by(*order).limit(26).compile(dialect=dialect)
+    for filtered in (True, False):
+        base = select(*Case.__table__.c).where(visible_to(user, dialect.name))
+        if filtered:
+            base = base.where(Case.dispute_type == bindparam("dispute_type"))
+        BASELINE[(user.id, filtered)] = {
+            "first": base.order_by(*order).limit(26).compile(dialect=dialect),
+            "after": base.where(after).order_by(*order).limit(26).compile(dialect=dialect),
+        }
 
 
 def _env_int(name: str, default: int) -> int:
@@ -72,22 +87,24 @@ def _env_int(name: str, default: int) -> int:
 
 
 def baseline_view():
-    """The bare endpoint: one SELECT run on the driver, rows as JSON. No login, no form,
-    no ORM, no template."""
-    values = {"dispute_type": request.args["dispute_type"]}
-    compiled = BASELINE["first"]
+    """The bare endpoint: one SELECT run on the driver, its rows through a minimal template.
+    No login, no form, no ORM, no translations."""
+    dispute_type = request.args.get("dispute_type")
+    values = {"dispute_type": dispute_type} if dispute_type else {}
+    statements = BASELINE[(request.args.get("user", type=int), bool(dispute_type))]
+    compiled = statements["first"]
     cursor = request.args.get("cursor")
     if cursor:
         filed_at, case_id, _backwards = decode_cursor(cursor)
         values.update(filed_at=filed_at, case_id=case_id)
-        compiled = BASELINE["after"]
+        compiled = statements["after"]
     params = compiled.construct_params(values)
     if compiled.positiontup:
         params = tuple(params[name] for name in compiled.positiontup)
     rows = db.session.connection().exec_driver_sql(compiled.string, params).all()
-    body = json.dumps([[row.id, row.case_no, row.summary, row.state, str(row.filed_at)]
-                       for row in rows[:25]], ensure_ascii=False)
-    return body, 200, {"Content-Type": "application/json"}
+    template = current_app.config.setdefault(
+        "BENCH_BASELINE_TEMPLATE", current_app.jinja_env.from_string(BASELINE_TEMPLATE))
+    return template.render(rows=rows[:25])
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -176,22 +193,109 @@ def _analyze(engine) -> None:
         connection.commit()
 
 
+def profile_text(call, times: int) -> str:
+    """cProfile of `call()` run `times` times: the app's functions by cumulative time, then
+    everything by own time; paths shortened."""
+    profiler = cProfile.Profile()
+    for _ in range(times):
+        profiler.enable()
+        call()
+        profiler.disable()
+    out = io.StringIO()
+    found = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    out.write("  the app's own functions, cumulative:\n")
+    found.print_stats(r"mediation_app/", 25)
+    out.write("  everything, by own time:\n")
+    found.sort_stats("tottime").print_stats(20)
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    return re.sub(r"\S*/(?:site-packages|lib/python3\.\d+)/", "",
+                  out.getvalue().replace(root, ""))
+
+
 def _median_ms(samples: list[float]) -> float:
     return _ms(statistics.median(samples))
 
 
 # --- the benchmark -----------------------------------------------------------------------
 
+def _signed_in(app, username: str, password: str):
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": password})
+    if response.status_code != 302:
+        raise SystemExit(f"sign-in of {username} failed: {response.status_code}")
+    return client
+
+
+def _prepare(url: str, dialect: str, *, reuse: bool, n_cases: int, analyze: bool,
+             setup_sql: list[str]) -> dict:
+    """Inside the app context: seed a fresh database, or find the kept history's users."""
+    if reuse:
+        from .seed_keep import history_file
+
+        kept = history_file(url)
+        found = json.loads(kept.read_text()) if kept.exists() else {}
+        ids = dict(db.session.execute(select(User.username, User.id).where(
+            User.username.in_([MEDIATOR_USERNAME, READER_USERNAME]))).all())
+        if MEDIATOR_USERNAME not in ids:
+            raise SystemExit("BENCH_REUSE=1: no seeded history in BENCH_DATABASE_URL "
+                             "(python -m bench.seed_keep N first)")
+        return {"users": {"mediator": ids[MEDIATOR_USERNAME], "reader": ids.get(READER_USERNAME)},
+                "password": PASSWORD, "cases": db.session.scalar(select(func.count(Case.id))),
+                "referrals": sum((found.get("referrals") or {}).values()),
+                "seed_seconds": found.get("seconds"), "analyze_seconds": None}
+    from flask_migrate import upgrade
+
+    upgrade()
+    print(f"seeding {n_cases:,} cases ({dialect}) ...", flush=True)
+    seeded = seed(n_cases)
+    for statement in setup_sql:
+        print(f"BENCH_SETUP_SQL: {statement}", flush=True)
+        db.session.execute(text(statement))
+        db.session.commit()
+    started = time.perf_counter()
+    if analyze:
+        _analyze(db.engine)
+    return {"users": {"mediator": seeded.mediator_id, "reader": None},
+            "password": seeded.password, "cases": n_cases, "referrals": seeded.referrals,
+            "seed_seconds": seeded.seconds,
+            "analyze_seconds": time.perf_counter() - started if analyze else None}
+
+
+def _visible(user: User) -> dict:
+    visible = visible_to(user, db.engine.dialect.name)
+    return {"visible": db.session.scalar(select(func.count()).select_from(Case).where(visible)),
+            "matching": db.session.scalar(select(func.count()).select_from(Case).where(
+                visible, Case.dispute_type == DISPUTE_TYPE))}
+
+
+def _walk(client, first: str, deep_target: int) -> tuple[str, int, list[int], float]:
+    """Follow the pager's 'next' link from `first` down to page `deep_target`, once."""
+    started = time.perf_counter()
+    deep, depth = first, 1
+    body = _get(client, first).get_data(as_text=True)
+    while depth < deep_target:
+        next_url = _pager_next(body)
+        if next_url is None:
+            break
+        deep, depth = next_url, depth + 1
+        body = _get(client, deep).get_data(as_text=True)
+    return deep, depth, _listed_ids(body), time.perf_counter() - started
+
+
 def run(tmp: str) -> dict:
     n_cases = _env_int("BENCH_CASES", 100_000)
     reps = _env_int("BENCH_REPS", 40)
     deep_target = _env_int("BENCH_DEEP_PAGE", 200)
+    reuse = os.environ.get("BENCH_REUSE", "") == "1"
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'bench.db'}"
     dialect = "postgresql" if url.startswith("postgresql") else url.split(":", 1)[0]
-    analyze = os.environ.get("BENCH_ANALYZE", "1" if dialect == "postgresql" else "0") == "1"
+    analyze = not reuse and os.environ.get(
+        "BENCH_ANALYZE", "1" if dialect == "postgresql" else "0") == "1"
     setup_sql = [part.strip() for part in os.environ.get("BENCH_SETUP_SQL", "").split(";")
                  if part.strip()]
-    if dialect == "postgresql":
+    if reuse and dialect != "postgresql":
+        raise SystemExit("BENCH_REUSE=1 needs BENCH_DATABASE_URL naming the kept history")
+    if dialect == "postgresql" and not reuse:
         print(f"resetting schema public of {url.rsplit('/', 1)[-1]} (BENCH_DATABASE_URL)")
         _reset_postgres(url)
 
@@ -204,119 +308,105 @@ def run(tmp: str) -> dict:
     })
     app.add_url_rule("/bench-baseline", "bench_baseline", baseline_view)
 
-    from flask_migrate import upgrade
-
     with app.app_context():
-        upgrade()
-        print(f"seeding {n_cases:,} cases ({dialect}) ...", flush=True)
-        seeded = seed(n_cases)
-        for statement in setup_sql:
-            print(f"BENCH_SETUP_SQL: {statement}", flush=True)
-            db.session.execute(text(statement))
-            db.session.commit()
-        started = time.perf_counter()
-        if analyze:
-            _analyze(db.engine)
-        analyze_seconds = time.perf_counter() - started
-        inst = seeded.institution_id
-        mediator = db.session.get(User, seeded.mediator_id)
-        configure_baseline(mediator, db.engine.dialect)
-        visible = visible_to(mediator, db.engine.dialect.name)
-        n_visible = db.session.scalar(select(func.count()).select_from(Case).where(visible))
-        n_matching = db.session.scalar(select(func.count()).select_from(Case).where(
-            visible, Case.dispute_type == DISPUTE_TYPE))
+        prepared = _prepare(url, dialect, reuse=reuse, n_cases=n_cases, analyze=analyze,
+                            setup_sql=setup_sql)
+        users = {role: user_id for role, user_id in prepared["users"].items() if user_id}
+        seen = {}
+        for role, user_id in users.items():
+            user = db.session.get(User, user_id)
+            configure_baseline(user, db.engine.dialect)
+            seen[role] = _visible(user)
+        usernames = {role: db.session.get(User, user_id).username
+                     for role, user_id in users.items()}
         db.session.remove()
         counter = StatementCounter(db.engine)
-    print(f"seeded in {round(seeded.seconds, 2):.1f} s"
-          + (f" (+ ANALYZE {analyze_seconds:.1f} s)" if analyze else ""), flush=True)
+    if prepared["seed_seconds"] is not None:
+        print(f"seeded in {prepared['seed_seconds']:.1f} s"
+              + (f" (+ ANALYZE {prepared['analyze_seconds']:.1f} s)" if analyze else "")
+              + (" (kept history, not reseeded)" if reuse else ""), flush=True)
 
-    client = app.test_client()
-    response = client.post("/login", data={"username": seeded.mediator_username,
-                                           "password": seeded.password})
-    if response.status_code != 302:
-        raise SystemExit(f"sign-in failed: {response.status_code}")
-
-    page1_real = f"/cases/?dispute_type={DISPUTE_TYPE}"
-    page1_base = f"/bench-baseline?institution_id={inst}&dispute_type={DISPUTE_TYPE}"
-
-    # Walk the keyset pager down to the deep page, once.
-    started = time.perf_counter()
-    deep_real, depth = page1_real, 1
-    body = _get(client, page1_real).get_data(as_text=True)
-    page1_ids = _listed_ids(body)
+    clients = {role: _signed_in(app, usernames[role], prepared["password"]) for role in users}
+    mediator = users["mediator"]
+    filtered = f"dispute_type={DISPUTE_TYPE}"
+    page1_real = f"/cases/?{filtered}"
+    page1_base = f"/bench-baseline?user={mediator}&{filtered}"
+    page1_ids = _listed_ids(_get(clients["mediator"], page1_real).get_data(as_text=True))
     if not page1_ids:
         raise SystemExit("the case list shows no cases")
-    _get(client, f"/cases/{page1_ids[0]}")      # the seeded data must make sense to the app
-    while depth < deep_target:
-        next_url = _pager_next(body)
-        if next_url is None:
-            break
-        deep_real, depth = next_url, depth + 1
-        body = _get(client, deep_real).get_data(as_text=True)
-    walk_seconds = time.perf_counter() - started
-    deep_ids = _listed_ids(body)
+    _get(clients["mediator"], f"/cases/{page1_ids[0]}")   # the data must make sense to the app
+    deep_real, depth, _deep_ids, walk_seconds = _walk(clients["mediator"], page1_real,
+                                                      deep_target)
     deep_cursor = parse_qs(urlsplit(deep_real).query).get("cursor", [None])[0]
     deep_base = page1_base + (f"&cursor={deep_cursor}" if deep_cursor else "")
     print(f"walked to page {depth} ({depth - 1} 'next' clicks) in {walk_seconds:.1f} s",
           flush=True)
 
-    # The baseline must return the very rows the page lists.
-    checks = {}
-    for name, base_url, ids in (("page1", page1_base, page1_ids), ("deep", deep_base, deep_ids)):
-        base_ids = [row[0] for row in json.loads(_get(client, base_url).get_data())]
-        checks[name] = base_ids == ids
-        if not checks[name]:
-            raise SystemExit(f"baseline rows differ from the page on {name}: "
-                             f"{base_ids[:5]}… vs {ids[:5]}…")
+    # (key, label, who, the page, the bare endpoint)
+    scenarios = [("page1", "mediator, page 1, one dispute type", "mediator", page1_real,
+                  page1_base),
+                 ("deep", f"mediator, page {depth}, one dispute type", "mediator", deep_real,
+                  deep_base)]
+    if reuse:
+        scenarios.append(("page1_all", "mediator, page 1, no filter", "mediator", "/cases/",
+                          f"/bench-baseline?user={mediator}"))
+        if "reader" in users:
+            scenarios.append(("reader_page1", "committee reader (司法局), page 1, no filter",
+                              "reader", "/cases/", f"/bench-baseline?user={users['reader']}"))
 
-    # How many SQL statements each request runs.
-    statements = {}
-    for name, target in (("page1_real", page1_real), ("page1_baseline", page1_base),
-                         ("deep_real", deep_real), ("deep_baseline", deep_base)):
-        with counter.capture():
-            _get(client, target)
-        statements[name] = list(counter.statements)
-
-    # The baseline must run the page's SELECT: same WHERE and ORDER BY.
-    same_sql = {}
-    for key in ("page1", "deep"):
+    # The bare endpoint must list the very rows the page lists, with the same SELECT.
+    checks, statements, same_sql = {}, {}, {}
+    for key, _label, who, real, base in scenarios:
+        client = clients[who]
+        real_ids = _listed_ids(_get(client, real).get_data(as_text=True))
+        base_ids = _listed_ids(_get(client, base).get_data(as_text=True))
+        checks[key] = bool(real_ids) and base_ids == real_ids
+        if not checks[key]:
+            raise SystemExit(f"baseline rows differ from the page on {key}: "
+                             f"{base_ids[:5]}… vs {real_ids[:5]}…")
+        for side, target in (("real", real), ("baseline", base)):
+            with counter.capture():
+                _get(client, target)
+            statements[f"{key}_{side}"] = list(counter.statements)
         page_sql = _list_select(statements[f"{key}_real"])
         base_sql = _list_select(statements[f"{key}_baseline"])
         same_sql[key] = (page_sql is not None and base_sql is not None
                          and _where_and_order(page_sql) == _where_and_order(base_sql))
         if not same_sql[key]:
             print(f"WARNING: on {key} the page's list SELECT is no longer the baseline's; "
-                  "update BASELINE_* in bench/case_list.py\n"
+                  "update configure_baseline in bench/case_list.py\n"
                   f"  page:     {page_sql}\n  baseline: {base_sql}", flush=True)
 
-    scenarios = [("page1", "case list page 1 (filtered)", page1_real, page1_base),
-                 ("deep", f"case list page {depth} (filtered)", deep_real, deep_base)]
     samples = {key: {"real": [], "baseline": []} for key, *_ in scenarios}
-    for _key, _label, real, base in scenarios:         # warm up
+    for _key, _label, who, real, base in scenarios:         # warm up
         for _ in range(5):
-            _time(client, real)
-            _time(client, base)
+            _time(clients[who], real)
+            _time(clients[who], base)
     gc.collect()
     for rep in range(reps):
-        for key, _label, real, base in scenarios:
+        for key, _label, who, real, base in scenarios:
             pair = [("real", real), ("baseline", base)]
             if rep % 2:
                 pair.reverse()
             for side, target in pair:
-                samples[key][side].append(_time(client, target))
+                samples[key][side].append(_time(clients[who], target))
 
-    breakdown = _breakdown(app, seeded.mediator_id, deep_cursor, reps)
+    breakdown = _breakdown(app, mediator, deep_cursor, reps)
+    profiled = None
+    if os.environ.get("BENCH_PROFILE", "") == "1":
+        profiled = profile_text(lambda: _get(clients["mediator"], page1_real), 20)
 
     results = {
         "benchmark": "case_list",
         "database": dialect,
+        "database_name": url.rsplit("/", 1)[-1] if dialect == "postgresql" else None,
+        "kept_history": reuse,
         "analyzed": analyze,
         "setup_sql": setup_sql,
-        "cases": n_cases,
-        "pending_referrals": seeded.referrals,
-        "visible_to_mediator": n_visible,
-        "matching_filter": n_matching,
-        "seed_seconds": round(seeded.seconds, 2),
+        "cases": prepared["cases"],
+        "pending_referrals": prepared["referrals"],
+        "visible": seen,
+        "seed_seconds": round(prepared["seed_seconds"] or 0, 2),
         "walk_seconds": round(walk_seconds, 2),
         "deep_page": depth,
         "repetitions": reps,
@@ -325,10 +415,11 @@ def run(tmp: str) -> dict:
         "sqlite": __import__("sqlite3").sqlite_version if dialect == "sqlite" else None,
         "scenarios": {},
         "sql_statements": {name: len(found) for name, found in statements.items()},
-        "real_request_sql": statements["deep_real"],
+        "real_request_sql": statements["page1_real"],
         "breakdown_ms": breakdown,
+        "profile": profiled,
     }
-    for key, label, real, base in scenarios:
+    for key, label, _who, real, base in scenarios:
         real_ms = _median_ms(samples[key]["real"])
         base_ms = _median_ms(samples[key]["baseline"])
         results["scenarios"][key] = {
@@ -338,10 +429,14 @@ def run(tmp: str) -> dict:
             "real_median_ms": real_ms,
             "baseline_median_ms": base_ms,
             "ratio": round(real_ms / base_ms, 2),
+            "paired_ratio": round(statistics.median(
+                r / b for r, b in zip(samples[key]["real"], samples[key]["baseline"])), 2),
             "real_p90_ms": _ms(statistics.quantiles(samples[key]["real"], n=10)[-1]),
             "baseline_p90_ms": _ms(statistics.quantiles(samples[key]["baseline"], n=10)[-1]),
             "rows_match": checks[key],
             "same_where_and_order_as_page": same_sql[key],
+            "sql_statements": [len(statements[f"{key}_real"]),
+                               len(statements[f"{key}_baseline"])],
         }
     with app.app_context():
         db.session.remove()
@@ -376,34 +471,40 @@ def _breakdown(app, user_id: int, deep_cursor: str | None, reps: int) -> dict:
 def report(results: dict) -> str:
     r = results
     engine = r["database"] + (f" {r['sqlite']}" if r["sqlite"] else "")
-    analyzed = "ANALYZEd" if r["analyzed"] else "no ANALYZE"
+    analyzed = ("ANALYZEd when seeded" if r["kept_history"]
+                else "ANALYZEd" if r["analyzed"] else "no ANALYZE")
     if r["setup_sql"]:
         analyzed += ", with BENCH_SETUP_SQL"
-    lines = [
-        f"case list benchmark — {engine}, Python {r['python']}, {analyzed}",
-        (f"  seeding: {r['cases']:,} cases, {r['cases']:,} handlings, {2 * r['cases']:,} parties, "
-         f"{r['pending_referrals']:,} pending referrals in {r['seed_seconds']:.1f} s"),
-        (f"  {r['visible_to_mediator']:,} cases visible to the mediator, "
-         f"{r['matching_filter']:,} of them dispute_type={DISPUTE_TYPE}"),
+    if r["kept_history"]:
+        origin = (f"  kept history in {r['database_name']}: {r['cases']:,} cases "
+                  "(python -m bench.seed_keep), not reseeded")
+    else:
+        origin = (f"  seeding: {r['cases']:,} cases, {r['cases']:,} handlings, "
+                  f"{2 * r['cases']:,} parties, {r['pending_referrals']:,} pending referrals "
+                  f"in {r['seed_seconds']:.1f} s")
+    lines = [f"case list benchmark — {engine}, Python {r['python']}, {analyzed}", origin]
+    for role, seen in r["visible"].items():
+        lines.append(f"  {seen['visible']:,} cases visible to the {role}, "
+                     f"{seen['matching']:,} of them dispute_type={DISPUTE_TYPE}")
+    lines += [
         f"  deep page reached by {r['deep_page'] - 1} 'next' clicks in {r['walk_seconds']:.1f} s",
-        (f"  medians of {r['repetitions']} interleaved requests each "
-         "(Flask test client, signed in as a mediator):"),
+        (f"  medians of {r['repetitions']} interleaved requests each (Flask test client, "
+         "signed in; the bare endpoint renders the same rows with a minimal template):"),
     ]
     worst = 0.0
     for scenario in r["scenarios"].values():
         worst = max(worst, scenario["ratio"])
+        real_n, base_n = scenario["sql_statements"]
         lines.append(f"  {scenario['label']}: {scenario['real_median_ms']:.1f} ms "
                      f"vs bare SELECT {scenario['baseline_median_ms']:.1f} ms "
-                     f"→ {scenario['ratio']:.2f}×   "
-                     f"(p90 {scenario['real_p90_ms']:.1f} / {scenario['baseline_p90_ms']:.1f} ms)")
-    counts = r["sql_statements"]
+                     f"→ {scenario['ratio']:.2f}× (per pair {scenario['paired_ratio']:.2f}×)   "
+                     f"p90 {scenario['real_p90_ms']:.1f} / {scenario['baseline_p90_ms']:.1f} ms, "
+                     f"SQL statements {real_n} / {base_n}")
     parts = r["breakdown_ms"]
     rest = (r["scenarios"]["page1"]["real_median_ms"] - parts["page1_list_select"]
             - parts["capped_count"])
     lines += [
-        (f"  SQL statements per request: page {counts['page1_real']} vs bare "
-         f"{counts['page1_baseline']} (deep: {counts['deep_real']} vs {counts['deep_baseline']})"),
-        (f"  in-process medians: list SELECT page 1 {parts['page1_list_select']:.1f} ms, "
+        (f"  in-process medians (mediator): list SELECT page 1 {parts['page1_list_select']:.1f} ms, "
          f"deep {parts['deep_list_select']:.1f} ms; capped COUNT {parts['capped_count']:.1f} ms"),
         f"  rest of page 1 (user lookup, filter form and its queries, template) ≈ {rest:.1f} ms",
     ]
@@ -419,6 +520,9 @@ def main() -> int:
     text_report = report(results)
     print()
     print(text_report)
+    if results["profile"]:
+        print(f"\n  cProfile of 20 more requests of {results['scenarios']['page1']['real_url']}:")
+        print(results["profile"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     shown = RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS

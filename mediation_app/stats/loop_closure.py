@@ -24,15 +24,15 @@ DAY_HOURS = Decimal(24)
 
 @dataclass(frozen=True)
 class Closure:
-    from_channel: str
-    to_channel: str
+    from_channel: str | None  # None: a handling whose workflow names no channel
+    to_channel: str | None
     hours: Decimal | None  # None: the sender has not been told yet
 
 
 @dataclass(frozen=True)
 class PairFigure:
-    from_channel: str
-    to_channel: str
+    from_channel: str | None
+    to_channel: str | None
     ended: int
     within_day: int
     not_reached: int
@@ -40,13 +40,19 @@ class PairFigure:
     median_hours: Decimal | None  # over the outcomes that reached the sender
 
 
+def _pair_order(pair: tuple[str | None, str | None]) -> tuple:
+    """Channels in name order; a handling without a channel (a governance centre's
+    dispatch) after them."""
+    return tuple((channel is None, channel or "") for channel in pair)
+
+
 def summarise(closures: list[Closure]) -> list[PairFigure]:
     """Pure: the figures per channel pair, in pair order."""
-    pairs: dict[tuple[str, str], list[Closure]] = {}
+    pairs: dict[tuple[str | None, str | None], list[Closure]] = {}
     for closure in closures:
         pairs.setdefault((closure.from_channel, closure.to_channel), []).append(closure)
     figures = []
-    for (source, target), items in sorted(pairs.items()):
+    for (source, target), items in sorted(pairs.items(), key=lambda item: _pair_order(item[0])):
         reached = [c.hours for c in items if c.hours is not None]
         within = sum(1 for hours in reached if hours <= DAY_HOURS)
         middle = Decimal(median(reached)).quantize(Decimal("0.01"), ROUND_HALF_UP) \

@@ -47,6 +47,18 @@ def test_nothing_ended_gives_no_rows():
     assert summarise([]) == []
 
 
+def test_a_dispatch_from_a_handling_without_channel_is_summarised_after_the_channels():
+    """A governance centre's handling has no channel (its workflow names none): the cases it
+    dispatched to a committee still count, in a pair listed after the pairs of channels."""
+    figures = summarise([
+        Closure(None, "peoples", Decimal("5")),
+        Closure("judicial", "peoples", Decimal("30")),
+        Closure(None, "peoples", None),
+    ])
+    assert [(f.from_channel, f.to_channel, f.ended, f.within_day, f.not_reached)
+            for f in figures] == [("judicial", "peoples", 1, 0, 0), (None, "peoples", 2, 1, 1)]
+
+
 @pytest.fixture
 def world(make):
     return build_world(make)
