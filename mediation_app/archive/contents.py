@@ -42,10 +42,14 @@ def _last_handling(case: Case) -> Handling:
     return case.handlings[-1]
 
 
-def _mediator_name(session: Session, case: Case) -> str:
+def _mediator_name(session: Session, case: Case, sessions: list[MediationSession]) -> str:
+    """The mediator credited with the outcome, else the one assigned, else those named in
+    the session records."""
     mediator_id = _last_handling(case).mediator_id or case.assigned_mediator_id
     mediator = session.get(User, mediator_id) if mediator_id else None
-    return mediator.display_name if mediator else ""
+    if mediator is not None:
+        return mediator.display_name
+    return "、".join(dict.fromkeys(record.mediators for record in sessions))
 
 
 def _records(session: Session, model, case_id: int, *order) -> list:
@@ -58,15 +62,16 @@ def case_file_context(session: Session, case: Case, *, filed_by: User, checker_n
     through documents.services.masked_context."""
     last = _last_handling(case)
     documents = _records(session, Document, case.id, Document.created_at, Document.id)
+    sessions = _records(session, MediationSession, case.id, MediationSession.held_on,
+                        MediationSession.id)
     return {
         "case": case, "handling": last, "handlings": list(case.handlings),
         "institution": last.institution, "accepted_at": case.handlings[0].accepted_at,
         "concluded_at": last.concluded_at, "outcome": last.outcome,
-        "reason": _reason(last), "mediator_name": _mediator_name(session, case),
+        "reason": _reason(last), "mediator_name": _mediator_name(session, case, sessions),
         "filed_by": filed_by.display_name, "checker_name": checker_name,
         "retention": retention, "now": now,
-        "sessions": _records(session, MediationSession, case.id, MediationSession.held_on,
-                             MediationSession.id),
+        "sessions": sessions,
         "agreement": signed_agreement_for_case(session, case.id),
         "notices": [d for d in documents if d.kind == FAILURE_NOTICE],
         "documents": documents,

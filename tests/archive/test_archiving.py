@@ -44,7 +44,8 @@ def test_archiving_binds_one_case_file_with_its_cover_index_and_every_part(
     stored = _stored(session, case)
     text = pdf_text(Storage(app.config["MEDIATION_STORAGE"]).read(stored.storage_key))
     cover = ["调解卷宗", case.case_no, case.parties[0].name, case.parties[1].name, "邻里纠纷",
-             mediator.institution.name, "受理日期", "结案日期", "调解成功", "立卷人",
+             mediator.institution.name, "受理日期", "结案日期", "调解成功", "立卷人", "卷宗封面",
+             "人民调解员", mediator.display_name,
              "归档日期", "保管期限", "长期"]
     parts = ["卷内目录", "人民调解受理登记表", "调解笔录", "双方陈述意见", "调解协议书",
              "被申请人于十日内支付申请人人民币1,200元", "其他已出具文书", "回访记录",
