@@ -94,7 +94,8 @@ def test_an_api_step_on_an_archived_case_is_refused_and_changes_no_data(
     before = _snapshot()
     response = app.test_client().post(f"/api/v1/cases/{case.id}/transitions/close_failure",
                                       json={}, headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code >= 400 and _snapshot() == before
+    assert response.status_code == 403 and _snapshot() == before
+    assert "已归档" in response.get_json()["error"]
 
 
 def test_the_refusal_says_in_chinese_that_the_case_is_archived(app, archived):
