@@ -142,3 +142,22 @@ def test_after_archiving_the_policy_refuses_every_change_and_still_lets_readers_
     assert {rule for rule, allowed in refusals.items() if allowed} == set()
     assert policy.can_view_case(mediator, case) and policy.sees_personal_data(mediator, case)
     assert policy.refusal(case) is not None
+
+
+def test_a_case_with_a_referral_waiting_for_an_answer_is_not_archived(app, make, session, closed):
+    """A pending referral would reopen the case on acceptance: withdraw it first."""
+    from datetime import timedelta
+
+    from mediation_app.casefile.models import Referral
+    from mediation_app.db import utcnow
+
+    case, mediator = closed
+    session.add(Referral(case_id=case.id, kind="judicial_confirmation",
+                         from_institution_id=mediator.institution_id,
+                         to_institution_id=make.institution(kind="court").id,
+                         from_handling_id=case.handlings[0].id, reason="司法确认",
+                         created_by_id=mediator.id, accept_by=utcnow() + timedelta(days=3)))
+    session.commit()
+    response = _archive(app, mediator, case)
+    assert "请先撤回，再归档" in response.get_data(as_text=True)
+    assert _stored(session, case) is None and case.archived_at is None
