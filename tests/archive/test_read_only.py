@@ -171,3 +171,10 @@ def test_a_failed_mediation_is_bound_with_its_termination_notice(
     text = pdf_text(Storage(app.config["MEDIATION_STORAGE"]).read(stored.storage_key))
     assert "终止调解告知书" in text and notice.verification_code in text
     assert "调解协议书" not in text and "短期" in text
+
+
+def test_the_case_list_marks_the_archived_case(app, archived):
+    case, mediator = archived
+    page = _client_of(app, mediator).get("/cases/").get_data(as_text=True)
+    row = page[page.index(case.case_no):]
+    assert "已归档" in row[:row.index("</tr>")]
