@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    from . import formatting, logredaction, replica, requestguard, transaction
+    from . import formatting, logredaction, printable, replica, requestguard, transaction
     from .auth import login
     from .handlings import catalog
     from .notifications import receivers as _notification_receivers  # noqa: F401
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     from .warnings import receivers as _warning_receivers  # noqa: F401
 
     formatting.init_app(app)
+    printable.init_app(app)
     transaction.init_app(app)
     replica.init_app(app)
     login.init_app(app, login_manager)
@@ -116,9 +117,11 @@ def _register_blueprints(app: Flask) -> None:
                       notifications_bp, admin_bp, api_bp, health_bp, parties_bp, applications_bp,
                       roster_bp):
         app.register_blueprint(blueprint)
+    from .archive.views import bp as archive_bp
     from .supervision.views import bp as supervision_bp
 
     app.register_blueprint(supervision_bp)
+    app.register_blueprint(archive_bp)
     app.register_blueprint(outcomes_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)

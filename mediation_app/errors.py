@@ -26,9 +26,15 @@ def _respond(code: int, message: str | None = None):
     return render_template("error.html", code=code, message=message), code
 
 
+def _told(error) -> str | None:
+    """The reason a view gave with abort(code, description=...), if it gave one."""
+    description = getattr(error, "description", None)
+    return description if description and description != type(error).description else None
+
+
 def register_error_handlers(app) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda error, code=code: _respond(code))
+        app.register_error_handler(code, lambda error, code=code: _respond(code, _told(error)))
     app.register_error_handler(StaleDataError, lambda error: _respond(409))
     app.register_error_handler(BadInput, lambda error: _respond(400, str(error.description)))
     app.register_error_handler(

@@ -108,6 +108,11 @@ LABELS = {
         "withdrawn": N_("Withdrawn"),
         "transferred": N_("Transferred"),
     },
+    "retention": {
+        "permanent": N_("Permanent"),
+        "long_term": N_("Long term"),
+        "short_term": N_("Short term"),
+    },
     "party_role": {
         "applicant": N_("Applicant"),
         "respondent": N_("Respondent"),
@@ -144,6 +149,7 @@ LABELS = {
         "performance.planned": N_("Obligation to perform added"),
         "performance.recorded": N_("Performance recorded"),
         "follow_up.recorded": N_("Follow-up visit recorded"),
+        "case.archived": N_("Case archived"),
         "warning.raised": N_("Early warning raised"),
         "warning.cleared": N_("Early warning no longer met"),
         "warning.dismissed": N_("Early warning dismissed as false"),

@@ -7,6 +7,7 @@ from .agreements.models import (
     MediationSession,
     Performance,
 )
+from .archive.models import CaseArchive
 from .audit.models import CaseEvent
 from .auth.models import ApiToken, User
 from .casefile.models import Attachment, Case, CaseCounter, Handling, Party, Referral, WorkflowVersion
@@ -46,5 +47,5 @@ __all__ = [
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
     "MediatorProfile", "RecusalRequest",
-    "EarlyWarning", "SupervisionOrder",
+    "EarlyWarning", "SupervisionOrder", "CaseArchive",
 ]

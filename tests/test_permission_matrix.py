@@ -24,6 +24,7 @@ from flask import g
 from sqlalchemy import select
 
 from mediation_app.agreements.models import Agreement, MediationSession, Performance
+from mediation_app.archive.models import CaseArchive
 from mediation_app.auth.models import ApiToken
 from mediation_app.casefile.models import Referral
 from mediation_app.cases import services
@@ -102,6 +103,16 @@ OWN = {
     "POST /api/v1/referrals/{ref}/accept":              [401, 409, 409, 409, 404, 404],
     "POST /api/v1/referrals/{ref}/return":              [401, 422, 422, 422, 404, 404],
     "POST /api/v1/referrals/{ref}/withdraw":            [401, 200, 200, 200, 404, 404],
+    # 归档: the holder of a closed case archives it (an empty form is not a confirmation);
+    # the case file is read by every reader of the case, whole or masked
+    "GET /cases/{closed}/archive":                      [302, 200, 200, 200, 403, 404],
+    "POST /cases/{closed}/archive":                     [302, 200, 200, 200, 403, 404],
+    "GET /cases/{archived}/casefile.pdf":               [302, 200, 200, 200, 200, 404],
+    # an archived case is read-only, for its holder too
+    "POST /cases/{archived}/attachments":               [302, 403, 403, 403, 403, 404],
+    "POST /cases/{archived}/transitions/{step}":        [302, 403, 403, 403, 403, 404],
+    "POST /cases/{archived}/follow-ups/new":            [302, 403, 403, 403, 403, 404],
+    "POST /cases/{archived}/archive":                   [302, 403, 403, 403, 403, 404],
 }
 # Routes guarded by role before the case is looked up answer 403 to the wrong role.
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
@@ -296,12 +307,29 @@ def _objects(make, session, app, holder, receiver) -> dict:
                               place="调解室", created_by_id=holder.id, created_at=utcnow())
     session.add_all([document, referral, signed, appointment])
     session.flush()
-    return {"id": case.id, "att": attachment.id, "agr": agreement.id, "doc": document.id,
+    return {"id": case.id, "archived": _archived(make, session, storage, holder), "att": attachment.id, "agr": agreement.id, "doc": document.id,
             "pty": case.parties[0].id, "ses": record.id, "apt": appointment.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
             "people": [Person.of(party) for party in case.parties + closed.parties],
             "out": _loop_records(session, case, closed, referral, receiver)}
+
+
+def _archived(make, session, storage, holder) -> int:
+    """A closed case the holder has archived, its case file stored whole and masked."""
+    case = make.case(by=holder, parties=_parties(make))
+    handling = case.handlings[0]
+    handling.state, handling.outcome, handling.concluded_at = "succeeded", "success", utcnow()
+    case.closed_at = case.archived_at = utcnow()
+    key, digest = storage.put("casefiles", b"%PDF-1.7 case file")
+    masked_key, _ = storage.put("casefiles", b"%PDF-1.7 masked case file")
+    session.add(CaseArchive(case_id=case.id, institution_id=holder.institution_id,
+                            archived_by_id=holder.id, checker_name="检查人",
+                            retention="long_term", storage_key=key,
+                            masked_storage_key=masked_key, sha256=digest, size=18,
+                            page_count=8, contents=[]))
+    session.flush()
+    return case.id
 
 
 def _loop_records(session, case, closed, referral, receiver) -> int:
@@ -490,6 +518,11 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /cases/{id}/police/guardians":                NOTHING,  # not a police case
     "POST /cases/{id}/agreement/oral":                  NOTHING,  # not in mediation yet
     "POST /cases/{id}/appointments/{apt}/cancel":       NOTHING,  # no reason given
+    "POST /cases/{closed}/archive":                     NOTHING,  # not confirmed
+    "POST /cases/{archived}/attachments":               NOTHING,  # archived: read-only
+    "POST /cases/{archived}/transitions/{step}":        NOTHING,
+    "POST /cases/{archived}/follow-ups/new":            NOTHING,
+    "POST /cases/{archived}/archive":                   NOTHING,
 }
 
 
@@ -650,7 +683,7 @@ def test_routes_without_a_case(app, world, route):
     _assert_effects(route, answers)
 
 
-CONVERTERS = {"id": "case_id", "closed": "case_id", "att": "attachment_id", "agr": "agreement_id",
+CONVERTERS = {"id": "case_id", "closed": "case_id", "archived": "case_id", "att": "attachment_id", "agr": "agreement_id",
               "signed": "agreement_id", "doc": "document_id", "ref": "referral_id",
               "perf": "performance_id", "uid": "user_id", "foreign_uid": "user_id",
               "iid": "institution_id", "foreign_iid": "institution_id", "tid": "token_id",

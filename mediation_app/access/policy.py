@@ -10,7 +10,9 @@ DESIGN.md §1 and §8:
   handling made it: that institution sees it whole whoever holds the case later, and only
   it changes it, only while its handling is open;
 - region readers (dispatcher, committee reader) read their region's subtree, masked;
-- the admin reads no case data."""
+- the admin reads no case data;
+- a closed case its holder has archived (归档) is read-only: every rule that lets someone
+  change a case or one of its records asks `writable(case)` (DESIGN.md §2)."""
 
 from __future__ import annotations
 
@@ -23,11 +25,14 @@ from sqlalchemy.sql import ColumnElement
 from ..casefile.models import Case, Handling
 from ..directory.models import Region
 from ..domain.codes import InstitutionKind
+from ..labels import N_
 from . import roles
 from .rules import (
+    Concluded,
     HandledByUserInstitution,
     HeldByUserInstitution,
     InUserRegion,
+    NotArchived,
     OfferedToUserInstitution,
     Open,
     all_of,
@@ -40,10 +45,17 @@ VIEW_CASE = any_of(
     when(roles.acts_for_institution,
          any_of(HandledByUserInstitution(), OfferedToUserInstitution())),
 )
-CHANGE_CASE = when(roles.acts_for_institution, all_of(HeldByUserInstitution(), Open()))
+CHANGE_CASE = when(roles.acts_for_institution,
+                   all_of(HeldByUserInstitution(), Open(), NotArchived()))
 SEE_CASE_WHOLE = when(roles.acts_for_institution, HandledByUserInstitution())
+ARCHIVE_CASE = when(roles.acts_for_institution,
+                    all_of(HeldByUserInstitution(), Concluded(), NotArchived()))
 
-CASE_RULES = {"view": VIEW_CASE, "change": CHANGE_CASE, "whole": SEE_CASE_WHOLE}
+CASE_RULES = {"view": VIEW_CASE, "change": CHANGE_CASE, "whole": SEE_CASE_WHOLE,
+              "archive": ARCHIVE_CASE}
+
+ARCHIVED_REFUSAL = N_("This case has been archived: its case file is closed and nothing in it "
+                      "can be changed any more.")
 
 
 def _dialect(dialect_or_session) -> str:
@@ -62,6 +74,21 @@ def can_view_case(user, case: Case) -> bool:
 def can_change_case(user, case: Case) -> bool:
     """May the user change the case itself (its details, parties, workflow steps)?"""
     return CHANGE_CASE.test(user, case)
+
+
+def writable(case: Case | None) -> bool:
+    """Is the case still open to changes of any kind (not archived)?"""
+    return case is not None and NotArchived().test(None, case)
+
+
+def refusal(case: Case) -> str | None:
+    """Why every change to the case is refused, when it is (a message id to translate)."""
+    return None if writable(case) else ARCHIVED_REFUSAL
+
+
+def can_archive_case(user, case: Case) -> bool:
+    """归档: the holder's staff file a case whose mediation has ended, once."""
+    return ARCHIVE_CASE.test(user, case)
 
 
 def sees_personal_data(user, case: Case) -> bool:
@@ -155,19 +182,28 @@ def receives_referral(user, referral) -> bool:
     return roles.acts_for_institution(user) and user.institution_id == referral.to_institution_id
 
 
+def may_send_referrals(user, case: Case) -> bool:
+    """Staff who act for an institution send referrals of a case not archived (which kinds,
+    from which state, the workflow says)."""
+    return roles.acts_for_institution(user) and writable(case)
+
+
 def can_decide_referral(user, referral) -> bool:
     """签收 or 退回: the receiver, while the referral waits."""
-    return referral.is_pending and receives_referral(user, referral)
+    return (referral.is_pending and receives_referral(user, referral)
+            and writable(referral.case))
 
 
 def can_withdraw_referral(user, referral) -> bool:
-    return referral.is_pending and sends_referral(user, referral)
+    return (referral.is_pending and sends_referral(user, referral)
+            and writable(referral.case))
 
 
 def can_extend_period(user, handling) -> bool:
     """The staff of the institution holding the open handling record an extension."""
     return (roles.acts_for_institution(user) and handling is not None
-            and handling.outcome is None and user.institution_id == handling.institution_id)
+            and handling.outcome is None and user.institution_id == handling.institution_id
+            and writable(handling.case))
 
 
 def can_read_outcome_report(user, report) -> bool:
@@ -222,7 +258,7 @@ def can_change_record(user, record) -> bool:
         return False
     maker = maker_institution_id(record)
     case = _case_of(record)
-    return (maker == user.institution_id and case.closed_at is None
+    return (maker == user.institution_id and case.closed_at is None and writable(case)
             and _maker_still_handles(record, case, maker))
 
 
@@ -247,14 +283,14 @@ def records_changeable_by(user) -> ColumnElement[bool]:
 
 def can_record_aftercare(user, case: Case) -> bool:
     """履行 and 回访 belong to the institution that mediated with success."""
-    return roles.works_cases(user) and any(
+    return roles.works_cases(user) and writable(case) and any(
         h.outcome == "success" and h.institution_id == user.institution_id
         for h in case.handlings)
 
 
 def can_issue_notice(user, case: Case) -> bool:
     """Notices (终止调解告知书, 司法确认申请书) come from the institution of the last handling."""
-    return (roles.works_cases(user) and bool(case.handlings)
+    return (roles.works_cases(user) and bool(case.handlings) and writable(case)
             and case.handlings[-1].institution_id == user.institution_id)
 
 
@@ -276,8 +312,10 @@ def may_send_signing_links(user, case: Case) -> bool:
 
 
 def may_deliver(user, document) -> bool:
-    """The institution that issued a document delivers it (电子送达)."""
-    return roles.acts_for_institution(user) and document.institution_id == user.institution_id
+    """The institution that issued a document delivers it (电子送达), until the case is
+    archived."""
+    return (roles.acts_for_institution(user) and document.institution_id == user.institution_id
+            and writable(object_session(document).get(Case, document.case_id)))
 
 
 def schedules_sessions(user, case: Case) -> bool:
@@ -323,19 +361,19 @@ def can_supervise(user, case: Case) -> bool:
 def can_issue_supervision_to(user, case: Case, institution_id: int | None) -> bool:
     """A centre supervises others, never itself."""
     return (can_supervise(user, case) and institution_id is not None
-            and institution_id != user.institution_id)
+            and institution_id != user.institution_id and writable(case))
 
 
 def can_reply_to_supervision(user, order) -> bool:
     """The staff of the supervised institution answer while the order is open or overdue."""
     return (order.is_answerable and roles.acts_for_institution(user)
-            and user.institution_id == order.institution_id)
+            and user.institution_id == order.institution_id and writable(order.case))
 
 
 def can_close_supervision(user, order) -> bool:
     """The issuing centre's dispatchers close an order that is not closed yet."""
     return (order.is_active and roles.is_dispatcher(user)
-            and user.institution_id == order.centre_id)
+            and user.institution_id == order.centre_id and writable(order.case))
 
 
 def can_change_supervision_listing(user, order) -> bool:

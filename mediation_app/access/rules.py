@@ -63,13 +63,36 @@ class HeldByUserInstitution(Condition):
 
 @dataclass(frozen=True)
 class Open(Condition):
-    """The case is not closed (archived cases are read-only)."""
+    """The case is not closed: its mediation has not ended."""
 
     def test(self, user, case: Case) -> bool:
         return case.closed_at is None
 
     def clause(self, user, dialect: str) -> ColumnElement[bool]:
         return Case.closed_at.is_(None)
+
+
+@dataclass(frozen=True)
+class Concluded(Condition):
+    """The case's mediation has ended: its last handling reached a terminal outcome other
+    than a transfer (closed_at is set then, and cleared when another handling opens)."""
+
+    def test(self, user, case: Case) -> bool:
+        return case.closed_at is not None
+
+    def clause(self, user, dialect: str) -> ColumnElement[bool]:
+        return Case.closed_at.is_not(None)
+
+
+@dataclass(frozen=True)
+class NotArchived(Condition):
+    """The case is not archived (归档): an archived case is read-only for everyone."""
+
+    def test(self, user, case: Case) -> bool:
+        return case.archived_at is None
+
+    def clause(self, user, dialect: str) -> ColumnElement[bool]:
+        return Case.archived_at.is_(None)
 
 
 class _Exists(Condition):

@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import abort
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..casefile.models import Case
@@ -21,11 +22,17 @@ def visible_case_or_404(case_id: int, user=None) -> Case:
     return case
 
 
+def refuse(case: Case):
+    """403, saying why when the policy gives a reason (an archived case is read-only)."""
+    reason = policy.refusal(case)
+    abort(403, description=gettext(reason) if reason else None)
+
+
 def changeable_case_or_404(case_id: int, user=None) -> Case:
     user = user or current_user
     case = visible_case_or_404(case_id, user)
     if not policy.can_change_case(user, case):
-        abort(403)
+        refuse(case)
     return case
 
 

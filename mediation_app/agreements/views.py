@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..access import policy
 from ..access.web import changeable_case_or_404 as editable_case_or_404
-from ..access.web import visible_case_or_404
+from ..access.web import refuse, visible_case_or_404
 from ..casefile.models import Party
 from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
@@ -78,7 +78,7 @@ def _changeable_agreement_or_403(agreement_id: int) -> Agreement:
 def _require_mediating_institution(case) -> None:
     """Performance and follow-up belong to the institution that mediated with success."""
     if not policy.can_record_aftercare(current_user, case):
-        abort(403)
+        refuse(case)
 
 
 @bp.route("/cases/<int:case_id>/sessions/new", methods=["GET", "POST"])
@@ -384,7 +384,7 @@ def confirmation_application(agreement_id: int):
         abort(404)
     case = visible_case_or_404(agreement.case_id)
     if agreement.status != "signed" or not policy.can_issue_notice(current_user, case):
-        abort(403)
+        refuse(case)
     form = ConfirmationApplicationForm().offer(
         confirmation_courts(db.session, case, current_user.institution)[0])
     if not form.validate_on_submit():

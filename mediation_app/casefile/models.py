@@ -90,6 +90,8 @@ class Case(db.Model):
     state: Mapped[str] = mapped_column(String(32))
     deadline_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
+    # set once, when the holder files the closed case away (归档): the case is read-only after
+    archived_at: Mapped[datetime | None]
     # early-warning flags (预警): group, major_group, large_amount, repeat, risk_words
     warning_flags: Mapped[list] = mapped_column(JSON, default=list)
     is_flagged: Mapped[bool] = mapped_column(default=False, index=True)
@@ -114,6 +116,10 @@ class Case(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def current_handling(self) -> Handling | None:

@@ -118,10 +118,27 @@ def html_to_pdf(html: str) -> bytes:
     with _lock:
         if _font_config is None:
             _font_config = FontConfiguration()
-        document = HTML(string=html, base_url=REPORTS.as_uri() + "/",
-                        url_fetcher=ReportsOnlyFetcher())
-        return document.write_pdf(font_config=_font_config)
+        return _html(html).write_pdf(font_config=_font_config)
 
 
 def render_pdf(template: str, **context) -> bytes:
     return html_to_pdf(render_html(template, **context))
+
+
+def _html(html: str) -> HTML:
+    return HTML(string=html, base_url=REPORTS.as_uri() + "/", url_fetcher=ReportsOnlyFetcher())
+
+
+def anchor_pages(html: str) -> tuple[dict[str, int], int]:
+    """Lay the HTML out without writing it: the page (from 1) each element with an id
+    starts on, and the number of pages. What an index (目录) or a page count prints."""
+    global _font_config
+    with _lock:
+        if _font_config is None:
+            _font_config = FontConfiguration()
+        document = _html(html).render(font_config=_font_config)
+    pages = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages, len(document.pages)

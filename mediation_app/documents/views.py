@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import policy
-from ..access.web import visible_case_or_404
+from ..access.web import refuse, visible_case_or_404
 from ..casefile.models import Case
 from ..db import db, utcnow
 from ..downloads import content_disposition, pdf_response  # noqa: F401  (kept importable here)
@@ -57,7 +57,7 @@ def failure_notice(case_id: int):
     """Issue the 终止调解告知书 for a case whose mediation failed."""
     case = visible_case_or_404(case_id)
     if case.handlings[-1].outcome != "failure" or not policy.can_issue_notice(current_user, case):
-        abort(403)
+        refuse(case)
     issue_failure_notice(db.session, current_issuer(), case, actor=current_user, now=utcnow())
     flash(_("Notice of failed mediation issued."), "success")
     return redirect(url_for("cases.show", case_id=case.id))

@@ -52,7 +52,7 @@ def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime
                    ) -> list[tuple[ReferralRule, list[str]]]:
     """Referral kinds the actor may send now, each with the unmet guards (empty when ready)."""
     handling = sending_handling(case, actor)
-    if handling is None or not roles.acts_for_institution(actor):
+    if handling is None or not policy.may_send_referrals(actor, case):
         return []
     facts = facts_for(session, handling, now=now)
     return [(rule, failing(rule.requires, facts)) for rule in handling.definition.sends

@@ -19,3 +19,10 @@ function focusableWhileScrolling() {
 }
 document.addEventListener("DOMContentLoaded", focusableWhileScrolling);
 window.addEventListener("resize", focusableWhileScrolling);
+
+// 打印: buttons marked data-print open the browser's print dialog (app.css lays the page out).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
