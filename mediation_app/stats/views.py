@@ -26,7 +26,7 @@ from ..downloads import content_disposition
 from ..extensions import talisman
 from ..labels import label, options
 from ..tables import XLSX, table_download
-from . import charts
+from . import charts, prevented
 from .definitions import (
     SHORTCUTS,
     Period,
@@ -134,6 +134,8 @@ def index():
                          durable_months=months)
     referrals = referral_statistics(db.session, period, scope, now=now)
     taken = durations(db.session, period, scope, first_sync=False)
+    stopped = prevented.total(prevented.from_rollups(db.session, period, scope,
+                                                     durable_months=months, first_sync=False))
     args = {key: value for key, value in request.args.items() if value}
     drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
              .decode() for name in CHARTS}
@@ -141,7 +143,7 @@ def index():
                            referrals=referrals, key_label=_key_label(found.report.group),
                            args=args, figures=FIGURES, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
-                           overdue_on=overdue_measured_on(period, now),
+                           overdue_on=overdue_measured_on(period, now), prevented=stopped,
                            duration_groups=[(group, _key_label(group))
                                             for group in DURATION_GROUPS])
 
