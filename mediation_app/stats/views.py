@@ -26,7 +26,7 @@ from ..downloads import content_disposition
 from ..extensions import talisman
 from ..labels import label, options
 from ..tables import XLSX, table_download
-from . import charts, prevented
+from . import charts, ministry, prevented
 from .definitions import (
     SHORTCUTS,
     Period,
@@ -37,6 +37,7 @@ from .definitions import (
 )
 from .forms import StatsForm
 from .loop_closure import loop_closure
+from .ministry_sheet import ministry_sheet
 from .output import AMOUNT, DAYS, INTEGER, PERCENT, Sheet, percent, report_workbook, table_rows
 from .queries import Scope, cases_behind, referral_statistics
 from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
@@ -260,12 +261,34 @@ def export(fmt: str):
     return response
 
 
-def _report_title(scope: Scope) -> str:
+@bp.get("/ministry-report.xlsx")
+@requires(roles.reads_figures)
+def ministry_report():
+    """司法部《人民调解工作统计报表》 of the period and scope (people's mediation only)."""
+    form = _form()
+    period, scope = _period(form), _scope(form)
+    now = utcnow()
+    total, rows = ministry.report_rows(db.session, period, scope, now=now,
+                                       durable_months=current_app.config["DURABLE_MONTHS"])
+    response = make_response(report_workbook(
+        _("%(place)s: people's mediation work statistics report", place=_place(scope)),
+        _report_subtitle(period, now), [ministry_sheet(total, rows)]))
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = content_disposition(
+        f"peoples-mediation-{period.start.isoformat()}-{period.end.isoformat()}.xlsx")
+    return response
+
+
+def _place(scope: Scope) -> str:
     place = scope.region.name if scope.region else ""
     if scope.institution_id:
         institution = db.session.get(Institution, scope.institution_id)
         place = f"{place} {institution.name}" if institution else place
-    return _("%(place)s: mediation statistics", place=place)
+    return place
+
+
+def _report_title(scope: Scope) -> str:
+    return _("%(place)s: mediation statistics", place=_place(scope))
 
 
 def _report_subtitle(period: Period, now) -> str:
