@@ -35,6 +35,7 @@ from .definitions import (
     shortcut_periods,
     this_month,
 )
+from .figure_tables import CHART_TITLES, chart_tables, month_args
 from .forms import StatsForm
 from .loop_closure import loop_closure
 from .ministry_sheet import ministry_sheet
@@ -141,6 +142,8 @@ def index():
     drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
              .decode() for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
+                           chart_tables=chart_tables(found, CHARTS, _key_label),
+                           month_args=month_args,
                            referrals=referrals, key_label=_key_label(found.report.group),
                            args=args, figures=FIGURES, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
@@ -172,7 +175,7 @@ def chart_svg(name: str, found: PageFigures, now) -> str:
     one axis (whole numbers), rates on their own; 超期 says the day it is judged at."""
     if name == "trend":
         monthly, labels = found.trend, found.months
-        return charts.trend(_("Last 12 months"), labels, {
+        return charts.trend(_(CHART_TITLES["trend"]), labels, {
             _("Cases received"): [monthly[m].received for m in labels],
             _("Cases concluded"): [monthly[m].concluded for m in labels],
         }, rates={
@@ -185,8 +188,7 @@ def chart_svg(name: str, found: PageFigures, now) -> str:
     keys = sorted(grouped)
     name_of = _key_label(group)
     measured_on = overdue_measured_on(found.report.period, now)
-    return charts.bars({"types": _("By dispute type"), "channels": _("By channel"),
-                        "regions": _("By region")}[name], [name_of(k) for k in keys], {
+    return charts.bars(_(CHART_TITLES[name]), [name_of(k) for k in keys], {
         _("Successes"): [grouped[k].success for k in keys],
         _("Failures"): [grouped[k].failure for k in keys],
         _("Cases received"): [grouped[k].received for k in keys],
