@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     make_response,
     render_template,
     request,
@@ -108,13 +109,18 @@ def _scope(form: StatsForm) -> Scope:
                  channel=form.channel.data or None, dispute_type=form.dispute_type.data or None)
 
 
+def _names(model) -> dict[str, str]:
+    """Codes to names of institutions or regions, read once per request (the charts, their
+    tables and the durations all name the same groups)."""
+    read = g.setdefault("stats_names", {})
+    if model.__tablename__ not in read:
+        read[model.__tablename__] = dict(db.session.execute(select(model.code, model.name)).all())
+    return read[model.__tablename__]
+
+
 def _key_label(group: str | None):
-    institutions = {}
-    regions = {}
-    if group == "institution":
-        institutions = dict(db.session.execute(select(Institution.code, Institution.name)).all())
-    if group == "region":
-        regions = dict(db.session.execute(select(Region.code, Region.name)).all())
+    institutions = _names(Institution) if group == "institution" else {}
+    regions = _names(Region) if group == "region" else {}
 
     def name(key: str) -> str:
         if group in ("channel", "dispute_type"):
