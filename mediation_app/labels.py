@@ -261,7 +261,7 @@ LABELS = {
         "prevented_invalid": N_(
             "What the mediation prevented does not add up: check the cases and people."),
         "prevented_not_concluding": N_(
-            "What the mediation prevented is recorded only when it is concluded."),
+            "What the mediation prevented is recorded only when a mediation is concluded."),
     },
     "period_refusal": {
         "no_period": N_("This handling has no court mediation period."),

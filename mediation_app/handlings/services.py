@@ -115,7 +115,7 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     if target.is_terminal and _referral_waiting(session, handling):
         raise HandlingError("referral_pending")
     _check_reason(definition, target, reason)
-    _check_prevented(target, prevented)
+    _check_prevented(handling, target, prevented)
     if not (target.outcome and definition.reasons_for(target.outcome)):
         reason = None
     _move(session, handling, target, now=now, reason=reason, note=note if reason else None)
@@ -131,11 +131,11 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     return handling
 
 
-def _check_prevented(target: State, prevented: Prevented | None) -> None:
-    """Only a conclusion records what the mediation prevented, and only by the rule."""
+def _check_prevented(handling: Handling, target: State, prevented: Prevented | None) -> None:
+    """Only the conclusion of a mediation records what it prevented, and only by the rule."""
     if prevented is None or prevented.is_empty:
         return
-    if target.outcome not in CONCLUDED:
+    if target.outcome not in CONCLUDED or not handling.is_mediation:
         raise HandlingError("prevented_not_concluding")
     if problems(prevented):
         raise HandlingError("prevented_invalid")

@@ -127,6 +127,18 @@ def test_a_step_that_does_not_conclude_refuses_counts(make, session):
     assert refused.value.code == "prevented_not_concluding"
 
 
+def test_a_handling_that_is_no_mediation_records_none(make, session):
+    """A review such as 司法确认 concludes too, but it is not a mediation: nothing to count."""
+    case, mediator = make.mediating_case()
+    case.current_handling.is_mediation = False
+    session.flush()
+    with pytest.raises(HandlingError) as refused:
+        fire_transition(session, case, "close_failure", actor=mediator, now=datetime.utcnow(),
+                        reason=reason_for(case, "close_failure"),
+                        prevented=Prevented(criminal_cases=1, criminal_people=1))
+    assert refused.value.code == "prevented_not_concluding"
+
+
 def test_the_service_refuses_counts_that_break_the_rule(make, session):
     case, mediator = make.mediating_case()
     with pytest.raises(HandlingError) as refused:
