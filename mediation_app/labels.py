@@ -266,6 +266,10 @@ LABELS = {
         "note_required": N_("Explain what is missing or why, for this reason."),
         "reason_required": N_("Choose the reason the handling ends this way."),
         "unknown_reason": N_("That reason is not one this procedure lists."),
+        "prevented_invalid": N_(
+            "What the mediation prevented does not add up: check the cases and people."),
+        "prevented_not_concluding": N_(
+            "What the mediation prevented is recorded only when a mediation is concluded."),
     },
     "period_refusal": {
         "no_period": N_("This handling has no court mediation period."),
@@ -412,6 +416,26 @@ LABELS = {
         "region": N_("By region"),
         "institution": N_("By institution"),
         "month": N_("By month"),
+    },
+    "prevented": {
+        "criminal_cases": N_("Civil disputes kept from turning criminal: cases"),
+        "criminal_people": N_("Civil disputes kept from turning criminal: people"),
+        "petition_cases": N_("Group petitions prevented: cases"),
+        "petition_people": N_("Group petitions prevented: people"),
+        "fight_cases": N_("Group fights prevented: cases"),
+        "fight_people": N_("Group fights prevented: people"),
+    },
+    "prevented_kind": {
+        "criminal": N_("Civil disputes kept from turning criminal"),
+        "petition": N_("Group petitions prevented"),
+        "fight": N_("Group fights prevented"),
+    },
+    "prevented_problem": {
+        "negative": N_("counts cannot be below zero"),
+        "too_many": N_("the counts are too large for one dispute"),
+        "people_without_cases": N_("give the number of cases as well as the people"),
+        "cases_without_people": N_("give the number of people as well as the cases"),
+        "fewer_people_than_cases": N_("there are at least as many people as cases"),
     },
     "figure": {
         "received": N_("Cases received"),

@@ -164,6 +164,7 @@ GLOBAL = {
     "GET /stats/charts/channels.svg":        [302, 200, 200, 200, 200, 403],
     "GET /stats/export.csv":                 [302, 200, 200, 200, 200, 403],
     "GET /stats/export.xlsx":                [302, 200, 200, 200, 200, 403],
+    "GET /stats/ministry-report.xlsx":       [302, 200, 200, 200, 200, 403],
     "GET /subsidy/":                         [302, 200, 200, 200, 200, 403],
     "GET /subsidy/statement.csv":            [302, 200, 200, 200, 200, 403],
     "GET /notifications/":                   [302, 200, 200, 200, 200, 200],

@@ -1,23 +1,58 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..labels import choices, options
+from ..labels import LABELS, choices, label, options
+from .prevention import MOST, Prevented, problems
+
+
+def _count(name: str) -> IntegerField:
+    return IntegerField(_l(LABELS["prevented"][name]), validators=[
+        Optional(), NumberRange(min=0, max=MOST, message=_l(
+            "Give what was prevented as whole numbers from 0 up."))])
 
 
 class TransitionForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
     # a code from the workflow's outcome_reasons when the step ends in failure or withdrawal
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=32)])
+    # what the mediation prevented, when the step concludes it (empty counts as 0)
+    criminal_cases = _count("criminal_cases")
+    criminal_people = _count("criminal_people")
+    petition_cases = _count("petition_cases")
+    petition_people = _count("petition_people")
+    fight_cases = _count("fight_cases")
+    fight_people = _count("fight_people")
+
+    PREVENTED = ("criminal_cases", "criminal_people", "petition_cases", "petition_people",
+                 "fight_cases", "fight_people")
+
+    def prevented(self) -> Prevented:
+        return Prevented(**{name: self[name].data or 0 for name in self.PREVENTED})
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        for kind, code in problems(self.prevented()):
+            self[f"{kind}_people"].errors.append(_(
+                "%(what)s: %(problem)s", what=label("prevented_kind", kind),
+                problem=label("prevented_problem", code)))
+        return not self.errors
+
+    def prevented_errors(self) -> list[str]:
+        """The messages about what was prevented (the only errors a person can cause)."""
+        return [message for name in self.PREVENTED for message in self[name].errors]
 
 
 class RulingForm(FlaskForm):

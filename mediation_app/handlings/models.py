@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import db, utcnow
@@ -49,5 +49,37 @@ class PeriodExtension(db.Model):
     ends_at: Mapped[datetime]
     consenting_parties: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _prevented_checks() -> tuple:
+    """The rule of handlings.prevention, in the database too."""
+    checks = []
+    for kind in ("criminal", "petition", "fight"):
+        cases, people = f"{kind}_cases", f"{kind}_people"
+        checks += [
+            CheckConstraint(f"{cases} >= 0 AND {people} >= 0", name=f"{kind}_not_negative"),
+            CheckConstraint(f"({cases} = 0 AND {people} = 0) OR ({cases} > 0 AND {people} >= "
+                            f"{cases})", name=f"{kind}_people_per_case"),
+        ]
+    return tuple(checks)
+
+
+class PreventedEscalation(db.Model):
+    """What a concluded handling prevented, recorded by its mediator when closing it: cases
+    and people of 民转刑, 群体性上访, 群体性械斗 (only when any is above zero)."""
+
+    __tablename__ = "prevented_escalations"
+    __table_args__ = _prevented_checks()
+
+    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), primary_key=True,
+                                             autoincrement=False)
+    criminal_cases: Mapped[int] = mapped_column(default=0)
+    criminal_people: Mapped[int] = mapped_column(default=0)
+    petition_cases: Mapped[int] = mapped_column(default=0)
+    petition_people: Mapped[int] = mapped_column(default=0)
+    fight_cases: Mapped[int] = mapped_column(default=0)
+    fight_people: Mapped[int] = mapped_column(default=0)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

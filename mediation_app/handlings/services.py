@@ -22,8 +22,12 @@ from ..workflow.guards import Facts
 from .catalog import stored_version
 from .facts import facts_for
 from .history import deadline_given, deadline_started
+from .models import PreventedEscalation
 from .periods import period_end
+from .prevention import Prevented, problems
 from .signals import handling_ended
+
+CONCLUDED = ("success", "failure")
 
 
 class HandlingError(ValueError):
@@ -90,10 +94,12 @@ def _check_reason(definition, target: State, reason: str | None) -> None:
 
 
 def fire_transition(session: Session, case: Case, name: str, *, actor: User, now: datetime,
-                    note: str = "", reason: str | None = None) -> Handling:
+                    note: str = "", reason: str | None = None,
+                    prevented: Prevented | None = None) -> Handling:
     """Move the current handling along one transition, if the workflow allows it now. An
     end in failure or withdrawal needs a `reason` code the workflow declares; `note` is
-    kept with it as free text."""
+    kept with it as free text. A conclusion (success or failure) may record what the
+    mediation `prevented`; it is kept, and audited with the step, when any is above zero."""
     handling = case.current_handling
     if handling is None or not policy.can_change_case(actor, case):
         raise HandlingError("not_holder")
@@ -109,6 +115,7 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
     if target.is_terminal and _referral_waiting(session, handling):
         raise HandlingError("referral_pending")
     _check_reason(definition, target, reason)
+    _check_prevented(handling, target, prevented)
     if not (target.outcome and definition.reasons_for(target.outcome)):
         reason = None
     _move(session, handling, target, now=now, reason=reason, note=note if reason else None)
@@ -117,10 +124,31 @@ def fire_transition(session: Session, case: Case, name: str, *, actor: User, now
                  changes={"state": [before, target.name]}, note=note or None,
                  labels={"state": [definition.state(before).label, target.label],
                          "institution": handling.institution.name},
-                 reason=reason, reason_label=_reason_label(definition, reason))
+                 reason=reason, reason_label=_reason_label(definition, reason),
+                 prevented=_record_prevented(session, handling, prevented, actor=actor, now=now))
     if handling.outcome is not None:
         handling_ended.send(session, handling=handling, now=now)
     return handling
+
+
+def _check_prevented(handling: Handling, target: State, prevented: Prevented | None) -> None:
+    """Only the conclusion of a mediation records what it prevented, and only by the rule."""
+    if prevented is None or prevented.is_empty:
+        return
+    if target.outcome not in CONCLUDED or not handling.is_mediation:
+        raise HandlingError("prevented_not_concluding")
+    if problems(prevented):
+        raise HandlingError("prevented_invalid")
+
+
+def _record_prevented(session: Session, handling: Handling, prevented: Prevented | None, *,
+                      actor: User, now: datetime) -> dict | None:
+    if prevented is None or prevented.is_empty:
+        return None
+    session.add(PreventedEscalation(handling_id=handling.id, recorded_by_id=actor.id,
+                                    recorded_at=now, **prevented.as_dict()))
+    session.flush()
+    return prevented.as_dict()
 
 
 def _referral_waiting(session: Session, handling: Handling) -> bool:

@@ -31,10 +31,14 @@ def transition(case_id: int, name: str):
     case = changeable_case_or_404(case_id)
     form = TransitionForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.prevented_errors():
+            abort(400)
+        flash(form.prevented_errors()[0], "error")
+        return redirect(url_for("cases.show", case_id=case_id))
     try:
         handling = fire_transition(db.session, case, name, actor=current_user, now=utcnow(),
-                                   note=form.note.data or "", reason=form.reason.data or None)
+                                   note=form.note.data or "", reason=form.reason.data or None,
+                                   prevented=form.prevented())
     except HandlingError as refusal:
         discard()
         flash(explain(refusal), "error")

@@ -18,6 +18,7 @@ from ..casefile.models import Case, Handling
 from ..deadlines.models import Escalation
 from ..directory.models import Institution, Region
 from ..labels import label_zh
+from ..stats import prevented
 from ..stats.definitions import Figures, month_period, shift_month
 from ..stats.queries import Scope, referral_statistics
 from ..stats.rollups import overdue_cases, page_figures
@@ -80,6 +81,8 @@ def freeze(session: Session, region: Region, month: str, *, now: datetime,
         "referrals": _referrals(session, period, scope, now=now),
         "overdue_cases": _overdue_cases(session, period, scope, now=now),
         "escalations": _escalations(session, period, region),
+        "prevented": prevented.total(prevented.from_rollups(
+            session, period, scope, durable_months=months, first_sync=False)).as_dict(),
         "major_risk": _major_risk(session, period, region, settings),
         "thresholds": {"group_parties": settings.group_parties,
                        "major_group_parties": settings.major_group_parties},
@@ -222,6 +225,8 @@ def _flatten(frozen: dict) -> dict[str, object]:
         prefix = f"referral:{row['kind']}:{row['from_kind']}>{row['to_kind']}"
         for name in (*REFERRAL_COUNTS, "median_hours_to_accept"):
             flat[f"{prefix}.{name}"] = row.get(name)
+    for name, value in frozen.get("prevented", {}).items():
+        flat[f"prevented.{name}"] = value
     for listing in ("overdue_cases", "major_risk", "escalations"):
         if frozen.get(listing) is not None:
             flat[f"{listing}.count"] = len(frozen[listing]["items"])
@@ -238,7 +243,8 @@ def differences(before: dict, after: dict) -> list[dict]:
 
 def _field_order(field: str) -> tuple:
     section = field.split(":", 1)[0].split(".", 1)[0]
-    order = ["totals", *GROUPS, "referral", "overdue_cases", "escalations", "major_risk"]
+    order = ["totals", "prevented", *GROUPS, "referral", "overdue_cases", "escalations",
+             "major_risk"]
     return (order.index(section) if section in order else len(order), field)
 
 
@@ -249,6 +255,9 @@ FIGURE_ZH = {
     "parties": "涉及当事人", "agreement_amount": "协议涉及金额（元）", "overdue": "超期未结",
     "sent": "发出", "accepted": "签收", "returned": "退回", "expired": "逾期未签收",
     "pending": "待签收", "median_hours_to_accept": "签收用时中位数（小时）", "count": "件数",
+    "criminal_cases": "防止民转刑案件（件）", "criminal_people": "防止民转刑案件（人）",
+    "petition_cases": "防止群体性上访（件）", "petition_people": "防止群体性上访（人）",
+    "fight_cases": "防止群体性械斗（件）", "fight_people": "防止群体性械斗（人）",
 }
 LIST_ZH = {"overdue_cases": "超期未结案件清单", "major_risk": "群体性案件清单",
            "escalations": "督办案件清单"}
@@ -258,7 +267,7 @@ def field_label(field: str, *versions: dict) -> str:
     """'channel:peoples.success' → '人民调解 · 调解成功', for the list of changes."""
     subject, _, figure = field.rpartition(".")
     section, _, key = subject.partition(":")
-    if section == "totals":
+    if section in ("totals", "prevented"):
         where = "全部"
     elif section in LIST_ZH:
         where = LIST_ZH[section]

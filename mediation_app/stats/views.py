@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     make_response,
     render_template,
     request,
@@ -27,7 +28,7 @@ from ..downloads import content_disposition
 from ..extensions import talisman
 from ..labels import label, options
 from ..tables import XLSX, table_download
-from . import charts
+from . import charts, ministry, prevented
 from .definitions import (
     SHORTCUTS,
     Period,
@@ -36,8 +37,10 @@ from .definitions import (
     shortcut_periods,
     this_month,
 )
+from .figure_tables import CHART_TITLES, chart_tables, month_args
 from .forms import StatsForm
 from .loop_closure import loop_closure
+from .ministry_sheet import ministry_sheet
 from .output import AMOUNT, DAYS, INTEGER, PERCENT, Sheet, percent, report_workbook, table_rows
 from .queries import Scope, cases_behind, referral_statistics
 from .reading import figures_reading
@@ -108,13 +111,18 @@ def _scope(form: StatsForm) -> Scope:
                  channel=form.channel.data or None, dispute_type=form.dispute_type.data or None)
 
 
+def _names(model) -> dict[str, str]:
+    """Codes to names of institutions or regions, read once per request (the charts, their
+    tables and the durations all name the same groups)."""
+    read = g.setdefault("stats_names", {})
+    if model.__tablename__ not in read:
+        read[model.__tablename__] = dict(db.session.execute(select(model.code, model.name)).all())
+    return read[model.__tablename__]
+
+
 def _key_label(group: str | None):
-    institutions = {}
-    regions = {}
-    if group == "institution":
-        institutions = dict(db.session.execute(select(Institution.code, Institution.name)).all())
-    if group == "region":
-        regions = dict(db.session.execute(select(Region.code, Region.name)).all())
+    institutions = _names(Institution) if group == "institution" else {}
+    regions = _names(Region) if group == "region" else {}
 
     def name(key: str) -> str:
         if group in ("channel", "dispute_type"):
@@ -137,14 +145,18 @@ def index():
                          durable_months=months, first_sync=False)
     referrals = referral_statistics(reading, period, scope, now=now)
     taken = durations(reading, period, scope, first_sync=False)
+    stopped = prevented.total(prevented.from_rollups(reading, period, scope,
+                                                     durable_months=months, first_sync=False))
     args = {key: value for key, value in request.args.items() if value}
     drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
              .decode() for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
+                           chart_tables=chart_tables(found, CHARTS, _key_label),
+                           month_args=month_args,
                            referrals=referrals, key_label=_key_label(found.report.group),
                            args=args, figures=FIGURES, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
-                           overdue_on=overdue_measured_on(period, now),
+                           overdue_on=overdue_measured_on(period, now), prevented=stopped,
                            duration_groups=[(group, _key_label(group))
                                             for group in DURATION_GROUPS])
 
@@ -173,7 +185,7 @@ def chart_svg(name: str, found: PageFigures, now) -> str:
     one axis (whole numbers), rates on their own; 超期 says the day it is judged at."""
     if name == "trend":
         monthly, labels = found.trend, found.months
-        return charts.trend(_("Last 12 months"), labels, {
+        return charts.trend(_(CHART_TITLES["trend"]), labels, {
             _("Cases received"): [monthly[m].received for m in labels],
             _("Cases concluded"): [monthly[m].concluded for m in labels],
         }, rates={
@@ -186,8 +198,7 @@ def chart_svg(name: str, found: PageFigures, now) -> str:
     keys = sorted(grouped)
     name_of = _key_label(group)
     measured_on = overdue_measured_on(found.report.period, now)
-    return charts.bars({"types": _("By dispute type"), "channels": _("By channel"),
-                        "regions": _("By region")}[name], [name_of(k) for k in keys], {
+    return charts.bars(_(CHART_TITLES[name]), [name_of(k) for k in keys], {
         _("Successes"): [grouped[k].success for k in keys],
         _("Failures"): [grouped[k].failure for k in keys],
         _("Cases received"): [grouped[k].received for k in keys],
@@ -263,12 +274,35 @@ def export(fmt: str):
     return response
 
 
-def _report_title(scope: Scope) -> str:
+@bp.get("/ministry-report.xlsx")
+@requires(roles.reads_figures)
+def ministry_report():
+    """司法部《人民调解工作统计报表》 of the period and scope (people's mediation only)."""
+    form = _form()
+    period, scope = _period(form), _scope(form)
+    now = utcnow()
+    total, rows = ministry.report_rows(figures_reading(db.session), period, scope, now=now,
+                                       durable_months=current_app.config["DURABLE_MONTHS"],
+                                       first_sync=False)
+    response = make_response(report_workbook(
+        _("%(place)s: people's mediation work statistics report", place=_place(scope)),
+        _report_subtitle(period, now), [ministry_sheet(total, rows)]))
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = content_disposition(
+        f"peoples-mediation-{period.start.isoformat()}-{period.end.isoformat()}.xlsx")
+    return response
+
+
+def _place(scope: Scope) -> str:
     place = scope.region.name if scope.region else ""
     if scope.institution_id:
         institution = db.session.get(Institution, scope.institution_id)
         place = f"{place} {institution.name}" if institution else place
-    return _("%(place)s: mediation statistics", place=place)
+    return place
+
+
+def _report_title(scope: Scope) -> str:
+    return _("%(place)s: mediation statistics", place=_place(scope))
 
 
 def _report_subtitle(period: Period, now) -> str:

@@ -1,0 +1,135 @@
+"""The charts of the statistics page are images; beside each, a table gives its figures,
+and every count links to the list of the cases behind it. The world is the hand-computed
+district of tests/stats/test_figures.py (October 2026):
+
+  A  success 10-10 · B failure 10-12 · W withdrawn 10-08 · N accepted 10-21
+  R  accepted by the police 10-02 (administrative), referred, accepted by the committee
+     10-05 (people's mediation), success 10-15
+  O  accepted 09-21, overdue at the end of October · S success 09-25
+
+so, for instance, people's mediation's successes are A and R, the police's received R, and
+neighbour disputes' received counts six handlings of five cases (R twice)."""
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from mediation_app.auth.models import User
+from mediation_app.casefile.models import Case
+from mediation_app.directory.models import Institution
+from mediation_app.stats import views
+
+from .test_figures import NOW, at, district  # noqa: F401  (the hand-computed district)
+
+OCTOBER = "start=2026-10-01&end=2026-10-31"
+FILED = {at(10, 2): "A", at(10, 4): "B", at(10, 6): "W", at(10, 1): "R", at(10, 20): "N",
+         at(9, 20): "O", at(9, 1): "S"}
+
+
+@pytest.fixture
+def reader(make, login, district, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(views, "utcnow", lambda: NOW)
+    user = make.user(role="committee",
+                     institution=make.institution(kind="committee", region=district))
+    make.commit()
+    return login(user)
+
+
+@pytest.fixture
+def letters(session, district):  # noqa: F811
+    return {case_id: FILED[filed] for case_id, filed in
+            session.execute(select(Case.id, Case.filed_at))}
+
+
+def _table(page: str, chart: str) -> dict[tuple[str, int], tuple[str, str]]:
+    """{(row name, column): (count shown, link)} of a chart's figure table."""
+    table = page.split(f'id="chart-{chart}-figures"')[1].split("</table>")[0]
+    found = {}
+    for row in re.findall(r"<tr><th>(.*?)</th>(.*?)</tr>", table, re.S):
+        for column, (href, count) in enumerate(re.findall(r'<a href="([^"]+)">([^<]*)</a>',
+                                                          row[1])):
+            found[(row[0], column)] = (count, unescape(href))
+    return found
+
+
+def _listed(client, href: str, letters: dict) -> set[str]:
+    page = client.get(href).get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    return {letters[int(case_id)] for case_id in re.findall(r'href="/cases/(\d+)"', rows)}
+
+
+@pytest.fixture
+def page(reader):
+    return reader.get(f"/stats/?{OCTOBER}").get_data(as_text=True)
+
+
+SUCCESS, FAILURE, RECEIVED, OVERDUE = range(4)
+
+
+def test_each_bar_of_the_channels_chart_has_a_linked_count(page):
+    table = _table(page, "channels")
+    assert {name for name, _column in table} == {"人民调解", "行政调解"}
+    assert table[("人民调解", SUCCESS)][0] == "2" and table[("行政调解", RECEIVED)][0] == "1"
+
+
+def test_a_channels_success_lists_exactly_its_successful_cases(page, reader, letters):
+    count, href = _table(page, "channels")[("人民调解", SUCCESS)]
+    assert _listed(reader, href, letters) == {"A", "R"} and count == "2"
+
+
+def test_the_police_received_count_lists_the_case_it_accepted(page, reader, letters):
+    count, href = _table(page, "channels")[("行政调解", RECEIVED)]
+    assert _listed(reader, href, letters) == {"R"} and count == "1"
+
+
+def test_the_failure_and_overdue_bars_list_their_cases(page, reader, letters):
+    table = _table(page, "channels")
+    assert _listed(reader, table[("人民调解", FAILURE)][1], letters) == {"B"}
+    assert _listed(reader, table[("人民调解", OVERDUE)][1], letters) == {"O"}
+
+
+def test_a_dispute_type_bar_lists_the_cases_of_its_counted_handlings(page, reader, letters):
+    count, href = _table(page, "types")[("邻里纠纷", RECEIVED)]
+    assert count == "6"        # R was received twice: by the police and by the committee
+    assert _listed(reader, href, letters) == {"A", "B", "W", "R", "N"}
+
+
+def test_the_region_bar_lists_the_districts_successes(page, reader, letters):
+    table = _table(page, "regions")
+    (name,) = {name for name, _column in table}
+    assert _listed(reader, table[(name, SUCCESS)][1], letters) == {"A", "R"}
+
+
+def test_a_month_of_the_trend_lists_the_cases_concluded_in_that_month(page, reader, letters):
+    table = _table(page, "trend")
+    october, september = table[("2026-10", 1)], table[("2026-09", 1)]
+    assert (october[0], _listed(reader, october[1], letters)) == ("3", {"A", "B", "R"})
+    assert (september[0], _listed(reader, september[1], letters)) == ("1", {"S"})
+
+
+def test_the_charts_are_described_by_their_tables(page):
+    assert 'alt="按调解渠道"' in page
+    assert 'aria-describedby="chart-channels-figures"' in page
+
+
+def test_the_committees_mediator_reads_links_to_their_own_cases_only(
+        make, session, login, district, monkeypatch, letters):  # noqa: F811
+    monkeypatch.setattr(views, "utcnow", lambda: NOW)
+    mediator = session.scalar(select(User).join(Institution).where(
+        User.role == "mediator", Institution.region_id == district.id,
+        Institution.kind == "peoples_committee"))
+    client = login(mediator)
+    table = _table(client.get(f"/stats/?{OCTOBER}").get_data(as_text=True), "channels")
+    assert {name for name, _column in table} == {"人民调解"}
+    assert _listed(client, table[("人民调解", SUCCESS)][1], letters) == {"A", "R"}
+
+
+def test_a_mediator_elsewhere_gets_no_links_to_the_districts_cases(make, login, district,  # noqa: F811
+                                                                  monkeypatch):
+    monkeypatch.setattr(views, "utcnow", lambda: NOW)
+    stranger = make.user(institution=make.institution(region=district))
+    make.commit()
+    page = login(stranger).get(f"/stats/?{OCTOBER}").get_data(as_text=True)
+    assert _table(page, "channels") == {}
