@@ -5,8 +5,10 @@ import time
 from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
+from sqlalchemy.orm import joinedload
 
 from ..db import db
+from ..directory.models import Institution
 from .models import User
 
 MAX_ID = 2**31 - 1
@@ -31,7 +33,9 @@ def user_for_session(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
+    # one statement: the policy reads the user's institution and its region on every page
+    user = db.session.get(User, int(user_id), options=[
+        joinedload(User.institution).joinedload(Institution.region)])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
