@@ -30,9 +30,10 @@ from ..db import db, utcnow
 from ..directory.models import Institution, Region
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
+from ..handlings.panels import page_facts
 from ..handlings.queries import step_options
 from ..labels import options
-from ..panels import render_case_panels
+from ..panels import render_case_panels, shared_reads
 from ..storage import Storage
 from ..transaction import discard
 from ..uploads import UploadRefused
@@ -203,26 +204,31 @@ def show(case_id: int):
     events = db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
     ).all()
-    regions = {r.id: r.name for r in db.session.scalars(select(Region).where(
-        Region.id.in_(_region_ids_in(events))))}
     now = utcnow()
     as_read = case_for_reader(case, whole=policy.sees_personal_data(current_user, case))
-    return render_template(
-        "cases/show.html",
-        case=case,
-        events=events,
-        region_names=regions,
-        parties=as_read.parties,
-        summary=as_read.summary,
-        description=as_read.description,
-        can_edit=policy.can_change_case(current_user, case),
-        attachment_form=AttachmentForm(),
-        steps=step_options(db.session, case, current_user, now=now),
-        step_form=TransitionForm(),
-        state_labels={state.name: state.label for handling in case.handlings
-                      for state in handling.definition.states},
-        panels=render_case_panels(case, current_user, now),
-    )
+    with shared_reads():
+        return render_template(
+            "cases/show.html",
+            case=case,
+            events=events,
+            region_names=_region_names(_region_ids_in(events)),
+            parties=as_read.parties,
+            summary=as_read.summary,
+            description=as_read.description,
+            can_edit=policy.can_change_case(current_user, case),
+            attachment_form=AttachmentForm(),
+            steps=step_options(db.session, case, current_user, now=now, facts_of=page_facts),
+            step_form=TransitionForm(),
+            state_labels={state.name: state.label for handling in case.handlings
+                          for state in handling.definition.states},
+            panels=render_case_panels(case, current_user, now),
+        )
+
+
+def _region_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {r.id: r.name for r in db.session.scalars(select(Region).where(Region.id.in_(ids)))}
 
 
 def _region_ids_in(events) -> set[int]:
