@@ -73,18 +73,34 @@ def _region_choices(regions: list[Region]) -> list[tuple[int, str]]:
     return [(r.id, "\u3000" * (r.path.count("/") - base_depth) + r.name) for r in regions]
 
 
+def _assignable_mediators():
+    return (select(User).where(User.institution_id == current_user.institution_id,
+                               staff_clause(roles.may_be_assigned_cases), User.is_active)
+            .order_by(User.display_name))
+
+
 def _mediator_choices() -> list[tuple[int, str]]:
-    mediators = db.session.scalars(
-        select(User).where(User.institution_id == current_user.institution_id,
-                           staff_clause(roles.may_be_assigned_cases), User.is_active)
-        .order_by(User.display_name)
-    )
-    return [(0, "—")] + [(user.id, user.display_name) for user in mediators]
+    return [(0, "—")] + [(user.id, user.display_name)
+                         for user in db.session.scalars(_assignable_mediators())]
 
 
 def _prepare_details(form) -> None:
     form.region_id.choices = options(_region_choices(_subtree_regions()))
     form.assigned_mediator_id.choices = options(_mediator_choices())
+
+
+def _offer_chosen_details(form) -> None:
+    """A submitted form is checked against the region and mediator it names only, read by
+    their ids (the view uses them next); whole lists are built if the form is shown back."""
+    root = current_user.institution.region
+    region = db.session.get(Region, form.region_id.data) if form.region_id.data else None
+    form.region_id.choices = [(region.id, region.name)] if region is not None and \
+        root.contains(region) else []
+    chosen = form.assigned_mediator_id.data
+    mediator = db.session.scalar(_assignable_mediators().where(User.id == chosen)) \
+        if chosen else None
+    form.assigned_mediator_id.choices = [(0, "—")] + (
+        [(mediator.id, mediator.display_name)] if mediator is not None else [])
 
 
 def _list_filter_form() -> ListFilterForm:
@@ -158,16 +174,19 @@ def new():
         flash(_("Your institution has no procedure for filing cases."), "error")
         return redirect(url_for("cases.index"))
     form = CaseForm()
-    _prepare_details(form)
     form.workflow.choices = options([(d.name, d.title) for d in workflows])
     if request.method == "GET":
         form.received_on.data = utcnow().date()
+    if form.is_submitted() and not form.add_party.data:
+        _offer_chosen_details(form)
     if form.add_party.data:
         form.parties.append_entry()
+        _prepare_details(form)
         return render_template("cases/new.html", form=form)
     if form.validate_on_submit():
         region = db.session.get(Region, form.region_id.data)
-        mediator = db.session.get(User, form.assigned_mediator_id.data or 0)
+        mediator = db.session.get(User, form.assigned_mediator_id.data) \
+            if form.assigned_mediator_id.data else None
         case = services.file_case(
             db.session,
             services.NewCase(
@@ -188,6 +207,7 @@ def new():
         _details_changed(case)
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
         return redirect(url_for("cases.show", case_id=case.id))
+    _prepare_details(form)
     return render_template("cases/new.html", form=form)
 
 
