@@ -27,7 +27,8 @@ from ..casefile.models import Case, Party
 from ..casefile.signals import case_details_changed
 from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
-from ..directory.models import Institution, Region
+from ..directory.choices import subtree
+from ..directory.models import Region
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
 from ..handlings.panels import page_facts
@@ -49,6 +50,7 @@ from .forms import (
 from .queries import CaseFilters, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+LISTED_LEVELS = ("city", "district", "town", "village")   # grids are too many to offer
 
 
 def _details_changed(case: Case) -> None:
@@ -104,16 +106,16 @@ def _offer_chosen_details(form) -> None:
 
 
 def _list_filter_form() -> ListFilterForm:
+    """The filters, offering the institutions and regions of the user's region (kept per
+    process, see directory.choices)."""
     form = ListFilterForm(request.args)
-    institutions = db.session.scalars(
-        select(Institution).join(Region)
-        .where(Region.path.startswith(current_user.institution.region.path))
-        .order_by(Institution.name)
-    )
-    form.institution_id.choices = options(
-        [(0, _("Any institution"))] + [(inst.id, inst.name) for inst in institutions])
-    regions = _subtree_regions(("city", "district", "town", "village"))
-    form.region_id.choices = options([(0, _("Any region"))] + _region_choices(regions))
+    root = current_user.institution.region
+    tree = subtree(db.session, root)
+    form.institution_id.choices = options([(0, _("Any institution")), *tree.institutions])
+    base_depth = root.path.count("/")
+    form.region_id.choices = options([(0, _("Any region"))] + [
+        (region_id, "\u3000" * (path.count("/") - base_depth) + name)
+        for region_id, name, path, level in tree.regions if level in LISTED_LEVELS])
     return form
 
 
