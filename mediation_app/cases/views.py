@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..access import policy, roles, web
 from ..access.masking import case_for_reader
@@ -23,7 +24,7 @@ from ..access.roles import staff_clause
 from ..access.web import requires
 from ..audit.models import CaseEvent
 from ..auth.models import User
-from ..casefile.models import Case, Party
+from ..casefile.models import Case, Handling, Party
 from ..casefile.signals import case_details_changed
 from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
@@ -222,7 +223,8 @@ def _chosen(workflows, name: str | None) -> str:
 @login_required
 def show(case_id: int):
     """Show a case with its parties, handlings, attachments and timeline."""
-    case = visible_case_or_404(case_id)
+    case = visible_case_or_404(case_id, load=[
+        joinedload(Case.handlings).joinedload(Handling.workflow_version)])
     events = db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
     ).all()
