@@ -10,13 +10,12 @@ from mediation_app.handlings.services import fire_transition
 from ..statements import counted
 from .test_views import _filing_form
 
-LIST_CEILING = 5    # BEGIN; the user with institution and region; the page with its capped
-                    # total; unread notifications; supervision badges
-PAGE_CEILING = 18   # BEGIN, the user, the case with its handlings and their workflows, events,
+LIST_CEILING = 4    # BEGIN; the user with institution, region and unread count; the page
+                    # with its capped total; supervision badges
+PAGE_CEILING = 17   # BEGIN, the user, the case with its handlings and their workflows, events,
                     # parties, attachments, the region's lineage; once each: sessions,
                     # agreements, documents, 回访 (also the guards' facts), referrals, outcome
-                    # reports, the court period, supervision orders, warnings and badges;
-                    # unread notifications
+                    # reports, the court period, supervision orders, warnings and badges
 FILING_CEILING = 15  # BEGIN, the user; the counter upsert; the case, its filing event and
                      # audit head; the stored workflow, the handling, its deadline, the case's
                      # and the head's update, the opening event; the warning rules' reads
