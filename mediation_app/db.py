@@ -23,11 +23,15 @@ def one_of(column: str, allowed: list[str], name: str) -> CheckConstraint:
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+def dialect_insert(session: Session, model):
+    """An INSERT with the session's dialect's ON CONFLICT clauses (PostgreSQL, SQLite)."""
+    return _INSERTS[session.get_bind().dialect.name](model)
+
+
 def insert_if_absent(session: Session, model, **values) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: safe when concurrent transactions race to create.
     True when this call inserted the row."""
-    dialect_insert = _INSERTS[session.get_bind().dialect.name]
-    statement = dialect_insert(model).values(**values).on_conflict_do_nothing()
+    statement = dialect_insert(session, model).values(**values).on_conflict_do_nothing()
     # rowcount is -1 for this statement on PostgreSQL: ask for the inserted row instead
     return session.execute(statement.returning(literal_column("1"))).first() is not None
 
@@ -63,4 +67,4 @@ def _without_row_values(context) -> None:
             error.args = (str(error.args[0]).split("\n", 1)[0], *error.args[1:])
 
 
-__all__ = ["db", "utcnow", "one_of", "configure_engine", "insert_if_absent"]
+__all__ = ["db", "utcnow", "one_of", "configure_engine", "dialect_insert", "insert_if_absent"]

@@ -9,7 +9,9 @@ nothing to show."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,29 @@ from markupsafe import Markup
 from .casefile.models import Case
 
 SLOTS = ("steps", "alerts", "records")
+
+_shared: ContextVar[dict | None] = ContextVar("case_page_shared", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """While the case page renders, what it and its panels read more than once (the case's
+    agreements, the guards' facts, its referrals) is read once: see `shared`."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Hashable, load: Callable[[], object]):
+    """`load()`, once per page being rendered under `shared_reads`; outside it, each time."""
+    memo = _shared.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
 
 
 @dataclass(frozen=True)

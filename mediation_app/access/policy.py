@@ -109,8 +109,9 @@ def whole_cases_clause(user, dialect="sqlite") -> ColumnElement[bool]:
     return SEE_CASE_WHOLE.clause(user, _dialect(dialect))
 
 
-def visible_case(session: Session, user, case_id: int) -> Case | None:
-    case = session.get(Case, case_id)
+def visible_case(session: Session, user, case_id: int, *, load=()) -> Case | None:
+    """`load`: loader options for what the caller reads of the case next."""
+    case = session.get(Case, case_id, options=list(load))
     return case if case is not None and can_view_case(user, case) else None
 
 

@@ -15,8 +15,8 @@ from ..db import db
 from . import policy
 
 
-def visible_case_or_404(case_id: int, user=None) -> Case:
-    case = policy.visible_case(db.session, user or current_user, case_id)
+def visible_case_or_404(case_id: int, user=None, *, load=()) -> Case:
+    case = policy.visible_case(db.session, user or current_user, case_id, load=load)
     if case is None:
         abort(404)
     return case

@@ -8,15 +8,20 @@ from ..access import policy
 from ..auth.forms import EmptyForm
 from ..casefile.models import Case
 from ..db import db
-from ..panels import CasePanel
+from ..panels import CasePanel, shared
 from .forms import ConfirmationApplicationForm, PerformancePlanForm, PerformanceRecordForm
 from .issuing import confirmation_courts
-from .queries import mediation_record, signed_agreement_for_case
+from .queries import MediationRecord, mediation_record
 
 
-def _confirmation_form(case: Case, reader, ours: bool):
+def case_record(case_id: int) -> MediationRecord:
+    """The case's mediation record, read once for the case page and all its panels."""
+    return shared(("mediation_record", case_id), lambda: mediation_record(db.session, case_id))
+
+
+def _confirmation_form(case: Case, reader, ours: bool, record: MediationRecord):
     """The courts the joint application may go to, offered only where it can be issued."""
-    if not ours or signed_agreement_for_case(db.session, case.id) is None:
+    if not ours or record.signed_agreement is None:
         return None, False
     courts, fixed = confirmation_courts(db.session, case, reader.institution)
     return ConfirmationApplicationForm().offer(courts), fixed
@@ -30,9 +35,9 @@ def _allows_oral_agreement(case: Case) -> bool:
 
 
 def mediation_panel(case: Case, reader, now: datetime) -> dict:
-    record = mediation_record(db.session, case.id)
+    record = case_record(case.id)
     ours = policy.can_issue_notice(reader, case)
-    confirmation_form, court_fixed = _confirmation_form(case, reader, ours)
+    confirmation_form, court_fixed = _confirmation_form(case, reader, ours, record)
     return {
         "record": record,
         "editable_sessions": {item.id for item in record.sessions

@@ -29,6 +29,16 @@ class MediationRecord:
     documents: list
     follow_ups: list
 
+    @property
+    def live_agreement(self) -> Agreement | None:
+        """As `live_agreement`, from the agreements already read."""
+        return next((item for item in self.agreements if item.status != "voided"), None)
+
+    @property
+    def signed_agreement(self) -> Agreement | None:
+        agreement = self.live_agreement
+        return agreement if agreement is not None and agreement.status == "signed" else None
+
 
 def mediation_record(session: Session, case_id: int) -> MediationRecord:
     return MediationRecord(

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..auth.models import User
 from .models import GENESIS, AuditHead, CaseEvent
@@ -17,32 +17,65 @@ def _json_safe(data: dict) -> dict:
 
 
 def record_event(
-    session: Session, case, action: str, *, actor: User | None, now: datetime, **data
+    session: Session, case, action: str, *, actor: User | None, now: datetime,
+    new_chain: bool = False, **data
 ) -> CaseEvent:
-    """Append an event to the case's chain; the case must have been flushed."""
-    last = session.execute(
-        select(CaseEvent.seq, CaseEvent.hash)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.seq.desc())
-        .limit(1)
-    ).first()
+    """Append an event to the case's chain; the case must have been flushed. `new_chain`:
+    the case was filed in this transaction, so its chain is empty (nothing to look up)."""
+    written = _heads_written(object_session(case) or session)
+    head = None if new_chain else written.get(case.id)
+    seq, prev_hash = _chain_end(session, case.id, head, new_chain)
     event = CaseEvent(
         case_id=case.id,
-        seq=(last.seq + 1) if last else 1,
+        seq=seq + 1,
         actor_id=actor.id if actor else None,
         at=now,
         action=action,
         data=_json_safe(data),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=prev_hash,
     )
     event.hash = event.compute_hash()
     session.add(event)
-    _move_head(session, case, event)
+    if head is None:
+        head = AuditHead(case_id=case.id) if new_chain else (
+            session.get(AuditHead, case.id) or AuditHead(case_id=case.id))
+    _move_head(session, head, case, event)
+    written[case.id] = head
     return event
 
 
-def _move_head(session: Session, case, event: CaseEvent) -> None:
-    head = session.get(AuditHead, case.id) or AuditHead(case_id=case.id)
+def _chain_end(session: Session, case_id: int, head: AuditHead | None,
+               new_chain: bool) -> tuple[int, str]:
+    """The last event's sequence number and hash: from the head this transaction moved, or
+    from the chain itself."""
+    if new_chain:
+        return 0, GENESIS
+    if head is not None:
+        return head.length, head.head_hash
+    last = session.execute(
+        select(CaseEvent.seq, CaseEvent.hash)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def _heads_written(session: Session) -> dict:
+    """The heads moved by the session's current transaction, by case id. Their length and
+    hash are the end of the chain as this transaction leaves it (the row is written, hence
+    locked, by it); a head a rolled-back savepoint threw out of the session is forgotten."""
+    transaction = session.get_transaction()
+    kept = session.info.get("audit_heads_written")
+    if kept is None or kept[0] is not transaction:
+        kept = session.info["audit_heads_written"] = (transaction, {})
+    heads = kept[1]
+    for case_id in [case_id for case_id, head in heads.items() if head not in session]:
+        del heads[case_id]
+    return heads
+
+
+def _move_head(session: Session, head: AuditHead, case, event: CaseEvent) -> None:
     head.length, head.head_hash = event.seq, event.hash
     head.state, head.holder_institution_id = case.state, case.holder_institution_id
     head.seal()

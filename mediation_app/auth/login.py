@@ -6,13 +6,16 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ..db import db, utcnow
+from ..directory.models import Institution
 from .models import User
 from .services import password_change_due
 
 MAX_ID = 2**31 - 1
 IDLE_STAMP_SECONDS = 30  # the last-seen time is refreshed at most this often
+USER_LOAD_OPTIONS = "mediation.user_load_options"
 
 
 def init_app(app, login_manager) -> None:
@@ -29,12 +32,22 @@ def init_app(app, login_manager) -> None:
     app.before_request(require_password_change)
 
 
+def add_user_load_option(app, option) -> None:
+    """Load something more with the signed-in user, in the same statement (e.g. the unread
+    count every page shows, with `with_expression`)."""
+    app.extensions.setdefault(USER_LOAD_OPTIONS, []).append(option)
+
+
 def user_for_session(session_id: str) -> User | None:
     """The active user a session names, if it was signed in at their current session version."""
     user_id, _, version = session_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
+    # one statement: the policy reads the user's institution and its region on every page,
+    # and features may add what every page shows (see add_user_load_option)
+    user = db.session.get(User, int(user_id), options=[
+        joinedload(User.institution).joinedload(Institution.region),
+        *current_app.extensions.get(USER_LOAD_OPTIONS, ())])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, event, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     password_history: Mapped[list | None] = mapped_column(JSON)
 
     institution: Mapped[Institution] = relationship()
+    # loaded with the signed-in user when the notifications ask (see auth.login): else None
+    unread_notifications: Mapped[int | None] = query_expression()
 
     def get_id(self) -> str:
         """What the session remembers: the id and the session version it was signed in at."""

@@ -130,8 +130,15 @@ def _base_query(session: Session, user: User, filters: CaseFilters) -> Select:
 
 def count_cases(session: Session, user: User, filters: CaseFilters) -> tuple[int, bool]:
     """Exact up to COUNT_CAP; beyond that the page says "more than"."""
+    return _capped(session.scalar(_capped_count(session, user, filters)))
+
+
+def _capped_count(session: Session, user: User, filters: CaseFilters):
     capped = _base_query(session, user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1)
-    total = session.scalar(select(func.count()).select_from(capped.subquery()))
+    return select(func.count()).select_from(capped.subquery())
+
+
+def _capped(total: int) -> tuple[int, bool]:
     return min(total, COUNT_CAP), total > COUNT_CAP
 
 
@@ -156,12 +163,15 @@ def list_cases(
                             else key > tuple_(position[0], position[1]))
     walk_descending = descending != backwards
     order = (column.desc(), Case.id.desc()) if walk_descending else (column.asc(), Case.id.asc())
-    rows = list(session.scalars(query.order_by(*order).limit(per_page + 1)))
-    has_more = len(rows) > per_page
-    rows = rows[:per_page]
+    query = query.order_by(*order).limit(per_page + 1)
+    if with_total:   # the count rides along the page's rows: one statement
+        query = query.add_columns(_capped_count(session, user, filters).scalar_subquery())
+    found = session.execute(query).all()
+    rows = [row[0] for row in found][:per_page]
+    has_more = len(found) > per_page
     if backwards:
         rows.reverse()
-    total, capped = count_cases(session, user, filters) if with_total else (0, False)
+    total, capped = _total(session, user, filters, found) if with_total else (0, False)
     return Page(
         items=rows,
         next_cursor=_next_cursor(rows, column, has_more or backwards),
@@ -169,6 +179,11 @@ def list_cases(
         total=total,
         total_is_capped=capped,
     )
+
+
+def _total(session: Session, user: User, filters: CaseFilters, found) -> tuple[int, bool]:
+    """From the page's rows; counted apart only when a page after the first is empty."""
+    return _capped(found[0][1]) if found else count_cases(session, user, filters)
 
 
 def _value(case: Case, column) -> datetime:

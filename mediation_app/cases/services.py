@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..access import policy
@@ -14,7 +13,7 @@ from ..audit.services import changes, record_event
 from ..auth.models import User
 from ..casefile.models import Attachment, Case, CaseCounter, Party
 from ..concurrency import check_version
-from ..db import insert_if_absent
+from ..db import dialect_insert
 from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
 from ..domain.codes import PartyKind
@@ -60,13 +59,14 @@ class NewCase:
 
 
 def next_case_number(session: Session, institution: Institution, year: int) -> tuple[int, str]:
-    """Bump the counter row inside the current transaction: concurrent filers queue on
-    the row lock, and a rolled-back filing gives its number back."""
-    insert_if_absent(session, CaseCounter, institution_id=institution.id, year=year, last_seq=0)
+    """Bump the counter row inside the current transaction, creating it with the year's first
+    number, in one statement: concurrent filers queue on the row lock, and a rolled-back
+    filing gives its number back."""
     seq = session.execute(
-        update(CaseCounter)
-        .where(CaseCounter.institution_id == institution.id, CaseCounter.year == year)
-        .values(last_seq=CaseCounter.last_seq + 1)
+        dialect_insert(session, CaseCounter)
+        .values(institution_id=institution.id, year=year, last_seq=1)
+        .on_conflict_do_update(index_elements=[CaseCounter.institution_id, CaseCounter.year],
+                               set_={"last_seq": CaseCounter.last_seq + 1})
         .returning(CaseCounter.last_seq)
     ).scalar_one()
     number = render_case_number(
@@ -100,6 +100,7 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
         assigned_mediator=data.assigned_mediator,
         holder_institution_id=institution.id,
         state=workflow.definition.initial.name,
+        handlings=[],   # known empty: opening the first handling reads nothing
     )
     for position, party in enumerate(data.parties):
         case.parties.append(_build_party(party, position))
@@ -112,6 +113,7 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
         "case.filed",
         actor=actor,
         now=now,
+        new_chain=True,
         case_no=number,
         institution=institution.code,
         after=_case_view(case),

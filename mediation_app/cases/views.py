@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..access import policy, roles, web
 from ..access.masking import case_for_reader
@@ -24,17 +25,19 @@ from ..access.roles import staff_clause
 from ..access.web import requires
 from ..audit.models import CaseEvent
 from ..auth.models import User
-from ..casefile.models import Case, Party
+from ..casefile.models import Case, Handling, Party
 from ..casefile.signals import case_details_changed
 from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
-from ..directory.models import Institution, Region
+from ..directory.choices import subtree
+from ..directory.models import Region
 from ..formatting import workflow_text
 from ..handlings.catalog import catalog
 from ..handlings.forms import TransitionForm
+from ..handlings.panels import page_facts
 from ..handlings.queries import step_options
 from ..labels import options
-from ..panels import render_case_panels
+from ..panels import render_case_panels, shared_reads
 from ..roster.batch import assignable_ids, batch_assign_form
 from ..storage import Storage
 from ..tables import table_download
@@ -55,6 +58,7 @@ from .queries import CaseFilters, list_cases
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 log = logging.getLogger(__name__)
 EXPORT_LIMIT = 5000
+LISTED_LEVELS = ("city", "district", "town", "village")   # grids are too many to offer
 
 
 def _details_changed(case: Case) -> None:
@@ -79,13 +83,15 @@ def _region_choices(regions: list[Region]) -> list[tuple[int, str]]:
     return [(r.id, "\u3000" * (r.path.count("/") - base_depth) + r.name) for r in regions]
 
 
+def _assignable_mediators():
+    return (select(User).where(User.institution_id == current_user.institution_id,
+                               staff_clause(roles.may_be_assigned_cases), User.is_active)
+            .order_by(User.display_name))
+
+
 def _mediator_choices() -> list[tuple[int, str]]:
-    mediators = db.session.scalars(
-        select(User).where(User.institution_id == current_user.institution_id,
-                           staff_clause(roles.may_be_assigned_cases), User.is_active)
-        .order_by(User.display_name)
-    )
-    return [(0, "—")] + [(user.id, user.display_name) for user in mediators]
+    return [(0, "—")] + [(user.id, user.display_name)
+                         for user in db.session.scalars(_assignable_mediators())]
 
 
 def _prepare_details(form) -> None:
@@ -93,17 +99,31 @@ def _prepare_details(form) -> None:
     form.assigned_mediator_id.choices = options(_mediator_choices())
 
 
+def _offer_chosen_details(form) -> None:
+    """A submitted form is checked against the region and mediator it names only, read by
+    their ids (the view uses them next); whole lists are built if the form is shown back."""
+    root = current_user.institution.region
+    region = db.session.get(Region, form.region_id.data) if form.region_id.data else None
+    form.region_id.choices = [(region.id, region.name)] if region is not None and \
+        root.contains(region) else []
+    chosen = form.assigned_mediator_id.data
+    mediator = db.session.scalar(_assignable_mediators().where(User.id == chosen)) \
+        if chosen else None
+    form.assigned_mediator_id.choices = [(0, "—")] + (
+        [(mediator.id, mediator.display_name)] if mediator is not None else [])
+
+
 def _list_filter_form() -> ListFilterForm:
+    """The filters, offering the institutions and regions of the user's region (kept per
+    process, see directory.choices)."""
     form = ListFilterForm(request.args)
-    institutions = db.session.scalars(
-        select(Institution).join(Region)
-        .where(Region.path.startswith(current_user.institution.region.path))
-        .order_by(Institution.name)
-    )
-    form.institution_id.choices = options(
-        [(0, _("Any institution"))] + [(inst.id, inst.name) for inst in institutions])
-    regions = _subtree_regions(("city", "district", "town", "village"))
-    form.region_id.choices = options([(0, _("Any region"))] + _region_choices(regions))
+    root = current_user.institution.region
+    tree = subtree(db.session, root)
+    form.institution_id.choices = options([(0, _("Any institution")), *tree.institutions])
+    base_depth = root.path.count("/")
+    form.region_id.choices = options([(0, _("Any region"))] + [
+        (region_id, "\u3000" * (path.count("/") - base_depth) + name)
+        for region_id, name, path, level in tree.regions if level in LISTED_LEVELS])
     return form
 
 
@@ -194,17 +214,20 @@ def new():
         flash(_("Your institution has no procedure for filing cases."), "error")
         return redirect(url_for("cases.index"))
     form = CaseForm()
-    _prepare_details(form)
     form.workflow.choices = options([(d.name, workflow_text(d.title)) for d in workflows])
     if request.method == "GET":
         form.received_on.data = utcnow().date()
         form.start_with_applicant_and_respondent()
+    if form.is_submitted() and not form.add_party.data:
+        _offer_chosen_details(form)
     if form.add_party.data:
         form.parties.append_entry()
+        _prepare_details(form)
         return render_template("cases/new.html", form=form)
     if form.validate_on_submit():
         region = db.session.get(Region, form.region_id.data)
-        mediator = db.session.get(User, form.assigned_mediator_id.data or 0)
+        mediator = db.session.get(User, form.assigned_mediator_id.data) \
+            if form.assigned_mediator_id.data else None
         case = services.file_case(
             db.session,
             services.NewCase(
@@ -225,6 +248,7 @@ def new():
         _details_changed(case)
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
         return redirect(url_for("cases.show", case_id=case.id))
+    _prepare_details(form)
     return render_template("cases/new.html", form=form)
 
 
@@ -237,30 +261,36 @@ def _chosen(workflows, name: str | None) -> str:
 @login_required
 def show(case_id: int):
     """Show a case with its parties, handlings, attachments and timeline."""
-    case = visible_case_or_404(case_id)
+    case = visible_case_or_404(case_id, load=[
+        joinedload(Case.handlings).joinedload(Handling.workflow_version)])
     events = db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
     ).all()
-    regions = {r.id: r.name for r in db.session.scalars(select(Region).where(
-        Region.id.in_(_region_ids_in(events))))}
     now = utcnow()
     as_read = case_for_reader(case, whole=policy.sees_personal_data(current_user, case))
-    return render_template(
-        "cases/show.html",
-        case=case,
-        events=events,
-        region_names=regions,
-        parties=as_read.parties,
-        summary=as_read.summary,
-        description=as_read.description,
-        can_edit=policy.can_change_case(current_user, case),
-        attachment_form=AttachmentForm(),
-        steps=step_options(db.session, case, current_user, now=now),
-        step_form=TransitionForm(),
-        state_labels={state.name: state.label for handling in case.handlings
-                      for state in handling.definition.states},
-        panels=render_case_panels(case, current_user, now),
-    )
+    with shared_reads():
+        return render_template(
+            "cases/show.html",
+            case=case,
+            events=events,
+            region_names=_region_names(_region_ids_in(events)),
+            parties=as_read.parties,
+            summary=as_read.summary,
+            description=as_read.description,
+            can_edit=policy.can_change_case(current_user, case),
+            attachment_form=AttachmentForm(),
+            steps=step_options(db.session, case, current_user, now=now, facts_of=page_facts),
+            step_form=TransitionForm(),
+            state_labels={state.name: state.label for handling in case.handlings
+                          for state in handling.definition.states},
+            panels=render_case_panels(case, current_user, now),
+        )
+
+
+def _region_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {r.id: r.name for r in db.session.scalars(select(Region).where(Region.id.in_(ids)))}
 
 
 def _region_ids_in(events) -> set[int]:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..agreements.models import MediationSession
-from ..agreements.queries import signed_agreement_for_case
+from ..agreements.queries import MediationRecord, signed_agreement_for_case
 from ..casefile.models import Handling, Party
 from ..documents.models import Document
 from ..workflow.calendar import china_days_between
@@ -19,17 +19,42 @@ def facts_for(session: Session, handling: Handling, *, now) -> Facts:
                               .where(MediationSession.handling_id == handling.id))
     organisations = session.scalar(select(func.count()).select_from(Party).where(
         Party.case_id == handling.case_id, Party.kind == "organisation"))
-    signed_at = _agreement_signed_at(session, handling)
+    return _facts(handling, now, sessions=sessions, organisations=organisations,
+                  signed_at=_agreement_signed_at(session, handling),
+                  ruling_recorded=_ruling_recorded(session, handling))
+
+
+def facts_from_record(handling: Handling, record: MediationRecord, *, now) -> Facts:
+    """The same facts, from the case's mediation record and parties already read (the case
+    page reads them for its panels anyway)."""
+    signed = record.signed_agreement
+    return _facts(
+        handling, now,
+        sessions=sum(1 for item in record.sessions if item.handling_id == handling.id),
+        organisations=sum(1 for party in handling.case.parties if party.kind == "organisation"),
+        signed_at=signed.signed_at if signed is not None else None,
+        ruling_recorded=any(_is_ruling_of(handling, document) for document in record.documents),
+    )
+
+
+def _facts(handling: Handling, now, *, sessions: int, organisations: int, signed_at,
+           ruling_recorded: bool) -> Facts:
     return Facts(
         sessions=sessions,
         agreement_signed=signed_at is not None,
         days_since_agreement=china_days_between(signed_at, now) if signed_at else None,
         organisation_parties=organisations,
         arrived_by=handling.arrived_by,
-        ruling_recorded=_ruling_recorded(session, handling),
+        ruling_recorded=ruling_recorded,
         police_eligible=_police_eligible(handling),
         minors_without_guardian=_minors_without_guardian(handling, now),
     )
+
+
+def _is_ruling_of(handling: Handling, document: Document) -> bool:
+    """A ruling the handling's institution recorded during the handling, not voided."""
+    return (document.kind == "ruling" and document.institution_id == handling.institution_id
+            and document.voided_at is None and document.created_at >= handling.started_at)
 
 
 def _minors_without_guardian(handling: Handling, now) -> int:

@@ -6,10 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..access import policy
-from ..casefile.models import Case
-from ..panels import CasePanel
+from ..agreements.panels import case_record
+from ..casefile.models import Case, Handling
+from ..panels import CasePanel, shared
+from ..workflow.guards import Facts
 from . import police
+from .facts import facts_from_record
 from .forms import GuardianForm, PoliceEligibilityForm
+
+
+def page_facts(_session, handling: Handling, *, now: datetime) -> Facts:
+    """The guards' facts for the case page, read once for its steps and its panels (the
+    workflow's next steps, the referral buttons) from the records the panels show."""
+    return shared(("facts", handling.id), lambda: facts_from_record(
+        handling, case_record(handling.case_id), now=now))
 
 
 def police_panel(case: Case, reader, now: datetime) -> dict | None:

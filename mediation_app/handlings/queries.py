@@ -9,10 +9,12 @@ from ..workflow import Option, available
 from .facts import facts_for
 
 
-def step_options(session: Session, case: Case, user: User, *, now: datetime) -> list[Option]:
-    """The workflow steps the user may take on the case now (blocked ones say why)."""
+def step_options(session: Session, case: Case, user: User, *, now: datetime,
+                 facts_of=facts_for) -> list[Option]:
+    """The workflow steps the user may take on the case now (blocked ones say why).
+    `facts_of` reads the guards' facts (the case page passes one it shares with panels)."""
     handling = case.current_handling
     if handling is None or not policy.can_change_case(user, case):
         return []
     return available(handling.definition, handling.state, user.role,
-                     facts_for(session, handling, now=now))
+                     facts_of(session, handling, now=now))

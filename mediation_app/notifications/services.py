@@ -80,6 +80,13 @@ def unread_count(session: Session, user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
+def unread_count_of_users():
+    """The unread count as a column of `users` (loaded with the signed-in user)."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
 def mark_read(session: Session, user: User, *, now: datetime, notification_id=None) -> None:
     query = update(Notification).where(Notification.user_id == user.id,
                                        Notification.read_at.is_(None))

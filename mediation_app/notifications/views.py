@@ -13,18 +13,23 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import with_expression
 
 from ..access.web import visible_case_or_404
 from ..auth.forms import EmptyForm
+from ..auth.login import add_user_load_option
+from ..auth.models import User
 from ..db import db, utcnow
 from ..labels import choices
 from .dispatch import preferences_of, save_preferences
 from .forms import PreferencesForm
 from .ledger import ledger
 from .models import Notification
-from .services import mark_read, unread_count
+from .services import mark_read, unread_count, unread_count_of_users
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+bp.record_once(lambda state: add_user_load_option(
+    state.app, with_expression(User.unread_notifications, unread_count_of_users())))
 UNREAD_KEY = "mediation.unread_notifications"
 
 
@@ -35,7 +40,9 @@ def unread_notifications():
     if not has_request_context() or not current_user.is_authenticated:
         return {"unread_notifications": 0}
     if UNREAD_KEY not in request.environ:
-        request.environ[UNREAD_KEY] = unread_count(db.session, current_user)
+        loaded = getattr(current_user, "unread_notifications", None)  # loaded with the user
+        request.environ[UNREAD_KEY] = loaded if loaded is not None else \
+            unread_count(db.session, current_user)
     return {"unread_notifications": request.environ[UNREAD_KEY]}
 
 

@@ -8,23 +8,28 @@ from datetime import datetime
 from ..auth.forms import EmptyForm
 from ..casefile.models import Case
 from ..db import db
-from ..panels import CasePanel
+from ..handlings.panels import page_facts
+from ..panels import CasePanel, shared
 from . import queries
 from .services import sendable_rules
 
 
+def _referrals_of(case: Case) -> list:
+    return shared(("referrals", case.id), lambda: queries.for_case(db.session, case.id))
+
+
 def send_buttons(case: Case, reader, now: datetime) -> dict | None:
-    rules = sendable_rules(db.session, case, reader, now=now)
+    rules = sendable_rules(db.session, case, reader, now=now, facts_of=page_facts)
     return {"rules": rules} if rules else None
 
 
 def waiting_referrals(case: Case, reader, now: datetime) -> dict | None:
-    pending = [r for r in queries.for_case(db.session, case.id) if r.is_pending]
+    pending = [r for r in _referrals_of(case) if r.is_pending]
     return {"referrals": pending, "action_form": EmptyForm()} if pending else None
 
 
 def referral_records(case: Case, reader, now: datetime) -> dict:
-    return {"referrals": queries.for_case(db.session, case.id)}
+    return {"referrals": _referrals_of(case)}
 
 
 PANELS = (

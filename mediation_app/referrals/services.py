@@ -48,13 +48,14 @@ def sending_handling(case: Case, actor: User) -> Handling | None:
     return latest if latest.institution_id == actor.institution_id else None
 
 
-def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime
-                   ) -> list[tuple[ReferralRule, list[str]]]:
-    """Referral kinds the actor may send now, each with the unmet guards (empty when ready)."""
+def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime,
+                   facts_of=facts_for) -> list[tuple[ReferralRule, list[str]]]:
+    """Referral kinds the actor may send now, each with the unmet guards (empty when ready).
+    `facts_of` reads the guards' facts (the case page passes one it shares with panels)."""
     handling = sending_handling(case, actor)
     if handling is None or not policy.may_send_referrals(actor, case):
         return []
-    facts = facts_for(session, handling, now=now)
+    facts = facts_of(session, handling, now=now)
     return [(rule, failing(rule.requires, facts)) for rule in handling.definition.sends
             if handling.state in rule.sources and roles.holds_role_of(actor, rule.roles)]
 
