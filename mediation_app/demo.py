@@ -264,7 +264,8 @@ class Demo:
         sender = self.user_at(case.handlings[-1].institution.code)
         return referrals.send_referral(self.session, self.catalog, case, kind=kind,
                                        to_institution=self.institutions[to_code], reason=reason,
-                                       actor=sender, now=moment, accept_working_days=3)
+                                       actor=sender, now=moment, accept_working_days=3,
+                                       issuer=self.issuer)
 
     def accept(self, referral, moment):
         receiver = self.user_at(self.institutions_by_id()[referral.to_institution_id].code)
@@ -329,12 +330,6 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
     demo.accept(referral, moment)
     moment = demo.walk(case, ["accept", "start_mediation", "session", "agreement", "close_success"],
                        moment)
-    agreement = next(a for a in demo.session.scalars(select(agreements.Agreement).where(
-        agreements.Agreement.case_id == case.id)))
-    mediator = demo.user_at("QJP-PL")
-    issuing.issue_confirmation_application(demo.session, demo.issuer, agreement,
-                                             court=demo.institutions["QJP-FY"], actor=mediator,
-                                             now=moment)
     referral = demo.refer(case, "judicial_confirmation", "QJP-FY", moment + timedelta(hours=1),
                           "双方共同申请对调解协议进行司法确认，申请书已随附。")
     moment += timedelta(days=2)

@@ -140,6 +140,7 @@ LABELS = {
         "police.eligibility": N_("Eligibility for police mediation examined"),
         "police.guardian": N_("Guardian of a minor party recorded"),
         "document.issued": N_("Document issued"),
+        "document.voided": N_("Document voided (replaced by a later one)"),
         "performance.planned": N_("Obligation to perform added"),
         "performance.recorded": N_("Performance recorded"),
         "follow_up.recorded": N_("Follow-up visit recorded"),

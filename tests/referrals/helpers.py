@@ -21,6 +21,7 @@ from mediation_app.auth.models import User
 from mediation_app.casefile.models import Case, Referral
 from mediation_app.cases import services as cases
 from mediation_app.directory.models import Institution, Region
+from mediation_app.documents.issuer import current_issuer
 from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
@@ -342,7 +343,8 @@ def sign_agreement(session, case: Case, actor: User, now: datetime, *, on_comple
 def send(session, case: Case, kind: str, to: Institution, actor: User, now: datetime,
          reason: str = "请予调处。") -> Referral:
     return referrals.send_referral(session, catalog(), case, kind=kind, to_institution=to,
-                                   reason=reason, actor=actor, now=now, accept_working_days=3)
+                                   reason=reason, actor=actor, now=now, accept_working_days=3,
+                                   issuer=current_issuer())
 
 
 def accept(session, referral: Referral, actor: User, now: datetime):
