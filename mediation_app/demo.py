@@ -25,12 +25,13 @@ from .directory.models import Region
 from .directory.services import create_institution, create_region
 from .documents import services as documents
 from .domain.idcard import check_digit
-from .handlings import police
+from .handlings import police, traffic
 from .handlings.rulings import Ruling, record_ruling
 from .handlings.services import fire_transition
 from .referrals import services as referrals
 from .warnings.rules import WarningRules
 from .warnings.services import evaluate
+from .workflow.calendar import china_date
 from .workflow.catalog import Catalog
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -225,6 +226,18 @@ class Demo:
                 self.fire(case, step, actor, moment)
         return moment
 
+    def traffic_dates(self, case: Case, step: str, actor: User, moment) -> None:
+        """交通事故: the application two days after the 事故认定书 before acceptance, the end
+        of treatment before mediation (道路交通事故处理程序规定 第八十六条、第九十条)."""
+        day = china_date(moment)
+        if step == "accept":
+            traffic.record_application(self.session, case, traffic.Application(
+                certificate_received_on=day - timedelta(days=2), applied_on=day),
+                actor=actor, now=moment)
+        elif step == "start_mediation":
+            traffic.record_loss_event(self.session, case, traffic.LossEvent(
+                kind="injury", occurred_on=day), actor=actor, now=moment)
+
     def fire(self, case: Case, step: str, actor: User, moment) -> None:
         """Fire a step, with the workflow's own step before it where it has one (police:
         达成协议 before 履行完毕) and the first reason it declares for a failure or withdrawal."""
@@ -233,6 +246,8 @@ class Demo:
             police.record_eligibility(self.session, case, police.Eligibility(
                 civil_dispute=True, minor_circumstances=True,
                 circumstance="trifles_between_acquaintances"), actor=actor, now=moment)
+        if traffic.asks_for(case.current_handling, traffic.APPLICATION_GUARDS):
+            self.traffic_dates(case, step, actor, moment)
         if step == "close_success" and definition.transition("agree") is not None:
             fire_transition(self.session, case, "agree", actor=actor, now=moment)
         target = definition.state(definition.transition(step).target)

@@ -11,6 +11,7 @@ from ..casefile.models import Handling, Party
 from ..documents.models import Document
 from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
+from . import traffic
 from .police import GUARDIAN_GUARD, asks_for, eligibility_of, minors_without_guardian
 
 
@@ -29,7 +30,14 @@ def facts_for(session: Session, handling: Handling, *, now) -> Facts:
         ruling_recorded=_ruling_recorded(session, handling),
         police_eligible=_police_eligible(handling),
         minors_without_guardian=_minors_without_guardian(handling, now),
+        traffic_applied_in_time=_traffic_applied_in_time(handling),
+        traffic_loss_event_recorded=traffic.loss_event_of(handling) is not None,
     )
+
+
+def _traffic_applied_in_time(handling: Handling) -> bool | None:
+    application = traffic.application_of(handling)
+    return None if application is None else bool(application["in_time"])
 
 
 def _minors_without_guardian(handling: Handling, now) -> int:

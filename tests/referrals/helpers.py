@@ -28,7 +28,14 @@ from mediation_app.handlings.services import fire_transition
 from mediation_app.labels import explain, label
 from mediation_app.referrals import services as referrals
 
-from ..factories import PASSWORD, Factories, examined_for_police_mediation, id_number, reason_for
+from ..factories import (
+    PASSWORD,
+    Factories,
+    examined_for_police_mediation,
+    id_number,
+    reason_for,
+    traffic_dates_before,
+)
 
 # ---------------------------------------------------------------------------------------
 # a signature image
@@ -314,6 +321,7 @@ def fire(session, case: Case, actor: User, now: datetime, *names: str) -> None:
     for name in names:
         if name == "accept":
             examined_for_police_mediation(session, case, actor, now=now)
+        traffic_dates_before(session, case, actor, name, now=now)
         fire_transition(session, case, name, actor=actor, now=now,
                         reason=reason_for(case, name))
 
