@@ -244,6 +244,10 @@ LABELS = {
         "offender_fled": N_("The offender fled during mediation"),
         "otherwise_unsuitable": N_("Otherwise unsuitable for mediation"),
     },
+    "document_refusal": {
+        "not_issued_here": N_("This procedure issues no such document."),
+        "wrong_state": N_("This document is issued at another step of the procedure."),
+    },
     "traffic_finding": {
         "in_time": N_("Applied in time"),
         "late": N_("Applied late: not accepted"),
