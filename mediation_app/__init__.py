@@ -91,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .agreements import document_views  # noqa: F401  (registers the documents page)
     from .agreements.views import bp as agreements_bp
     from .api import edit_views, workflow_views  # noqa: F401  (register their API routes)
     from .api.views import bp as api_bp

@@ -25,12 +25,13 @@ from .directory.models import Region
 from .directory.services import create_institution, create_region
 from .documents import services as documents
 from .domain.idcard import check_digit
-from .handlings import police
+from .handlings import police, traffic
 from .handlings.rulings import Ruling, record_ruling
 from .handlings.services import fire_transition
 from .referrals import services as referrals
 from .warnings.rules import WarningRules
 from .warnings.services import evaluate
+from .workflow.calendar import china_date
 from .workflow.catalog import Catalog
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -225,6 +226,18 @@ class Demo:
                 self.fire(case, step, actor, moment)
         return moment
 
+    def traffic_dates(self, case: Case, step: str, actor: User, moment) -> None:
+        """交通事故: the application two days after the 事故认定书 before acceptance, the end
+        of treatment before mediation (道路交通事故处理程序规定 第八十六条、第九十条)."""
+        day = china_date(moment)
+        if step == "accept":
+            traffic.record_application(self.session, case, traffic.Application(
+                certificate_received_on=day - timedelta(days=2), applied_on=day),
+                actor=actor, now=moment)
+        elif step == "start_mediation":
+            traffic.record_loss_event(self.session, case, traffic.LossEvent(
+                kind="injury", occurred_on=day), actor=actor, now=moment)
+
     def fire(self, case: Case, step: str, actor: User, moment) -> None:
         """Fire a step, with the workflow's own step before it where it has one (police:
         达成协议 before 履行完毕) and the first reason it declares for a failure or withdrawal."""
@@ -233,6 +246,8 @@ class Demo:
             police.record_eligibility(self.session, case, police.Eligibility(
                 civil_dispute=True, minor_circumstances=True,
                 circumstance="trifles_between_acquaintances"), actor=actor, now=moment)
+        if traffic.asks_for(case.current_handling, traffic.APPLICATION_GUARDS):
+            self.traffic_dates(case, step, actor, moment)
         if step == "close_success" and definition.transition("agree") is not None:
             fire_transition(self.session, case, "agree", actor=actor, now=moment)
         target = definition.state(definition.transition(step).target)
@@ -264,7 +279,8 @@ class Demo:
         sender = self.user_at(case.handlings[-1].institution.code)
         return referrals.send_referral(self.session, self.catalog, case, kind=kind,
                                        to_institution=self.institutions[to_code], reason=reason,
-                                       actor=sender, now=moment, accept_working_days=3)
+                                       actor=sender, now=moment, accept_working_days=3,
+                                       issuer=self.issuer)
 
     def accept(self, referral, moment):
         receiver = self.user_at(self.institutions_by_id()[referral.to_institution_id].code)
@@ -329,12 +345,6 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
     demo.accept(referral, moment)
     moment = demo.walk(case, ["accept", "start_mediation", "session", "agreement", "close_success"],
                        moment)
-    agreement = next(a for a in demo.session.scalars(select(agreements.Agreement).where(
-        agreements.Agreement.case_id == case.id)))
-    mediator = demo.user_at("QJP-PL")
-    issuing.issue_confirmation_application(demo.session, demo.issuer, agreement,
-                                             court=demo.institutions["QJP-FY"], actor=mediator,
-                                             now=moment)
     referral = demo.refer(case, "judicial_confirmation", "QJP-FY", moment + timedelta(hours=1),
                           "双方共同申请对调解协议进行司法确认，申请书已随附。")
     moment += timedelta(days=2)

@@ -145,7 +145,10 @@ LABELS = {
         "agreement.oral": N_("Oral agreement recorded"),
         "police.eligibility": N_("Eligibility for police mediation examined"),
         "police.guardian": N_("Guardian of a minor party recorded"),
+        "traffic.application": N_("Dates of the traffic accident application recorded"),
+        "traffic.loss_event": N_("Loss event the traffic mediation counts from recorded"),
         "document.issued": N_("Document issued"),
+        "document.voided": N_("Document voided (replaced by a later one)"),
         "performance.planned": N_("Obligation to perform added"),
         "performance.recorded": N_("Performance recorded"),
         "follow_up.recorded": N_("Follow-up visit recorded"),
@@ -186,6 +189,11 @@ LABELS = {
         "eligibility_recorded": N_("eligibility for police mediation examined"),
         "eligible_for_police_mediation": N_("eligible for police mediation"),
         "minors_accompanied": N_("guardians of the minor parties recorded"),
+        "accident_certificate_recorded": N_(
+            "date the accident liability certificate was received recorded"),
+        "applied_within_ten_days": N_(
+            "applied within 10 days of receiving the accident liability certificate"),
+        "loss_event_recorded": N_("loss event the mediation period counts from recorded"),
     },
     "guard_unmet": {
         "agreement_signed": N_("the agreement must first be signed by every party and the mediator"),
@@ -207,6 +215,18 @@ LABELS = {
         "minors_accompanied": N_(
             "a party is under 18: record the parent or other guardian told to attend "
             "(Procedure Rules art. 181)"),
+        "accident_certificate_recorded": N_(
+            "record the day the parties received the accident liability certificate and the "
+            "day they applied jointly in writing (Road Traffic Accident Procedure Rules "
+            "art. 86)"),
+        "applied_within_ten_days": N_(
+            "the parties must apply jointly in writing within 10 days of receiving the "
+            "accident liability certificate; this application is late and cannot be "
+            "accepted (Road Traffic Accident Procedure Rules art. 86)"),
+        "loss_event_recorded": N_(
+            "record the kind of loss and the day mediation counts from: end of the funeral, "
+            "end of treatment, disability assessment or loss determination (Road Traffic "
+            "Accident Procedure Rules art. 90)"),
     },
     "police_finding": {
         "eligible": N_("Qualifies for police mediation"),
@@ -231,6 +251,30 @@ LABELS = {
             "A party committed a new violation against the other during mediation"),
         "offender_fled": N_("The offender fled during mediation"),
         "otherwise_unsuitable": N_("Otherwise unsuitable for mediation"),
+    },
+    "document_refusal": {
+        "not_issued_here": N_("This procedure issues no such document."),
+        "wrong_state": N_("This document is issued at another step of the procedure."),
+    },
+    "traffic_finding": {
+        "in_time": N_("Applied in time"),
+        "late": N_("Applied late: not accepted"),
+    },
+    "traffic_loss": {
+        "death": N_("Death: counts from the end of the funeral arrangements"),
+        "injury": N_("Injury: counts from the end of treatment"),
+        "disability": N_("Disability: counts from the disability assessment"),
+        "property": N_("Property: counts from the day the loss is determined"),
+    },
+    "traffic_refusal": {
+        "not_holder": N_("This case is closed or not held by your institution."),
+        "not_asked": N_("This procedure records no such traffic accident dates."),
+        "bad_kind": N_("Choose one of the kinds of loss listed."),
+        "in_the_future": N_("A recorded day cannot be later than today."),
+        "applied_before_certificate": N_(
+            "The application cannot come before the accident liability certificate was "
+            "received."),
+        "not_accepted": N_("Record the loss event once the application is accepted."),
     },
     "police_refusal": {
         "not_holder": N_("This case is closed or not held by your institution."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from werkzeug.security import generate_password_hash
@@ -17,6 +17,7 @@ from mediation_app.directory.models import Institution, Region
 from mediation_app.directory.services import create_institution, create_region
 from mediation_app.domain.idcard import check_digit
 from mediation_app.handlings.catalog import catalog
+from mediation_app.workflow.calendar import china_date
 
 PASSWORD = "correct-horse-42"
 
@@ -56,6 +57,26 @@ def examined_for_police_mediation(session, case, by: User, *, now=None, **change
                                     "circumstance": "trifles_between_acquaintances",
                                     "exclusions": [], **changes})
     return police.record_eligibility(session, case, finding, actor=by, now=now or utcnow())
+
+
+def traffic_dates_before(session, case, by: User, step: str, *, now=None):
+    """Where the workflow asks (交通事故损害赔偿调解), record before acceptance an application
+    made within ten days of the 事故认定书, and before mediation a loss determined that day
+    (道路交通事故处理程序规定 第八十六条、第九十条)."""
+    from mediation_app.handlings import traffic
+
+    handling = case.current_handling
+    if handling is None or not traffic.asks_for(handling, traffic.APPLICATION_GUARDS):
+        return None
+    now = now or utcnow()
+    day = china_date(now)
+    if step == "accept":
+        return traffic.record_application(session, case, traffic.Application(
+            certificate_received_on=day - timedelta(days=3), applied_on=day), actor=by, now=now)
+    if step == "start_mediation":
+        return traffic.record_loss_event(session, case, traffic.LossEvent(
+            kind="property", occurred_on=day), actor=by, now=now)
+    return None
 
 
 def reason_for(case, transition: str) -> str | None:

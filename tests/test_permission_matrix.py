@@ -60,7 +60,13 @@ OWN = {
     # 治安调解 records: the matrix's cases are not police cases, so the holders are told so
     "POST /cases/{id}/police/eligibility":              [302, 302, 302, 302, 403, 404],
     "POST /cases/{id}/police/guardians":                [302, 302, 302, 302, 403, 404],
+    # 交通事故 dates: nor are they traffic police cases
+    "POST /cases/{id}/traffic/application":             [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/traffic/loss-event":              [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
+    # each step's documents; {kind} is a referral kind here, not a document issued on the spot
+    "GET /cases/{id}/documents":                        [302, 200, 200, 200, 200, 404],
+    "POST /cases/{id}/documents/{kind}":                [302, 403, 403, 403, 403, 404],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
     "GET /sessions/{ses}/edit":                         [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
@@ -517,6 +523,9 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /recusals/{norec}":                           NOTHING,
     "POST /cases/{id}/police/eligibility":              NOTHING,  # not a police case
     "POST /cases/{id}/police/guardians":                NOTHING,  # not a police case
+    "POST /cases/{id}/traffic/application":             NOTHING,  # not a traffic case
+    "POST /cases/{id}/documents/{kind}":                NOTHING,  # not a document kind
+    "POST /cases/{id}/traffic/loss-event":              NOTHING,  # not a traffic case
     "POST /cases/{id}/agreement/oral":                  NOTHING,  # not in mediation yet
     "POST /cases/{id}/appointments/{apt}/cancel":       NOTHING,  # no reason given
     "POST /cases/{closed}/archive":                     NOTHING,  # not confirmed

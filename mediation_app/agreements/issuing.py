@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.jurisdiction import courts_for_confirmation
 from ..casefile.models import Case, Handling, Referral
@@ -98,11 +99,12 @@ def confirmation_courts(session: Session, case: Case,
 
 
 def issue_confirmation_application(session: Session, issuer: Issuer, agreement: Agreement, *,
-                                   court: Institution | None, actor: User,
-                                   now: datetime) -> Document:
+                                   court: Institution | None, actor: User, now: datetime,
+                                   referral: Referral | None = None) -> Document:
     """The parties' joint application for 司法确认, addressed to one of the courts
     `confirmation_courts` offers (never a name typed in): AgreementError `not_a_court`
-    otherwise. It lists the materials 若干规定 第三条 asks for."""
+    otherwise. It lists the materials 若干规定 第三条 asks for. Issued for a referral, it
+    goes with that referral and replaces (voids) the case's earlier applications."""
     case = session.get(Case, agreement.case_id)
     courts, fixed = confirmation_courts(session, case, actor.institution)
     if fixed and court is None:
@@ -113,9 +115,22 @@ def issue_confirmation_application(session: Session, issuer: Issuer, agreement: 
         Document.agreement_id == agreement.id, Document.kind.in_(("agreement", "oral_agreement")),
         Document.voided_at.is_(None)))
     handling = session.get(Handling, agreement.handling_id)
+    if referral is not None:
+        _void_earlier_applications(session, case, actor=actor, now=now)
     return issue(session, issuer, case=case, handling=handling,
                  kind="confirmation_application",
                  context={"agreement": agreement, "court": court, "court_name": court.name,
                           "agreement_code": agreement_document.verification_code
                           if agreement_document else "—"},
-                 actor=actor, now=now, agreement=agreement)
+                 actor=actor, now=now, agreement=agreement, referral=referral)
+
+
+def _void_earlier_applications(session: Session, case: Case, *, actor: User,
+                               now: datetime) -> None:
+    """An application goes to one court: those issued before for this case are void."""
+    for document in session.scalars(select(Document).where(
+            Document.case_id == case.id, Document.kind == "confirmation_application",
+            Document.voided_at.is_(None))):
+        document.voided_at = now
+        record_event(session, case, "document.voided", actor=actor, now=now,
+                     kind=document.kind, title=document.title, code=document.verification_code)

@@ -13,6 +13,7 @@ from ..casefile.models import Referral
 from ..concurrency import EditConflict
 from ..db import db, utcnow
 from ..directory.models import Institution
+from ..documents.issuer import current_issuer
 from ..handlings.catalog import catalog
 from ..handlings.queries import step_options
 from ..handlings.services import HandlingError, fire_transition
@@ -141,7 +142,8 @@ def send_referral_api(case_id: int):
         referral = referral_services.send_referral(
             db.session, catalog(), case, kind=data["kind"], to_institution=receiver,
             reason=data["reason"], actor=g.api_user, now=utcnow(),
-            accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"])
+            accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"],
+            issuer=current_issuer())
     except referral_services.ReferralError as refusal:
         return _refused(refusal)
     return jsonify(ReferralOut().dump(referral)), 201

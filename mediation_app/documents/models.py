@@ -23,6 +23,8 @@ class Document(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
+    # set when the document was issued to go with a referral (the 司法确认 申请书)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(100))
     storage_key: Mapped[str] = mapped_column(String(128), unique=True)

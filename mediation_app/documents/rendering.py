@@ -41,10 +41,13 @@ class ReportsOnlyFetcher(URLFetcher):
         raise ValueError(f"refused to fetch {url}: documents may only use files in reports/")
 
 
-def cn_date(value: date | datetime | None) -> str:
-    """Documents show the day (in China), never the time of day."""
-    if value is None:
+def cn_date(value: date | datetime | str | None) -> str:
+    """Documents show the day (in China), never the time of day; a day kept as text
+    (YYYY-MM-DD, as in a handling's facts) prints alike."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.replace(tzinfo=UTC).astimezone(CHINA).date()
     return format_date(value, "long", locale="zh_CN")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..access.masking import case_for_reader, masked_for_reader
 from ..audit.services import record_event
 from ..auth.models import User
-from ..casefile.models import Case, Handling
+from ..casefile.models import Case, Handling, Referral
 from ..storage import Storage
 from ..workflow.definition import DocumentSpec
 from .certificates import ensure_certificate, unlock
@@ -87,9 +87,10 @@ def masked_context(context: dict) -> dict:
 def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, kind: str,
           context: dict, actor: User | None, now: datetime, agreement: Agreement | None = None,
           number: str | None = None, dated_on: date | None = None,
-          any_state: bool = False) -> Document:
+          any_state: bool = False, referral: Referral | None = None) -> Document:
     """Render the workflow's document of `kind`, sign it as the handling's institution,
-    store it and record it; the template, title, seal and law come from the workflow."""
+    store it and record it (with the referral it goes with, if any); the template, title,
+    seal and law come from the workflow."""
     spec = spec_for(handling, kind, any_state=any_state)
     institution = handling.institution
     code = new_code()
@@ -105,6 +106,7 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
     try:
         document = Document(case_id=case.id, institution_id=institution.id, kind=kind,
                             title=spec.title, agreement_id=agreement.id if agreement else None,
+                            referral_id=referral.id if referral else None,
                             storage_key=key, masked_storage_key=masked_key, sha256=digest,
                             size=len(signed),
                             verification_code=code, is_signed=True, number=number,
@@ -113,7 +115,8 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
         session.add(document)
         session.flush()
         record_event(session, case, "document.issued", actor=actor, now=now, kind=kind,
-                     title=spec.title, code=code, sha256=digest, number=number)
+                     title=spec.title, code=code, sha256=digest, number=number,
+                     referral=referral.id if referral else None)
     except Exception:
         issuer.storage.delete(key)
         issuer.storage.delete(masked_key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -24,6 +26,19 @@ def _signer(p12: bytes, passphrase: bytes) -> signers.SimpleSigner:
 
 
 def sign_pdf(pdf: bytes, p12: bytes, passphrase: bytes, *, reason: str, location: str) -> bytes:
+    """pyHanko signs through asyncio.run, which refuses to run inside a running event loop
+    (a caller driven by one, e.g. a browser test's set-up): there it signs in a worker
+    thread; the work is bytes in, bytes out."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign(pdf, p12, passphrase, reason=reason, location=location)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_sign, pdf, p12, passphrase, reason=reason,
+                             location=location).result()
+
+
+def _sign(pdf: bytes, p12: bytes, passphrase: bytes, *, reason: str, location: str) -> bytes:
     signer = _signer(p12, passphrase)
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(

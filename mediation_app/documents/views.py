@@ -33,7 +33,8 @@ bp = Blueprint("documents", __name__)
 @bp.get("/documents/<int:document_id>")
 @login_required
 def download(document_id: int):
-    """Download a stored document of a case the user may see: the signed original for
+    """Download (or, with view=1, open in the browser) a stored document of a case the
+    user may see: the signed original for
     those who see it whole (its maker, and institutions that handled the case), the
     rendition with personal data masked for everyone else."""
     document = db.session.get(Document, document_id)
@@ -48,7 +49,7 @@ def download(document_id: int):
     else:
         abort(403)  # issued before masked renditions were kept: no copy without the data
     content = Storage(current_app.config["MEDIATION_STORAGE"]).read(key)
-    return pdf_response(content, name)
+    return pdf_response(content, name, inline=request.args.get("view") == "1")
 
 
 @bp.post("/cases/<int:case_id>/failure-notice")

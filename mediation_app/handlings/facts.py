@@ -11,6 +11,7 @@ from ..casefile.models import Handling, Party
 from ..documents.models import Document
 from ..workflow.calendar import china_days_between
 from ..workflow.guards import Facts
+from . import traffic
 from .police import GUARDIAN_GUARD, asks_for, eligibility_of, minors_without_guardian
 
 
@@ -48,6 +49,8 @@ def _facts(handling: Handling, now, *, sessions: int, organisations: int, signed
         ruling_recorded=ruling_recorded,
         police_eligible=_police_eligible(handling),
         minors_without_guardian=_minors_without_guardian(handling, now),
+        traffic_applied_in_time=_traffic_applied_in_time(handling),
+        traffic_loss_event_recorded=traffic.loss_event_of(handling) is not None,
     )
 
 
@@ -55,6 +58,11 @@ def _is_ruling_of(handling: Handling, document: Document) -> bool:
     """A ruling the handling's institution recorded during the handling, not voided."""
     return (document.kind == "ruling" and document.institution_id == handling.institution_id
             and document.voided_at is None and document.created_at >= handling.started_at)
+
+
+def _traffic_applied_in_time(handling: Handling) -> bool | None:
+    application = traffic.application_of(handling)
+    return None if application is None else bool(application["in_time"])
 
 
 def _minors_without_guardian(handling: Handling, now) -> int:

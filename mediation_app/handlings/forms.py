@@ -93,3 +93,20 @@ class GuardianForm(FlaskForm):
     relation = StringField(_l("Relation to the party"), validators=[Optional(), Length(max=50)])
     waived = BooleanField(_l(
         "16 or older, living on own earnings, agreed the guardian is not told"))
+
+
+class TrafficApplicationForm(FlaskForm):
+    """交通事故损害赔偿调解: when the 事故认定书 reached the parties and when they applied
+    (道路交通事故处理程序规定 第八十六条)."""
+
+    certificate_received_on = DateField(_l("Accident liability certificate received on"),
+                                        validators=[DataRequired()])
+    applied_on = DateField(_l("Joint written application made on"), validators=[DataRequired()])
+
+
+class LossEventForm(FlaskForm):
+    """The kind of loss and the day the mediation period counts from (第九十条)."""
+
+    kind = SelectField(_l("Kind of loss"), choices=choices("traffic_loss", blank=_l("Choose…")),
+                       validators=[DataRequired()])
+    occurred_on = DateField(_l("Day of that event"), validators=[DataRequired()])

@@ -1,4 +1,4 @@
-"""The 治安调解 panel beside the next steps: what was found on acceptance, and the guardians
+"""The 治安调解 and 交通事故 panels beside the next steps: what was found on acceptance, and the guardians
 of parties under 18, for workflows that ask for them (see police.py)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from ..agreements.panels import case_record
 from ..casefile.models import Case, Handling
 from ..panels import CasePanel, shared
 from ..workflow.guards import Facts
-from . import police
+from . import police, traffic
 from .facts import facts_from_record
-from .forms import GuardianForm, PoliceEligibilityForm
+from .forms import GuardianForm, LossEventForm, PoliceEligibilityForm, TrafficApplicationForm
 
 
 def page_facts(_session, handling: Handling, *, now: datetime) -> Facts:
@@ -41,4 +41,19 @@ def police_panel(case: Case, reader, now: datetime) -> dict | None:
     }
 
 
-PANELS = (CasePanel("steps", "handlings/_police_panel.html", police_panel, order=5),)
+def traffic_panel(case: Case, reader, now: datetime) -> dict | None:
+    """The dates of 道路交通事故处理程序规定 第八十六条 and 第九十条, with what follows."""
+    handling = case.current_handling
+    if handling is None or not police.asks_for(handling, traffic.APPLICATION_GUARDS
+                                               + (traffic.LOSS_EVENT_GUARD,)):
+        return None
+    return {
+        "traffic": traffic.dates_of(handling),
+        "can_edit": policy.can_change_case(reader, case),
+        "application_form": TrafficApplicationForm(),
+        "loss_event_form": LossEventForm(),
+    }
+
+
+PANELS = (CasePanel("steps", "handlings/_police_panel.html", police_panel, order=5),
+          CasePanel("steps", "handlings/_traffic_panel.html", traffic_panel, order=5))

@@ -19,6 +19,7 @@ from ..workflow.calendar import due_at
 from ..workflow.catalog import Source
 from ..workflow.definition import TRANSFERRED, State
 from ..workflow.guards import Facts
+from . import traffic
 from .catalog import stored_version
 from .facts import facts_for
 from .history import deadline_given, deadline_started
@@ -170,7 +171,9 @@ def _move(session: Session, handling: Handling, target: State, *, now: datetime,
     if values["deadline_at"] != handling.deadline_at:
         deadline_given(session, handling, values["deadline_at"], now=now)
     if not target.is_terminal:
-        values["deadline_at"] = period_end(session, handling) or values["deadline_at"]
+        values["deadline_at"] = (period_end(session, handling)
+                                 or traffic.deadline_entering(handling, target.name)
+                                 or values["deadline_at"])
     if values["deadline_at"] != handling.deadline_at:
         deadline_given(session, handling, values["deadline_at"], now=now)
     if target.outcome:

@@ -12,10 +12,17 @@ from ..documents.services import DocumentError
 from ..labels import explain, label
 from ..panels import register_with
 from ..transaction import discard
-from . import police
+from . import police, traffic
 from .catalog import catalog
 from .diagram import render_svg
-from .forms import GuardianForm, PoliceEligibilityForm, RulingForm, TransitionForm
+from .forms import (
+    GuardianForm,
+    LossEventForm,
+    PoliceEligibilityForm,
+    RulingForm,
+    TrafficApplicationForm,
+    TransitionForm,
+)
 from .panels import PANELS
 from .rulings import Ruling, record_ruling
 from .services import HandlingError, fire_transition
@@ -121,6 +128,52 @@ def police_guardian(case_id: int):
         flash(label("police_refusal", refusal.code), "error")
         return redirect(url_for("cases.show", case_id=case.id))
     flash(_("Guardian recorded."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/traffic/application")
+@login_required
+def traffic_application(case_id: int):
+    """交通事故损害赔偿调解: the day the 事故认定书 was received and the day of the joint
+    application (道路交通事故处理程序规定 第八十六条)."""
+    case = changeable_case_or_404(case_id)
+    form = TrafficApplicationForm()
+    if not form.validate_on_submit():
+        flash(_("Give both days."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        handling = traffic.record_application(db.session, case, traffic.Application(
+            certificate_received_on=form.certificate_received_on.data,
+            applied_on=form.applied_on.data), actor=current_user, now=utcnow())
+    except traffic.TrafficMediationError as refusal:
+        discard()
+        flash(label("traffic_refusal", refusal.code), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    in_time = traffic.application_of(handling)["in_time"]
+    flash(label("traffic_finding", "in_time") if in_time
+          else label("guard_unmet", "applied_within_ten_days"),
+          "success" if in_time else "error")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/traffic/loss-event")
+@login_required
+def traffic_loss_event(case_id: int):
+    """交通事故损害赔偿调解: the kind of loss and the day mediation counts from (第九十条)."""
+    case = changeable_case_or_404(case_id)
+    form = LossEventForm()
+    if not form.validate_on_submit():
+        flash(label("traffic_refusal", "bad_kind"), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        traffic.record_loss_event(db.session, case, traffic.LossEvent(
+            kind=form.kind.data, occurred_on=form.occurred_on.data), actor=current_user,
+            now=utcnow())
+    except traffic.TrafficMediationError as refusal:
+        discard()
+        flash(label("traffic_refusal", refusal.code), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(label("event", "traffic.loss_event"), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

@@ -11,6 +11,7 @@ from ..db import db
 from ..handlings.panels import page_facts
 from ..panels import CasePanel, shared
 from . import queries
+from .enclosures import enclosed_documents
 from .services import sendable_rules
 
 
@@ -23,13 +24,20 @@ def send_buttons(case: Case, reader, now: datetime) -> dict | None:
     return {"rules": rules} if rules else None
 
 
+def _enclosed(referrals) -> dict[int, list]:
+    """The documents that went with each referral (the 司法确认 申请书)."""
+    return {r.id: enclosed_documents(db.session, r) for r in referrals}
+
+
 def waiting_referrals(case: Case, reader, now: datetime) -> dict | None:
     pending = [r for r in _referrals_of(case) if r.is_pending]
-    return {"referrals": pending, "action_form": EmptyForm()} if pending else None
+    return {"referrals": pending, "action_form": EmptyForm(),
+            "enclosed": _enclosed(pending)} if pending else None
 
 
 def referral_records(case: Case, reader, now: datetime) -> dict:
-    return {"referrals": _referrals_of(case)}
+    referrals = _referrals_of(case)
+    return {"referrals": referrals, "enclosed": _enclosed(referrals)}
 
 
 PANELS = (

@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..casefile import jurisdiction
 from ..casefile.models import RETURN_REASONS, Attachment, Case, Handling, Referral
 from ..directory.models import Institution
+from ..documents.services import Issuer
 from ..handlings.facts import facts_for
 from ..handlings.periods import start_period
 from ..handlings.services import end_as_transferred, start_handling
@@ -25,6 +26,7 @@ from ..workflow.catalog import Catalog
 from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
 from .announce import announce
+from .enclosures import enclose
 
 # a return for these reasons must say what is missing or why
 NOTE_REQUIRED = ("incomplete_materials", "other")
@@ -84,14 +86,19 @@ def _delegating_institution(session: Session, case: Case, sender: Institution):
 
 def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
                   to_institution: Institution, reason: str, actor: User, now: datetime,
-                  accept_working_days: int, off_list_reason: str | None = None) -> Referral:
+                  accept_working_days: int, off_list_reason: str | None = None,
+                  issuer: Issuer | None = None) -> Referral:
     """Propose the case to `to_institution`. A receiver outside the expected ones (see
-    referrals.jurisdiction) needs `off_list_reason`, which is recorded."""
-    rules = {rule.kind: unmet for rule, unmet in sendable_rules(session, case, actor, now=now)}
-    if kind not in rules:
+    referrals.jurisdiction) needs `off_list_reason`, which is recorded. The documents the
+    workflow encloses with this kind are issued by `issuer` and go with the referral."""
+    rules = {rule: unmet for rule, unmet in sendable_rules(session, case, actor, now=now)}
+    rule = next((r for r in rules if r.kind == kind), None)
+    if rule is None:
         raise ReferralError("not_sendable")
-    if rules[kind]:
-        raise ReferralError("unmet", rules[kind])
+    if rules[rule]:
+        raise ReferralError("unmet", rules[rule])
+    if rule.encloses and issuer is None:
+        raise ValueError(f"a referral of kind {kind} encloses documents: an issuer is needed")
     candidates = receivers(session, catalog, case, kind, actor.institution)
     if to_institution not in candidates:
         raise ReferralError("bad_receiver")
@@ -112,6 +119,7 @@ def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
                  kind=kind, to=to_institution.code, reason=reason,
                  from_name=actor.institution.name, to_name=to_institution.name,
                  off_list_reason=off_list_reason)
+    enclose(session, issuer, referral, rule.encloses, actor=actor, now=now)
     announce(session, referral, "sent", now=now)
     return referral
 

@@ -11,6 +11,7 @@ from ..casefile import jurisdiction
 from ..casefile.models import Referral
 from ..db import db, utcnow
 from ..directory.models import Institution
+from ..documents.issuer import current_issuer
 from ..handlings.catalog import catalog
 from ..labels import explain, options
 from ..panels import register_with
@@ -84,7 +85,7 @@ def send(case_id: int, kind: str):
                 to_institution=db.session.get(Institution, form.to_institution_id.data),
                 reason=form.reason.data.strip(), actor=current_user, now=now,
                 accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"],
-                off_list_reason=form.off_list_reason.data)
+                off_list_reason=form.off_list_reason.data, issuer=current_issuer())
             if form.file.data:
                 _attach(referral, form.file.data, now)
         except services.ReferralError as refusal:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TRANSFERRED = "transferred"
+# documents a referral can carry, each issued by a function registered under its kind
+# (referrals/enclosures.py): the parties' joint application for 司法确认
+ENCLOSABLE_DOCUMENTS = ("confirmation_application",)
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,15 @@ class Transition:
 
 @dataclass(frozen=True)
 class ReferralRule:
-    """This workflow may send a referral of `kind` from `sources` states."""
+    """This workflow may send a referral of `kind` from `sources` states; the documents
+    named in `encloses` (kinds this workflow issues) are issued and attached to the
+    referral as it is sent."""
 
     kind: str
     sources: tuple[str, ...]
     roles: tuple[str, ...]
     requires: tuple[str, ...] = ()
+    encloses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

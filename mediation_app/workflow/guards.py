@@ -20,6 +20,10 @@ class Facts:
     # under 18 for whom no parent or other guardian is recorded
     police_eligible: bool | None = None
     minors_without_guardian: int = 0
+    # 交通事故损害赔偿调解: whether the joint application came within ten days of the
+    # 事故认定书 (None: dates not yet recorded), and whether the loss event is recorded
+    traffic_applied_in_time: bool | None = None
+    traffic_loss_event_recorded: bool = False
 
 
 GUARDS: dict[str, Callable[[Facts], bool]] = {
@@ -35,6 +39,11 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
     "eligible_for_police_mediation": lambda f: f.police_eligible is True,
     # 公安机关办理行政案件程序规定 第一百八十一条: a minor's parent or guardian is present
     "minors_accompanied": lambda f: f.minors_without_guardian == 0,
+    # 道路交通事故处理程序规定 第八十六条: applied within ten days of the 事故认定书
+    "accident_certificate_recorded": lambda f: f.traffic_applied_in_time is not None,
+    "applied_within_ten_days": lambda f: f.traffic_applied_in_time is True,
+    # 道路交通事故处理程序规定 第九十条: mediation counts from the event named for the loss
+    "loss_event_recorded": lambda f: f.traffic_loss_event_recorded,
 }
 
 

@@ -20,6 +20,7 @@ from ..domain.codes import (
     values,
 )
 from .definition import (
+    ENCLOSABLE_DOCUMENTS,
     TRANSFERRED,
     Deadline,
     Definition,
@@ -142,6 +143,7 @@ class _Checker:
         states = self.states(doc.get("states"))
         state_names = {state.name for state in states}
         transitions = self.transitions(doc.get("transitions"), state_names)
+        documents = tuple(self.documents(doc.get("documents", []), state_names))
         definition = Definition(
             name=self.text(doc, "name"),
             version=version,
@@ -151,12 +153,13 @@ class _Checker:
                                          "institution kind"),
             states=tuple(states),
             transitions=tuple(transitions),
-            sends=tuple(self.referral_rules(doc.get("sends", []), state_names)),
+            sends=tuple(self.referral_rules(doc.get("sends", []), state_names,
+                                            {spec.kind for spec in documents})),
             receives=self.names(doc, "receives", REFERRAL_KINDS, "referral kind"),
             counts_as_mediation=bool(doc.get("counts_as_mediation", True)),
             max_sessions=self.max_sessions(doc),
             default_for_filing=bool(doc.get("default_for_filing", True)),
-            documents=tuple(self.documents(doc.get("documents", []), state_names)),
+            documents=documents,
             reasons=tuple(self.reasons(doc.get("outcome_reasons", []))),
             party_labels=self.party_labels(doc),
         )
@@ -252,7 +255,8 @@ class _Checker:
                                           requires=requires))
         return transitions
 
-    def referral_rules(self, nodes, state_names: set[str]) -> list[ReferralRule]:
+    def referral_rules(self, nodes, state_names: set[str],
+                       document_kinds: set[str]) -> list[ReferralRule]:
         if not isinstance(nodes, list):
             self.problem(self.document, "'sends' must be a list", "sends")
             return []
@@ -269,8 +273,18 @@ class _Checker:
                 sources=self.names(node, "from", state_names, "state"),
                 roles=self.names(node, "roles", values(Role), "role"),
                 requires=self.names(node, "requires", GUARDS, "guard"),
+                encloses=self.enclosures(node, document_kinds),
             ))
         return rules
+
+    def enclosures(self, node: dict, document_kinds: set[str]) -> tuple[str, ...]:
+        """Documents sent along with a referral: enclosable kinds this workflow issues."""
+        kinds = self.names(node, "encloses", ENCLOSABLE_DOCUMENTS, "enclosed document")
+        for kind in kinds:
+            if kind not in document_kinds:
+                self.problem(node, f"enclosed document '{kind}' is not among this "
+                                   "workflow's documents", "encloses")
+        return kinds
 
     def documents(self, nodes, state_names: set[str]) -> list[DocumentSpec]:
         if not isinstance(nodes, list):

@@ -35,7 +35,8 @@ def confirmation(make, session, issuer):
     liaison = make.user(role="liaison", institution=court)
     referral = referrals.send_referral(session, catalog(), case, kind="judicial_confirmation",
                                        to_institution=court, reason="双方共同申请司法确认。",
-                                       actor=mediator, now=utcnow(), accept_working_days=3)
+                                       actor=mediator, now=utcnow(), accept_working_days=3,
+                                       issuer=issuer)
     referrals.accept_referral(session, catalog(), referral, actor=liaison, now=utcnow())
     reader = make.user(role="committee",
                        institution=make.institution(kind="committee", region=district))

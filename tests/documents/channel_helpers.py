@@ -15,6 +15,7 @@ from mediation_app.documents.models import Document
 from mediation_app.handlings import police
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
+from tests.factories import traffic_dates_before
 
 TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
 KIND_OF_WORKFLOW = {"peoples_committee": "peoples_committee", "police_mediation": "police",
@@ -41,12 +42,14 @@ def case_under(make, workflow: str, *, role: str = "mediator", parties=None, **o
 
 
 def walk(session, case, user, *steps, **kwargs):
-    """Fire the steps; before acceptance under 治安调解, record that the case qualifies."""
+    """Fire the steps; before acceptance under 治安调解, record that the case qualifies, and
+    under 交通事故损害赔偿调解 the dates of the application and of the loss."""
     for step in steps:
         if step == "accept" and police.asks_for(case.current_handling, police.ELIGIBILITY_GUARDS):
             police.record_eligibility(session, case, police.Eligibility(
                 civil_dispute=True, minor_circumstances=True,
                 circumstance="trifles_between_acquaintances"), actor=user, now=utcnow())
+        traffic_dates_before(session, case, user, step)
         fire_transition(session, case, step, actor=user, now=utcnow(), **kwargs)
 
 

@@ -21,13 +21,21 @@ from mediation_app.auth.models import User
 from mediation_app.casefile.models import Case, Referral
 from mediation_app.cases import services as cases
 from mediation_app.directory.models import Institution, Region
+from mediation_app.documents.issuer import current_issuer
 from mediation_app.extensions import db
 from mediation_app.handlings.catalog import catalog
 from mediation_app.handlings.services import fire_transition
 from mediation_app.labels import explain, label
 from mediation_app.referrals import services as referrals
 
-from ..factories import PASSWORD, Factories, examined_for_police_mediation, id_number, reason_for
+from ..factories import (
+    PASSWORD,
+    Factories,
+    examined_for_police_mediation,
+    id_number,
+    reason_for,
+    traffic_dates_before,
+)
 
 # ---------------------------------------------------------------------------------------
 # a signature image
@@ -313,6 +321,7 @@ def fire(session, case: Case, actor: User, now: datetime, *names: str) -> None:
     for name in names:
         if name == "accept":
             examined_for_police_mediation(session, case, actor, now=now)
+        traffic_dates_before(session, case, actor, name, now=now)
         fire_transition(session, case, name, actor=actor, now=now,
                         reason=reason_for(case, name))
 
@@ -342,7 +351,8 @@ def sign_agreement(session, case: Case, actor: User, now: datetime, *, on_comple
 def send(session, case: Case, kind: str, to: Institution, actor: User, now: datetime,
          reason: str = "请予调处。") -> Referral:
     return referrals.send_referral(session, catalog(), case, kind=kind, to_institution=to,
-                                   reason=reason, actor=actor, now=now, accept_working_days=3)
+                                   reason=reason, actor=actor, now=now, accept_working_days=3,
+                                   issuer=current_issuer())
 
 
 def accept(session, referral: Referral, actor: User, now: datetime):

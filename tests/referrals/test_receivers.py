@@ -11,6 +11,7 @@ from sqlalchemy import select
 from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile import jurisdiction
 from mediation_app.db import utcnow
+from mediation_app.documents.issuer import current_issuer
 from mediation_app.handlings.catalog import catalog
 from mediation_app.referrals import services
 from mediation_app.referrals.services import ReferralError
@@ -131,7 +132,7 @@ def test_another_receiver_needs_a_stated_reason_which_is_recorded(session, make,
     referral = services.send_referral(
         session, catalog(), case, kind="judicial_confirmation", to_institution=far_court,
         reason="申请司法确认。", actor=mediator, now=NOW, accept_working_days=3,
-        off_list_reason="双方约定由标的物所在地洪泽区法院管辖。")
+        off_list_reason="双方约定由标的物所在地洪泽区法院管辖。", issuer=current_issuer())
     assert referral.off_list_reason == "双方约定由标的物所在地洪泽区法院管辖。"
     event = session.scalar(select(CaseEvent).where(CaseEvent.action == "referral.sent"))
     assert event.data["off_list_reason"] == "双方约定由标的物所在地洪泽区法院管辖。"

@@ -185,3 +185,21 @@ def test_a_label_without_english_is_reported_at_its_line(app, tmp_path):
     assert_exited_cleanly(result, 1)
     assert (f"{path}:{line}: '调解进行中' has no English in workflows/translations/en.yaml"
             in result.output.splitlines())
+
+
+def test_a_referral_enclosing_a_document_the_workflow_does_not_issue_fails_with_file_and_line(
+        app, tmp_path):
+    """A referral carries only documents its own workflow issues (the 司法确认申请书 of the
+    people's-mediation committee, 民事诉讼法 第二百零五条): naming another fails the check."""
+    text = (WORKFLOWS / "peoples_committee.yaml").read_text(encoding="utf-8")
+    start = text.index("  - {kind: confirmation_application")
+    text = text[:start] + text[text.index("outcome_reasons:"):]
+    path = write(tmp_path, "peoples_committee.yaml", text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1)
+                if "encloses: [confirmation_application]" in row)
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert (f"{path}:{line}: enclosed document 'confirmation_application' is not among this "
+            "workflow's documents") in result.output

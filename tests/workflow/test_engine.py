@@ -97,7 +97,8 @@ def test_with_every_fact_in_place_every_option_is_allowed(committee):
 def test_traffic_mediation_starts_without_an_insurer(traffic):
     """道路交通事故处理程序规定: an insurer takes part only where there is one; mediation
     between the parties alone is possible."""
-    options = offered(available(traffic, "accepted", "liaison", Facts(organisation_parties=0)))
+    options = offered(available(traffic, "accepted", "liaison",
+                                Facts(organisation_parties=0, traffic_loss_event_recorded=True)))
 
     assert options["start_mediation"] == ()
 

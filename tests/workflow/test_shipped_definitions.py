@@ -51,8 +51,11 @@ EXPECTED = {
                               for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
     "lawyer_mediation": {state: {"mediator": moves}
                          for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
+    # 道路交通事故处理程序规定 第八十六条: a late application is declined (不予受理)
     "traffic_accident": {state: {"liaison": moves, "mediator": moves}
-                         for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
+                         for state, moves in {**_ACCEPT_MEDIATE_CLOSE,
+                                              "registered": {"accept", "decline",
+                                                             "withdraw"}}.items()},
     "labour": {state: {"liaison": moves, "mediator": moves}
                for state, moves in _ACCEPT_MEDIATE_CLOSE.items()},
     "court_prefiling": {
