@@ -84,7 +84,7 @@ class Agreement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"))
+    handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     template: Mapped[str] = mapped_column(String(32))

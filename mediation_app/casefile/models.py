@@ -244,7 +244,7 @@ class Handling(db.Model):
     # the amount of the signed agreement when the handling ended in success (协议涉及金额)
     agreement_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     # the case's mediator when the handling reached its outcome (以案定补 credits them)
-    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # why a handling ended in failure or withdrawal: a code the workflow declares, and text
     outcome_reason: Mapped[str | None] = mapped_column(String(32), index=True)
     outcome_note: Mapped[str | None] = mapped_column(Text)
@@ -339,7 +339,7 @@ class Referral(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     from_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
     to_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
-    from_handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"))
+    from_handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -30,7 +30,7 @@ class MediationPeriod(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handling_id: Mapped[int] = mapped_column(ForeignKey("handlings.id"), unique=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
     started_at: Mapped[datetime]
     ends_at: Mapped[datetime]
 

@@ -33,7 +33,8 @@ class OutcomeReport(db.Model):
     agreement_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     document_ids: Mapped[list] = mapped_column(JSON, default=list)
     # 委托 success: the court's own handling the case went back to
-    returned_handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"))
+    returned_handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"),
+                                                             index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     notified_at: Mapped[datetime | None] = mapped_column(index=True)
     loop_closure_hours: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))

@@ -57,7 +57,7 @@ class SupervisionOrder(db.Model):
     # an automatic order is made once per escalation or unanswered referral
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"), unique=True)
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), unique=True)
-    handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"))
+    handling_id: Mapped[int | None] = mapped_column(ForeignKey("handlings.id"), index=True)
 
     case: Mapped[Case] = relationship()
     centre: Mapped[Institution] = relationship(foreign_keys=[centre_id])
