@@ -98,10 +98,21 @@ def for_case(case_id: int):
     suggestions, assign, recusal, decision = _case_forms(case)
     recusals = db.session.scalars(select(RecusalRequest).where(
         RecusalRequest.case_id == case.id).order_by(RecusalRequest.requested_at)).all()
+    choices = services.choices_of(db.session, case)
+    _propose_the_parties_choice(assign, choices)
     return render_template("roster/case.html", case=case, suggestions=suggestions,
                            assign_form=assign, recusal_form=recusal, decision_form=decision,
-                           recusals=recusals, choices=services.choices_of(db.session, case),
+                           recusals=recusals, choices=choices,
                            can_assign=policy.assigns_mediators(current_user, case))
+
+
+def _propose_the_parties_choice(form: AssignForm, choices) -> None:
+    """The assign form starts on the mediator the parties chose most recently (art. 19),
+    marked as their choice, when that mediator can take the case."""
+    offered = {choice.value for choice in form.mediator_id.choices}
+    latest = next((choice for choice in reversed(choices) if choice.mediator_id in offered), None)
+    if latest is not None:
+        form.mediator_id.data, form.chosen_by_party.data = latest.mediator_id, True
 
 
 def _back(case_id: int):

@@ -2,6 +2,8 @@
 mediator designated or chosen by the parties (人民调解法 art. 19), and recusal (回避) recorded
 with its decision and the replacement (art. 23(1): a party chooses or accepts the mediator)."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -146,3 +148,20 @@ def test_the_case_page_suggests_and_assigns_through_the_form(client, session, ma
                    data={"mediator_id": mediators["赵调解"].id, "chosen_by_party": "y"})
     session.refresh(case)
     assert case.assigned_mediator_id == mediators["赵调解"].id
+
+
+def test_the_assign_form_starts_on_the_mediator_the_parties_chose(client, session, make, login,
+                                                                  committee):
+    """人民调解法 art. 19: the parties may choose the mediator; the holder's form proposes the
+    choice, marked as theirs, for staff to confirm."""
+    _institution, mediators = committee
+    for name in ("赵调解", "王调解"):
+        _list(session, mediators[name], ["neighbour"])
+    case = make.case(by=mediators["李调解"])
+    services.record_choice(session, case, case.parties[0], mediators["王调解"].id, now=utcnow())
+    make.commit()
+
+    page = login(mediators["李调解"]).get(f"/cases/{case.id}/mediators").get_data(as_text=True)
+
+    assert f'<option selected value="{mediators["王调解"].id}">' in page
+    assert re.search(r'<input checked id="chosen_by_party"[^>]*type="checkbox"', page)
