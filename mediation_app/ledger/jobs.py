@@ -22,6 +22,7 @@ from ..auth.models import User
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
 from ..labels import N_
+from ..stats.maintenance import sync
 from ..storage import Storage
 from .files import count_rows, open_rows
 from .models import LedgerImport
@@ -136,6 +137,20 @@ def _run(app: Flask, import_id: int) -> None:
         record.processed_rows, record.total_rows = result.checked, result.checked
     record.finished_at = utcnow()
     session.commit()
+    if record.status == "done" and not record.dry_run:
+        _roll_up_statistics(session, import_id)
+
+
+def _roll_up_statistics(session: Session, import_id: int) -> None:
+    """Roll the imported cases up here, in the import's own thread: a big import is rolled
+    up whole, which would otherwise fall on the next statistics page a reader opens. Should
+    it fail, the scheduler's roll-up, every minute, catches up."""
+    try:
+        sync(session)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("statistics roll-up after ledger import %s failed", import_id)
 
 
 def _fail(import_id: int) -> None:

@@ -12,6 +12,7 @@ from mediation_app.extensions import db
 from mediation_app.ledger import jobs
 from mediation_app.ledger.models import LedgerImport
 from mediation_app.ledger.uploads import UploadRefused, store_upload
+from mediation_app.stats.models import DirtyCase, HandlingFact
 from mediation_app.storage import Storage
 
 from ..factories import id_number
@@ -217,3 +218,15 @@ def test_the_institution_that_handled_the_case_exports_its_summary_whole(login, 
     client = login(mediator)
     _finished(client, _upload(client, csv_text([row(case_no="A-1", summary=summary)]).encode()))
     assert _exported_summary(client) == summary
+
+
+def test_a_finished_import_rolls_its_cases_up_for_the_statistics(login, mediator, row, session):
+    """The import's thread rolls its cases up, so that no statistics page a reader opens
+    afterwards has to (a big import is rolled up whole)."""
+    client = login(mediator)
+    content = csv_text([row(case_no="A-1"), row(case_no="A-2")]).encode()
+    _finished(client, _upload(client, content))
+
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
+    assert session.scalar(select(func.count()).select_from(HandlingFact)) == 2
