@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
 from ..transaction import unit_of_work
+from .jobs import roll_up_imported
 from .services import (
     ImportRefused,
     UnknownCode,
@@ -95,6 +96,7 @@ def register(app: Flask) -> None:
             click.echo(f"{result.checked} rows checked: no problems (dry run, nothing written)")
             return
         click.echo(f"imported {result.imported} cases")
+        roll_up_imported(db.session, f"importing {Path(file).name}")
 
     @ledger.command("export")
     @click.argument("file", type=click.Path(dir_okay=False))

@@ -138,19 +138,19 @@ def _run(app: Flask, import_id: int) -> None:
     record.finished_at = utcnow()
     session.commit()
     if record.status == "done" and not record.dry_run:
-        _roll_up_statistics(session, import_id)
+        roll_up_imported(session, f"ledger import {import_id}")
 
 
-def _roll_up_statistics(session: Session, import_id: int) -> None:
-    """Roll the imported cases up here, in the import's own thread: a big import is rolled
-    up whole, which would otherwise fall on the next statistics page a reader opens. Should
-    it fail, the scheduler's roll-up, every minute, catches up."""
+def roll_up_imported(session: Session, what: str) -> None:
+    """Roll the imported cases up in the importing process: a big import is rolled up
+    whole, which would otherwise fall on the next statistics page a reader opens. Should it
+    fail, the scheduler's roll-up, every minute, catches up."""
     try:
         sync(session)
         session.commit()
     except Exception:
         session.rollback()
-        log.exception("statistics roll-up after ledger import %s failed", import_id)
+        log.exception("statistics roll-up after %s failed", what)
 
 
 def _fail(import_id: int) -> None:

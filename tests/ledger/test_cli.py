@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
 from mediation_app.casefile.models import Case
+from mediation_app.stats.models import DirtyCase, HandlingFact
 
 from .conftest import csv_text
 
@@ -28,6 +29,17 @@ def test_ledger_import_imports_every_row_and_says_how_many(app, session, row, tm
     assert _cases(session) == 2
     verified = _invoke(app, "audit", "verify")
     assert verified.exit_code == 0 and "2 events checked" in verified.output
+
+
+def test_ledger_import_rolls_the_imported_cases_up_for_the_statistics(app, session, row,
+                                                                      tmp_path):
+    path = _file(tmp_path, csv_text([row(case_no="A-1"), row(case_no="A-2")]))
+
+    _invoke(app, "ledger", "import", path)
+
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
+    assert session.scalar(select(func.count()).select_from(HandlingFact)) == 2
 
 
 def test_ledger_import_dry_run_checks_and_writes_nothing(app, session, row, tmp_path):
