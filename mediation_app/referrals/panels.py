@@ -26,7 +26,7 @@ def send_buttons(case: Case, reader, now: datetime) -> dict | None:
 
 def _enclosed(referrals) -> dict[int, list]:
     """The documents that went with each referral (the 司法确认 申请书)."""
-    return {r.id: enclosed_documents(db.session, r) for r in referrals}
+    return enclosed_documents(db.session, referrals)
 
 
 def waiting_referrals(case: Case, reader, now: datetime) -> dict | None:

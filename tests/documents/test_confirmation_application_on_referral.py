@@ -69,7 +69,7 @@ def test_sending_for_judicial_confirmation_attaches_the_joint_application_to_the
     committee as the referral is sent and belongs to that referral."""
     case, _agreement = succeeded
     referral = send(session, case, "judicial_confirmation", world.court, world.mediator, MONDAY)
-    [application] = enclosed_documents(session, referral)
+    [application] = enclosed_documents(session, [referral])[referral.id]
     assert application.kind == "confirmation_application"
     assert application.referral_id == referral.id
     assert application.institution_id == world.committee.id and application.is_signed
@@ -85,7 +85,7 @@ def test_the_application_names_both_parties_as_joint_applicants_and_the_receivin
     title, articles, the parties labelled 申请人一 and 申请人二, dates without times."""
     case, _agreement = succeeded
     referral = send(session, case, "judicial_confirmation", world.court, world.mediator, MONDAY)
-    text = _text(app, pdf_text, pdf_fonts, enclosed_documents(session, referral)[0])
+    text = _text(app, pdf_text, pdf_fonts, enclosed_documents(session, [referral])[referral.id][0])
     assert "司法确认申请书" in text
     assert "民事诉讼法》第二百零五条" in text and "第二百零六条" in text
     assert "司法确认程序的若干规定》第二条、第三条" in text
@@ -115,7 +115,7 @@ def test_an_application_issued_before_is_voided_by_the_one_sent_with_the_referra
         session, issuer, agreement, court=world.court, actor=world.mediator, now=MONDAY)
     referral = send(session, case, "judicial_confirmation", world.court, world.mediator, MONDAY)
     assert earlier.voided_at == MONDAY
-    assert [d.id for d in enclosed_documents(session, referral)] == [
+    assert [d.id for d in enclosed_documents(session, [referral])[referral.id]] == [
         d.id for d in _applications(session, case) if d.voided_at is None]
     assert session.scalar(select(CaseEvent).where(CaseEvent.action == "document.voided"))
 
@@ -127,7 +127,7 @@ def test_the_court_liaison_reads_the_application_on_the_referral(
     rule of access/masking.py)."""
     case, _agreement = succeeded
     referral = send(session, case, "judicial_confirmation", world.court, world.mediator, MONDAY)
-    [application] = enclosed_documents(session, referral)
+    [application] = enclosed_documents(session, [referral])[referral.id]
     session.commit()
     client = login(world.court_liaison)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
