@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import policy
-from ..access.web import changeable_case_or_404, visible_case_or_404
+from ..access.web import changeable_case_or_404, refuse, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
@@ -36,7 +36,7 @@ def issue_step_document(case_id: int, kind: str):
     """Issue one of the procedural documents the current step names."""
     case = changeable_case_or_404(case_id)
     if kind not in ISSUED_ON_THE_SPOT or not policy.can_issue_notice(current_user, case):
-        abort(403)
+        refuse(case)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

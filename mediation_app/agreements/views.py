@@ -71,7 +71,7 @@ def _changeable_agreement_or_403(agreement_id: int) -> Agreement:
     """Only the institution whose handling made the agreement changes it."""
     agreement = _agreement_or_404(agreement_id)
     if not policy.can_change_record(current_user, agreement):
-        abort(403)
+        refuse(agreement.handling.case)
     return agreement
 
 
@@ -122,7 +122,7 @@ def edit_session(session_id: int):
         abort(404)
     case = visible_case_or_404(record.case_id)
     if not policy.can_change_record(current_user, record):
-        abort(403)
+        refuse(case)
     form = SessionEditForm(obj=record).offer_recorders(recorder_candidates(
         db.session, services.record_institution_id(db.session, record)))
     if form.validate_on_submit():

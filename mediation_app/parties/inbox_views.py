@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import policy
-from ..access.web import requires, visible_case_or_404
+from ..access.web import refuse, requires, visible_case_or_404
 from ..agreements.models import Agreement
 from ..agreements.services import AgreementError
 from ..auth.forms import EmptyForm
@@ -165,7 +165,7 @@ def appointments(case_id: int):
     """Schedule a session; every party is told the time and place (or video link) by text."""
     case = visible_case_or_404(case_id)
     if not policy.schedules_sessions(current_user, case):
-        abort(403)
+        refuse(case)
     form = AppointmentForm()
     if form.validate_on_submit():
         starts_at = datetime.combine(form.day.data, form.time.data, tzinfo=CHINA) \
@@ -200,7 +200,7 @@ def cancel_appointment(case_id: int, appointment_id: int):
     if appointment is None or appointment.case_id != case.id:
         abort(404)
     if not policy.schedules_sessions(current_user, case):
-        abort(403)
+        refuse(case)
     form = CancelAppointmentForm()
     try:
         if not form.validate_on_submit():
@@ -225,7 +225,7 @@ def deliver(document_id: int):
         abort(404)
     case = visible_case_or_404(document.case_id)
     if not policy.may_deliver(current_user, document):
-        abort(403)
+        refuse(case)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import policy, roles
-from ..access.web import requires, visible_case_or_404
+from ..access.web import refuse, requires, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..casefile import jurisdiction
 from ..casefile.models import Referral
@@ -64,7 +64,7 @@ def send(case_id: int, kind: str):
     rules = dict(services.sendable_rules(db.session, case, current_user, now=now))
     rule = next((r for r in rules if r.kind == kind), None)
     if rule is None:
-        abort(403)
+        refuse(case)
     if rules[rule]:
         flash(explain(services.ReferralError("unmet", rules[rule])), "error")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -146,7 +146,7 @@ def give_back(referral_id: int):
     """退回 with a reason."""
     referral = _referral_or_404(referral_id)
     if not policy.can_decide_referral(current_user, referral):
-        abort(403)
+        refuse(referral.case)
     form = ReturnReferralForm()
     if form.validate_on_submit() and form.confirmed.data != "yes":
         form.confirmed.data = "yes"

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import policy, roles
-from ..access.web import requires, visible_case_or_404
+from ..access.web import refuse, requires, visible_case_or_404
 from ..auth.models import User
 from ..db import db, utcnow
 from ..directory.models import Region
@@ -131,7 +131,7 @@ def assign(case_id: int):
     """Designate the mediator, or record the parties' choice (art. 19)."""
     case = visible_case_or_404(case_id)
     if not policy.assigns_mediators(current_user, case):
-        abort(403)
+        refuse(case)
     form = _case_forms(case)[1]
     if not form.validate_on_submit():
         flash(_("Choose a mediator of the institution holding the case."), "error")
@@ -152,7 +152,7 @@ def request_recusal(case_id: int):
     """Record a party's request that the mediator step aside (回避)."""
     case = visible_case_or_404(case_id)
     if not policy.assigns_mediators(current_user, case):
-        abort(403)
+        refuse(case)
     form = _case_forms(case)[2]
     if not form.validate_on_submit():
         flash(_("Give the reason the party gave."), "error")
@@ -176,7 +176,7 @@ def decide(recusal_id: int):
         abort(404)
     case = visible_case_or_404(recusal.case_id)
     if not policy.assigns_mediators(current_user, case):
-        abort(403)
+        refuse(case)
     form = _case_forms(case)[3]
     if not form.validate_on_submit():
         flash(_("Give the decision and its reasons."), "error")

@@ -86,6 +86,18 @@ def test_every_write_to_an_archived_case_is_refused_and_changes_no_data(
         assert response.status_code in (302, 403, 404), path
 
 
+def test_every_write_refused_on_an_archived_case_says_why(app, session, archived):
+    case, mediator = archived
+    agreement = session.scalars(select(Agreement).where(Agreement.case_id == case.id)).first()
+    document = session.scalars(select(Document).where(Document.case_id == case.id)).first()
+    client = _client_of(app, mediator)
+    refused = {path: client.open(path, method=method, data=data)
+               for method, path, data in _writes(case, agreement, document)}
+    silent = [path for path, response in refused.items() if response.status_code == 403
+              and "本案已归档" not in response.get_data(as_text=True)]
+    assert silent == []
+
+
 def test_an_api_step_on_an_archived_case_is_refused_and_changes_no_data(
         app, make, session, archived):
     case, mediator = archived
