@@ -56,7 +56,7 @@ def _written(make, mediator, day, **overrides):
 def _confirmation(make, issuer, case, mediator, court, clerk, *, sent, ruled, confirmed):
     referral = send_referral(make.session, catalog(), case, kind="judicial_confirmation",
                              to_institution=court, reason="双方共同申请司法确认",
-                             actor=mediator, now=at(sent), accept_working_days=3)
+                             actor=mediator, now=at(sent), accept_working_days=3, issuer=issuer)
     accept_referral(make.session, catalog(), referral, actor=clerk, now=at(sent))
     fire_transition(make.session, case, "accept", actor=clerk, now=at(sent))
     record_ruling(make.session, issuer, case, Ruling(
