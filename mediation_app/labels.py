@@ -153,6 +153,7 @@ LABELS = {
         "performance.recorded": N_("Performance recorded"),
         "follow_up.recorded": N_("Follow-up visit recorded"),
         "case.archived": N_("Case archived"),
+        "case.reviewed": N_("Case file reviewed (案件评查)"),
         "warning.raised": N_("Early warning raised"),
         "warning.cleared": N_("Early warning no longer met"),
         "warning.dismissed": N_("Early warning dismissed as false"),
@@ -393,6 +394,7 @@ LABELS = {
         "case.assigned": N_("A case was assigned to you"),
         "recusal.requested": N_("A party asked that the mediator step aside (回避)"),
         "mediator.chosen": N_("A party chose a mediator from the roster"),
+        "review.recorded": N_("A case file of your institution was reviewed (案件评查)"),
     },
     "warning": {
         "group": N_("Group dispute"),
