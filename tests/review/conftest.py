@@ -14,6 +14,8 @@ from mediation_app.review.services import Mark
 from mediation_app.storage import Storage
 from tests.factories import PASSWORD, reason_for
 
+from ..pdfs import pdf_text  # noqa: F401  (fixture)
+
 
 @dataclass
 class District:

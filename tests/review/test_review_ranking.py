@@ -11,7 +11,6 @@ from mediation_app.monthly.printing import render_report
 from mediation_app.review.catalog import checklist
 from mediation_app.review.services import applicable_items, review_case
 
-from ..pdfs import pdf_text  # noqa: F401  (fixture)
 from .conftest import concluded, file_away, full_marks
 
 MONTH = "2026-10"
