@@ -150,3 +150,20 @@ def test_a_reader_of_another_region_neither_reads_nor_writes_the_review(
                           institution=make.institution(kind="committee", region=make.district()))
     answer = _post(app, session, elsewhere, archived)
     assert answer.status_code == 404 and _reviews(session, archived) == []
+
+
+def test_the_review_page_and_the_case_page_show_chinese_labels_and_no_raw_code(
+        app, session, district, archived):
+    from tests.ui.test_raw_codes import _parse, _raw_codes
+
+    _review(session, archived, district.reader, follow_up=(5, "回访不及时"))
+    session.commit()
+    pages = {"reader": client_of(app, district.reader).get(f"/cases/{archived.id}/review"),
+             "case": client_of(app, district.mediator).get(f"/cases/{archived.id}")}
+    for name, page in pages.items():
+        texts = _parse(page.get_data(as_text=True)).texts
+        assert [code for text in texts for code in _raw_codes(text)] == [], name
+    reader_texts = _parse(pages["reader"].get_data(as_text=True)).texts
+    assert {"受理登记规范", "签名盖章齐全", "扣分理由", "提交评查结果"} <= set(reader_texts)
+    assert any(text.startswith("评查人：李评查") for text in reader_texts)
+    assert "案件评查" in _parse(pages["case"].get_data(as_text=True)).texts
