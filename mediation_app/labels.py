@@ -329,6 +329,7 @@ LABELS = {
         "deadline": N_("Deadlines and performance"),
         "warning": N_("Early warnings"),
         "delivery": N_("Email or text messages that could not be delivered"),
+        "review": N_("Reviews of our case files (案件评查)"),
     },
     "notification_channel": {
         "inbox": N_("In-app"),

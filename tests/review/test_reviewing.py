@@ -167,3 +167,17 @@ def test_the_review_page_and_the_case_page_show_chinese_labels_and_no_raw_code(
     assert {"受理登记规范", "签名盖章齐全", "扣分理由", "提交评查结果"} <= set(reader_texts)
     assert any(text.startswith("评查人：李评查") for text in reader_texts)
     assert "案件评查" in _parse(pages["case"].get_data(as_text=True)).texts
+
+
+def test_staff_who_chose_reviews_by_email_get_an_email_without_personal_data(
+        app, session, district, archived):
+    from mediation_app.notifications.dispatch import save_preferences
+    from mediation_app.outbox.models import OutboxMessage
+
+    district.mediator.email = "wang@example.cn"
+    save_preferences(session, district.mediator, phone=None, email_topics=["review"],
+                     sms_topics=[], now=WHEN)
+    _review(session, archived, district.reader, follow_up=(5, "回访不及时"))
+    [mail] = session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "email"))
+    assert mail.recipient == "wang@example.cn" and archived.case_no in mail.subject
+    assert "等级：优秀" in mail.body and archived.parties[0].name not in mail.body
