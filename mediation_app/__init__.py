@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     from .parties import receivers as _party_receivers  # noqa: F401  (signal receivers)
     from .referrals import receivers as _referral_receivers  # noqa: F401  (signal receivers)
     from .referrals import routing
+    from .review import catalog as review_checklist
     from .warnings import receivers as _warning_receivers  # noqa: F401
 
     formatting.init_app(app)
@@ -86,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     logredaction.init_app(app)
     requestguard.init_app(app)
     routing.init_app(app)
+    review_checklist.init_app(app)
     outbox.init_app(app)
 
 
@@ -119,10 +121,12 @@ def _register_blueprints(app: Flask) -> None:
                       roster_bp):
         app.register_blueprint(blueprint)
     from .archive.views import bp as archive_bp
+    from .review.views import bp as review_bp
     from .supervision.views import bp as supervision_bp
 
     app.register_blueprint(supervision_bp)
     app.register_blueprint(archive_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(outcomes_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)

@@ -86,6 +86,12 @@ def load_config(instance_path: str) -> dict:
                           "failure": {"simple": 30, "normal": 50, "complex": 80}},
         "SUBSIDY_COMPLEX": {"parties": 5, "amount": 100000},
         "SUBSIDY_SIMPLE_AMOUNT": 10000,
+        # 案件评查 × 以案定补: a reviewed case's subsidy is multiplied by its review grade's
+        # factor (grade codes from the review checklist); grades not named, and cases not
+        # reviewed, count ×1
+        "SUBSIDY_REVIEW_FACTORS": {"excellent": 1.2, "good": 1.0, "pass": 1.0, "fail": 0},
+        # the review checklist; by default WORKFLOWS_DIR/review/checklist.yaml
+        "REVIEW_CHECKLIST": os.environ.get("MEDIATION_REVIEW_CHECKLIST") or None,
         # printed in QR codes and links on documents; defaults to the address of the request
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL"),
     }

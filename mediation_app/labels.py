@@ -153,6 +153,7 @@ LABELS = {
         "performance.recorded": N_("Performance recorded"),
         "follow_up.recorded": N_("Follow-up visit recorded"),
         "case.archived": N_("Case archived"),
+        "case.reviewed": N_("Case file reviewed (案件评查)"),
         "warning.raised": N_("Early warning raised"),
         "warning.cleared": N_("Early warning no longer met"),
         "warning.dismissed": N_("Early warning dismissed as false"),
@@ -328,6 +329,7 @@ LABELS = {
         "deadline": N_("Deadlines and performance"),
         "warning": N_("Early warnings"),
         "delivery": N_("Email or text messages that could not be delivered"),
+        "review": N_("Reviews of our case files (案件评查)"),
     },
     "notification_channel": {
         "inbox": N_("In-app"),
@@ -393,6 +395,7 @@ LABELS = {
         "case.assigned": N_("A case was assigned to you"),
         "recusal.requested": N_("A party asked that the mediator step aside (回避)"),
         "mediator.chosen": N_("A party chose a mediator from the roster"),
+        "review.recorded": N_("A case file of your institution was reviewed (案件评查)"),
     },
     "warning": {
         "group": N_("Group dispute"),

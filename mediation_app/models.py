@@ -32,6 +32,7 @@ from .parties.models import (
     SigningLink,
 )
 from .referrals.records import OutcomeReport
+from .review.models import CaseReview
 from .roster.models import MediatorProfile, RecusalRequest
 from .supervision.models import SupervisionOrder
 from .warnings.models import EarlyWarning
@@ -47,5 +48,5 @@ __all__ = [
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
     "MediatorProfile", "RecusalRequest",
-    "EarlyWarning", "SupervisionOrder", "CaseArchive",
+    "EarlyWarning", "SupervisionOrder", "CaseArchive", "CaseReview",
 ]

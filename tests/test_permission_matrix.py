@@ -119,6 +119,10 @@ OWN = {
     "POST /cases/{archived}/transitions/{step}":        [302, 403, 403, 403, 403, 404],
     "POST /cases/{archived}/follow-ups/new":            [302, 403, 403, 403, 403, 404],
     "POST /cases/{archived}/archive":                   [302, 403, 403, 403, 403, 404],
+    # 案件评查: every reader of an archived case reads its reviews; only a region reader whose
+    # institution did not handle it scores it (an empty form scores nothing)
+    "GET /cases/{archived}/review":                     [302, 200, 200, 200, 200, 404],
+    "POST /cases/{archived}/review":                    [302, 403, 403, 403, 200, 404],
 }
 # Routes guarded by role before the case is looked up answer 403 to the wrong role.
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
@@ -533,6 +537,7 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /cases/{archived}/transitions/{step}":        NOTHING,
     "POST /cases/{archived}/follow-ups/new":            NOTHING,
     "POST /cases/{archived}/archive":                   NOTHING,
+    "POST /cases/{archived}/review":                    NOTHING,  # no item scored
 }
 
 

@@ -28,11 +28,13 @@ from ..domain.codes import InstitutionKind
 from ..labels import N_
 from . import roles
 from .rules import (
+    Archived,
     Concluded,
     HandledByUserInstitution,
     HeldByUserInstitution,
     InUserRegion,
     NotArchived,
+    NotHandledByUserInstitution,
     OfferedToUserInstitution,
     Open,
     all_of,
@@ -50,6 +52,12 @@ CHANGE_CASE = when(roles.acts_for_institution,
 SEE_CASE_WHOLE = when(roles.acts_for_institution, HandledByUserInstitution())
 ARCHIVE_CASE = when(roles.acts_for_institution,
                     all_of(HeldByUserInstitution(), Concluded(), NotArchived()))
+
+# 案件评查: a region reader above the case reviews its case file once archived, never the
+# institution that handled it (a dispatcher's centre that held the case does not review it).
+# Not in CASE_RULES: the demo city archives no case; tests/review checks it both ways.
+REVIEW_CASE = when(roles.reviews_case_files,
+                   all_of(InUserRegion(), Archived(), NotHandledByUserInstitution()))
 
 CASE_RULES = {"view": VIEW_CASE, "change": CHANGE_CASE, "whole": SEE_CASE_WHOLE,
               "archive": ARCHIVE_CASE}
@@ -89,6 +97,17 @@ def refusal(case: Case) -> str | None:
 def can_archive_case(user, case: Case) -> bool:
     """归档: the holder's staff file a case whose mediation has ended, once."""
     return ARCHIVE_CASE.test(user, case)
+
+
+def can_review_case(user, case: Case) -> bool:
+    """案件评查: scores an archived case file (the reviewed institution reads its reviews)."""
+    return REVIEW_CASE.test(user, case)
+
+
+def can_read_reviews(user, case: Case) -> bool:
+    """Whoever reads the case reads its reviews: the institutions that handled it (the one
+    under review among them) and the region readers."""
+    return can_view_case(user, case)
 
 
 def sees_personal_data(user, case: Case) -> bool:

@@ -81,6 +81,10 @@ sees_subsidies = _role_test(
 subsidy_limited_to_institution = _role_test(
     "subsidy_limited_to_institution", "Mediators and liaisons see their own institution's "
     "subsidy statement.", Role.MEDIATOR, Role.LIAISON)
+reviews_case_files = _role_test(
+    "reviews_case_files", "Region readers (the 司法所/司法局 staff above the committees: "
+    "committee readers and dispatchers) review archived case files (案件评查).",
+    Role.DISPATCHER, Role.COMMITTEE)
 subsidy_limited_to_self = _role_test(
     "subsidy_limited_to_self", "A mediator sees only their own lines of it.", Role.MEDIATOR)
 

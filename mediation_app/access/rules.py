@@ -95,6 +95,17 @@ class NotArchived(Condition):
         return Case.archived_at.is_(None)
 
 
+@dataclass(frozen=True)
+class Archived(Condition):
+    """The case is archived: its case file (卷宗) exists."""
+
+    def test(self, user, case: Case) -> bool:
+        return case.archived_at is not None
+
+    def clause(self, user, dialect: str) -> ColumnElement[bool]:
+        return Case.archived_at.is_not(None)
+
+
 class _Exists(Condition):
     """A condition that is a correlated EXISTS probe."""
 
@@ -115,6 +126,17 @@ class HandledByUserInstitution(_Exists):
     def probe(self, user) -> Select:
         return select(Handling.case_id).where(Handling.case_id == Case.id,
                                               Handling.institution_id == user.institution_id)
+
+
+@dataclass(frozen=True)
+class NotHandledByUserInstitution(Condition):
+    """The user's institution never had a handling of the case (it judges others' work)."""
+
+    def test(self, user, case: Case) -> bool:
+        return not HandledByUserInstitution().test(user, case)
+
+    def clause(self, user, dialect: str) -> ColumnElement[bool]:
+        return ~HandledByUserInstitution().clause(user, dialect)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +18,7 @@ from ..casefile.models import Case, Handling
 from ..deadlines.models import Escalation
 from ..directory.models import Institution, Region
 from ..labels import label_zh
+from ..review.models import CaseReview
 from ..stats import prevented
 from ..stats.definitions import Figures, month_period, shift_month
 from ..stats.queries import Scope, referral_statistics
@@ -86,6 +87,7 @@ def freeze(session: Session, region: Region, month: str, *, now: datetime,
         "major_risk": _major_risk(session, period, region, settings),
         "thresholds": {"group_parties": settings.group_parties,
                        "major_group_parties": settings.major_group_parties},
+        "review_ranking": _review_ranking(session, period, region),
     }
     return json.loads(json.dumps(frozen, ensure_ascii=False))
 
@@ -181,6 +183,34 @@ def _major_risk(session, period, region, settings: Settings) -> dict:
             "major": sum(1 for item in items if item["major"])}
 
 
+def _review_ranking(session, period, region) -> list[dict]:
+    """评查通报: the region's institutions ranked by the average score rate of their case
+    files reviewed in the month (a case reviewed twice in it counts with its last review),
+    highest first; ties by more cases reviewed, then by name."""
+    rows = session.execute(
+        select(CaseReview.case_id, Institution.code, Institution.name, CaseReview.rate)
+        .join(Institution, Institution.id == CaseReview.institution_id)
+        .join(Region, Region.id == Institution.region_id)
+        .where(Region.path.startswith(region.path), CaseReview.reviewed_at >= period.starts_at,
+               CaseReview.reviewed_at < period.ends_at)
+        .order_by(CaseReview.case_id, CaseReview.version)).all()
+    last = {case_id: (code, name, rate) for case_id, code, name, rate in rows}
+    by_institution: dict[tuple[str, str], list[Decimal]] = {}
+    for code, name, rate in last.values():
+        by_institution.setdefault((code, name), []).append(Decimal(rate))
+    ranked = sorted(((code, name, _average(rates), len(rates))
+                     for (code, name), rates in by_institution.items()),
+                    key=lambda row: (-row[2], -row[3], row[1]))
+    return [{"rank": place, "key": code, "name": name, "average_score": f"{average:.2f}",
+             "reviewed": count}
+            for place, (code, name, average, count) in enumerate(ranked, start=1)]
+
+
+def _average(rates: list[Decimal]) -> Decimal:
+    return (sum(rates, Decimal("0")) / len(rates)).quantize(Decimal("0.01"),
+                                                             rounding=ROUND_HALF_UP)
+
+
 # --- pure: headline changes and the differences between versions ---------------------
 
 def _number(value) -> Decimal | None:
@@ -227,6 +257,9 @@ def _flatten(frozen: dict) -> dict[str, object]:
             flat[f"{prefix}.{name}"] = row.get(name)
     for name, value in frozen.get("prevented", {}).items():
         flat[f"prevented.{name}"] = value
+    for row in frozen.get("review_ranking") or []:
+        for name in ("rank", "average_score", "reviewed"):
+            flat[f"review:{row['key']}.{name}"] = row[name]
     for listing in ("overdue_cases", "major_risk", "escalations"):
         if frozen.get(listing) is not None:
             flat[f"{listing}.count"] = len(frozen[listing]["items"])
@@ -244,7 +277,7 @@ def differences(before: dict, after: dict) -> list[dict]:
 def _field_order(field: str) -> tuple:
     section = field.split(":", 1)[0].split(".", 1)[0]
     order = ["totals", "prevented", *GROUPS, "referral", "overdue_cases", "escalations",
-             "major_risk"]
+             "major_risk", "review"]
     return (order.index(section) if section in order else len(order), field)
 
 
@@ -255,6 +288,7 @@ FIGURE_ZH = {
     "parties": "涉及当事人", "agreement_amount": "协议涉及金额（元）", "overdue": "超期未结",
     "sent": "发出", "accepted": "签收", "returned": "退回", "expired": "逾期未签收",
     "pending": "待签收", "median_hours_to_accept": "签收用时中位数（小时）", "count": "件数",
+    "rank": "评查排名", "average_score": "评查平均得分率（%）", "reviewed": "评查案件数",
     "criminal_cases": "防止民转刑案件（件）", "criminal_people": "防止民转刑案件（人）",
     "petition_cases": "防止群体性上访（件）", "petition_people": "防止群体性上访（人）",
     "fight_cases": "防止群体性械斗（件）", "fight_people": "防止群体性械斗（人）",
@@ -276,6 +310,10 @@ def field_label(field: str, *versions: dict) -> str:
         sender, _, receiver = pair.partition(">")
         where = (f"{label_zh('referral_kind', kind)}（{label_zh('institution_kind', sender)}→"
                  f"{label_zh('institution_kind', receiver)}）")
+    elif section == "review":
+        names = {row["key"]: row["name"] for frozen in versions
+                 for row in frozen.get("review_ranking") or []}
+        where = f"评查通报 · {names.get(key, key)}"
     else:
         names = {row["key"]: row["name"] for frozen in versions
                  for row in frozen.get("groups", {}).get(section, [])}

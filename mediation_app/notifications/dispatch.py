@@ -17,10 +17,10 @@ from ..outbox.services import queue_message
 from .models import NotificationPreference
 from .services import notify
 
-TOPICS = ("referral", "outcome", "deadline", "warning", "delivery")
+TOPICS = ("referral", "outcome", "deadline", "warning", "delivery", "review")
 _TOPIC_OF_PREFIX = {"referral": "referral", "period": "referral", "outcome": "outcome",
                     "deadline": "deadline", "performance": "deadline", "supervision": "deadline",
-                    "warning": "warning", "outbox_failed": "delivery"}
+                    "warning": "warning", "outbox_failed": "delivery", "review": "review"}
 
 
 def topic_of(kind: str) -> str:

@@ -14,6 +14,7 @@ from ..directory.models import Institution, Region
 from ..documents.rendering import render_pdf
 from ..downloads import pdf_response
 from ..labels import label
+from ..review.catalog import checklist
 from ..stats.definitions import local_today, shift_month
 from ..tables import table_download
 from .services import DIFFICULTIES, OUTCOMES, statement
@@ -59,11 +60,19 @@ def _statement():
 
 def _rows(lines) -> tuple[list[str], list[list]]:
     columns = [(o, d) for o in OUTCOMES for d in DIFFICULTIES]
+    grades = checklist().grades
     header = [_("Mediator")] + [f"{label('outcome', o)}·{label('difficulty', d)}" for o, d in columns] \
-        + ["案件数", "补贴金额（元）"]
-    rows = [[line.name] + [line.counts.get(c, 0) for c in columns] + [line.cases,
-            f"{line.amount:.2f}"] for line in lines]
+        + [f"评查{grade.label}" for grade in grades] + ["案件数", "补贴金额（元）"]
+    rows = [[line.name] + [line.counts.get(c, 0) for c in columns]
+            + [line.grades.get(grade.code, 0) for grade in grades]
+            + [line.cases, f"{line.amount:.2f}"] for line in lines]
     return header, rows
+
+
+def _review_factors() -> list[tuple[str, object]]:
+    """Each review grade's label and its subsidy factor, for the statement's note."""
+    factors = current_app.config.get("SUBSIDY_REVIEW_FACTORS") or {}
+    return [(grade.label, factors.get(grade.code, 1)) for grade in checklist().grades]
 
 
 @bp.get("/")
@@ -75,6 +84,7 @@ def index():
     return render_template("subsidy/index.html", month=month, institutions=_institutions(),
                            chosen=request.args.get("institution_id", type=int), header=header,
                            rows=rows, rates=current_app.config["SUBSIDY_RATES"],
+                           factors=_review_factors(),
                            args={k: v for k, v in request.args.items() if v})
 
 
@@ -87,6 +97,6 @@ def download(fmt: str):
     name = f"subsidy-{month}"
     if fmt == "pdf":
         pdf = render_pdf("subsidy.html", month=month, institutions=institutions, header=header,
-                         rows=rows)
+                         rows=rows, factors=_review_factors())
         return pdf_response(pdf, f"{name}.pdf")
     return table_download(header, rows, name, fmt)
