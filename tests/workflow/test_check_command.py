@@ -131,7 +131,8 @@ def test_two_files_with_the_same_workflow_name_fail(app, tmp_path):
 
 def test_a_folder_where_a_sent_referral_kind_has_no_receiver_fails(other_app, tmp_path):
     folder = tmp_path / "workflows"
-    shutil.copytree(WORKFLOWS / "routing", folder / "routing")
+    for beside in ("routing", "review", "translations"):  # what the app reads besides workflows
+        shutil.copytree(WORKFLOWS / beside, folder / beside)
     for name in ("procuratorate.yaml", "governance_dispatch.yaml"):
         shutil.copy(WORKFLOWS / name, folder / name)
 
