@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..access import policy, roles
 from ..access.web import refuse, requires, visible_case_or_404
 from ..auth.models import User
+from ..casefile.models import Case
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..labels import label, options
@@ -205,7 +206,10 @@ def assign_batch():
     if not form.validate_on_submit():
         flash(_("Choose a mediator of your institution."), "error")
         return back
-    cases = [visible_case_or_404(case_id) for case_id in ids]
+    cases = db.session.scalars(select(Case).where(
+        Case.id.in_(ids), policy.visible_cases_clause(current_user, db.session))).all()
+    if len(cases) != len(ids):      # one not visible: the batch is refused, as a guessed id is
+        abort(404)
     mediator = db.session.get(User, form.mediator_id.data)
     try:
         services.assign_cases(db.session, cases, mediator, actor=current_user, now=utcnow())
