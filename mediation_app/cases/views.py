@@ -21,7 +21,6 @@ from sqlalchemy.orm import joinedload
 
 from ..access import policy, roles, web
 from ..access.masking import case_for_reader
-from ..access.roles import staff_clause
 from ..access.web import requires
 from ..audit.models import CaseEvent
 from ..auth.models import User
@@ -38,7 +37,7 @@ from ..handlings.panels import page_facts
 from ..handlings.queries import step_options
 from ..labels import options
 from ..panels import render_case_panels, shared_reads
-from ..roster.batch import assignable_ids, batch_assign_form
+from ..roster.batch import assignable_ids, assignable_mediators, batch_assign_form
 from ..storage import Storage
 from ..tables import table_download
 from ..transaction import discard
@@ -83,15 +82,9 @@ def _region_choices(regions: list[Region]) -> list[tuple[int, str]]:
     return [(r.id, "\u3000" * (r.path.count("/") - base_depth) + r.name) for r in regions]
 
 
-def _assignable_mediators():
-    return (select(User).where(User.institution_id == current_user.institution_id,
-                               staff_clause(roles.may_be_assigned_cases), User.is_active)
-            .order_by(User.display_name))
-
-
 def _mediator_choices() -> list[tuple[int, str]]:
     return [(0, "—")] + [(user.id, user.display_name)
-                         for user in db.session.scalars(_assignable_mediators())]
+                         for user in db.session.scalars(assignable_mediators())]
 
 
 def _prepare_details(form) -> None:
@@ -107,7 +100,7 @@ def _offer_chosen_details(form) -> None:
     form.region_id.choices = [(region.id, region.name)] if region is not None and \
         root.contains(region) else []
     chosen = form.assigned_mediator_id.data
-    mediator = db.session.scalar(_assignable_mediators().where(User.id == chosen)) \
+    mediator = db.session.scalar(assignable_mediators().where(User.id == chosen)) \
         if chosen else None
     form.assigned_mediator_id.choices = [(0, "—")] + (
         [(mediator.id, mediator.display_name)] if mediator is not None else [])

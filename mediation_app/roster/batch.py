@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
@@ -25,18 +25,17 @@ class BatchAssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-def own_mediators() -> list[User]:
-    """The active staff of the user's institution who may be assigned cases."""
-    return list(db.session.scalars(
-        select(User).where(User.institution_id == current_user.institution_id,
-                           staff_clause(roles.may_be_assigned_cases), User.is_active)
-        .order_by(User.display_name)))
+def assignable_mediators() -> Select:
+    """The active staff of the user's institution who may be assigned cases, by name."""
+    return (select(User).where(User.institution_id == current_user.institution_id,
+                               staff_clause(roles.may_be_assigned_cases), User.is_active)
+            .order_by(User.display_name))
 
 
 def batch_assign_form() -> BatchAssignForm:
     form = BatchAssignForm()
     form.mediator_id.choices = options([(user.id, user.display_name)
-                                        for user in own_mediators()])
+                                        for user in db.session.scalars(assignable_mediators())])
     return form
 
 
