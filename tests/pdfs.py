@@ -7,21 +7,23 @@ import subprocess
 import pytest
 
 
-def _poppler(tool: str, pdf_path) -> str:
+def _poppler(tool: str, pdf_path, *options: str) -> str:
     if shutil.which(tool) is None:
         pytest.skip(f"{tool} (poppler-utils) is not installed; make test installs it")
-    return subprocess.run([tool, str(pdf_path), "-"] if tool == "pdftotext" else [tool, str(pdf_path)],
+    output = ["-"] if tool == "pdftotext" else []
+    return subprocess.run([tool, *options, str(pdf_path), *output],
                           capture_output=True, text=True, check=True).stdout
+
+
+def read_text(content: bytes, folder, *options: str) -> str:
+    path = folder / "extract.pdf"
+    path.write_bytes(content)
+    return _poppler("pdftotext", path, *options)
 
 
 @pytest.fixture
 def pdf_text(tmp_path):
-    def extract(content: bytes) -> str:
-        path = tmp_path / "extract.pdf"
-        path.write_bytes(content)
-        return _poppler("pdftotext", path)
-
-    return extract
+    return lambda content: read_text(content, tmp_path)
 
 
 @pytest.fixture

@@ -58,10 +58,10 @@ def test_monthly_pdf_text_contains_the_months_headline_figures(app, session, mak
 
 
 def test_monthly_pdf_embeds_a_chinese_font_and_shows_every_section(app, session, make,
-                                                                    pdf_text):
+                                                                    pdf_text, pdf_fonts):
     report = generate(app, session, build_world(make))
     content = read_pdf(app, report)
-    assert "CJK" in pdf_text(content, "pdffonts")
+    assert "CJK" in pdf_fonts(content)
     text = pdf_text(content)
     for heading in ("主要指标", "分渠道情况", "分纠纷类型情况", "分地区情况", "分机构情况",
                     "移交", "超期及督办案件", "重大风险（群体性）案件", "近十二个月趋势"):
@@ -97,7 +97,7 @@ def test_major_risk_and_overdue_cases_are_listed(app, session, make):
 
 
 def test_numbers_written_in_a_listed_summary_are_masked_in_figures_and_pdf(app, session, make,
-                                                                          pdf_text):
+                                                                          pdf_text, pdf_fonts):
     """The committee reads its region masked, in the report as on pages."""
     world = build_world(make)
     number, phone = id_number(), "13912345678"

@@ -1,9 +1,8 @@
-import subprocess
-
 import pytest
 from flask import g
 
 from ..factories import PASSWORD
+from ..pdfs import pdf_fonts, pdf_text  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -52,15 +51,3 @@ def committees(make, world):
 
     return {"district": reader(world["district"]), "city": reader(city),
             "other": reader(other)}
-
-
-@pytest.fixture
-def pdf_text(tmp_path):
-    """The text of a PDF as pdftotext extracts it."""
-    def extract(content: bytes, tool: str = "pdftotext") -> str:
-        path = tmp_path / "extract.pdf"
-        path.write_bytes(content)
-        args = [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
-        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-    return extract

@@ -65,8 +65,8 @@ def test_no_full_id_number_or_phone_is_printed(make, session, world, pdf_text):
     assert all(party.id_number not in text for party in order.case.parties)
 
 
-def test_the_printed_order_embeds_a_chinese_font(make, session, world, pdf_text):
-    fonts = pdf_text(print_order(_order(make, session, world), now=NOW), tool="pdffonts")
+def test_the_printed_order_embeds_a_chinese_font(make, session, world, pdf_fonts):
+    fonts = pdf_fonts(print_order(_order(make, session, world), now=NOW))
     assert "CJK" in fonts
 
 
