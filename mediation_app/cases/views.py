@@ -184,7 +184,7 @@ def export():
                 n=f"{EXPORT_LIMIT:,}"), "error")
         return redirect(url_for("cases.index", **request.args))
     log.info("case list exported by user %s: %s cases", current_user.id, len(page.items))
-    header, rows = case_list_rows(page.items)
+    header, rows = case_list_rows(db.session, page.items)
     return table_download(header, rows, f"cases-{utcnow():%Y%m%d}", "xlsx")
 
 

@@ -7,6 +7,9 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from mediation_app.cases import views
+from mediation_app.extensions import db
+
+from ..statements import counted
 
 
 def _sheet(response):
@@ -63,3 +66,30 @@ def test_more_cases_than_the_limit_are_refused_with_a_way_forward(make, login, m
 
     assert answer.status_code == 302
     assert "请缩小筛选范围" in client.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_export_runs_as_many_statements_for_six_institutions_as_for_two(app, make, login):
+    district = make.district()
+    reader = make.user(role="committee", institution=make.institution(kind="committee",
+                                                                      region=district))
+    for _ in range(2):
+        make.case(by=make.user(institution=make.institution(region=district)))
+    make.commit()
+    client = login(reader)
+    few = _statements_of(app, lambda: client.get("/cases/export.xlsx"))
+    for _ in range(4):
+        make.case(by=make.user(institution=make.institution(region=district)))
+    make.commit()
+
+    many = _statements_of(app, lambda: client.get("/cases/export.xlsx"))
+
+    assert many == few
+
+
+def _statements_of(app, request) -> int:
+    db.session.rollback()
+    with app.app_context():
+        assert len(_sheet(request())[1]) > 0
+    with app.app_context(), counted(app) as statements:
+        request()
+    return len(statements)
