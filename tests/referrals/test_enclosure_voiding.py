@@ -183,3 +183,15 @@ def test_the_court_reads_an_application_withdrawn_before_it_as_voided_not_in_for
     assert f'{link} <span class="muted voided">已作废' in page
     shown = page.split(link)[1:]
     assert shown and all("已作废" in after[:300] for after in shown)
+
+
+def test_the_public_verify_page_says_a_withdrawn_application_is_no_longer_in_force(
+        session, world, sent, client):
+    """Anyone checking the code on the printed application learns it is void, and is not
+    told of a corrected version that does not exist."""
+    case, referral, application = sent
+    referrals.withdraw_referral(session, referral, actor=world.mediator, now=TUESDAY)
+    session.commit()
+    page = client.get(f"/verify/{application.verification_code}").get_data(as_text=True)
+    assert "已于 2026年11月24日" in page and "作废，不再有效。" in page
+    assert "更正后的版本" not in page
