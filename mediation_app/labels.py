@@ -148,7 +148,7 @@ LABELS = {
         "traffic.application": N_("Dates of the traffic accident application recorded"),
         "traffic.loss_event": N_("Loss event the traffic mediation counts from recorded"),
         "document.issued": N_("Document issued"),
-        "document.voided": N_("Document voided (replaced by a later one)"),
+        "document.voided": N_("Document voided"),
         "performance.planned": N_("Obligation to perform added"),
         "performance.recorded": N_("Performance recorded"),
         "follow_up.recorded": N_("Follow-up visit recorded"),
@@ -396,6 +396,15 @@ LABELS = {
         "recusal.requested": N_("A party asked that the mediator step aside (回避)"),
         "mediator.chosen": N_("A party chose a mediator from the roster"),
         "review.recorded": N_("A case file of your institution was reviewed (案件评查)"),
+        "document.voided": N_("A document sent to you was voided"),
+    },
+    # why a document stopped being in force (documents/voiding.py)
+    "void_reason": {
+        "replaced": N_("replaced by a later copy of the same document"),
+        "referral_withdrawn": N_("the referral it went with was withdrawn"),
+        "referral_returned": N_("the referral it went with was returned"),
+        "referral_expired": N_("the referral it went with was not accepted in time"),
+        "application_withdrawn": N_("the applicants withdrew the application"),
     },
     "warning": {
         "group": N_("Group dispute"),

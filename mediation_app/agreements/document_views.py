@@ -33,7 +33,8 @@ def case_documents(case_id: int):
 @bp.post("/cases/<int:case_id>/documents/<kind>")
 @login_required
 def issue_step_document(case_id: int, kind: str):
-    """Issue one of the procedural documents the current step names."""
+    """Issue one of the procedural documents the current step names; issued again, it
+    replaces (voids) the earlier copy of the same handling (issuing.ONCE_PER_HANDLING)."""
     case = changeable_case_or_404(case_id)
     if kind not in ISSUED_ON_THE_SPOT or not policy.can_issue_notice(current_user, case):
         refuse(case)

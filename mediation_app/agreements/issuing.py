@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.jurisdiction import courts_for_confirmation
 from ..casefile.models import Case, Handling, Referral
@@ -18,6 +17,7 @@ from ..directory.models import Institution
 from ..documents.models import Document
 from ..documents.rendering import render_pdf
 from ..documents.services import Issuer, common_context, issue, masked_context, spec_for
+from ..documents.voiding import void_document
 from ..workflow.definition import DocumentSpec
 from .models import Agreement, MediationSession
 from .services import AgreementError
@@ -65,15 +65,49 @@ def preview_agreement(session: Session, issuer: Issuer, agreement: Agreement, *,
     return render_pdf(spec.template, **(context if whole else masked_context(context)))
 
 
+# documents a handling issues once: a copy issued again replaces (voids) the earlier one
+ONCE_PER_HANDLING = ("application", "acceptance_register", "rights_notice",
+                     "confirmation_application")
+
+
 def issue_case_document(session: Session, issuer: Issuer, case: Case, kind: str, *,
                         actor: User, now: datetime, **context) -> Document:
     """One of the documents the current handling's workflow issues in its state (申请书,
-    受理登记表, 权利义务告知书, 调解笔录 with `record=`, 回访记录 with `visit=`)."""
+    受理登记表, 权利义务告知书, 调解笔录 with `record=`, 回访记录 with `visit=`). Issued again,
+    a document the handling issues once replaces its earlier copy (ONCE_PER_HANDLING)."""
     handling = case.current_handling or case.handlings[-1]
     sessions = session.scalars(select(MediationSession).where(
         MediationSession.handling_id == handling.id).order_by(MediationSession.held_on)).all()
-    return issue(session, issuer, case=case, handling=handling, kind=kind,
-                 context={"sessions": sessions, **context}, actor=actor, now=now)
+    document = issue(session, issuer, case=case, handling=handling, kind=kind,
+                     context={"sessions": sessions, **context}, actor=actor, now=now)
+    if kind in ONCE_PER_HANDLING:
+        void_earlier_copies(session, handling, document, actor=actor, now=now)
+    return document
+
+
+def earlier_copies(session: Session, handling: Handling, document: Document) -> list[Document]:
+    """The copies of the document's kind in force that this handling issued before it: by
+    the handling's institution, from its start until the institution's next handling of
+    the case. Another institution's copies are never among them."""
+    query = select(Document).where(
+        Document.case_id == handling.case_id, Document.kind == document.kind,
+        Document.institution_id == handling.institution_id, Document.id != document.id,
+        Document.voided_at.is_(None), Document.created_at >= handling.started_at)
+    later = [h.started_at for h in handling.case.handlings
+             if h.institution_id == handling.institution_id and h.started_at > handling.started_at]
+    if later:
+        query = query.where(Document.created_at < min(later))
+    return list(session.scalars(query.order_by(Document.id)))
+
+
+def void_earlier_copies(session: Session, handling: Handling, document: Document, *,
+                        actor: User, now: datetime) -> list[Document]:
+    """Only the newest copy is in force: the earlier ones are voided, each audited (and the
+    court told, for an application that went to it with a referral)."""
+    earlier = earlier_copies(session, handling, document)
+    for copy in earlier:
+        void_document(session, copy, reason="replaced", actor=actor, now=now)
+    return earlier
 
 
 CONFIRMATION = "judicial_confirmation"
@@ -103,8 +137,9 @@ def issue_confirmation_application(session: Session, issuer: Issuer, agreement: 
                                    referral: Referral | None = None) -> Document:
     """The parties' joint application for 司法确认, addressed to one of the courts
     `confirmation_courts` offers (never a name typed in): AgreementError `not_a_court`
-    otherwise. It lists the materials 若干规定 第三条 asks for. Issued for a referral, it
-    goes with that referral and replaces (voids) the case's earlier applications."""
+    otherwise. It lists the materials 若干规定 第三条 asks for. It replaces (voids) the
+    applications the same handling issued before: one application, to one court. Issued for
+    a referral, or by hand while a referral for 司法确认 waits, it goes with that referral."""
     case = session.get(Case, agreement.case_id)
     courts, fixed = confirmation_courts(session, case, actor.institution)
     if fixed and court is None:
@@ -115,22 +150,14 @@ def issue_confirmation_application(session: Session, issuer: Issuer, agreement: 
         Document.agreement_id == agreement.id, Document.kind.in_(("agreement", "oral_agreement")),
         Document.voided_at.is_(None)))
     handling = session.get(Handling, agreement.handling_id)
-    if referral is not None:
-        _void_earlier_applications(session, case, actor=actor, now=now)
-    return issue(session, issuer, case=case, handling=handling,
-                 kind="confirmation_application",
-                 context={"agreement": agreement, "court": court, "court_name": court.name,
-                          "agreement_code": agreement_document.verification_code
-                          if agreement_document else "—"},
-                 actor=actor, now=now, agreement=agreement, referral=referral)
-
-
-def _void_earlier_applications(session: Session, case: Case, *, actor: User,
-                               now: datetime) -> None:
-    """An application goes to one court: those issued before for this case are void."""
-    for document in session.scalars(select(Document).where(
-            Document.case_id == case.id, Document.kind == "confirmation_application",
-            Document.voided_at.is_(None))):
-        document.voided_at = now
-        record_event(session, case, "document.voided", actor=actor, now=now,
-                     kind=document.kind, title=document.title, code=document.verification_code)
+    if referral is None:
+        waiting = confirmation_referral(session, case)
+        referral = waiting if waiting is not None and waiting.is_pending else None
+    document = issue(session, issuer, case=case, handling=handling,
+                     kind="confirmation_application",
+                     context={"agreement": agreement, "court": court, "court_name": court.name,
+                              "agreement_code": agreement_document.verification_code
+                              if agreement_document else "—"},
+                     actor=actor, now=now, agreement=agreement, referral=referral)
+    void_earlier_copies(session, handling, document, actor=actor, now=now)
+    return document

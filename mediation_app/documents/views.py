@@ -93,8 +93,21 @@ def verify(code: str):
                 else "altered"
     status = 404 if document is None else 200
     return render_template("documents/verify.html", document=document, code=code,
-                           upload_result=upload_result, case_no=_case_number(document)), status
+                           upload_result=upload_result, case_no=_case_number(document),
+                           void_alone=_void_without_successor(document)), status
 
 
 def _case_number(document: Document | None) -> str | None:
     return db.session.get(Case, document.case_id).case_no if document else None
+
+
+def _void_without_successor(document: Document | None) -> bool:
+    """A document sent with a referral that did not go through (the 司法确认申请书 of a
+    withdrawn or returned referral) is void with no later copy in its place; every other
+    voided document was replaced by a corrected or reissued one."""
+    if document is None or document.voided_at is None or document.referral_id is None:
+        return False
+    return db.session.scalar(select(Document.id).where(
+        Document.case_id == document.case_id, Document.kind == document.kind,
+        Document.institution_id == document.institution_id, Document.id > document.id,
+        Document.voided_at.is_(None)).limit(1)) is None

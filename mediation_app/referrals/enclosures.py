@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..casefile.models import Referral
 from ..documents.models import Document
 from ..documents.services import Issuer
+from ..documents.voiding import void_document
 
 
 def _confirmation_application(session: Session, issuer: Issuer, referral: Referral, *,
@@ -37,12 +38,26 @@ def enclose(session: Session, issuer: Issuer, referral: Referral, kinds: tuple[s
     return [ENCLOSERS[kind](session, issuer, referral, actor=actor, now=now) for kind in kinds]
 
 
-def enclosed_documents(session: Session, referrals: list[Referral]) -> dict[int, list[Document]]:
-    """What went with each referral and still stands (not voided), in one statement."""
+def void_enclosures(session: Session, referral: Referral, *, reason: str, actor: User | None,
+                    now: datetime) -> list[Document]:
+    """The documents that went with a referral that did not go through (withdrawn, returned,
+    expired) are void: the receiver no longer has them in force, and is told."""
+    documents = list(session.scalars(select(Document).where(
+        Document.referral_id == referral.id, Document.voided_at.is_(None))
+        .order_by(Document.id)))
+    return [document for document in documents
+            if void_document(session, document, reason=reason, actor=actor, now=now)]
+
+
+def enclosed_documents(session: Session, referrals: list[Referral], *,
+                       voided: bool = False) -> dict[int, list[Document]]:
+    """What went with each referral and still stands (not voided), in one statement; with
+    `voided`, the voided ones too (their issuer's record of what was sent)."""
     found: dict[int, list[Document]] = {referral.id: [] for referral in referrals}
     if found:
-        for document in session.scalars(select(Document).where(
-                Document.referral_id.in_(found), Document.voided_at.is_(None))
-                .order_by(Document.id)):
+        query = select(Document).where(Document.referral_id.in_(found))
+        if not voided:
+            query = query.where(Document.voided_at.is_(None))
+        for document in session.scalars(query.order_by(Document.id)):
             found[document.referral_id].append(document)
     return found

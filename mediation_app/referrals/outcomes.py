@@ -28,10 +28,12 @@ from ..handlings.services import start_handling
 from ..labels import label_zh
 from ..notifications.dispatch import tell
 from ..notifications.services import staff_of
+from .enclosures import void_enclosures
 from .records import OutcomeReport
 
 REPORTED_OUTCOMES = ("success", "failure", "withdrawn")
 BACK_TO_COURT = "entrust"
+CONFIRMATION = "judicial_confirmation"
 
 
 def arrival_of(session: Session, handling: Handling) -> Referral | None:
@@ -49,6 +51,9 @@ def report_outcome(session: Session, handling: Handling, *, now: datetime
     referral = arrival_of(session, handling)
     if referral is None:
         return None
+    if referral.kind == CONFIRMATION and handling.outcome == "withdrawn":
+        # 申请人撤回申请: the application the court accepted is no longer before it
+        void_enclosures(session, referral, reason="application_withdrawn", actor=None, now=now)
     agreement = _agreement_of(session, handling) if handling.outcome == "success" else None
     inserted = insert_if_absent(
         session, OutcomeReport, referral_id=referral.id, case_id=handling.case_id,

@@ -24,9 +24,10 @@ def send_buttons(case: Case, reader, now: datetime) -> dict | None:
     return {"rules": rules} if rules else None
 
 
-def _enclosed(referrals) -> dict[int, list]:
-    """The documents that went with each referral (the 司法确认 申请书)."""
-    return enclosed_documents(db.session, referrals)
+def _enclosed(referrals, *, voided: bool = False) -> dict[int, list]:
+    """The documents that went with each referral (the 司法确认 申请书); with `voided`,
+    those voided since too (shown marked 已作废, never as in force)."""
+    return enclosed_documents(db.session, referrals, voided=voided)
 
 
 def waiting_referrals(case: Case, reader, now: datetime) -> dict | None:
@@ -37,7 +38,7 @@ def waiting_referrals(case: Case, reader, now: datetime) -> dict | None:
 
 def referral_records(case: Case, reader, now: datetime) -> dict:
     referrals = _referrals_of(case)
-    return {"referrals": referrals, "enclosed": _enclosed(referrals)}
+    return {"referrals": referrals, "enclosed": _enclosed(referrals, voided=True)}
 
 
 PANELS = (

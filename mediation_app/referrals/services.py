@@ -26,7 +26,7 @@ from ..workflow.catalog import Catalog
 from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
 from .announce import announce
-from .enclosures import enclose
+from .enclosures import enclose, void_enclosures
 
 # a return for these reasons must say what is missing or why
 NOTE_REQUIRED = ("incomplete_materials", "other")
@@ -221,7 +221,8 @@ def _receiving_workflow(session: Session, catalog: Catalog, referral: Referral):
 
 def return_referral(session: Session, referral: Referral, *, reason: str, note: str,
                     actor: User, now: datetime) -> None:
-    """退回 with a reason from the list and free text; the sender keeps the case."""
+    """退回 with a reason from the list and free text; the sender keeps the case, and what
+    went with the referral (the 司法确认申请书) is void."""
     _check_decider(referral, actor)
     if reason not in RETURN_REASONS:
         raise ReferralError("no_reason")
@@ -233,11 +234,13 @@ def return_referral(session: Session, referral: Referral, *, reason: str, note: 
     record_event(session, referral.case, "referral.returned", actor=actor, now=now,
                  referral=referral.id, reason=reason, note=note,
                  by_name=referral.to_institution.name)
+    void_enclosures(session, referral, reason="referral_returned", actor=actor, now=now)
     announce(session, referral, "returned", now=now)
 
 
 def withdraw_referral(session: Session, referral: Referral, *, actor: User,
                       now: datetime) -> None:
+    """撤回 by the sender while the referral waits; what went with it is void."""
     if not policy.sends_referral(actor, referral):
         raise ReferralError("not_sender")
     if not referral.is_pending:
@@ -245,6 +248,7 @@ def withdraw_referral(session: Session, referral: Referral, *, actor: User,
     _decide(session, referral, "withdrawn", actor=actor, now=now)
     record_event(session, referral.case, "referral.withdrawn", actor=actor, now=now,
                  referral=referral.id, to_name=referral.to_institution.name)
+    void_enclosures(session, referral, reason="referral_withdrawn", actor=actor, now=now)
     announce(session, referral, "withdrawn", now=now)
 
 
@@ -266,6 +270,7 @@ def expire_overdue(session: Session, *, now: datetime,
             record_event(session, referral.case, "referral.expired", actor=None, now=now,
                          referral=referral.id, to=referral.to_institution.code,
                          to_name=referral.to_institution.name)
+            void_enclosures(session, referral, reason="referral_expired", actor=None, now=now)
             announce(session, referral, "expired", now=now)
             expired.append(referral)
     return expired
