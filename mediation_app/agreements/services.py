@@ -26,7 +26,8 @@ class AgreementError(ValueError):
     """`code`: not_holder, session_limit, ends_before_start, not_a_recorder, not_editable,
     live_exists, bad_signature,
     not_a_party, already_signed, not_signed, not_open, no_such_document (the workflow
-    issues no agreement of that form)."""
+    issues no agreement of that form); for the session record (record_signing.py):
+    not_present, record_issued, refusal_needs_note, no_record_document."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -231,7 +232,7 @@ def record_oral_agreement(session: Session, case: Case, data: AgreementDraft, *,
     return agreement
 
 
-def _check_png(image: bytes) -> None:
+def check_signature_png(image: bytes) -> None:
     if not image.startswith(PNG_MAGIC) or len(image) > MAX_SIGNATURE_BYTES or len(image) < 100:
         raise AgreementError("bad_signature")
 
@@ -273,7 +274,7 @@ def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, im
         raise AgreementError("not_editable")
     if signer.party is not None and signer.party.case_id != case.id:
         raise AgreementError("not_a_party")
-    _check_png(image_png)
+    check_signature_png(image_png)
     if any((signer.party and s.party_id == signer.party.id)
            or (signer.user and s.user_id == signer.user.id) for s in agreement.signatures):
         raise AgreementError("already_signed")
