@@ -375,6 +375,8 @@ LABELS = {
         "record_issued": N_("The record of this session has already been issued."),
         "refusal_needs_note": N_("Write down how the person refused to sign."),
         "no_record_document": N_("This procedure issues no record of the session."),
+        "record_signed": N_("Those present have begun to sign this session record: it can no "
+                            "longer be changed."),
     },
     "record_signer_role": {
         "party": N_("Party"),
