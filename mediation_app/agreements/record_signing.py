@@ -36,6 +36,12 @@ def issues_record(case: Case, record: MediationSession) -> bool:
     return handling is not None and handling.definition.document(KIND) is not None
 
 
+def title(case: Case, record: MediationSession) -> str:
+    """The record's title as the workflow prints it (人民调解笔录)."""
+    handling = next(h for h in case.handlings if h.id == record.handling_id)
+    return handling.definition.document(KIND).title
+
+
 def present(record: MediationSession, case: Case) -> list[Present]:
     recorder = (record.recorder_id, record.recorder.display_name) if record.recorder else None
     return present_at(parties=[(p.id, p.name) for p in case.parties],

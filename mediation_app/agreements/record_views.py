@@ -14,6 +14,7 @@ from ..documents.models import Document
 from ..documents.services import DocumentError
 from ..labels import label
 from ..transaction import discard
+from ..workflow.calendar import china_date
 from . import record_signing
 from .forms import RecordRefusalForm, RecordSignatureForm
 from .issuing import issue_session_record, issue_visit_record, png_data_uri
@@ -45,11 +46,14 @@ def session_record(session_id: int):
     """The record as it will print, who has signed it, and the signing canvas."""
     record, case = _signable_or_403(session_id)
     sheet = record_signing.sheet(db.session, record, case)
+    given = record_signing.signatures(db.session, record)
     return render_template("agreements/session_record.html", case=case, record=record,
                            sheet=sheet, form=RecordSignatureForm(),
                            refusal_form=RecordRefusalForm().offer(sheet.left),
-                           images={s.signer_key: png_data_uri(s.image_png) for s in
-                                   record_signing.signatures(db.session, record) if s.image_png})
+                           title=record_signing.title(case, record),
+                           images={s.signer_key: png_data_uri(s.image_png) for s in given
+                                   if s.image_png},
+                           days={s.signer_key: china_date(s.signed_at) for s in given})
 
 
 def _mark(record: MediationSession, signer: str, mark: record_signing.Mark):

@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from mediation_app.agreements import issuing, record_signing
+from mediation_app.agreements import issuing, record_signing, services
 from mediation_app.agreements.models import RecordDocument, SessionRecordSignature
 from mediation_app.agreements.presence import present_at
 from mediation_app.agreements.services import AgreementError
@@ -182,9 +182,18 @@ def test_the_page_shows_the_record_as_it_will_print_with_a_print_button(make, lo
     case, mediator, record = _sitting(make)
     make.commit()
     page = login(mediator).get(f"/sessions/{record.id}/record").get_data(as_text=True)
-    assert "调解笔录" in page and "双方同意疏通排水沟。" in page and "data-print" in page
+    assert "人民调解笔录" in page and "双方同意疏通排水沟。" in page and "data-print" in page
     assert "以上笔录经在场人员核对无误。" in page and "村民代表赵六" in page
     assert 'id="signature-canvas"' in page
+
+
+def test_the_page_shows_each_signature_with_its_day_and_no_time(make, login):
+    _case, mediator, record = _sitting(make)
+    _mark(make, record, "mediator:张伟", mediator)
+    make.commit()
+    page = login(mediator).get(f"/sessions/{record.id}/record").get_data(as_text=True)
+    assert 'class="signature-image"' in page and "2026年12月2日" in page
+    assert not re.search(r"\d{1,2}:\d{2}", page.split('record-sheet"')[1])
 
 
 def test_signing_on_the_page_stores_the_drawn_png(make, login, session):
@@ -234,3 +243,24 @@ def test_the_documents_page_offers_a_region_reader_nothing(make, login):
     make.commit()
     page = login(reader).get(f"/cases/{record.case_id}/documents").get_data(as_text=True)
     assert "调解笔录与回访记录" in page and f"/sessions/{record.id}/record" not in page
+
+
+def test_a_session_record_somebody_has_signed_no_longer_changes(make):
+    case, mediator, record = _sitting(make)
+    _mark(make, record, "mediator:张伟", mediator)
+    changed = services.SessionRecord(held_on=record.held_on, place=record.place,
+                                     mediators=record.mediators, attendees=record.attendees,
+                                     record="改写后的记录。", recorder_id=record.recorder_id)
+    with pytest.raises(AgreementError, match="record_signed"):
+        services.update_session(make.session, record, changed, actor=mediator,
+                                now=datetime.now())
+
+
+def test_the_documents_page_lists_the_issued_record_and_offers_no_more_signing(make, login,
+                                                                               issuer):
+    case, mediator, record = _sitting(make)
+    _everyone_signs(make, case, record, mediator, issuer)
+    make.commit()
+    page = login(mediator).get(f"/cases/{case.id}/documents").get_data(as_text=True)
+    assert _issued(make, record).verification_code in page
+    assert f"/sessions/{record.id}/record" not in page
