@@ -722,7 +722,7 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "archived": "case_id", "att"
               "foreign_rep": "report_id", "app": "application_id",
               "appfile": "file_id", "pdoc": "document_id",
               "norec": "recusal_id", "apt": "appointment_id"}
-CONVERTERS.update({"out": "report_id", "pty": "party_id", "ses": "session_id"})
+CONVERTERS.update({"out": "report_id", "pty": "party_id", "ses": "session_id", "visit": "visit_id"})
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})
 
