@@ -143,6 +143,8 @@ LABELS = {
         "agreement.signed": N_("Agreement complete: all signatures in"),
         "agreement.voided": N_("Agreement voided"),
         "agreement.oral": N_("Oral agreement recorded"),
+        "session_record.signature": N_("Session record signed"),
+        "session_record.refusal": N_("Refused to sign the session record"),
         "police.eligibility": N_("Eligibility for police mediation examined"),
         "police.guardian": N_("Guardian of a minor party recorded"),
         "traffic.application": N_("Dates of the traffic accident application recorded"),
@@ -369,6 +371,18 @@ LABELS = {
         "not_a_court": N_(
             "Choose one of the courts with jurisdiction (or the court that received the "
             "referral for judicial confirmation)."),
+        "not_present": N_("That person is not listed as present at this session."),
+        "record_issued": N_("The record of this session has already been issued."),
+        "refusal_needs_note": N_("Write down how the person refused to sign."),
+        "no_record_document": N_("This procedure issues no record of the session."),
+        "record_signed": N_("Those present have begun to sign this session record: it can no "
+                            "longer be changed."),
+    },
+    "record_signer_role": {
+        "party": N_("Party"),
+        "mediator": N_("People's mediator"),
+        "recorder": N_("Recorder"),
+        "other": N_("Other person present"),
     },
     "notification": {
         "deadline.reminder": N_("A deadline is near"),

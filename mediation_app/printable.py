@@ -3,7 +3,7 @@ out on paper, static/app.js the button's handler (no inline script under the CSP
 
 from flask import Flask, request
 
-PRINTABLE = frozenset({"cases.show", "cases.index", "stats.index"})
+PRINTABLE = frozenset({"cases.show", "cases.index", "stats.index", "agreements.session_record"})
 
 
 def init_app(app: Flask) -> None:

@@ -23,7 +23,7 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from mediation_app.agreements.models import Agreement, MediationSession, Performance
+from mediation_app.agreements.models import Agreement, FollowUp, MediationSession, Performance
 from mediation_app.archive.models import CaseArchive
 from mediation_app.auth.models import ApiToken
 from mediation_app.casefile.models import Referral
@@ -78,6 +78,13 @@ OWN = {
     "GET /agreements/{agr}/sign":                       [302, 200, 200, 200, 200, 404],
     "POST /agreements/{agr}/signatures":                [302, 302, 302, 302, 403, 404],
     "POST /agreements/{agr}/correct":                   [302, 302, 302, 302, 403, 404],
+    # 调解笔录 signed by those present: only the holder whose workflow issues it (the
+    # committee's, not the court's or the centre's) collects the signatures
+    "GET /sessions/{ses}/record":                       [302, 200, 403, 403, 403, 404],
+    "POST /sessions/{ses}/record/signatures":           [302, 302, 403, 403, 403, 404],
+    "POST /sessions/{ses}/record/refusals":             [302, 302, 403, 403, 403, 404],
+    # 回访记录 of a visit after success: issued by the committee that mediated it
+    "POST /follow-ups/{visit}/record":                  [302, 302, 403, 403, 403, 404],
     "GET /documents/{doc}":                             [302, 200, 200, 200, 200, 404],
     "POST /referrals/{ref}/accept":                     [302, 302, 302, 302, 403, 403],
     "GET /referrals/{ref}/return":                      [302, 403, 403, 403, 403, 403],
@@ -314,12 +321,15 @@ def _objects(make, session, app, holder, receiver) -> dict:
                        matters="m", clauses=["c"], performance_manner="p", status="signed",
                        signed_at=utcnow(), created_by_id=holder.id)
     signed.performances.append(Performance(description="付款", due_on=date.today()))
+    visit = FollowUp(case_id=closed.id, visited_on=date.today(), satisfaction=5, notes="已履行",
+                     recorded_by_id=holder.id)
     appointment = Appointment(case_id=case.id, starts_at=utcnow() + timedelta(days=2),
                               place="调解室", created_by_id=holder.id, created_at=utcnow())
-    session.add_all([document, referral, signed, appointment])
+    session.add_all([document, referral, signed, appointment, visit])
     session.flush()
     return {"id": case.id, "archived": _archived(make, session, storage, holder), "att": attachment.id, "agr": agreement.id, "doc": document.id,
             "pty": case.parties[0].id, "ses": record.id, "apt": appointment.id,
+            "visit": visit.id,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
             "people": [Person.of(party) for party in case.parties + closed.parties],
@@ -470,6 +480,12 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /cases/{id}/ruling":                          NOTHING,
     "POST /agreements/{agr}/signatures":                NOTHING,
     "POST /agreements/{agr}/correct":                   NOTHING,
+    "POST /sessions/{ses}/record/signatures":           NOTHING,  # nothing drawn
+    "POST /sessions/{ses}/record/refusals":             NOTHING,  # nobody named, no note
+    # the committee's closed case was visited: its 回访记录 is signed (with the certificate
+    # the committee gets at its first document), stored and audited
+    "POST /follow-ups/{visit}/record":                  audited("documents", "record_documents",
+                                                                "institution_certificates"),
     "POST /referrals/{ref}/accept":                     NOTHING,  # not the receiver's to take
     "POST /referrals/{ref}/withdraw":                   audited("referrals"),
     "POST /agreements/{signed}/performances":           NOTHING,
@@ -706,7 +722,7 @@ CONVERTERS = {"id": "case_id", "closed": "case_id", "archived": "case_id", "att"
               "foreign_rep": "report_id", "app": "application_id",
               "appfile": "file_id", "pdoc": "document_id",
               "norec": "recusal_id", "apt": "appointment_id"}
-CONVERTERS.update({"out": "report_id", "pty": "party_id", "ses": "session_id"})
+CONVERTERS.update({"out": "report_id", "pty": "party_id", "ses": "session_id", "visit": "visit_id"})
 CONVERTERS.update({"sup": "order_id", "foreign_sup": "order_id", "warn": "warning_id",
                    "foreign_warn": "warning_id", "sup_case": "case_id", "foreign_case": "case_id"})
 

@@ -14,6 +14,7 @@ from ..documents.services import DocumentError
 from ..labels import label
 from ..transaction import discard
 from .issuing import issue_case_document
+from .record_views import record_listing
 from .steps import ISSUED_ON_THE_SPOT, documents_by_step
 from .views import bp
 
@@ -27,7 +28,7 @@ def case_documents(case_id: int):
                            handlings=documents_by_step(db.session, case),
                            may_issue=policy.can_issue_notice(current_user, case)
                            and policy.can_change_case(current_user, case),
-                           action_form=EmptyForm())
+                           action_form=EmptyForm(), **record_listing(case))
 
 
 @bp.post("/cases/<int:case_id>/documents/<kind>")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -72,10 +74,38 @@ class AgreementEditForm(AgreementForm):
     row_version = HiddenField()
 
 
-class SignatureForm(FlaskForm):
-    signer = HiddenField(validators=[DataRequired(), Regexp(r"^(party-\d+|mediator)$")])
+class DrawnSignatureForm(FlaskForm):
+    """A signature drawn on the canvas (static/sign.js), sent as a PNG data URI."""
+
     image = HiddenField(validators=[DataRequired(), Regexp(r"^data:image/png;base64,[A-Za-z0-9+/=]+$"),
                                     Length(max=800_000)])
+
+    def png(self) -> bytes:
+        return base64.b64decode(self.image.data.split(",", 1)[1])
+
+
+class SignatureForm(DrawnSignatureForm):
+    signer = HiddenField(validators=[DataRequired(), Regexp(r"^(party-\d+|mediator)$")])
+
+
+# one of those present at a session, as agreements/presence.py names them
+PRESENT_KEY = Regexp(r"^(party|mediator|recorder|other):.{1,100}$")
+
+
+class RecordSignatureForm(DrawnSignatureForm):
+    signer = HiddenField(validators=[DataRequired(), PRESENT_KEY])
+
+
+class RecordRefusalForm(FlaskForm):
+    """拒绝签名: who refused, and the mediator's note of how."""
+
+    signer = SelectField(_l("Who refuses to sign"), validators=[DataRequired(), PRESENT_KEY])
+    note = TextAreaField(_l("How the refusal happened"),
+                         validators=[DataRequired(), Length(max=500)])
+
+    def offer(self, people) -> RecordRefusalForm:
+        self.signer.choices = [(person.key, person.name) for person in people]
+        return self
 
 
 class CorrectionForm(FlaskForm):

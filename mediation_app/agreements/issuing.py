@@ -19,7 +19,8 @@ from ..documents.rendering import render_pdf
 from ..documents.services import Issuer, common_context, issue, masked_context, spec_for
 from ..documents.voiding import void_document
 from ..workflow.definition import DocumentSpec
-from .models import Agreement, MediationSession
+from .models import Agreement, FollowUp, MediationSession, RecordDocument
+from .record_signing import signatures as record_signatures
 from .services import AgreementError
 
 SIGNER_ROLES = {"mediator": "调解员", "host": "主持人", "judge": "审判员"}
@@ -108,6 +109,45 @@ def void_earlier_copies(session: Session, handling: Handling, document: Document
     for copy in earlier:
         void_document(session, copy, reason="replaced", actor=actor, now=now)
     return earlier
+
+
+def png_data_uri(image_png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(image_png).decode()
+
+
+def session_record_signatures(session: Session, record: MediationSession) -> list[dict]:
+    """Each person present with their drawn signature, or their refusal and its note, as
+    the 调解笔录 prints them beside their names."""
+    return [{"name": s.signer_name, "role": s.signer_role, "refused": s.refused,
+             "note": s.refusal_note, "signed_at": s.signed_at,
+             "data_uri": png_data_uri(s.image_png) if s.image_png else None}
+            for s in record_signatures(session, record)]
+
+
+def issue_session_record(session: Session, issuer: Issuer, record: MediationSession, *,
+                         actor: User, now: datetime) -> Document:
+    """The 调解笔录 of one session, signed by those present (人民调解法 第二十七条), issued
+    by the handling that recorded it and kept as that session's record document."""
+    case = session.get(Case, record.case_id)
+    handling = session.get(Handling, record.handling_id)
+    document = issue(session, issuer, case=case, handling=handling, kind="session_record",
+                     context={"record": record, "sessions": [record],
+                              "record_signatures": session_record_signatures(session, record)},
+                     actor=actor, now=now, dated_on=record.held_on)
+    session.add(RecordDocument(document_id=document.id, session_id=record.id))
+    session.flush()
+    return document
+
+
+def issue_visit_record(session: Session, issuer: Issuer, visit: FollowUp, *, actor: User,
+                       now: datetime) -> Document:
+    """The 回访记录 of one follow-up visit (人民调解法 第三十一条), once per visit."""
+    case = session.get(Case, visit.case_id)
+    document = issue_case_document(session, issuer, case, "follow_up_record", actor=actor,
+                                   now=now, visit=visit)
+    session.add(RecordDocument(document_id=document.id, follow_up_id=visit.id))
+    session.flush()
+    return document
 
 
 CONFIRMATION = "judicial_confirmation"

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -206,3 +207,51 @@ class FollowUp(db.Model):
     @property
     def maker_institution_id(self) -> int:
         return self.recorded_by.institution_id
+
+
+SESSION_RECORD_ROLES = ["party", "mediator", "recorder", "other"]
+
+
+class SessionRecordSignature(db.Model):
+    """A person present at a session who signed its 调解笔录 on screen, or who refused to
+    sign (拒绝签名), which the mediator records with a note instead of a signature."""
+
+    __tablename__ = "session_record_signatures"
+    __table_args__ = (
+        UniqueConstraint("session_id", "signer_key", name="uq_session_record_signatures_signer"),
+        one_of("signer_role", SESSION_RECORD_ROLES, "signer_role"),
+        CheckConstraint("(refused AND image_png IS NULL AND refusal_note IS NOT NULL) OR "
+                        "(NOT refused AND image_png IS NOT NULL)", name="signed_or_refused"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("mediation_sessions.id"), index=True)
+    # who on the session's list of those present: party:<id>, mediator:<name>, recorder:<id>,
+    # other:<name>
+    signer_key: Mapped[str] = mapped_column(String(120))
+    signer_name: Mapped[str] = mapped_column(String(100))
+    signer_role: Mapped[str] = mapped_column(String(16))
+    image_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    refused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    refusal_note: Mapped[str | None] = mapped_column(Text)
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(300))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class RecordDocument(db.Model):
+    """The document issued from one session record (调解笔录) or one follow-up visit
+    (回访记录): at most one each."""
+
+    __tablename__ = "record_documents"
+    __table_args__ = (
+        UniqueConstraint("session_id", name="uq_record_documents_session"),
+        UniqueConstraint("follow_up_id", name="uq_record_documents_follow_up"),
+        CheckConstraint("(session_id IS NULL) <> (follow_up_id IS NULL)", name="one_record"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_sessions.id"))
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))

@@ -15,7 +15,14 @@ from ..auth.models import User
 from ..casefile.models import Case, Handling, Party
 from ..concurrency import as_text, check_version
 from ..documents.models import Document
-from .models import Agreement, AgreementSignature, FollowUp, MediationSession, Performance
+from .models import (
+    Agreement,
+    AgreementSignature,
+    FollowUp,
+    MediationSession,
+    Performance,
+    SessionRecordSignature,
+)
 from .queries import recorder_candidates
 
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -26,7 +33,9 @@ class AgreementError(ValueError):
     """`code`: not_holder, session_limit, ends_before_start, not_a_recorder, not_editable,
     live_exists, bad_signature,
     not_a_party, already_signed, not_signed, not_open, no_such_document (the workflow
-    issues no agreement of that form)."""
+    issues no agreement of that form); for the session record (record_signing.py):
+    not_present, record_issued, refusal_needs_note, no_record_document; record_signed (a
+    session record somebody present has signed no longer changes)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -102,6 +111,9 @@ def update_session(session: Session, record: MediationSession, data: SessionReco
     version and the submitted values differ from the saved ones. Returns the changed fields."""
     if not policy.can_change_record(actor, record):
         raise AgreementError("not_holder")
+    if session.scalar(select(func.count()).select_from(SessionRecordSignature).where(
+            SessionRecordSignature.session_id == record.id)):
+        raise AgreementError("record_signed")  # what those present signed stays as they read it
     _check_times_and_recorder(session, data, record_institution_id(session, record))
     new_values = asdict(data)
     saved = {name: getattr(record, name) for name in new_values}
@@ -231,7 +243,7 @@ def record_oral_agreement(session: Session, case: Case, data: AgreementDraft, *,
     return agreement
 
 
-def _check_png(image: bytes) -> None:
+def check_signature_png(image: bytes) -> None:
     if not image.startswith(PNG_MAGIC) or len(image) > MAX_SIGNATURE_BYTES or len(image) < 100:
         raise AgreementError("bad_signature")
 
@@ -273,7 +285,7 @@ def sign_agreement(session: Session, agreement: Agreement, signer: Signer, *, im
         raise AgreementError("not_editable")
     if signer.party is not None and signer.party.case_id != case.id:
         raise AgreementError("not_a_party")
-    _check_png(image_png)
+    check_signature_png(image_png)
     if any((signer.party and s.party_id == signer.party.id)
            or (signer.user and s.user_id == signer.user.id) for s in agreement.signatures):
         raise AgreementError("already_signed")

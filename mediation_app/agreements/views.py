@@ -1,7 +1,5 @@
 """Sessions, agreement drafting and on-screen signing, performance and follow-up."""
 
-import base64
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -273,7 +271,7 @@ def add_signature(agreement_id: int):
     if not form.validate_on_submit():
         flash(_("The signature could not be read. Please sign again."), "error")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
-    image = base64.b64decode(form.image.data.split(",", 1)[1])
+    image = form.png()
     now = utcnow()
     try:
         services.sign_agreement(
