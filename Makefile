@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# the job worker runs only when jobs go on a Redis queue (REDIS_URL); else they run in-process
+PROCESSES = web scheduler $(if $(REDIS_URL),worker)
 DEPS_STAMP := $(VENV)/.installed-$(shell cat setup.cfg | sha1sum | cut -c1-10)
 DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz
 BROWSER_PACKAGES := chromium chromium-driver
@@ -17,9 +19,9 @@ run: system-deps $(DEPS_STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo
-	@echo "  Serving on http://$(HOST):$(PORT)/  with the scheduler beside it (Ctrl+C stops both)"
+	@echo "  Serving on http://$(HOST):$(PORT)/  with the scheduler beside it$(if $(REDIS_URL), and a job worker,) (Ctrl+C stops all)"
 	@echo
-	PATH="$(abspath $(VENV))/bin:$$PATH" HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+	PATH="$(abspath $(VENV))/bin:$$PATH" HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile -p $(PORT) $(PROCESSES)
 
 test: system-deps browser-deps $(DEPS_STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS)

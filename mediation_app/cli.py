@@ -13,13 +13,14 @@ from .deadlines import cli as deadlines_cli
 from .directory import cli as directory_cli
 from .documents import cli as documents_cli
 from .handlings import cli as handlings_cli
+from .jobs import cli as jobs_cli
 from .ledger import cli as ledger_cli
 from .monthly import cli as monthly_cli
 from .stats import cli as stats_cli
 from .transaction import unit_of_work
 
 PACKAGES = (auth_cli, directory_cli, handlings_cli, documents_cli, deadlines_cli, stats_cli,
-            audit_cli, ledger_cli, monthly_cli, backup_cli, scheduler)
+            audit_cli, ledger_cli, monthly_cli, backup_cli, scheduler, jobs_cli)
 
 
 def _catch_up_monthly_reports(app: Flask) -> None:

@@ -1,9 +1,12 @@
-"""Running a web upload's import in a background thread, recording its progress.
+"""Running a web upload's import as a job (mediation_app.jobs: an RQ worker when REDIS_URL
+is set, else a thread of the web process), recording its progress.
 
 While rows are checked, progress is committed with each batch (the staging rows go with
 it: they are scratch, deleted at the end whatever happens). While cases are written the
-import is one transaction, so progress is kept in memory for this process's status page
-and the outcome committed at the end."""
+import is one transaction, so progress goes to mediation_app.jobs.progress (Redis, read by
+every process, or this process's memory) and, without Redis on PostgreSQL, to the import's
+row through a connection of its own, so that the other web workers read it too. The
+outcome is committed at the end."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from flask import Flask
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +25,8 @@ from ..access import policy
 from ..auth.models import User
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
+from ..jobs import enqueue, progress
+from ..jobs.runtime import job_app
 from ..labels import N_
 from ..stats.maintenance import sync
 from ..storage import Storage
@@ -32,8 +38,7 @@ from .targets import Target
 
 log = logging.getLogger(__name__)
 
-_live: dict[int, tuple[int, int | None]] = {}  # import id -> (written, total) while writing
-_threads: dict[int, threading.Thread] = {}
+_threads: dict[int, threading.Thread] = {}  # imports run in threads of this process
 
 
 def jurisdiction(user: User) -> Callable[[Target], bool]:
@@ -63,23 +68,36 @@ def queue_import(session: Session, *, user: User, filename: str, storage_key: st
     return record
 
 
-def start(app: Flask, import_id: int) -> threading.Thread:
-    thread = threading.Thread(target=run, args=(app, import_id), name=f"ledger-import-{import_id}",
-                              daemon=True)
-    _threads[import_id] = thread
-    thread.start()
-    return thread
+def start(app: Flask, import_id: int) -> None:
+    """Enqueue a committed import: on the queue with Redis, else in a thread here."""
+    with app.app_context():
+        handle = enqueue("ledger_import", import_id=import_id)
+    for done in [key for key, thread in _threads.items() if not thread.is_alive()]:
+        _threads.pop(done, None)
+    if handle.thread is not None:
+        _threads[import_id] = handle.thread
+
+
+def import_job(import_id: int) -> None:
+    """The queued job: import `import_id` in the worker's app (or the current one)."""
+    run(job_app(), import_id)
 
 
 def wait(import_id: int, timeout: float | None = None) -> None:
-    """Wait for an import started by this process (tests, shutdown)."""
+    """Wait for an import started in a thread of this process (tests, shutdown)."""
     thread = _threads.get(import_id)
     if thread is not None:
         thread.join(timeout)
 
 
-def live_progress(import_id: int) -> tuple[int, int | None] | None:
-    return _live.get(import_id)
+def progress_key(import_id: int) -> str:
+    return f"ledger-import:{import_id}"
+
+
+def live_progress(app: Flask, import_id: int) -> tuple[int, int | None] | None:
+    """(written, total) of an import writing its cases, from wherever it runs; None when
+    only its row knows."""
+    return progress.read(app, progress_key(import_id))
 
 
 def run(app: Flask, import_id: int) -> None:
@@ -90,17 +108,22 @@ def run(app: Flask, import_id: int) -> None:
             log.exception("ledger import %s failed", import_id)
             _fail(import_id)
         finally:
-            _live.pop(import_id, None)
-            _threads.pop(import_id, None)
+            progress.clear(app, progress_key(import_id))
             db.session.remove()
 
 
 def _run(app: Flask, import_id: int) -> None:
     session = db.session
+    if not _claim(session, import_id):
+        session.rollback()
+        log.warning("ledger import %s is no longer queued (reaped or run elsewhere)", import_id)
+        return
+    session.commit()
     record = session.get(LedgerImport, import_id)
     path = Storage(app.config["MEDIATION_STORAGE"]).path_of(record.storage_key)
-    record.status, record.total_rows = "running", count_rows(path)
+    record.total_rows = count_rows(path)
     session.commit()
+    report_written = _writing_progress(app, import_id)
     phase = {"name": None}
 
     def on_phase(name: str) -> None:  # only staging rows are written so far
@@ -113,7 +136,7 @@ def _run(app: Flask, import_id: int) -> None:
             record.processed_rows, record.total_rows = processed, total
             session.commit()
         else:
-            _live[import_id] = (processed, total)
+            report_written(processed, total)
 
     try:
         with open_rows(path) as rows:
@@ -139,6 +162,42 @@ def _run(app: Flask, import_id: int) -> None:
     session.commit()
     if record.status == "done" and not record.dry_run:
         roll_up_imported(session, f"ledger import {import_id}")
+
+
+def _claim(session: Session, import_id: int) -> bool:
+    """queued -> running; False when the reaper failed it meanwhile, or another run has it."""
+    return session.execute(
+        update(LedgerImport)
+        .where(LedgerImport.id == import_id, LedgerImport.status == "queued")
+        .values(status="running")
+        .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _writing_progress(app: Flask, import_id: int) -> Callable[[int, int | None], None]:
+    """Where the writing phase reports (written, total). Its transaction holds SQLite's one
+    write lock, so the row is updated apart only on other databases."""
+    to_row = not progress.is_shared(app) and db.engine.dialect.name == "postgresql"
+
+    def report(written: int, total: int | None) -> None:
+        progress.record(app, progress_key(import_id), written, total)
+        if to_row:
+            _record_on_row(import_id, written, total)
+
+    return report
+
+
+def _record_on_row(import_id: int, written: int, total: int | None) -> None:
+    """Progress on the import's row, committed by a connection of its own (the import's
+    transaction never locks that row while writing)."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '2s'"))
+            connection.execute(update(LedgerImport.__table__)
+                               .where(LedgerImport.__table__.c.id == import_id)
+                               .values(processed_rows=written, total_rows=total))
+            connection.commit()
+    except Exception:
+        log.warning("progress of ledger import %s not recorded", import_id, exc_info=True)
 
 
 def roll_up_imported(session: Session, what: str) -> None:

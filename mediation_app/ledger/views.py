@@ -110,7 +110,9 @@ def shown_problems(problems: list[dict]) -> list[dict]:
 
 
 def _progress(record: LedgerImport) -> tuple[int, int | None]:
-    live = jobs.live_progress(record.id) if record.phase == "writing" else None
+    live = None
+    if record.phase == "writing" and not record.is_finished:
+        live = jobs.live_progress(current_app._get_current_object(), record.id)
     return live or (record.processed_rows, record.total_rows)
 
 

@@ -16,6 +16,8 @@ from flask import Flask
 from ..db import db, utcnow
 from ..deadlines.services import sweep
 from ..directory.models import Region
+from ..jobs import redis_url
+from ..jobs.runtime import job_app
 from ..stats.definitions import CHINA, shift_month
 from ..stats.reading import figures_reading
 from ..storage import Storage
@@ -38,6 +40,7 @@ SWEEP = "deadline_sweep"
 MONTHLY_STALE_AFTER = timedelta(hours=2)
 SWEEP_STALE_AFTER = timedelta(minutes=10)
 CATCH_UP_MONTHS = 12
+QUEUED_REQUEST_GRACE = timedelta(minutes=5)  # with Redis: a worker has it, or it was lost
 
 
 @dataclass(frozen=True)
@@ -184,12 +187,22 @@ def run_deadline_sweep(app: Flask, now: datetime):
 
 def run_requests(app: Flask, now: datetime) -> list[Outcome]:
     """Readers' queued requests, oldest first, each made by the same job as the monthly
-    run: version 1 through `generate_once`, a new version with the request's reason."""
+    run: version 1 through `generate_once`, a new version with the request's reason.
+    With REDIS_URL set the requests are jobs on the queue: only those still queued after
+    QUEUED_REQUEST_GRACE (Redis lost them, no worker runs) are made here."""
+    before = now - QUEUED_REQUEST_GRACE if redis_url(app) else None
     with app.app_context():
-        waiting = requests.queued_request_ids(db.session)
+        waiting = requests.queued_request_ids(db.session, queued_before=before)
         db.session.rollback()
     return [outcome for request_id in waiting
             if (outcome := run_request(app, request_id, now=now)) is not None]
+
+
+def request_job(request_id: int) -> None:
+    """The queued job: make one reader's request in the worker's app (or the current one)."""
+    outcome = run_request(job_app(), request_id, now=utcnow())
+    if outcome is not None:
+        log.info("requested monthly report %s: %s", request_id, outcome.status)
 
 
 def run_request(app: Flask, request_id: int, *, now: datetime) -> Outcome | None:

@@ -1,4 +1,5 @@
-"""Readers' requests to make a finished month's report, queued for the scheduler process.
+"""Readers' requests to make a finished month's report: a job on the queue when REDIS_URL is
+set (mediation_app.jobs), else left for the scheduler process, which polls for them.
 
 Services only flush: the request or the job that calls them commits."""
 
@@ -55,10 +56,13 @@ def request_report(session: Session, *, region: Region, month: str, reason: str 
     return request
 
 
-def queued_request_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(MonthlyReportRequest.id)
-                                .where(MonthlyReportRequest.status == "queued")
-                                .order_by(MonthlyReportRequest.id)))
+def queued_request_ids(session: Session, *, queued_before: datetime | None = None) -> list[int]:
+    """Requests waiting to be made, oldest first; only those queued before `queued_before`
+    when given."""
+    query = select(MonthlyReportRequest.id).where(MonthlyReportRequest.status == "queued")
+    if queued_before is not None:
+        query = query.where(MonthlyReportRequest.created_at < queued_before)
+    return list(session.scalars(query.order_by(MonthlyReportRequest.id)))
 
 
 def claim_request(session: Session, request_id: int, *, now: datetime) -> bool:

@@ -1,5 +1,6 @@
 """The monthly reports page: the archive of the user's region subtree, downloads, and
-requests to make a finished month's report (again), which the scheduler process runs."""
+requests to make a finished month's report (again), run as a job once committed (a queue
+worker with REDIS_URL, else the scheduler process)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..access.web import requires
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..downloads import pdf_response
+from ..jobs import enqueue
 from ..stats.definitions import shift_month
 from ..storage import Storage
 from .forms import RequestForm
@@ -91,12 +93,14 @@ def request_one():
         if region is None or not policy.may_request_monthly_report_of(current_user, region):
             abort(404)
         try:
-            request_report(db.session, region=region, month=form.month.data,
-                           reason=form.reason.data, actor=current_user, now=utcnow())
+            queued = request_report(db.session, region=region, month=form.month.data,
+                                    reason=form.reason.data, actor=current_user, now=utcnow())
         except RequestRefused as refusal:
             transaction.discard()
             form.reason.errors = [*form.reason.errors, _(refusal.message)]
             return _render_index(form)
+        request_id = queued.id
+        transaction.after_commit(lambda: enqueue("monthly_request", request_id=request_id))
         flash(_("The report of %(month)s for %(region)s is queued: it appears here within a "
                 "minute.", month=month_label(form.month.data), region=region.name), "success")
         return redirect(url_for("monthly.index"))

@@ -60,3 +60,17 @@ def test_the_scheduler_reaps_at_start_and_every_ten_minutes(app):
     assert jobs["reap_imports"].trigger.interval == timedelta(minutes=10)
     assert "reap_imports_at_start" in jobs
     assert jobs["audit_checkpoint"].trigger.interval == timedelta(hours=1)
+
+
+def test_an_import_reaped_before_its_job_started_is_not_run(session, make, app):
+    """A queued import waits for a worker or a thread; once reaped, its job leaves it be."""
+    from mediation_app.ledger import jobs
+
+    dead = _import(session, make, started=datetime(2020, 1, 1), status="queued")
+    dead_id = dead.id
+    make.commit()
+    run_reaper(app, NOW)
+    session.rollback()
+    jobs.run(app, dead_id)
+    reaped = session.get(LedgerImport, dead_id)
+    assert (reaped.status, reaped.phase, reaped.total_rows) == ("failed", None, None)

@@ -1,0 +1,22 @@
+"""The jobs, by name: the function a worker imports and calls with the job's keywords, how
+it runs without Redis, and how long it may take on the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+THREAD = "thread"  # without Redis: in a thread of the process that enqueued it
+SCHEDULER = "scheduler"  # without Redis: left for the scheduler process, which polls for it
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str  # module.function, importable by a worker
+    in_process: str
+    timeout_seconds: int
+
+
+JOBS = {
+    "ledger_import": Job("mediation_app.ledger.jobs.import_job", THREAD, 6 * 3600),
+    "monthly_request": Job("mediation_app.monthly.jobs.request_job", SCHEDULER, 2 * 3600),
+}

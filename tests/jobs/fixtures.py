@@ -1,0 +1,51 @@
+"""A real Redis for the queue tests (TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15; the tests
+are skipped without it), emptied before and after each test: only that database is flushed."""
+
+import os
+
+import pytest
+
+from mediation_app.jobs.queue import QUEUE_NAME
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    from redis import Redis
+
+    redis = Redis.from_url(url)
+    try:
+        redis.ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"no Redis at {url}: {error}")
+    redis.flushdb()
+    yield url
+    redis.flushdb()
+    redis.close()
+
+
+@pytest.fixture
+def queued_app(other_app, redis_url):
+    """An app whose jobs go on the Redis queue."""
+    return other_app(REDIS_URL=redis_url, WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def work(session):
+    """Run the queue's jobs in this process until it is empty, as a worker of `app` does."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    def burst(app) -> int:
+        session.rollback()  # SQLite: an open read would hold the lock the job needs
+        redis = Redis.from_url(app.config["REDIS_URL"])
+        queue = Queue(QUEUE_NAME, connection=redis)
+        waiting = queue.count
+        with app.app_context():
+            SimpleWorker([queue], connection=redis).work(burst=True)
+        redis.close()
+        return waiting
+
+    return burst
