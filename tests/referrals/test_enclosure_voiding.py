@@ -195,3 +195,13 @@ def test_the_public_verify_page_says_a_withdrawn_application_is_no_longer_in_for
     page = client.get(f"/verify/{application.verification_code}").get_data(as_text=True)
     assert "已于 2026年11月24日" in page and "作废，不再有效。" in page
     assert "更正后的版本" not in page
+
+
+def test_the_case_timeline_says_why_the_application_was_voided(session, world, sent, login):
+    """The voiding on the timeline reads in Chinese with its reason, never the code."""
+    case, referral, _application = sent
+    referrals.withdraw_referral(session, referral, actor=world.mediator, now=TUESDAY)
+    session.commit()
+    page = login(world.mediator).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "随附的移交已撤回" in page
+    assert "referral_withdrawn" not in page
