@@ -1,5 +1,9 @@
 """Pass 2 of an import: cases, handlings and audit events from the staging rows, in
-batches of Core inserts. Case numbers are reserved from the counters a block at a time."""
+batches. Case numbers are reserved from the counters a block at a time.
+
+On PostgreSQL each batch reserves its case ids from the cases' sequence up front and writes
+the four tables with COPY (ledger.bulk); elsewhere it inserts with executemany and reads the
+new case ids back by number. Either way the writing is one transaction."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from ..db import insert_if_absent
 from ..domain.case_numbers import render_case_number
 from ..workflow.calendar import CHINA, due_at
 from ..workflow.definition import Deadline
+from .bulk import copies, reserve_ids, write_rows
 from .columns import PENDING
 from .models import LedgerStagingRow
 from .targets import Directory, Target
@@ -93,6 +98,7 @@ class _Writer:
         self.now = now
         self.filename = filename
         self.actor_id = actor_id
+        self.copying = copies(session)
 
     def write(self, rows) -> None:
         seqs = self._reserve(rows)
@@ -102,17 +108,22 @@ class _Writer:
             handling = self._handling(row, target)
             cases.append(self._case(row, target, seq, handling))
             handlings.append(handling)
-        ids = self._insert_cases(cases)
+        if self.copying:
+            ids = reserve_ids(self.session, CASES, len(cases))
+            for case_id, values in zip(ids, cases):
+                values["id"] = case_id
+            write_rows(self.session, CASES, cases)
+        else:
+            ids = self._insert_cases(cases)
         for case_id, handling in zip(ids, handlings):
             handling["case_id"] = case_id
-        self.session.execute(insert(HANDLINGS), handlings)
         events = [self._event(case_id, row, values["case_no"])
                   for case_id, row, values in zip(ids, rows, cases)]
-        self.session.execute(insert(EVENTS), events)
-        self.session.execute(insert(HEADS), [
-            head_values(event["case_id"], event, state=values["state"],
-                        holder_institution_id=values["holder_institution_id"])
-            for event, values in zip(events, cases)])
+        heads = [head_values(event["case_id"], event, state=values["state"],
+                             holder_institution_id=values["holder_institution_id"])
+                 for event, values in zip(events, cases)]
+        for table, values in ((HANDLINGS, handlings), (EVENTS, events), (HEADS, heads)):
+            write_rows(self.session, table, values)
 
     def _insert_cases(self, cases: list[dict]) -> list[int]:
         """Insert the batch (executemany), then read the new ids back by number."""
