@@ -46,6 +46,8 @@ class _Captured:
 
 def _explain(statement: str, parameters) -> dict:
     connection = db.session.connection()
+    if parameters is None:  # literal SQL: the driver still reads % as a placeholder
+        statement, parameters = statement.replace("%", "%%"), ()
     plan = [row[0] for row in connection.exec_driver_sql(
         "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()]
     db.session.rollback()
@@ -112,7 +114,7 @@ def main() -> int:
         pages = [("case list page 1, mediator, one dispute type", "mediator",
                   f"/cases/?dispute_type={DISPUTE_TYPE}"),
                  ("case list page 1, committee reader", "reader", "/cases/"),
-                 (f"statistics page {month.starts_at:%Y-%m}, committee reader", "reader",
+                 (f"statistics page {month.start:%Y-%m}, committee reader", "reader",
                   f"/stats/?start={month.start}&end={month.end}")]
         for label, who, page in pages:
             _page(app, captured, clients[who], page)              # warm
@@ -126,12 +128,13 @@ def main() -> int:
                       "root_code": region.code, "start": month.starts_at, "end": month.ends_at,
                       "judged": min(month.ends_at, utcnow()),
                       "span_start": month.starts_at, "span_end": month.ends_at}
-        compiled = text(bare).bindparams(**parameters).compile(
+        compiled = text(bare).bindparams(**{key: value for key, value in parameters.items()
+                                            if f":{key}" in bare}).compile(
             dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
-        print(f"bare GROUP BY over the raw tables, {month.starts_at:%Y-%m}, "
+        print(f"bare GROUP BY over the raw tables, {month.start:%Y-%m}, "
               f"{region.name}'s subtree, without durable success:")
-        _show("figures", str(compiled).replace("%%", "%"), None)
-        year_only = str(compiled).replace("%%", "%").replace(
+        _show("figures", str(compiled), None)
+        year_only = str(compiled).replace(
             "WHERE h.is_mediation",
             f"WHERE h.started_at >= '{month.starts_at - timedelta(days=366)}' "
             "AND h.is_mediation")
