@@ -66,9 +66,10 @@ LABELS = {"real": "flask ledger import FILE", "bare_table": "bare executemany, p
           "bare_cases": "bare executemany, cases + handlings",
           "bare_copy": "bare COPY, cases + handlings"}
 BATCH = 1000
-PHASES = {"_stage": "pass 1 (read, parse, check, staging INSERTs)",
+PHASES = {"_stage": "pass 1 (read, parse, check, staging writes)",
           "_check_numbers": "case-number checks", "create_cases": "pass 2 (cases, handlings, "
-          "audit events)", "delete_staging": "staging DELETE"}
+          "audit events)", "delete_staging": "staging DELETE",
+          "roll_up_imported": "statistics roll-up after the COMMIT"}
 # code, channel, short name, format as seed_history creates them (the default format)
 LEDGER_INSTITUTIONS = [("BENCH-PC1", "peoples"), ("BENCH-PC2", "peoples"),
                        ("BENCH-PC3", "peoples"), ("BENCH-PC4", "peoples"),
@@ -313,12 +314,15 @@ def _forget(session, kept: dict, written) -> None:
 
 def _time_phases(phases: dict) -> None:
     """Time the import's passes (this child process only): pass 1 (_stage: read, parse,
-    check, staging INSERTs), the case-number checks, pass 2 (create_cases), the staging
-    DELETE. import_ledger looks these up in its module, so wrapping them there counts."""
-    from mediation_app.ledger import services
+    check, staging writes), the case-number checks, pass 2 (create_cases), the staging
+    DELETE, and the command's statistics roll-up once committed. import_ledger and the
+    command look these up in their modules, so wrapping them there counts."""
+    from mediation_app.ledger import cli, services
 
-    for name in ("_stage", "_check_numbers", "create_cases", "delete_staging"):
-        original = getattr(services, name)
+    for module, name in ((services, "_stage"), (services, "_check_numbers"),
+                         (services, "create_cases"), (services, "delete_staging"),
+                         (cli, "roll_up_imported")):
+        original = getattr(module, name)
 
         def wrapper(*args, _original=original, _name=name, **kwargs):
             started = time.perf_counter()
@@ -327,7 +331,7 @@ def _time_phases(phases: dict) -> None:
             finally:
                 phases[_name] = phases.get(_name, 0.0) + time.perf_counter() - started
 
-        setattr(services, name, wrapper)
+        setattr(module, name, wrapper)
 
 
 BARE_TABLE = """CREATE TABLE bench_ledger_rows (

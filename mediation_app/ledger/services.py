@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -19,6 +19,7 @@ from ..casefile.models import Case
 from ..labels import N_
 from ..workflow.calendar import CHINA
 from ..workflow.catalog import Catalog
+from .bulk import write_rows
 from .columns import canonical_row, is_blank, parse_row
 from .exporting import (
     LedgerFilters,
@@ -178,8 +179,7 @@ def _stage(session: Session, key: str, rows_source: Iterable, checker: _RowCheck
 
 
 def _write_batch(session: Session, batch: list[dict]) -> None:
-    if batch:
-        session.execute(insert(STAGING), batch)
+    write_rows(session, STAGING, batch)  # COPY on PostgreSQL
 
 
 class _RowChecker:

@@ -1,9 +1,12 @@
 """Pass 2 of an import: cases, handlings and audit events from the staging rows, in
-batches of Core inserts. Case numbers are reserved from the counters a block at a time."""
+batches. Case numbers are reserved from the counters a block at a time.
+
+On PostgreSQL each batch reserves its case ids from the cases' sequence up front and writes
+the four tables with COPY (ledger.bulk); elsewhere it inserts with executemany and reads the
+new case ids back by number. Either way the writing is one transaction."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -12,13 +15,14 @@ from types import SimpleNamespace
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..audit.keys import mac
 from ..audit.models import GENESIS, AuditHead, CaseEvent
-from ..audit.services import head_values
 from ..casefile.models import Case, CaseCounter, Handling
 from ..db import insert_if_absent
 from ..domain.case_numbers import render_case_number
 from ..workflow.calendar import CHINA, due_at
 from ..workflow.definition import Deadline
+from .bulk import copies, reserve_ids, write_rows
 from .columns import PENDING
 from .models import LedgerStagingRow
 from .targets import Directory, Target
@@ -50,7 +54,8 @@ def create_cases(session: Session, key: str, directory: Directory, *, now: datet
     """Create a case, its handling and its first audit event per staging row; return how many."""
     _raise_counters(session, key)
     total = session.scalar(select(func.count()).where(STAGING.c.import_key == key))
-    writer = _Writer(session, directory, now=now, filename=filename, actor_id=actor_id)
+    writer = _Writer(session, directory, now=now, filename=filename, actor_id=actor_id,
+                     following=_reserve_numbers(session, key))
     written, last_row = 0, 0
     while True:
         rows = session.execute(
@@ -85,14 +90,38 @@ def _raise_counters(session: Session, key: str) -> None:
         )
 
 
+def _reserve_numbers(session: Session, key: str) -> dict[tuple[int, int], int]:
+    """One block of sequence numbers per institution and year for the rows without a
+    number, reserved once for the whole import: the first number of each block."""
+    needed = session.execute(
+        select(STAGING.c.institution_id, STAGING.c.year, func.count())
+        .where(STAGING.c.import_key == key, STAGING.c.seq.is_(None))
+        .group_by(STAGING.c.institution_id, STAGING.c.year)
+        .order_by(STAGING.c.institution_id, STAGING.c.year)
+    ).all()
+    following = {}
+    for institution_id, year, count in needed:
+        _ensure_counter(session, institution_id, year)
+        last = session.execute(
+            update(COUNTERS)
+            .where(COUNTERS.c.institution_id == institution_id, COUNTERS.c.year == year)
+            .values(last_seq=COUNTERS.c.last_seq + count)
+            .returning(COUNTERS.c.last_seq)
+        ).scalar_one()
+        following[(institution_id, year)] = last - count + 1
+    return following
+
+
 class _Writer:
     def __init__(self, session: Session, directory: Directory, *, now: datetime, filename: str,
-                 actor_id: int | None):
+                 actor_id: int | None, following: dict[tuple[int, int], int]):
         self.session = session
+        self.following = following
         self.directory = directory
         self.now = now
         self.filename = filename
         self.actor_id = actor_id
+        self.copying = copies(session)
 
     def write(self, rows) -> None:
         seqs = self._reserve(rows)
@@ -102,17 +131,20 @@ class _Writer:
             handling = self._handling(row, target)
             cases.append(self._case(row, target, seq, handling))
             handlings.append(handling)
-        ids = self._insert_cases(cases)
+        if self.copying:
+            ids = reserve_ids(self.session, CASES, len(cases))
+            for case_id, values in zip(ids, cases):
+                values["id"] = case_id
+            write_rows(self.session, CASES, cases)
+        else:
+            ids = self._insert_cases(cases)
         for case_id, handling in zip(ids, handlings):
             handling["case_id"] = case_id
-        self.session.execute(insert(HANDLINGS), handlings)
         events = [self._event(case_id, row, values["case_no"])
                   for case_id, row, values in zip(ids, rows, cases)]
-        self.session.execute(insert(EVENTS), events)
-        self.session.execute(insert(HEADS), [
-            head_values(event["case_id"], event, state=values["state"],
-                        holder_institution_id=values["holder_institution_id"])
-            for event, values in zip(events, cases)])
+        heads = [self._head(event, values) for event, values in zip(events, cases)]
+        for table, values in ((HANDLINGS, handlings), (EVENTS, events), (HEADS, heads)):
+            write_rows(self.session, table, values)
 
     def _insert_cases(self, cases: list[dict]) -> list[int]:
         """Insert the batch (executemany), then read the new ids back by number."""
@@ -127,26 +159,15 @@ class _Writer:
         return [ids[(values["numbering_institution_id"], values["case_no"])] for values in cases]
 
     def _reserve(self, rows) -> list[int]:
-        """The rows' sequence numbers: their own, or one block per institution and year."""
-        needed = Counter((row.institution_id, row.year) for row in rows if row.seq is None)
-        following = {}
-        for (institution_id, year), count in needed.items():
-            _ensure_counter(self.session, institution_id, year)
-            last = self.session.execute(
-                update(COUNTERS)
-                .where(COUNTERS.c.institution_id == institution_id, COUNTERS.c.year == year)
-                .values(last_seq=COUNTERS.c.last_seq + count)
-                .returning(COUNTERS.c.last_seq)
-            ).scalar_one()
-            following[(institution_id, year)] = last - count + 1
+        """The rows' sequence numbers: their own, or the next of their institution's block."""
         seqs = []
         for row in rows:
             if row.seq is not None:
                 seqs.append(row.seq)
                 continue
             group = (row.institution_id, row.year)
-            seqs.append(following[group])
-            following[group] += 1
+            seqs.append(self.following[group])
+            self.following[group] += 1
         return seqs
 
     def _handling(self, row, target: Target) -> dict:
@@ -195,6 +216,14 @@ class _Writer:
             "deadline_at": None if handling["outcome"] else handling["deadline_at"],
             "closed_at": handling["concluded_at"],
         }
+
+    @staticmethod
+    def _head(event: dict, values: dict) -> dict:
+        """The case's sealed audit head after its first event, as head_values seals it."""
+        head = SimpleNamespace(case_id=event["case_id"], length=event["seq"],
+                               head_hash=event["hash"], state=values["state"],
+                               holder_institution_id=values["holder_institution_id"])
+        return {**vars(head), "mac": mac(AuditHead.payload(head))}
 
     def _event(self, case_id: int, row, case_no: str) -> dict:
         """The first link of the case's chain, hashed exactly as CaseEvent does."""

@@ -1,0 +1,119 @@
+"""Many rows into one table at once, inside the session's transaction: COPY … FROM STDIN on
+PostgreSQL (psycopg 3), Core executemany elsewhere. Both store what a Core insert stores:
+columns missing from the rows get their Python defaults, JSON columns the dialect's JSON
+text, typed columns their bound form. A constraint COPY breaks raises SQLAlchemy's
+IntegrityError, as the insert would, and leaves the transaction to be rolled back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+
+def copies(session: Session) -> bool:
+    """Whether bulk writes on this session go through COPY."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def write_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
+    """Insert `rows` (dicts with the same keys) into `table`."""
+    if not rows:
+        return
+    if not copies(session):
+        session.execute(insert(table), rows)
+        return
+    session.flush()
+    connection = session.connection()
+    dialect = connection.dialect
+    given = rows[0].keys()
+    columns = [column for column in table.columns if column.key in given or _has_default(column)]
+    to_json = dialect._json_serializer or json.dumps
+    convert = [_converter(column, given, dialect, to_json) for column in columns]
+    names = ", ".join(f'"{column.name}"' for column in columns)
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([value(row) for value in convert])
+    except Exception as error:
+        raise _wrapped(error, statement) from error
+    finally:
+        cursor.close()
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` new ids from the sequence behind `table.id` (PostgreSQL), ascending."""
+    if count == 0:
+        return []
+    sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                              {"table": table.name})
+    found = session.scalars(
+        text("SELECT nextval(:sequence) FROM generate_series(1, :count)"),
+        {"sequence": sequence, "count": count}).all()
+    return sorted(found)
+
+
+class _RowContext:
+    """What a context-sensitive Python default reads of the row being inserted."""
+
+    def __init__(self, row: dict):
+        self.row = row
+
+    def get_current_parameters(self, isolate_multiinsert_groups: bool = True) -> dict:
+        return self.row
+
+
+def _converter(column, given, dialect, to_json) -> Callable[[dict], object]:
+    """How one column's value is read from a row and written: given or defaulted, then
+    as JSON text or as its type binds it."""
+    key = column.key
+    if key in given:
+        def read(row):
+            return row[key]
+    else:
+        def read(row):
+            return _default(column, row)
+    if isinstance(column.type, JSON):  # None is JSON null unless the type says SQL NULL
+        none_as_null = column.type.none_as_null
+
+        def write(row):
+            value = read(row)
+            return None if value is None and none_as_null else to_json(value)
+        return write
+    if isinstance(column.type, TypeDecorator):
+        bind = column.type.process_bind_param
+        return lambda row: bind(read(row), dialect)
+    return read
+
+
+def _has_default(column) -> bool:
+    default = column.default
+    return default is not None and not default.is_sequence and not default.is_clause_element
+
+
+def _default(column, row: dict):
+    default = column.default
+    if not _has_default(column):
+        return None
+    if default.is_callable:
+        return default.arg(_RowContext(row))
+    return default.arg
+
+
+def _wrapped(error: Exception, statement: str) -> Exception:
+    """psycopg's own errors as SQLAlchemy raises them for a statement."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - COPY runs on psycopg only
+        return error
+    if isinstance(error, psycopg.IntegrityError):
+        return sa_exc.IntegrityError(statement, None, error)
+    if isinstance(error, psycopg.Error):
+        return sa_exc.DBAPIError.instance(statement, None, error, psycopg.Error)
+    return error
