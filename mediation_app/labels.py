@@ -147,6 +147,7 @@ LABELS = {
         "police.guardian": N_("Guardian of a minor party recorded"),
         "traffic.application": N_("Dates of the traffic accident application recorded"),
         "traffic.loss_event": N_("Loss event the traffic mediation counts from recorded"),
+        "traffic.insurer": N_("Insurer taking part in the traffic mediation recorded"),
         "document.issued": N_("Document issued"),
         "document.voided": N_("Document voided (replaced by a later one)"),
         "performance.planned": N_("Obligation to perform added"),
@@ -276,6 +277,16 @@ LABELS = {
             "The application cannot come before the accident liability certificate was "
             "received."),
         "not_accepted": N_("Record the loss event once the application is accepted."),
+        "insurer_name_missing": N_("Give the name of the insurance company taking part."),
+        "insurer_name_too_long": N_("The insurance company's name is at most 100 characters."),
+        "policy_number_missing": N_(
+            "Give the number of the compulsory traffic accident liability insurance policy."),
+        "policy_number_bad": N_(
+            "The policy number is 8 to 30 letters and digits, as printed on the policy."),
+    },
+    "traffic_insurer": {
+        "present": N_("An insurer takes part in the mediation"),
+        "none": N_("No insurer takes part in the mediation"),
     },
     "police_refusal": {
         "not_holder": N_("This case is closed or not held by your institution."),
@@ -527,6 +538,10 @@ LABELS = {
         "dispatch": N_("Dispatch (分流)"),
         "escalate": N_("Report upwards (上报)"),
         "return_to_court": N_("Return to court (诉调对接)"),
+        "traffic_peoples_mediation": N_(
+            "Traffic police to the road traffic accident mediation committee"),
+        "traffic_police_mediation": N_(
+            "Road traffic accident mediation committee back to the traffic police"),
     },
     "referral_status": {
         "pending": N_("Waiting for acceptance"),
