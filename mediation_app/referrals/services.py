@@ -27,6 +27,7 @@ from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
 from .announce import announce
 from .enclosures import enclose
+from .kinds import received_by, sent_by
 
 # a return for these reasons must say what is missing or why
 NOTE_REQUIRED = ("incomplete_materials", "other")
@@ -59,7 +60,8 @@ def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime,
         return []
     facts = facts_of(session, handling, now=now)
     return [(rule, failing(rule.requires, facts)) for rule in handling.definition.sends
-            if handling.state in rule.sources and roles.holds_role_of(actor, rule.roles)]
+            if handling.state in rule.sources and roles.holds_role_of(actor, rule.roles)
+            and sent_by(rule.kind, actor.institution)]
 
 
 def receivers(session: Session, catalog: Catalog, case: Case, kind: str,
@@ -73,7 +75,7 @@ def receivers(session: Session, catalog: Catalog, case: Case, kind: str,
              .where(Institution.kind.in_(kinds), Institution.is_active,
                     Institution.id != sender.id)
              .order_by(Institution.name))
-    return list(session.scalars(query))
+    return [found for found in session.scalars(query) if received_by(kind, found)]
 
 
 def _delegating_institution(session: Session, case: Case, sender: Institution):
