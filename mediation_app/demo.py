@@ -280,7 +280,7 @@ class Demo:
         return referrals.send_referral(self.session, self.catalog, case, kind=kind,
                                        to_institution=self.institutions[to_code], reason=reason,
                                        actor=sender, now=moment, accept_working_days=3,
-                                       issuer=self.issuer)
+                                       issuer=self.issuer, parties_consent=True)
 
     def accept(self, referral, moment):
         receiver = self.user_at(self.institutions_by_id()[referral.to_institution_id].code)

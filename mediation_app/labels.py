@@ -320,6 +320,8 @@ LABELS = {
         "off_list_reason_required": N_(
             "That institution is not among the expected receivers: state why you send it there."),
         "note_required": N_("Explain what is missing or why, for this reason."),
+        "consent_required": N_(
+            "This handover needs the parties' consent: confirm that they agree to it."),
         "reason_required": N_("Choose the reason the handling ends this way."),
         "unknown_reason": N_("That reason is not one this procedure lists."),
         "prevented_invalid": N_(

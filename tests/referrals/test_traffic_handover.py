@@ -15,7 +15,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Case, Referral
+from mediation_app.documents.issuer import current_issuer
 from mediation_app.handlings import traffic
 from mediation_app.handlings.catalog import catalog
 from mediation_app.notifications.models import Notification
@@ -23,7 +25,7 @@ from mediation_app.referrals import services
 from mediation_app.referrals.services import ReferralError
 
 from ..factories import PASSWORD
-from .helpers import accept, file_case, fire, record_session, send
+from .helpers import accept, file_case, fire, record_session
 
 NOW = datetime(2026, 11, 23, 2, 0)
 PICC = "中国人民财产保险股份有限公司淮安市分公司"
@@ -58,6 +60,12 @@ def _traffic_case(session, place, *steps):
                      summary="电动车与小轿车碰撞")
     fire(session, case, place.officer, NOW, *steps)
     return case
+
+
+def send(session, case, kind, to, actor, now, reason="请予调解。", consent=True):
+    return services.send_referral(session, catalog(), case, kind=kind, to_institution=to,
+                                  reason=reason, actor=actor, now=now, accept_working_days=3,
+                                  issuer=current_issuer(), parties_consent=consent)
 
 
 def _told(session, user, kind):
@@ -95,6 +103,47 @@ def test_a_traffic_handover_to_another_committee_is_refused(session, place):
     with pytest.raises(ReferralError, match="bad_receiver"):
         send(session, case, "traffic_peoples_mediation", place.street, place.officer, NOW)
     assert session.scalars(select(Referral).where(Referral.case_id == case.id)).all() == []
+
+
+def test_a_handover_without_the_parties_consent_is_refused(session, place):
+    """人民调解 is voluntary (人民调解法 第三条): the traffic police confirm that the parties
+    agree; without it nothing is sent and nobody is told."""
+    case = _traffic_case(session, place)
+    with pytest.raises(ReferralError, match="consent_required"):
+        send(session, case, "traffic_peoples_mediation", place.road, place.officer, NOW,
+             consent=False)
+    assert session.scalars(select(Referral).where(Referral.case_id == case.id)).all() == []
+    assert _told(session, place.road_mediator, "referral.received") == []
+
+
+def test_the_parties_consent_is_kept_with_the_handover(session, place):
+    case = _traffic_case(session, place)
+    send(session, case, "traffic_peoples_mediation", place.road, place.officer, NOW)
+    event = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                   CaseEvent.action == "referral.sent"))
+    assert event.data["parties_consent"] is True
+
+
+def test_the_send_page_asks_for_the_parties_consent_and_refuses_in_chinese_without_it(
+        session, place, login):
+    """The page offers only the road traffic committee and asks whether the parties agree;
+    sent without the tick, the officer reads why in Chinese and the case stays put."""
+    case = _traffic_case(session, place)
+    session.commit()
+    client = login(place.officer)
+    url = f"/cases/{case.id}/referrals/traffic_peoples_mediation"
+    page = client.get(url).get_data(as_text=True)
+    assert "当事人同意移交" in page and place.road.name in page
+    assert place.street.name not in page and place.medical.name not in page
+    page = client.post(url, data={"to_institution_id": place.road.id, "reason": "请予调解。"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "移交须经当事人同意" in page
+    session.expire_all()
+    assert session.scalars(select(Referral).where(Referral.case_id == case.id)).all() == []
+    client.post(url, data={"to_institution_id": place.road.id, "reason": "请予调解。",
+                           "parties_consent": "y"})
+    [sent] = session.scalars(select(Referral).where(Referral.case_id == case.id)).all()
+    assert (sent.kind, sent.to_institution_id) == ("traffic_peoples_mediation", place.road.id)
 
 
 def test_the_traffic_police_hand_a_case_over_before_during_and_after_their_mediation(
