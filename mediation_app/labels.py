@@ -277,6 +277,7 @@ LABELS = {
             "The application cannot come before the accident liability certificate was "
             "received."),
         "not_accepted": N_("Record the loss event once the application is accepted."),
+        "person_too_long": N_("Name the person whose loss it is in at most 50 characters."),
         "insurer_name_missing": N_("Give the name of the insurance company taking part."),
         "insurer_name_too_long": N_("The insurance company's name is at most 100 characters."),
         "policy_number_missing": N_(

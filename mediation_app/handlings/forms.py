@@ -110,6 +110,8 @@ class LossEventForm(FlaskForm):
     kind = SelectField(_l("Kind of loss"), choices=choices("traffic_loss", blank=_l("Choose…")),
                        validators=[DataRequired()])
     occurred_on = DateField(_l("Day of that event"), validators=[DataRequired()])
+    person = StringField(_l("Whose loss (where there is more than one)"),
+                         validators=[Optional(), Length(max=100)])
 
 
 class TrafficInsurerForm(FlaskForm):

@@ -3,7 +3,7 @@ of parties under 18, for workflows that ask for them (see police.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ..access import policy
 from ..agreements.panels import case_record
@@ -57,6 +57,8 @@ def traffic_panel(case: Case, reader, now: datetime) -> dict | None:
     current = handling is case.current_handling
     return {
         "traffic": traffic.dates_of(handling),
+        "loss_events": [{**event, "occurred_on": date.fromisoformat(event["occurred_on"])}
+                        for event in traffic.loss_events_of(handling)],
         "can_edit": current and policy.can_change_case(reader, case),
         "earlier_by": handling.institution if case.handlings[-1] is not handling else None,
         "application_form": TrafficApplicationForm(),

@@ -9,7 +9,9 @@
   (治疗终结之日); disability, the day it is assessed (定残之日); property, the day the loss
   is determined (确定损失之日). Where that day is already past when the application is
   accepted, mediation starts on acceptance. The 调解书 or 调解终结书 is due within ten days
-  of the start.
+  of the start. Where there are several losses (one person's treatment ends, another's
+  disability is assessed later), each event is kept, one per person, and the period runs
+  from the last of them: only then is the whole loss known.
 
 - 第八十八条: those taking part in the mediation include the staff of the insurance company
   that insures the motor vehicle (承保机动车保险的保险公司人员), where there is one. Whether
@@ -46,7 +48,9 @@ LOSS_KINDS = ("death", "injury", "disability", "property")
 APPLICATION_GUARDS = ("accident_certificate_recorded", "applied_within_ten_days")
 LOSS_EVENT_GUARD = "loss_event_recorded"
 APPLICATION_KEY = "traffic_application"
-LOSS_EVENT_KEY = "traffic_loss_event"
+LOSS_EVENT_KEY = "traffic_loss_event"  # the event the period runs from (the last one)
+LOSS_EVENTS_KEY = "traffic_loss_events"  # every event recorded, one per person
+PERSON_MAX = 50
 INSURER_KEY = "traffic_insurer"
 # a 交强险 policy number as insurers print it: letters and digits (hyphens and spaces dropped)
 POLICY_NUMBER = re.compile(r"[A-Z0-9]{8,30}")
@@ -56,7 +60,7 @@ INSURER_NAME_MAX = 100
 class TrafficMediationError(ValueError):
     """`code`: not_holder, not_asked (the workflow records no such dates), bad_kind,
     in_the_future, applied_before_certificate, not_accepted (the loss event is recorded
-    once the application is accepted), insurer_name_missing,
+    once the application is accepted), person_too_long, insurer_name_missing,
     insurer_name_too_long, policy_number_missing, policy_number_bad."""
 
     def __init__(self, code: str):
@@ -98,10 +102,12 @@ class Application:
 
 @dataclass(frozen=True)
 class LossEvent:
-    """The kind of loss and the day of the event 第九十条 names for it."""
+    """The kind of loss and the day of the event 第九十条 names for it; `person`, whose loss
+    it is, where there is more than one (an event for the same person replaces theirs)."""
 
     kind: str
     occurred_on: date
+    person: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,17 @@ def application_of(handling: Handling) -> dict | None:
 
 def loss_event_of(handling: Handling) -> dict | None:
     return (handling.facts or {}).get(LOSS_EVENT_KEY)
+
+
+def loss_events_of(handling: Handling) -> list[dict]:
+    """Every loss event recorded, earliest first (a handling recorded before events were
+    kept per person has its one event)."""
+    facts = handling.facts or {}
+    events = facts.get(LOSS_EVENTS_KEY)
+    if events is None:
+        single = facts.get(LOSS_EVENT_KEY)
+        events = [{**single, "person": ""}] if single else []
+    return sorted(events, key=lambda event: event["occurred_on"])
 
 
 def insurer_of(handling: Handling) -> dict | None:
@@ -196,11 +213,18 @@ def record_loss_event(session: Session, case: Case, data: LossEvent, *, actor: U
         raise TrafficMediationError("in_the_future")
     if handling.accepted_at is None:
         raise TrafficMediationError("not_accepted")
-    accepted = accepted_on(handling)
-    event = {"kind": data.kind, "occurred_on": data.occurred_on.isoformat(),
-             "starts_on": mediation_starts_on(data.occurred_on, accepted).isoformat(),
-             "due_on": mediation_due_on(data.occurred_on, accepted).isoformat(),
-             "recorded_at": now.isoformat(), "recorded_by": actor.id}
+    person = data.person.strip()
+    if len(person) > PERSON_MAX:
+        raise TrafficMediationError("person_too_long")
+    recorded = {"kind": data.kind, "occurred_on": data.occurred_on.isoformat(),
+                "person": person, "recorded_at": now.isoformat(), "recorded_by": actor.id}
+    events = [e for e in loss_events_of(handling) if e.get("person", "") != person]
+    events = sorted([*events, recorded], key=lambda e: e["occurred_on"])
+    last = events[-1]
+    last_on, accepted = date.fromisoformat(last["occurred_on"]), accepted_on(handling)
+    event = {**last, "starts_on": mediation_starts_on(last_on, accepted).isoformat(),
+             "due_on": mediation_due_on(last_on, accepted).isoformat()}
+    _set(handling, LOSS_EVENTS_KEY, events)
     _set(handling, LOSS_EVENT_KEY, event)
     due = mediation_due(handling)
     if handling.state in _states_with_period(handling) and due != handling.deadline_at:
@@ -208,8 +232,9 @@ def record_loss_event(session: Session, case: Case, data: LossEvent, *, actor: U
         deadline_given(session, handling, due, now=now)
     session.flush()
     record_event(session, case, "traffic.loss_event", actor=actor, now=now,
-                 label=label_zh("traffic_loss", data.kind),
-                 **{key: event[key] for key in ("kind", "occurred_on", "starts_on", "due_on")})
+                 label=label_zh("traffic_loss", data.kind), kind=data.kind,
+                 occurred_on=recorded["occurred_on"], person=person, events=len(events),
+                 **{key: event[key] for key in ("starts_on", "due_on")})
     return handling
 
 

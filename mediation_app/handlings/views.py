@@ -168,7 +168,8 @@ def traffic_loss_event(case_id: int):
         return redirect(url_for("cases.show", case_id=case.id))
     try:
         traffic.record_loss_event(db.session, case, traffic.LossEvent(
-            kind=form.kind.data, occurred_on=form.occurred_on.data), actor=current_user,
+            kind=form.kind.data, occurred_on=form.occurred_on.data,
+            person=form.person.data or ""), actor=current_user,
             now=utcnow())
     except traffic.TrafficMediationError as refusal:
         discard()
