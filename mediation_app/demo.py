@@ -280,7 +280,7 @@ class Demo:
         return referrals.send_referral(self.session, self.catalog, case, kind=kind,
                                        to_institution=self.institutions[to_code], reason=reason,
                                        actor=sender, now=moment, accept_working_days=3,
-                                       issuer=self.issuer)
+                                       issuer=self.issuer, parties_consent=True)
 
     def accept(self, referral, moment):
         receiver = self.user_at(self.institutions_by_id()[referral.to_institution_id].code)
@@ -311,6 +311,7 @@ def seed_demo(session: Session, *, catalog: Catalog, issuer: documents.Issuer) -
                                            display_name=display)
     _seed_everyday_cases(demo)
     _seed_cross_channel_cases(demo, regions)
+    _seed_traffic_cases(demo)
     sweep(session, now=utcnow(), config={"REMINDER_HOURS": 24})
     return list(demo.users.values())
 
@@ -411,3 +412,65 @@ def _seed_cross_channel_cases(demo: Demo, regions: dict) -> None:
                      amount=Decimal("168000.00"))
     case.description = "七名工人被拖欠工资近半年，扬言集体上访。"
     evaluate(demo.session, case, WarningRules(), now=utcnow() - timedelta(days=2))
+
+
+INSURER = ("中国人民财产保险股份有限公司淮安市分公司", "PDZA20263208000000123")
+
+
+def _traffic_agreement(demo: Demo, case: Case, actor: User, moment, *, insured: bool):
+    """The traffic police's 调解书 with the items of 第九十三条; the insurer's items where an
+    insurer takes part (第八十八条)."""
+    driver, injured = case.parties[1].name, case.parties[0].name
+    details = {"basis": "道路交通事故认定书（第320812202600123号）",
+               "losses": f"{driver}驾驶小型轿车与{injured}驾驶的电动自行车相撞，{injured}受伤住院。",
+               "items": "医疗费 8,600.00\n误工费 2,400.00\n车辆修理费 1,000.00",
+               "liability": f"{driver} 主要责任 70%\n{injured} 次要责任 30%"}
+    if insured:
+        details["insurer_items"] = "交强险医疗费用赔偿限额内 8,600.00\n交强险伤残赔偿限额内 2,400.00"
+    agreement = agreements.draft_agreement(demo.session, case, agreements.AgreementDraft(
+        facts=case.description, matters="事故责任以道路交通事故认定书为准。",
+        clauses=[f"{driver}及承保的保险公司于十日内向{injured}赔偿人民币12,000元。" if insured
+                 else f"{driver}于十日内向{injured}赔偿人民币12,000元。",
+                 "双方就本次事故再无其他争议。"],
+        amount=Decimal("12000.00"), performance_manner="银行转账",
+        performance_deadline=(moment + timedelta(days=10)).date(), details=details),
+        actor=actor, now=moment)
+    demo.sign_all(case, agreement, actor, moment)
+
+
+def _seed_traffic_cases(demo: Demo) -> None:
+    """交通事故损害赔偿调解 at the traffic police: one with the insurer of the car taking part
+    (道路交通事故处理程序规定 第八十八条), settled; one with no insurer, which failed and went,
+    with the parties' consent, to the 道路交通事故人民调解委员会 (第八十六条第二款), where it was
+    settled; and one the committee could not settle, handed back to the traffic police at
+    the parties' request and waiting for them to accept it."""
+    officer = demo.user_at("QJP-JJ")
+    start = utcnow() - timedelta(days=30)
+
+    case = demo.file("QJP-JJ", "traffic", start, amount=Decimal("12000.00"))
+    traffic.record_insurer(demo.session, case, traffic.Insurer(
+        present=True, name=INSURER[0], policy_number=INSURER[1]), actor=officer,
+        now=start + timedelta(hours=1))
+    moment = demo.walk(case, ["accept", "start_mediation", "session"], start)
+    _traffic_agreement(demo, case, officer, moment, insured=True)
+    demo.walk(case, ["close_success"], moment)
+
+    case = demo.file("QJP-JJ", "traffic", start, amount=Decimal("12000.00"))
+    traffic.record_insurer(demo.session, case, traffic.Insurer(present=False), actor=officer,
+                           now=start + timedelta(hours=1))
+    moment = demo.walk(case, ["accept", "start_mediation", "session", "close_failure"], start)
+    referral = demo.refer(case, "traffic_peoples_mediation", "QJP-JT",
+                          moment + timedelta(hours=2),
+                          "交警调解未达成协议，双方当事人同意由交通事故人民调解委员会调解。")
+    moment = moment + timedelta(days=1)
+    demo.accept(referral, moment)
+    moment = demo.walk(case, ["accept", "start_mediation", "session"], moment)
+    _traffic_agreement(demo, case, demo.user_at("QJP-JT"), moment, insured=False)
+    demo.walk(case, ["close_success"], moment)
+
+    case = demo.file("QJP-JT", "traffic", start + timedelta(days=10),
+                     amount=Decimal("30000.00"))
+    moment = demo.walk(case, ["accept", "start_mediation", "session", "close_failure"],
+                       start + timedelta(days=10))
+    demo.refer(case, "traffic_police_mediation", "QJP-JJ", moment + timedelta(hours=2),
+               "人民调解未达成协议，双方当事人一致申请公安机关交通管理部门调解。")

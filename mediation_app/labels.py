@@ -149,6 +149,7 @@ LABELS = {
         "police.guardian": N_("Guardian of a minor party recorded"),
         "traffic.application": N_("Dates of the traffic accident application recorded"),
         "traffic.loss_event": N_("Loss event the traffic mediation counts from recorded"),
+        "traffic.insurer": N_("Insurer taking part in the traffic mediation recorded"),
         "document.issued": N_("Document issued"),
         "document.voided": N_("Document voided"),
         "performance.planned": N_("Obligation to perform added"),
@@ -278,6 +279,17 @@ LABELS = {
             "The application cannot come before the accident liability certificate was "
             "received."),
         "not_accepted": N_("Record the loss event once the application is accepted."),
+        "person_too_long": N_("Name the person whose loss it is in at most 50 characters."),
+        "insurer_name_missing": N_("Give the name of the insurance company taking part."),
+        "insurer_name_too_long": N_("The insurance company's name is at most 100 characters."),
+        "policy_number_missing": N_(
+            "Give the number of the compulsory traffic accident liability insurance policy."),
+        "policy_number_bad": N_(
+            "The policy number is 8 to 30 letters and digits, as printed on the policy."),
+    },
+    "traffic_insurer": {
+        "present": N_("An insurer takes part in the mediation"),
+        "none": N_("No insurer takes part in the mediation"),
     },
     "police_refusal": {
         "not_holder": N_("This case is closed or not held by your institution."),
@@ -311,6 +323,8 @@ LABELS = {
         "off_list_reason_required": N_(
             "That institution is not among the expected receivers: state why you send it there."),
         "note_required": N_("Explain what is missing or why, for this reason."),
+        "consent_required": N_(
+            "This handover needs the parties' consent: confirm that they agree to it."),
         "reason_required": N_("Choose the reason the handling ends this way."),
         "unknown_reason": N_("That reason is not one this procedure lists."),
         "prevented_invalid": N_(
@@ -550,6 +564,10 @@ LABELS = {
         "dispatch": N_("Dispatch (分流)"),
         "escalate": N_("Report upwards (上报)"),
         "return_to_court": N_("Return to court (诉调对接)"),
+        "traffic_peoples_mediation": N_(
+            "Traffic police to the road traffic accident mediation committee"),
+        "traffic_police_mediation": N_(
+            "Road traffic accident mediation committee back to the traffic police"),
     },
     "referral_status": {
         "pending": N_("Waiting for acceptance"),

@@ -63,6 +63,7 @@ OWN = {
     # 交通事故 dates: nor are they traffic police cases
     "POST /cases/{id}/traffic/application":             [302, 302, 302, 302, 403, 404],
     "POST /cases/{id}/traffic/loss-event":              [302, 302, 302, 302, 403, 404],
+    "POST /cases/{id}/traffic/insurer":                 [302, 302, 302, 302, 403, 404],
     "GET /cases/{id}/referrals/{kind}":                 [302, 200, 200, 200, 403, 403],
     # each step's documents; {kind} is a referral kind here, not a document issued on the spot
     "GET /cases/{id}/documents":                        [302, 200, 200, 200, 200, 404],
@@ -546,6 +547,7 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /cases/{id}/traffic/application":             NOTHING,  # not a traffic case
     "POST /cases/{id}/documents/{kind}":                NOTHING,  # not a document kind
     "POST /cases/{id}/traffic/loss-event":              NOTHING,  # not a traffic case
+    "POST /cases/{id}/traffic/insurer":                 NOTHING,  # not a traffic case
     "POST /cases/{id}/agreement/oral":                  NOTHING,  # not in mediation yet
     "POST /cases/{id}/appointments/{apt}/cancel":       NOTHING,  # no reason given
     "POST /cases/{closed}/archive":                     NOTHING,  # not confirmed

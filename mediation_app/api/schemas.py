@@ -205,6 +205,8 @@ class ReferralIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(REFERRAL_KINDS))
     to_institution_code = fields.String(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    # the kinds that move the parties to another form of mediation need it (referrals/kinds.py)
+    parties_consent = fields.Boolean(load_default=False)
 
 
 class ReturnIn(Schema):

@@ -143,7 +143,7 @@ def send_referral_api(case_id: int):
             db.session, catalog(), case, kind=data["kind"], to_institution=receiver,
             reason=data["reason"], actor=g.api_user, now=utcnow(),
             accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"],
-            issuer=current_issuer())
+            issuer=current_issuer(), parties_consent=data["parties_consent"])
     except referral_services.ReferralError as refusal:
         return _refused(refusal)
     return jsonify(ReferralOut().dump(referral)), 201

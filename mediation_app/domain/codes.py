@@ -160,6 +160,7 @@ AGREEMENT_DETAILS = {
     "basis": "调解依据",
     "losses": "事故认定的基本事实和损失情况",
     "items": "损害赔偿项目和数额（每行：项目 金额）",
+    "insurer_items": "保险公司赔付项目和数额（每行：项目 金额）",
     "liability": "各方责任及比例（每行：当事人 比例）",
     "claims": "诉讼请求",
     "judge": "审判员",

@@ -110,3 +110,16 @@ class LossEventForm(FlaskForm):
     kind = SelectField(_l("Kind of loss"), choices=choices("traffic_loss", blank=_l("Choose…")),
                        validators=[DataRequired()])
     occurred_on = DateField(_l("Day of that event"), validators=[DataRequired()])
+    person = StringField(_l("Whose loss (where there is more than one)"),
+                         validators=[Optional(), Length(max=100)])
+
+
+class TrafficInsurerForm(FlaskForm):
+    """Whether an insurer takes part in the mediation and, if so, which (道路交通事故处理程序
+    规定 第八十八条); what makes a record good is decided in handlings/traffic.py."""
+
+    present = SelectField(_l("Insurer taking part"), choices=choices("traffic_insurer"),
+                          default="none", validators=[DataRequired()])
+    name = StringField(_l("Insurance company"), validators=[Optional(), Length(max=200)])
+    policy_number = StringField(_l("Compulsory insurance (交强险) policy number"),
+                                validators=[Optional(), Length(max=60)])

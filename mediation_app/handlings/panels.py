@@ -3,7 +3,7 @@ of parties under 18, for workflows that ask for them (see police.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ..access import policy
 from ..agreements.panels import case_record
@@ -12,7 +12,13 @@ from ..panels import CasePanel, shared
 from ..workflow.guards import Facts
 from . import police, traffic
 from .facts import facts_from_record
-from .forms import GuardianForm, LossEventForm, PoliceEligibilityForm, TrafficApplicationForm
+from .forms import (
+    GuardianForm,
+    LossEventForm,
+    PoliceEligibilityForm,
+    TrafficApplicationForm,
+    TrafficInsurerForm,
+)
 
 
 def page_facts(_session, handling: Handling, *, now: datetime) -> Facts:
@@ -42,17 +48,38 @@ def police_panel(case: Case, reader, now: datetime) -> dict | None:
 
 
 def traffic_panel(case: Case, reader, now: datetime) -> dict | None:
-    """The dates of 道路交通事故处理程序规定 第八十六条 and 第九十条, with what follows."""
-    handling = case.current_handling
-    if handling is None or not police.asks_for(handling, traffic.APPLICATION_GUARDS
-                                               + (traffic.LOSS_EVENT_GUARD,)):
+    """The dates of 道路交通事故处理程序规定 第八十六条 and 第九十条 and the insurer of
+    第八十八条, with what follows: of the current handling, or, once the case has gone on
+    to a 交通事故人民调解委员会, of the traffic police's last handling, read only."""
+    handling = _traffic_handling(case)
+    if handling is None:
         return None
+    current = handling is case.current_handling
     return {
         "traffic": traffic.dates_of(handling),
-        "can_edit": policy.can_change_case(reader, case),
+        "loss_events": [{**event, "occurred_on": date.fromisoformat(event["occurred_on"])}
+                        for event in traffic.loss_events_of(handling)],
+        "can_edit": current and policy.can_change_case(reader, case),
+        "earlier_by": handling.institution if case.handlings[-1] is not handling else None,
         "application_form": TrafficApplicationForm(),
         "loss_event_form": LossEventForm(),
+        "insurer": traffic.insurer_of(handling),
+        "insurer_recorded": traffic.INSURER_KEY in (handling.facts or {}),
+        "insurer_form": _insurer_form(handling),
     }
+
+
+def _traffic_handling(case: Case) -> Handling | None:
+    guards = traffic.APPLICATION_GUARDS + (traffic.LOSS_EVENT_GUARD,)
+    return next((handling for handling in reversed(case.handlings)
+                 if police.asks_for(handling, guards)), None)
+
+
+def _insurer_form(handling) -> TrafficInsurerForm:
+    found = traffic.insurer_of(handling) or {}
+    return TrafficInsurerForm(formdata=None, present="present" if found else "none",
+                              name=found.get("name", ""),
+                              policy_number=found.get("policy_number", ""))
 
 
 PANELS = (CasePanel("steps", "handlings/_police_panel.html", police_panel, order=5),

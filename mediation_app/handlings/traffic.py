@@ -9,7 +9,14 @@
   (治疗终结之日); disability, the day it is assessed (定残之日); property, the day the loss
   is determined (确定损失之日). Where that day is already past when the application is
   accepted, mediation starts on acceptance. The 调解书 or 调解终结书 is due within ten days
-  of the start.
+  of the start. Where there are several losses (one person's treatment ends, another's
+  disability is assessed later), each event is kept, one per person, and the period runs
+  from the last of them: only then is the whole loss known.
+
+- 第八十八条: those taking part in the mediation include the staff of the insurance company
+  that insures the motor vehicle (承保机动车保险的保险公司人员), where there is one. Whether
+  there is, and which company under which 交强险 policy, is kept on the handling; a case
+  with no insurer is the ordinary case and needs no record.
 
 Periods count as everywhere else (民事诉讼法 第八十五条, workflow/calendar.py): the start day
 is not counted and a period ending on a holiday runs to the next working day. A workflow
@@ -18,6 +25,7 @@ asks for these records by naming the guards `accident_certificate_recorded`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -40,13 +48,20 @@ LOSS_KINDS = ("death", "injury", "disability", "property")
 APPLICATION_GUARDS = ("accident_certificate_recorded", "applied_within_ten_days")
 LOSS_EVENT_GUARD = "loss_event_recorded"
 APPLICATION_KEY = "traffic_application"
-LOSS_EVENT_KEY = "traffic_loss_event"
+LOSS_EVENT_KEY = "traffic_loss_event"  # the event the period runs from (the last one)
+LOSS_EVENTS_KEY = "traffic_loss_events"  # every event recorded, one per person
+PERSON_MAX = 50
+INSURER_KEY = "traffic_insurer"
+# a 交强险 policy number as insurers print it: letters and digits (hyphens and spaces dropped)
+POLICY_NUMBER = re.compile(r"[A-Z0-9]{8,30}")
+INSURER_NAME_MAX = 100
 
 
 class TrafficMediationError(ValueError):
     """`code`: not_holder, not_asked (the workflow records no such dates), bad_kind,
     in_the_future, applied_before_certificate, not_accepted (the loss event is recorded
-    once the application is accepted)."""
+    once the application is accepted), person_too_long, insurer_name_missing,
+    insurer_name_too_long, policy_number_missing, policy_number_bad."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -87,10 +102,41 @@ class Application:
 
 @dataclass(frozen=True)
 class LossEvent:
-    """The kind of loss and the day of the event 第九十条 names for it."""
+    """The kind of loss and the day of the event 第九十条 names for it; `person`, whose loss
+    it is, where there is more than one (an event for the same person replaces theirs)."""
 
     kind: str
     occurred_on: date
+    person: str = ""
+
+
+@dataclass(frozen=True)
+class Insurer:
+    """Whether an insurer takes part (第八十八条) and, if so, its name and the number of the
+    交强险 policy it holds on the vehicle."""
+
+    present: bool
+    name: str = ""
+    policy_number: str = ""
+
+
+def insurer_problem(data: Insurer) -> str | None:
+    """Why this record of the insurer cannot be kept, or None; no insurer is always fine."""
+    if not data.present:
+        return None
+    name = data.name.strip()
+    if not name:
+        return "insurer_name_missing"
+    if len(name) > INSURER_NAME_MAX:
+        return "insurer_name_too_long"
+    number = normal_policy_number(data.policy_number)
+    if not number:
+        return "policy_number_missing"
+    return None if POLICY_NUMBER.fullmatch(number) else "policy_number_bad"
+
+
+def normal_policy_number(text: str) -> str:
+    return re.sub(r"[\s-]", "", text or "").upper()
 
 
 def application_of(handling: Handling) -> dict | None:
@@ -99,6 +145,23 @@ def application_of(handling: Handling) -> dict | None:
 
 def loss_event_of(handling: Handling) -> dict | None:
     return (handling.facts or {}).get(LOSS_EVENT_KEY)
+
+
+def loss_events_of(handling: Handling) -> list[dict]:
+    """Every loss event recorded, earliest first (a handling recorded before events were
+    kept per person has its one event)."""
+    facts = handling.facts or {}
+    events = facts.get(LOSS_EVENTS_KEY)
+    if events is None:
+        single = facts.get(LOSS_EVENT_KEY)
+        events = [{**single, "person": ""}] if single else []
+    return sorted(events, key=lambda event: event["occurred_on"])
+
+
+def insurer_of(handling: Handling) -> dict | None:
+    """The insurer taking part, as recorded; None where there is none (or none recorded)."""
+    found = (handling.facts or {}).get(INSURER_KEY)
+    return found if found and found.get("present") else None
 
 
 def _open_handling(case: Case, actor: User, guards) -> Handling:
@@ -150,11 +213,18 @@ def record_loss_event(session: Session, case: Case, data: LossEvent, *, actor: U
         raise TrafficMediationError("in_the_future")
     if handling.accepted_at is None:
         raise TrafficMediationError("not_accepted")
-    accepted = accepted_on(handling)
-    event = {"kind": data.kind, "occurred_on": data.occurred_on.isoformat(),
-             "starts_on": mediation_starts_on(data.occurred_on, accepted).isoformat(),
-             "due_on": mediation_due_on(data.occurred_on, accepted).isoformat(),
-             "recorded_at": now.isoformat(), "recorded_by": actor.id}
+    person = data.person.strip()
+    if len(person) > PERSON_MAX:
+        raise TrafficMediationError("person_too_long")
+    recorded = {"kind": data.kind, "occurred_on": data.occurred_on.isoformat(),
+                "person": person, "recorded_at": now.isoformat(), "recorded_by": actor.id}
+    events = [e for e in loss_events_of(handling) if e.get("person", "") != person]
+    events = sorted([*events, recorded], key=lambda e: e["occurred_on"])
+    last = events[-1]
+    last_on, accepted = date.fromisoformat(last["occurred_on"]), accepted_on(handling)
+    event = {**last, "starts_on": mediation_starts_on(last_on, accepted).isoformat(),
+             "due_on": mediation_due_on(last_on, accepted).isoformat()}
+    _set(handling, LOSS_EVENTS_KEY, events)
     _set(handling, LOSS_EVENT_KEY, event)
     due = mediation_due(handling)
     if handling.state in _states_with_period(handling) and due != handling.deadline_at:
@@ -162,8 +232,33 @@ def record_loss_event(session: Session, case: Case, data: LossEvent, *, actor: U
         deadline_given(session, handling, due, now=now)
     session.flush()
     record_event(session, case, "traffic.loss_event", actor=actor, now=now,
-                 label=label_zh("traffic_loss", data.kind),
-                 **{key: event[key] for key in ("kind", "occurred_on", "starts_on", "due_on")})
+                 label=label_zh("traffic_loss", data.kind), kind=data.kind,
+                 occurred_on=recorded["occurred_on"], person=person, events=len(events),
+                 **{key: event[key] for key in ("starts_on", "due_on")})
+    return handling
+
+
+def record_insurer(session: Session, case: Case, data: Insurer, *, actor: User,
+                   now: datetime) -> Handling:
+    """Record whether an insurer takes part in the mediation (第八十八条) and which: its name
+    and 交强险 policy number; or that none does, which clears an earlier record."""
+    handling = _open_handling(case, actor, APPLICATION_GUARDS)
+    problem = insurer_problem(data)
+    if problem:
+        raise TrafficMediationError(problem)
+    record = {"present": data.present,
+              "name": data.name.strip() if data.present else "",
+              "policy_number": normal_policy_number(data.policy_number) if data.present else "",
+              "recorded_at": now.isoformat(), "recorded_by": actor.id}
+    before = (handling.facts or {}).get(INSURER_KEY)
+    _set(handling, INSURER_KEY, record)
+    session.flush()
+    record_event(session, case, "traffic.insurer", actor=actor, now=now,
+                 label=label_zh("traffic_insurer", "present" if data.present else "none"),
+                 present=data.present, name=record["name"],
+                 policy_number=record["policy_number"],
+                 before={key: before[key] for key in ("present", "name", "policy_number")}
+                 if before else None)
     return handling
 
 

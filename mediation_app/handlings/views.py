@@ -21,6 +21,7 @@ from .forms import (
     PoliceEligibilityForm,
     RulingForm,
     TrafficApplicationForm,
+    TrafficInsurerForm,
     TransitionForm,
 )
 from .panels import PANELS
@@ -167,13 +168,36 @@ def traffic_loss_event(case_id: int):
         return redirect(url_for("cases.show", case_id=case.id))
     try:
         traffic.record_loss_event(db.session, case, traffic.LossEvent(
-            kind=form.kind.data, occurred_on=form.occurred_on.data), actor=current_user,
+            kind=form.kind.data, occurred_on=form.occurred_on.data,
+            person=form.person.data or ""), actor=current_user,
             now=utcnow())
     except traffic.TrafficMediationError as refusal:
         discard()
         flash(label("traffic_refusal", refusal.code), "error")
         return redirect(url_for("cases.show", case_id=case.id))
     flash(label("event", "traffic.loss_event"), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/traffic/insurer")
+@login_required
+def traffic_insurer(case_id: int):
+    """交通事故损害赔偿调解: whether an insurer takes part, its name and 交强险 policy number
+    (道路交通事故处理程序规定 第八十八条)."""
+    case = changeable_case_or_404(case_id)
+    form = TrafficInsurerForm()
+    if not form.validate_on_submit():
+        flash(_("Say whether an insurer takes part."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        traffic.record_insurer(db.session, case, traffic.Insurer(
+            present=form.present.data == "present", name=form.name.data or "",
+            policy_number=form.policy_number.data or ""), actor=current_user, now=utcnow())
+    except traffic.TrafficMediationError as refusal:
+        discard()
+        flash(label("traffic_refusal", refusal.code), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    flash(label("event", "traffic.insurer"), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

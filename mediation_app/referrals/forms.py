@@ -1,7 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..labels import choices
@@ -16,6 +23,8 @@ class SendReferralForm(FlaskForm):
         _l("Why this receiver, if it is not one of the expected ones"),
         validators=[Optional(), Length(max=2000)])
     file = FileField(_l("Materials to send along (JPEG, PNG or PDF, optional)"))
+    # asked only for the kinds that need it (referrals/kinds.py)
+    parties_consent = BooleanField(_l("The parties agree to this handover"))
 
 
 class ReturnReferralForm(FlaskForm):

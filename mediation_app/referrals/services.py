@@ -27,6 +27,7 @@ from ..workflow.definition import ReferralRule
 from ..workflow.guards import failing
 from .announce import announce
 from .enclosures import enclose, void_enclosures
+from .kinds import needs_consent, received_by, sent_by
 
 # a return for these reasons must say what is missing or why
 NOTE_REQUIRED = ("incomplete_materials", "other")
@@ -59,7 +60,8 @@ def sendable_rules(session: Session, case: Case, actor: User, *, now: datetime,
         return []
     facts = facts_of(session, handling, now=now)
     return [(rule, failing(rule.requires, facts)) for rule in handling.definition.sends
-            if handling.state in rule.sources and roles.holds_role_of(actor, rule.roles)]
+            if handling.state in rule.sources and roles.holds_role_of(actor, rule.roles)
+            and sent_by(rule.kind, actor.institution)]
 
 
 def receivers(session: Session, catalog: Catalog, case: Case, kind: str,
@@ -73,7 +75,7 @@ def receivers(session: Session, catalog: Catalog, case: Case, kind: str,
              .where(Institution.kind.in_(kinds), Institution.is_active,
                     Institution.id != sender.id)
              .order_by(Institution.name))
-    return list(session.scalars(query))
+    return [found for found in session.scalars(query) if received_by(kind, found)]
 
 
 def _delegating_institution(session: Session, case: Case, sender: Institution):
@@ -87,16 +89,19 @@ def _delegating_institution(session: Session, case: Case, sender: Institution):
 def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
                   to_institution: Institution, reason: str, actor: User, now: datetime,
                   accept_working_days: int, off_list_reason: str | None = None,
-                  issuer: Issuer | None = None) -> Referral:
+                  issuer: Issuer | None = None, parties_consent: bool = False) -> Referral:
     """Propose the case to `to_institution`. A receiver outside the expected ones (see
     referrals.jurisdiction) needs `off_list_reason`, which is recorded. The documents the
-    workflow encloses with this kind are issued by `issuer` and go with the referral."""
+    workflow encloses with this kind are issued by `issuer` and go with the referral. A kind
+    that moves the parties to another form of mediation needs `parties_consent`, recorded."""
     rules = {rule: unmet for rule, unmet in sendable_rules(session, case, actor, now=now)}
     rule = next((r for r in rules if r.kind == kind), None)
     if rule is None:
         raise ReferralError("not_sendable")
     if rules[rule]:
         raise ReferralError("unmet", rules[rule])
+    if needs_consent(kind) and not parties_consent:
+        raise ReferralError("consent_required")
     if rule.encloses and issuer is None:
         raise ValueError(f"a referral of kind {kind} encloses documents: an issuer is needed")
     candidates = receivers(session, catalog, case, kind, actor.institution)
@@ -118,7 +123,8 @@ def send_referral(session: Session, catalog: Catalog, case: Case, *, kind: str,
     record_event(session, case, "referral.sent", actor=actor, now=now, referral=referral.id,
                  kind=kind, to=to_institution.code, reason=reason,
                  from_name=actor.institution.name, to_name=to_institution.name,
-                 off_list_reason=off_list_reason)
+                 off_list_reason=off_list_reason,
+                 **({"parties_consent": True} if needs_consent(kind) else {}))
     enclose(session, issuer, referral, rule.encloses, actor=actor, now=now)
     announce(session, referral, "sent", now=now)
     return referral

@@ -20,6 +20,7 @@ from ..transaction import discard
 from ..uploads import UploadRefused
 from . import queries, services
 from .forms import ReturnReferralForm, SendReferralForm
+from .kinds import needs_consent
 from .panels import PANELS
 from .routing import suggest
 
@@ -85,7 +86,8 @@ def send(case_id: int, kind: str):
                 to_institution=db.session.get(Institution, form.to_institution_id.data),
                 reason=form.reason.data.strip(), actor=current_user, now=now,
                 accept_working_days=current_app.config["REFERRAL_ACCEPT_WORKING_DAYS"],
-                off_list_reason=form.off_list_reason.data, issuer=current_issuer())
+                off_list_reason=form.off_list_reason.data, issuer=current_issuer(),
+                parties_consent=form.parties_consent.data)
             if form.file.data:
                 _attach(referral, form.file.data, now)
         except services.ReferralError as refusal:
@@ -100,7 +102,7 @@ def send(case_id: int, kind: str):
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("referrals/send.html", case=case, kind=kind, form=form,
                            suggested=suggested, has_targets=bool(targets), expected=expected,
-                           others=others)
+                           others=others, needs_consent=needs_consent(kind))
 
 
 def _receiver_label(institution, suggested, expected) -> str:

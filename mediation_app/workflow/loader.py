@@ -35,6 +35,8 @@ from .guards import GUARDS
 REFERRAL_KINDS = (
     "delegate", "entrust", "judicial_confirmation", "police_mediation", "petition_mediation",
     "procuratorate_mediation", "dispatch", "escalate", "return_to_court",
+    # 交警 ⇄ 交通事故人民调解委员会 (道路交通事故处理程序规定 第八十六条第二款)
+    "traffic_peoples_mediation", "traffic_police_mediation",
 )
 LINE = "__line__"
 

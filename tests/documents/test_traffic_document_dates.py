@@ -54,3 +54,23 @@ def test_the_traffic_closing_notice_states_the_application_and_mediation_dates(
     text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, "failure_notice"))
     assert "道路交通事故损害赔偿调解终结书" in text
     _assert_dates(text, case.handlings[-1])
+
+
+def test_the_statement_lists_several_losses_and_counts_from_the_last(
+        make, session, issuer, pdf_text, pdf_fonts):
+    """第九十条: with two people's losses the 调解书 names each event and the period runs
+    from the last."""
+    case, user = case_under(make, "traffic_accident")
+    walk(session, case, user, "accept")
+    today = case.current_handling.accepted_at.date()
+    for person, kind in (("欧阳明", "injury"), ("司马芳", "property")):
+        traffic.record_loss_event(session, case, traffic.LossEvent(
+            kind=kind, occurred_on=today, person=person), actor=user,
+            now=case.current_handling.accepted_at)
+    walk(session, case, user, "start_mediation")
+    make.session_record(case, user)
+    sign_all(make, draft(make, case, user, basis="道路交通事故认定书（第320812号）"), case,
+             user, issuer)
+    text = _read(pdf_text, pdf_fonts, stored(session, issuer, case, "agreement"))
+    assert "本事故有多项损失：欧阳明，造成人员受伤" in text and "司马芳，造成财产损失" in text
+    assert "调解自其中最后一项所列之日起计算" in text

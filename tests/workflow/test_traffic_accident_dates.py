@@ -204,3 +204,67 @@ def test_the_dates_are_recorded_and_shown_on_the_case_page(make, login, session)
     session.expire_all()
     handling = session.get(type(case), case.id).current_handling
     assert traffic.loss_event_of(handling)["kind"] == "property"
+
+
+# -- 第九十条 with several losses: the period runs from the last event -----------------------
+
+def _loss_of(make, case, officer, person: str, kind: str, occurred_on: date, now=THURSDAY):
+    return traffic.record_loss_event(make.session, case, traffic.LossEvent(
+        kind=kind, occurred_on=occurred_on, person=person), actor=officer, now=now)
+
+
+def test_with_two_injured_people_mediation_counts_from_the_last_event(make):
+    """第九十条: one person's treatment ends on 11-24, the other's disability is assessed on
+    11-25; both are kept and mediation counts from 11-25 (only then is the loss known): its
+    tenth day, Saturday 12-05, runs to Monday 12-07."""
+    case, officer = _accepted(make)
+    _loss_of(make, case, officer, "欧阳明", "disability", date(2026, 11, 25))
+    _loss_of(make, case, officer, "司马芳", "injury", date(2026, 11, 24))
+    handling = case.current_handling
+    assert [(e["person"], e["kind"]) for e in traffic.loss_events_of(handling)] == [
+        ("司马芳", "injury"), ("欧阳明", "disability")]
+    assert traffic.dates_of(handling)["starts_on"] == date(2026, 11, 25)
+    assert traffic.dates_of(handling)["kind"] == "disability"
+    _fire(make, case, officer, "start_mediation", now=THURSDAY)
+    assert china_date(case.current_handling.deadline_at) == date(2026, 12, 7)
+
+
+def test_a_later_event_recorded_during_mediation_moves_the_deadline(make):
+    """第九十条: a second person's disability assessed after mediation started moves the
+    period to run from it; the first person's event is kept."""
+    case, officer = _accepted(make)
+    _loss_of(make, case, officer, "司马芳", "property", date(2026, 11, 23), now=MONDAY)
+    _fire(make, case, officer, "start_mediation", now=MONDAY)
+    assert china_date(case.current_handling.deadline_at) == date(2026, 12, 3)
+    _loss_of(make, case, officer, "欧阳明", "disability", date(2026, 11, 25))
+    assert china_date(case.current_handling.deadline_at) == date(2026, 12, 7)
+    assert len(traffic.loss_events_of(case.current_handling)) == 2
+    event = make.session.scalars(select(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "traffic.loss_event")
+        .order_by(CaseEvent.id.desc())).first()
+    assert (event.data["person"], event.data["events"], event.data["due_on"]) == (
+        "欧阳明", 2, "2026-12-07")
+
+
+def test_an_event_recorded_again_for_the_same_person_replaces_theirs(make):
+    """A correction for one person (a wrong day typed) replaces that person's event only,
+    so an earlier day can govern again."""
+    case, officer = _accepted(make)
+    _loss_of(make, case, officer, "欧阳明", "injury", date(2026, 11, 25))
+    _loss_of(make, case, officer, "司马芳", "injury", date(2026, 11, 24))
+    _loss_of(make, case, officer, "欧阳明", "injury", date(2026, 11, 23))
+    events = traffic.loss_events_of(case.current_handling)
+    assert [(e["person"], e["occurred_on"]) for e in events] == [
+        ("欧阳明", "2026-11-23"), ("司马芳", "2026-11-24")]
+    assert traffic.dates_of(case.current_handling)["starts_on"] == date(2026, 11, 24)
+
+
+def test_several_losses_are_listed_on_the_case_page(make, login):
+    """The page lists each person's event and says the period runs from the last."""
+    case, officer = _accepted(make)
+    _loss_of(make, case, officer, "欧阳明", "disability", date(2026, 11, 25))
+    _loss_of(make, case, officer, "司马芳", "injury", date(2026, 11, 24))
+    make.commit()
+    page = login(officer).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "欧阳明" in page and "司马芳" in page
+    assert "调解自其中最后发生之日起计算（第九十条）" in page
