@@ -419,7 +419,7 @@ INSURER = ("中国人民财产保险股份有限公司淮安市分公司", "PDZA
 
 def _traffic_agreement(demo: Demo, case: Case, actor: User, moment, *, insured: bool):
     """The traffic police's 调解书 with the items of 第九十三条; the insurer's items where an
-    insurer takes part (第八十八条)."""
+    insurer takes part (第八十九条)."""
     driver, injured = case.parties[1].name, case.parties[0].name
     details = {"basis": "道路交通事故认定书（第320812202600123号）",
                "losses": f"{driver}驾驶小型轿车与{injured}驾驶的电动自行车相撞，{injured}受伤住院。",
@@ -440,7 +440,7 @@ def _traffic_agreement(demo: Demo, case: Case, actor: User, moment, *, insured: 
 
 def _seed_traffic_cases(demo: Demo) -> None:
     """交通事故损害赔偿调解 at the traffic police: one with the insurer of the car taking part
-    (道路交通事故处理程序规定 第八十八条), settled; one with no insurer, which failed and went,
+    (道路交通事故处理程序规定 第八十九条), settled; one with no insurer, which failed and went,
     with the parties' consent, to the 道路交通事故人民调解委员会 (第八十六条第二款), where it was
     settled; and one the committee could not settle, handed back to the traffic police at
     the parties' request and waiting for them to accept it."""

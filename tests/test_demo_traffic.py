@@ -1,5 +1,5 @@
 """The demo city shows traffic accident mediation at the traffic police with an insurer and
-without one (道路交通事故处理程序规定 第八十八条), and the handovers between the traffic police
+without one (道路交通事故处理程序规定 第八十九条), and the handovers between the traffic police
 and the 道路交通事故人民调解委员会 both ways (第八十六条第二款, 公通字〔2010〕29号)."""
 
 import random

@@ -116,7 +116,7 @@ class LossEventForm(FlaskForm):
 
 class TrafficInsurerForm(FlaskForm):
     """Whether an insurer takes part in the mediation and, if so, which (道路交通事故处理程序
-    规定 第八十八条); what makes a record good is decided in handlings/traffic.py."""
+    规定 第八十九条); what makes a record good is decided in handlings/traffic.py."""
 
     present = SelectField(_l("Insurer taking part"), choices=choices("traffic_insurer"),
                           default="none", validators=[DataRequired()])

@@ -49,7 +49,7 @@ def police_panel(case: Case, reader, now: datetime) -> dict | None:
 
 def traffic_panel(case: Case, reader, now: datetime) -> dict | None:
     """The dates of 道路交通事故处理程序规定 第八十六条 and 第九十条 and the insurer of
-    第八十八条, with what follows: of the current handling, or, once the case has gone on
+    第八十九条, with what follows: of the current handling, or, once the case has gone on
     to a 交通事故人民调解委员会, of the traffic police's last handling, read only."""
     handling = _traffic_handling(case)
     if handling is None:

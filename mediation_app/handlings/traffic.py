@@ -13,7 +13,7 @@
   disability is assessed later), each event is kept, one per person, and the period runs
   from the last of them: only then is the whole loss known.
 
-- 第八十八条: those taking part in the mediation include the staff of the insurance company
+- 第八十九条: those taking part in the mediation include the staff of the insurance company
   that insures the motor vehicle (承保机动车保险的保险公司人员), where there is one. Whether
   there is, and which company under which 交强险 policy, is kept on the handling; a case
   with no insurer is the ordinary case and needs no record.
@@ -112,7 +112,7 @@ class LossEvent:
 
 @dataclass(frozen=True)
 class Insurer:
-    """Whether an insurer takes part (第八十八条) and, if so, its name and the number of the
+    """Whether an insurer takes part (第八十九条) and, if so, its name and the number of the
     交强险 policy it holds on the vehicle."""
 
     present: bool
@@ -240,7 +240,7 @@ def record_loss_event(session: Session, case: Case, data: LossEvent, *, actor: U
 
 def record_insurer(session: Session, case: Case, data: Insurer, *, actor: User,
                    now: datetime) -> Handling:
-    """Record whether an insurer takes part in the mediation (第八十八条) and which: its name
+    """Record whether an insurer takes part in the mediation (第八十九条) and which: its name
     and 交强险 policy number; or that none does, which clears an earlier record."""
     handling = _open_handling(case, actor, APPLICATION_GUARDS)
     problem = insurer_problem(data)

@@ -183,7 +183,7 @@ def traffic_loss_event(case_id: int):
 @login_required
 def traffic_insurer(case_id: int):
     """交通事故损害赔偿调解: whether an insurer takes part, its name and 交强险 policy number
-    (道路交通事故处理程序规定 第八十八条)."""
+    (道路交通事故处理程序规定 第八十九条)."""
     case = changeable_case_or_404(case_id)
     form = TrafficInsurerForm()
     if not form.validate_on_submit():

@@ -1,6 +1,6 @@
 """The traffic police's 道路交通事故损害赔偿调解书 (《道路交通事故处理程序规定》第九十三条) lists
 the insurer among those taking part, with the items it pays, only where there is one
-(第八十八条: 承保机动车保险的保险公司人员); without an insurer neither is printed."""
+(第八十九条: 承保机动车保险的保险公司人员); without an insurer neither is printed."""
 
 from datetime import datetime
 
@@ -27,12 +27,12 @@ def _statement(make, session, issuer, pdf_text, *, insurer: bool) -> str:
 
 def test_the_statement_lists_the_insurer_and_the_items_it_pays(make, session, issuer,
                                                                pdf_text):
-    """第八十八条: the insurer takes part, named with its 交强险 policy; 第九十三条: the items
+    """第八十九条: the insurer takes part, named with its 交强险 policy; 第九十三条: the items
     and amounts of the compensation, the insurer's among them."""
     text = _statement(make, session, issuer, pdf_text, insurer=True)
     assert "参加调解的保险公司" in text and PICC in text
     assert "机动车交通事故责任强制保险保单号：PDZA20263208000012" in text
-    assert "《道路交通事故处理程序规定》第八十八条" in text
+    assert "《道路交通事故处理程序规定》第八十九条" in text
     assert "保险公司赔付的项目和数额" in text and "交强险医疗费用赔偿限额内8000.00" in text
 
 

@@ -1,5 +1,5 @@
 """道路交通事故损害赔偿调解: the insurer taking part, only where there is one.
-《道路交通事故处理程序规定》(公安部令第146号) 第八十八条 names among those who take part in the
+《道路交通事故处理程序规定》(公安部令第146号) 第八十九条 names among those who take part in the
 mediation the staff of the insurance company that insures the motor vehicle (承保机动车保险的
 保险公司人员); a case with no insurer (a bicycle, an uninsured vehicle) is mediated all the
 same. The traffic police record whether there is one and, if so, its name and the number of
@@ -36,7 +36,7 @@ def _events(session, case):
 
 
 def test_an_insurer_is_kept_with_its_name_and_policy_number_and_the_change_audited(make):
-    """第八十八条: the insurer of the vehicle takes part; its name and 交强险 policy number are
+    """第八十九条: the insurer of the vehicle takes part; its name and 交强险 policy number are
     kept on the handling (spaces and hyphens dropped, letters upper case), and the record
     is an audited event of the case."""
     case, officer = _traffic_case(make)
@@ -51,7 +51,7 @@ def test_an_insurer_is_kept_with_its_name_and_policy_number_and_the_change_audit
 
 
 def test_a_case_with_no_insurer_is_mediated_to_the_end_without_any_insurer_record(make):
-    """第八十八条 says 承保机动车保险的保险公司人员 only where there is one: accepting, starting
+    """第八十九条 says 承保机动车保险的保险公司人员 only where there is one: accepting, starting
     and closing the mediation ask nothing about an insurer."""
     case, officer = _traffic_case(make)
     for step in ("accept", "start_mediation"):
@@ -84,7 +84,7 @@ def test_saying_there_is_no_insurer_clears_an_earlier_insurer(make):
     ({"name": PICC, "policy_number": "PDZA12"}, "policy_number_bad"),
 ])
 def test_an_insurer_without_a_name_or_a_good_policy_number_is_refused(make, values, code):
-    """第八十八条: an insurer that takes part is named, with the 交强险 policy it holds."""
+    """第八十九条: an insurer that takes part is named, with the 交强险 policy it holds."""
     case, officer = _traffic_case(make)
     with pytest.raises(traffic.TrafficMediationError, match=code):
         _record(make, case, officer, present=True, **values)
@@ -104,7 +104,7 @@ def test_the_insurer_cannot_be_changed_once_the_mediation_is_over(make):
 
 
 def test_another_procedure_records_no_insurer(make):
-    """Only the traffic police's procedure asks for the insurer of 第八十八条."""
+    """Only the traffic police's procedure asks for the insurer of 第八十九条."""
     mediator = make.user()
     case = make.case(by=mediator)
     with pytest.raises(traffic.TrafficMediationError, match="not_asked"):
@@ -113,7 +113,7 @@ def test_another_procedure_records_no_insurer(make):
 
 def test_the_insurer_is_recorded_on_the_case_page_and_shown_there(make, login, session):
     """The officer records the insurer on the case page; the page shows its name and policy
-    number under 第八十八条."""
+    number under 第八十九条."""
     case, officer = _traffic_case(make)
     make.commit()
     client = login(officer)
@@ -121,7 +121,7 @@ def test_the_insurer_is_recorded_on_the_case_page_and_shown_there(make, login, s
         "present": "present", "name": PICC, "policy_number": "PDZA20263208000012"},
         follow_redirects=True).get_data(as_text=True)
     assert "已记录参加交通事故损害赔偿调解的保险公司" in page
-    assert PICC in page and "PDZA20263208000012" in page and "第八十八条" in page
+    assert PICC in page and "PDZA20263208000012" in page and "第八十九条" in page
     session.expire_all()
     handling = session.get(type(case), case.id).current_handling
     assert traffic.insurer_of(handling)["name"] == PICC
