@@ -263,10 +263,8 @@ def _refresh_some(session: Session, ids: list[int], months: int) -> None:
     _add_to_daily(session, changed)
     session.execute(delete(HandlingFact).where(HandlingFact.case_id.in_(ids)))
     session.execute(delete(OverdueStretch).where(OverdueStretch.case_id.in_(ids)))
-    if facts:
-        session.execute(insert(HandlingFact), facts)
-    if stretches:
-        session.execute(insert(OverdueStretch), stretches)
+    _bulk(session, HandlingFact, facts)
+    _bulk(session, OverdueStretch, stretches)
 
 
 def _state(session: Session) -> RollupState | None:
