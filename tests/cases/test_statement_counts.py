@@ -19,8 +19,8 @@ from mediation_app.warnings.services import evaluate
 from ..statements import counted, listing
 from .test_views import _filing_form
 
-LIST_CEILING = 4    # BEGIN; the user with institution, region and unread count; the page
-                    # with its capped total; supervision badges
+LIST_CEILING = 5    # BEGIN; the user with institution, region and unread count; the page
+                    # with its capped total; supervision badges (4 today)
 PAGE_CEILING = 8    # BEGIN; the user; the case with its handlings and their workflows; in
                     # one statement the timeline, parties, attachments and every panel's
                     # lists (sessions, agreements, documents, 回访, referrals, outcome
