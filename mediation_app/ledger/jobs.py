@@ -22,7 +22,7 @@ from ..auth.models import User
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
 from ..labels import N_
-from ..stats.maintenance import sync
+from ..stats.maintenance import REBUILD_ABOVE, sync
 from ..storage import Storage
 from .files import count_rows, open_rows
 from .models import LedgerImport
@@ -146,7 +146,7 @@ def roll_up_imported(session: Session, what: str) -> None:
     whole, which would otherwise fall on the next statistics page a reader opens. Should it
     fail, the scheduler's roll-up, every minute, catches up."""
     try:
-        sync(session)
+        sync(session, rebuild_above=REBUILD_ABOVE)
         session.commit()
     except Exception:
         session.rollback()
