@@ -22,3 +22,8 @@ def counted(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def listing(statements: list[str]) -> str:
+    """The statements one a line (each cut at 160 characters), for a failure's message."""
+    return "\n" + "\n".join(" ".join(statement.split())[:160] for statement in statements)

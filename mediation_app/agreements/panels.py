@@ -8,9 +8,11 @@ from ..access import policy
 from ..auth.forms import EmptyForm
 from ..casefile.models import Case
 from ..db import db
-from ..panels import CasePanel, shared
+from ..documents.models import Document
+from ..panels import CasePanel, Read, Rows, shared
 from .forms import ConfirmationApplicationForm, PerformancePlanForm, PerformanceRecordForm
 from .issuing import confirmation_courts
+from .models import Agreement, FollowUp, MediationSession
 from .queries import MediationRecord, mediation_record
 
 
@@ -54,4 +56,16 @@ def mediation_panel(case: Case, reader, now: datetime) -> dict:
     }
 
 
-PANELS = (CasePanel("records", "agreements/_case_panel.html", mediation_panel, order=10),)
+def record_reads(case: Case, reader) -> dict:
+    """`mediation_record`'s lists, declared for the page to read with the other panels'."""
+    return {("mediation_record", case.id): Read({
+        "sessions": Rows(MediationSession, MediationSession.case_id == case.id,
+                         (MediationSession.held_on,)),
+        "agreements": Rows(Agreement, Agreement.case_id == case.id, (Agreement.version.desc(),)),
+        "documents": Rows(Document, Document.case_id == case.id, (Document.created_at.desc(),)),
+        "follow_ups": Rows(FollowUp, FollowUp.case_id == case.id, (FollowUp.visited_on,)),
+    }, MediationRecord)}
+
+
+PANELS = (CasePanel("records", "agreements/_case_panel.html", mediation_panel, order=10,
+                    reads=record_reads),)

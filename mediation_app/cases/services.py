@@ -21,7 +21,9 @@ from ..domain.idcard import birth_date, mask_birth_date, mask_phone, normalise_i
 from ..handlings.services import start_handling
 from ..storage import Storage
 from ..uploads import sniff_upload
+from ..workflow.calendar import due_at
 from ..workflow.catalog import Source
+from ..workflow.definition import State
 
 
 class CaseError(ValueError):
@@ -100,6 +102,11 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
         assigned_mediator=data.assigned_mediator,
         holder_institution_id=institution.id,
         state=workflow.definition.initial.name,
+        # what opening the handling mirrors onto the case, set now so the case is written
+        # once (were they to differ, the mirror would still write them)
+        channel=workflow.definition.channel,
+        deadline_at=_opening_deadline(workflow.definition.initial, now),
+        closed_at=None,
         handlings=[],   # known empty: opening the first handling reads nothing
     )
     for position, party in enumerate(data.parties):
@@ -121,6 +128,13 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
     )
     start_handling(session, case, institution, workflow, actor=actor, now=now)
     return case
+
+
+def _opening_deadline(initial: State, now: datetime) -> datetime | None:
+    """The deadline the workflow's initial state gives the handling opened now."""
+    if initial.deadline and not initial.is_terminal:
+        return due_at(now, initial.deadline)
+    return None
 
 
 def _person_facts(values: dict) -> dict:

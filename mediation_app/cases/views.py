@@ -18,13 +18,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..access import policy, roles, web
 from ..access.masking import case_for_reader
 from ..access.web import requires
 from ..audit.models import CaseEvent
 from ..auth.models import User
-from ..casefile.models import Case, Handling, Party
+from ..casefile.models import Attachment, Case, Handling, Party
 from ..casefile.signals import case_details_changed
 from ..concurrency import EditConflict, parse_version
 from ..db import db, utcnow
@@ -36,7 +37,7 @@ from ..handlings.forms import TransitionForm
 from ..handlings.panels import page_facts
 from ..handlings.queries import step_options
 from ..labels import options
-from ..panels import render_case_panels, shared_reads
+from ..panels import Read, Rows, panel_reads, read_ahead, render_case_panels, shared, shared_reads
 from ..roster.batch import assignable_ids, assignable_mediators, batch_assign_form
 from ..storage import Storage
 from ..tables import table_download
@@ -256,12 +257,12 @@ def show(case_id: int):
     """Show a case with its parties, handlings, attachments and timeline."""
     case = visible_case_or_404(case_id, load=[
         joinedload(Case.handlings).joinedload(Handling.workflow_version)])
-    events = db.session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
-    ).all()
     now = utcnow()
-    as_read = case_for_reader(case, whole=policy.sees_personal_data(current_user, case))
     with shared_reads():
+        read_ahead(db.session, {**_page_reads(case), **panel_reads(case, current_user)})
+        events = shared(("events", case.id), lambda: db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)).all())
+        as_read = case_for_reader(case, whole=policy.sees_personal_data(current_user, case))
         return render_template(
             "cases/show.html",
             case=case,
@@ -278,6 +279,22 @@ def show(case_id: int):
                           for state in handling.definition.states},
             panels=render_case_panels(case, current_user, now),
         )
+
+
+def _page_reads(case: Case) -> dict:
+    """The case page's own lists, read with the panels' in one statement: the timeline,
+    and the parties and attachments, kept as the case's loaded collections."""
+    def loaded(name: str):
+        return lambda rows: set_committed_value(case, name, rows) or rows
+
+    return {
+        ("events", case.id): Read({"events": Rows(CaseEvent, CaseEvent.case_id == case.id,
+                                                  (CaseEvent.seq,))}),
+        ("parties", case.id): Read({"rows": Rows(Party, Party.case_id == case.id,
+                                                 (Party.position,))}, loaded("parties")),
+        ("attachments", case.id): Read({"rows": Rows(Attachment, Attachment.case_id == case.id,
+                                                     (Attachment.id,))}, loaded("attachments")),
+    }
 
 
 def _region_names(ids: set[int]) -> dict[int, str]:

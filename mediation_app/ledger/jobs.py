@@ -28,7 +28,7 @@ from ..handlings.catalog import catalog
 from ..jobs import enqueue, progress
 from ..jobs.runtime import job_app
 from ..labels import N_
-from ..stats.maintenance import sync
+from ..stats.maintenance import REBUILD_ABOVE, sync
 from ..storage import Storage
 from .files import count_rows, open_rows
 from .models import LedgerImport
@@ -205,7 +205,7 @@ def roll_up_imported(session: Session, what: str) -> None:
     whole, which would otherwise fall on the next statistics page a reader opens. Should it
     fail, the scheduler's roll-up, every minute, catches up."""
     try:
-        sync(session)
+        sync(session, rebuild_above=REBUILD_ABOVE)
         session.commit()
     except Exception:
         session.rollback()

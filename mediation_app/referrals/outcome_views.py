@@ -17,6 +17,7 @@ from ..db import db, utcnow
 from ..documents.models import Document
 from ..handlings import periods
 from ..labels import label
+from ..panels import shared
 from ..transaction import discard
 from ..workflow.calendar import CHINA
 from . import outcomes
@@ -31,10 +32,11 @@ def case_loop(case) -> dict:
     """For the case page: the outcome reports of the case, its court mediation period, and
     whether the reader may extend it."""
     session = db.session
-    reports = list(session.scalars(select(OutcomeReport).where(OutcomeReport.case_id == case.id)
-                                   .order_by(OutcomeReport.id)))
+    reports = shared(("outcome_reports", case.id), lambda: list(session.scalars(
+        select(OutcomeReport).where(OutcomeReport.case_id == case.id).order_by(OutcomeReport.id))))
     handling = case.current_handling
-    period = periods.period_of(session, handling.id) if handling is not None else None
+    period = shared(("mediation_period", handling.id), lambda: periods.period_of(
+        session, handling.id)) if handling is not None else None
     return {"reports": reports, "period": period,
             "can_extend": period is not None and policy.can_extend_period(current_user, handling)}
 

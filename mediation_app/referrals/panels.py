@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..auth.forms import EmptyForm
-from ..casefile.models import Case
+from ..casefile.models import Case, Referral
 from ..db import db
+from ..handlings.models import MediationPeriod
 from ..handlings.panels import page_facts
-from ..panels import CasePanel, shared
+from ..panels import CasePanel, Read, Rows, first_row, shared
 from . import queries
 from .enclosures import enclosed_documents
+from .records import OutcomeReport
 from .services import sendable_rules
 
 
@@ -41,8 +43,25 @@ def referral_records(case: Case, reader, now: datetime) -> dict:
     return {"referrals": referrals, "enclosed": _enclosed(referrals, voided=True)}
 
 
+def loop_reads(case: Case, reader) -> dict:
+    """The referrals, the outcome reports and the court period the page shows (see
+    outcome_views.case_loop), declared for the page to read with the other panels'."""
+    reads = {
+        ("referrals", case.id): Read({"referrals": Rows(Referral, Referral.case_id == case.id,
+                                                        (Referral.created_at,))}),
+        ("outcome_reports", case.id): Read({"reports": Rows(
+            OutcomeReport, OutcomeReport.case_id == case.id, (OutcomeReport.id,))}),
+    }
+    handling = case.current_handling
+    if handling is not None:
+        reads[("mediation_period", handling.id)] = Read({"period": Rows(
+            MediationPeriod, MediationPeriod.handling_id == handling.id)}, first_row)
+    return reads
+
+
 PANELS = (
     CasePanel("steps", "referrals/_case_steps.html", send_buttons),
-    CasePanel("alerts", "referrals/_case_pending.html", waiting_referrals, order=20),
+    CasePanel("alerts", "referrals/_case_pending.html", waiting_referrals, order=20,
+              reads=loop_reads),
     CasePanel("records", "referrals/_case_records.html", referral_records, order=20),
 )

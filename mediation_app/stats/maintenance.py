@@ -43,7 +43,9 @@ DAILY_SUMS = ("received", "success", "failure", "withdrawn", "transferred", "par
 CONCLUDED = ("success", "failure")
 BATCH = 20_000
 LOCK_KEY = 1_3000_0013
-REBUILD_ABOVE = 100_000     # queued cases
+REBUILD_ABOVE = 100_000     # queued cases: past this a writer (an import) or the scheduler
+                            # rebuilds; a reader's sync never does (see `sync`)
+SYNC_BATCH = 5_000          # queued cases rolled up per step of a sync
 
 
 def configured_months() -> int:
@@ -271,23 +273,34 @@ def _state(session: Session) -> RollupState | None:
     return session.get(RollupState, 1)
 
 
-def sync(session: Session) -> int:
+def sync(session: Session, *, rebuild_above: int | None = None) -> int:
     """Roll up the cases changed since the last sync. Exact as of the last commit: run it
-    before reading the rollups (it is cheap when nothing changed). Returns how many cases
-    were queued (every case when the rollups had to be rebuilt)."""
+    before reading the rollups (it is cheap when nothing changed). The queue is rolled up
+    in steps of SYNC_BATCH cases however long it is, so a reader's page never rebuilds the
+    rollups because of a bulk change; a writer that queued many cases (an import) or the
+    scheduler passes `rebuild_above` to rebuild instead past that many (quicker then).
+    Returns how many cases were queued (every case when the rollups had to be rebuilt)."""
     months = configured_months()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     state = _state(session)
     if state is None or state.durable_months != months:
         return rebuild(session, months=months)["facts"]
-    waiting = session.scalar(select(func.count()).select_from(DirtyCase))
-    if waiting > REBUILD_ABOVE:        # a big import: rolling everything up is quicker
+    if rebuild_above is not None and session.scalar(
+            select(func.count()).select_from(DirtyCase)) > rebuild_above:
         return rebuild(session, months=months)["facts"]
-    queued = session.scalars(delete(DirtyCase).returning(DirtyCase.case_id)).all()
-    if queued:
+    rolled: set[int] = set()
+    while queued := _take_queued(session, SYNC_BATCH):
         refresh(session, queued, months=months)
-    return len(set(queued))
+        rolled |= set(queued)
+    return len(rolled)
+
+
+def _take_queued(session: Session, limit: int) -> list[int]:
+    """The first `limit` entries of the queue, taken off it: their case ids."""
+    first = select(DirtyCase.id).order_by(DirtyCase.id).limit(limit)
+    return list(session.scalars(delete(DirtyCase).where(DirtyCase.id.in_(first))
+                                .returning(DirtyCase.case_id)).all())
 
 
 def rebuild(session: Session, *, months: int | None = None, now: datetime | None = None,

@@ -11,7 +11,7 @@ from ..db import db, utcnow
 from ..downloads import pdf_response
 from ..handlings.catalog import catalog
 from ..labels import explain, label, options
-from ..panels import register_with
+from ..panels import register_with, shared
 from ..referrals.services import ReferralError
 from ..transaction import discard
 from ..warnings.models import EarlyWarning
@@ -42,8 +42,10 @@ def supervision_helpers():
         return queries.badges_for(db.session, cases, now=utcnow())
 
     def supervision_of(case):
-        return {"orders": queries.orders_of_case(db.session, current_user, case.id),
-                "warnings": queries.warnings_of_case(db.session, case.id),
+        return {"orders": shared(("supervision_orders", case.id), lambda: queries.orders_of_case(
+                    db.session, current_user, case.id)),
+                "warnings": shared(("early_warnings", case.id), lambda: queries.warnings_of_case(
+                    db.session, case.id)),
                 "can_supervise": policy.can_supervise(current_user, case)}
 
     shows = current_user.is_authenticated and policy.reads_supervision(current_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..audit.services import record_event
@@ -32,6 +32,10 @@ class WarningError(ValueError):
 
 def repeats_between_same_parties(session: Session, case: Case, *, months: int) -> bool:
     """An earlier case (within `months`) shares at least two of this case's parties."""
+    return session.scalar(_repeat_query(case, months=months)) is not None
+
+
+def _repeat_query(case: Case, *, months: int):
     ours, theirs = aliased(Party), aliased(Party)
     same_person = or_(
         and_(ours.id_number_index.is_not(None), ours.id_number_index == theirs.id_number_index),
@@ -46,7 +50,7 @@ def repeats_between_same_parties(session: Session, case: Case, *, months: int) -
              .group_by(theirs.case_id)
              .having(func.count(ours.id.distinct()) >= 2)
              .limit(1))
-    return session.scalar(query) is not None
+    return query
 
 
 def describe(item) -> str:
@@ -60,15 +64,15 @@ def describe(item) -> str:
 def evaluate(session: Session, case: Case, rules: WarningRules, *, now: datetime) -> list[str]:
     """Record the warnings the case raises now, once per rule; tell the governance centre
     about new ones. Returns the flags raised for the first time."""
+    repeats, known = _warnings_and_repeats(session, case, months=rules.repeat_months)
     raised = raised_by(
         rules, parties=case.party_count, amount=case.amount,
-        text=f"{case.summary}\n{case.description}",
-        repeats=repeats_between_same_parties(session, case, months=rules.repeat_months))
+        text=f"{case.summary}\n{case.description}", repeats=repeats)
     new = [item for item in raised if _raise_once(session, case, item, now=now)]
-    _clear_rules_no_longer_met(session, case, {item.rule for item in raised}, now=now)
+    _clear_rules_no_longer_met(session, case, known, {item.rule for item in raised}, now=now)
     new_flags = list(dict.fromkeys(item.flag for item in new
                                    if item.flag not in (case.warning_flags or [])))
-    refresh_flags(session, case)
+    _set_flags(case, _live_flags(known, raised))
     if new:
         record_event(session, case, "warning.raised", actor=None, now=now,
                      flags=new_flags, rules=[item.rule for item in new],
@@ -81,6 +85,36 @@ def evaluate(session: Session, case: Case, rules: WarningRules, *, now: datetime
              detail="；".join(describe(item) for item in new))
     session.flush()
     return new_flags
+
+
+def _warnings_and_repeats(session: Session, case: Case, *,
+                          months: int) -> tuple[bool, list[EarlyWarning]]:
+    """In one statement: whether the case repeats an earlier dispute, and its warnings as
+    stored now (a row with no warning when it has none)."""
+    session.flush()
+    one = select(literal_column("1").label("one")).subquery("one")
+    rows = session.execute(
+        select(_repeat_query(case, months=months).exists().label("repeats"), EarlyWarning)
+        .select_from(one).outerjoin(EarlyWarning, EarlyWarning.case_id == case.id)
+        .order_by(EarlyWarning.id)
+        .execution_options(populate_existing=True)).all()
+    return bool(rows[0].repeats), [row[1] for row in rows if row[1] is not None]
+
+
+def _live_flags(known: list[EarlyWarning], raised) -> list[str]:
+    """The flags of the warnings open or assigned once `raised` is recorded: those `known`
+    before (the rules no longer met cleared), a rule raised again reopened when it had
+    cleared, and a rule raised for the first time added open (see _raise_once)."""
+    firing = {item.rule for item in raised}
+    by_rule = {warning.rule: warning for warning in known}
+    flags = [w.flag for w in known if w.rule not in firing and w.status in LIVE]
+    for item in raised:
+        before = by_rule.get(item.rule)
+        if before is None or before.status == "cleared":
+            flags.append(item.flag)
+        elif before.status in LIVE:
+            flags.append(before.flag)
+    return flags
 
 
 def _raise_once(session: Session, case: Case, item, *, now: datetime) -> bool:
@@ -98,11 +132,9 @@ def _raise_once(session: Session, case: Case, item, *, now: datetime) -> bool:
                             rule=item.rule, term=item.term[:100], raised_at=now, status="open")
 
 
-def _clear_rules_no_longer_met(session: Session, case: Case, firing: set[str], *,
-                               now: datetime) -> None:
-    stale = [w for w in session.scalars(select(EarlyWarning).where(
-        EarlyWarning.case_id == case.id, EarlyWarning.status == "open"))
-        if w.rule not in firing]
+def _clear_rules_no_longer_met(session: Session, case: Case, known: list[EarlyWarning],
+                               firing: set[str], *, now: datetime) -> None:
+    stale = [w for w in known if w.status == "open" and w.rule not in firing]
     for warning in stale:
         warning.status, warning.decided_at = "cleared", now
     if stale:
@@ -114,8 +146,11 @@ def _clear_rules_no_longer_met(session: Session, case: Case, firing: set[str], *
 def refresh_flags(session: Session, case: Case) -> None:
     """The case's flags are those of its warnings still open or assigned."""
     session.flush()
-    flags = session.scalars(select(EarlyWarning.flag).where(
-        EarlyWarning.case_id == case.id, EarlyWarning.status.in_(LIVE))).all()
+    _set_flags(case, session.scalars(select(EarlyWarning.flag).where(
+        EarlyWarning.case_id == case.id, EarlyWarning.status.in_(LIVE))).all())
+
+
+def _set_flags(case: Case, flags) -> None:
     case.warning_flags = [flag for flag in dict.fromkeys(
         ("group", "major_group", "large_amount", "repeat", "risk_words")) if flag in flags]
     case.is_flagged = bool(case.warning_flags)

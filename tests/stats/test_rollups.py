@@ -218,10 +218,29 @@ def test_the_scheduler_job_rolls_up_the_changed_cases(app, make, session):
                           .where(HandlingFact.case_id == case.id)) == 1
 
 
-def test_a_queue_longer_than_a_big_import_rebuilds_instead(make, session, monkeypatch):
+def test_a_writer_rebuilds_when_it_queued_more_than_a_big_import(make, session):
     maintenance.sync(session)
-    monkeypatch.setattr(maintenance, "REBUILD_ABOVE", 1)
     make.case(), make.case()
     session.flush()
-    assert maintenance.sync(session) == 2        # every handling rolled up again
+    assert maintenance.sync(session, rebuild_above=1) == 2   # every handling rolled up again
     assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
+
+
+def test_a_readers_sync_rolls_a_long_queue_up_in_steps_and_never_rebuilds(make, session,
+                                                                          monkeypatch):
+    maintenance.sync(session)
+    cases = [make.case() for _ in range(3)]
+    session.flush()
+    queued = session.scalar(select(func.count()).select_from(DirtyCase))
+    steps = []
+    refresh = maintenance.refresh
+    monkeypatch.setattr(maintenance, "SYNC_BATCH", 2)
+    monkeypatch.setattr(maintenance, "REBUILD_ABOVE", 1)
+    monkeypatch.setattr(maintenance, "rebuild", lambda *a, **k: pytest.fail("rebuilt"))
+    monkeypatch.setattr(maintenance, "refresh",
+                        lambda s, ids, **k: steps.append(len(ids)) or refresh(s, ids, **k))
+    assert maintenance.sync(session) == 3
+    assert len(steps) == -(-queued // 2) and max(steps) <= 2
+    assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
+    assert session.scalar(select(func.count()).select_from(HandlingFact).where(
+        HandlingFact.case_id.in_([case.id for case in cases]))) == 3
