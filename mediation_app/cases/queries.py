@@ -72,6 +72,7 @@ class CaseFilters:
     dispute_type: str | None = None
     institution_id: int | None = None
     region_id: int | None = None
+    region_only: bool = False  # the region itself, not the regions below it
     filed_from: date | None = None
     filed_to: date | None = None
     text: str | None = None
@@ -93,7 +94,8 @@ class CaseFilters:
         if self.region_id:
             region = session.get(Region, self.region_id)
             path = region.path if region else "-"
-            found.append(Case.region_id.in_(select(Region.id).where(Region.path.startswith(path))))
+            found.append(Case.region_id == self.region_id if self.region_only else
+                         Case.region_id.in_(select(Region.id).where(Region.path.startswith(path))))
         if self.filed_from:
             found.append(Case.filed_at >= datetime.combine(self.filed_from, datetime.min.time()))
         if self.filed_to:

@@ -131,6 +131,7 @@ def _list_filters(form: ListFilterForm) -> CaseFilters:
         dispute_type=form.dispute_type.data or None,
         institution_id=form.institution_id.data or None,
         region_id=form.region_id.data or None,
+        region_only=request.args.get("region_only") == "1",
         filed_from=form.filed_from.data if not form.filed_from.errors else None,
         filed_to=form.filed_to.data if not form.filed_to.errors else None,
         text=form.q.data or None,

@@ -41,10 +41,13 @@ def counted_args(figure: str, period: Period, scope: Scope) -> dict:
     return args
 
 
-def group_args(group: str, key: str, ids: Callable[[str], dict[str, int]]) -> dict:
+def group_args(group: str, key: str, ids: Callable[[str], dict[str, int]],
+               scope: Scope | None = None) -> dict:
     """A bar's group as a filter: the handling's channel or institution, the case's dispute
     type or region (`ids(group)`: codes to ids of institutions or regions; an unknown code
-    becomes an id no list accepts, so the link lists nothing rather than more)."""
+    becomes an id no list accepts, so the link lists nothing rather than more). The region
+    group named for the scope's own region holds the disputes of that region itself, not of
+    the regions below it (they have bars of their own)."""
     if group == "channel":
         return {"handling_channel": key}
     if group == "dispute_type":
@@ -52,14 +55,17 @@ def group_args(group: str, key: str, ids: Callable[[str], dict[str, int]]) -> di
     if group == "institution":
         return {"handling_institution_id": ids(group).get(key, -1)}
     if group == "region":
-        return {"region_id": ids(group).get(key, -1)}
+        found = {"region_id": ids(group).get(key, -1)}
+        if scope is None or scope.region is None or key == scope.region.code:
+            found["region_only"] = 1
+        return found
     raise ValueError(f"cannot link group {group}")
 
 
 def chart_tables(found: PageFigures, charts: dict[str, str | None],
                  key_label: Callable[[str | None], Callable[[str], str]],
                  link: Callable[[str, Period, dict], str],
-                 ids: Callable[[str], dict[str, int]]) -> dict[str, dict]:
+                 ids: Callable[[str], dict[str, int]], scope: Scope) -> dict[str, dict]:
     """{chart: {title, figures, rows}}; a row is (name, Figures, {figure: link}) for each
     month of the trend and each bar group of the other charts. `link(figure, period,
     extra filters)` is the case list's address."""
@@ -75,7 +81,8 @@ def chart_tables(found: PageFigures, charts: dict[str, str | None],
         name_of = key_label(group)
         tables[name] = {"title": _(CHART_TITLES[name]), "figures": BAR_FIGURES,
                         "rows": [(name_of(key), figures,
-                                  {figure: link(figure, period, group_args(group, key, ids))
+                                  {figure: link(figure, period,
+                                                        group_args(group, key, ids, scope))
                                    for figure in BAR_FIGURES})
                                  for key, figures in sorted(found.by[group].items())]}
     return tables

@@ -160,7 +160,7 @@ def index():
     stopped = prevented.total(prevented.from_rollups(reading, period, scope,
                                                      durable_months=months, first_sync=False))
     args = {key: value for key, value in request.args.items() if value}
-    tables = chart_tables(found, CHARTS, _key_label, _case_list_link(scope), _ids)
+    tables = chart_tables(found, CHARTS, _key_label, _case_list_link(scope), _ids, scope)
     drawn = {name: chart_svg(name, found, now, tables[name]) for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
                            chart_tables=tables, month_args=month_args,

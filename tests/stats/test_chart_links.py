@@ -25,7 +25,7 @@ from mediation_app.directory.models import Institution
 from mediation_app.stats import views
 from tests.factories import PASSWORD
 
-from .test_figures import NOW, at, district  # noqa: F401  (the hand-computed district)
+from .test_figures import NOW, _mediate, at, district  # noqa: F401  (the hand-computed district)
 
 OCTOBER = "start=2026-10-01&end=2026-10-31"
 FILED = {at(10, 2): "A", at(10, 4): "B", at(10, 6): "W", at(10, 1): "R", at(10, 20): "N",
@@ -201,3 +201,19 @@ def test_a_mediator_elsewhere_gets_no_links_to_the_districts_cases(make, login, 
     make.commit()
     page = login(stranger).get(f"/stats/?{OCTOBER}").get_data(as_text=True)
     assert _table(page, "channels") == {} and _bars(page, "channels") == []
+
+
+def test_the_districts_own_region_bar_leaves_out_the_towns_below_it(
+        make, session, reader, district, letters):  # noqa: F811
+    mediator = session.scalar(select(User).join(Institution).where(
+        User.role == "mediator", Institution.region_id == district.id,
+        Institution.kind == "peoples_committee"))
+    town = make.region(level="town", parent=district)
+    t = make.case(by=mediator, region=town, now=at(10, 3))
+    _mediate(make, t, mediator, accepted=at(10, 4), concluded=at(10, 9),
+             outcome="close_success")
+    make.commit()
+    table = _table(reader.get(f"/stats/?{OCTOBER}").get_data(as_text=True), "regions")
+    letters = {**letters, t.id: "T"}
+    assert _listed(reader, table[(district.name, SUCCESS)][1], letters) == {"A", "R"}
+    assert _listed(reader, table[(town.name, SUCCESS)][1], letters) == {"T"}
