@@ -15,6 +15,8 @@ STYLE = Style(font_family=FONT, background="white", plot_background="white",
               major_label_font_size=11, legend_font_size=11, value_font_size=10)
 _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# ids pygal gives each legend for its scripts (removed): the same in every chart of a page
+_SCRIPT_IDS = re.compile(r' id="activate-serie-\d+"')
 
 
 def _options(**extra) -> dict:
@@ -24,7 +26,7 @@ def _options(**extra) -> dict:
 
 
 def _svg(chart) -> str:
-    return _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return _SCRIPT_IDS.sub("", _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True))))
 
 
 def integer_ticks(values) -> list[int]:

@@ -217,3 +217,8 @@ def test_the_districts_own_region_bar_leaves_out_the_towns_below_it(
     letters = {**letters, t.id: "T"}
     assert _listed(reader, table[(district.name, SUCCESS)][1], letters) == {"A", "R"}
     assert _listed(reader, table[(town.name, SUCCESS)][1], letters) == {"T"}
+
+
+def test_the_inline_charts_give_no_id_twice_on_the_page(page):
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
