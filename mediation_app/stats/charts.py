@@ -17,6 +17,8 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # ids pygal gives each legend for its scripts (removed): the same in every chart of a page
 _SCRIPT_IDS = re.compile(r' id="activate-serie-\d+"')
+# pygal repeats each link's address as a description: an address is not a name to read out
+_LINK_DESC = re.compile(r'<desc class="xlink">[^<]*</desc>')
 
 
 def _options(**extra) -> dict:
@@ -26,7 +28,8 @@ def _options(**extra) -> dict:
 
 
 def _svg(chart) -> str:
-    return _SCRIPT_IDS.sub("", _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True))))
+    drawn = _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return _LINK_DESC.sub("", _SCRIPT_IDS.sub("", drawn))
 
 
 def integer_ticks(values) -> list[int]:
