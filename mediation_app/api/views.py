@@ -196,7 +196,10 @@ def statistics_api():
             return invalid({"region": ["unknown region or outside your jurisdiction"]})
     month = this_month(local_today(utcnow()))
     start = asked["start"] or month.start
-    period = Period(start, asked["end"] or max(month.end, start))
+    end = asked["end"] or max(month.end, start)
+    if end < start:
+        return invalid({"to": ["ends before the period starts"]})
+    period = Period(start, end)
     scope = Scope(region=region, institution_id=jurisdiction.institution_id)
     months = current_app.config["DURABLE_MONTHS"]
     report = statistics(db.session, period, scope, group=asked["by"], now=utcnow(),

@@ -232,3 +232,10 @@ def test_the_xlsx_figures_sheet_has_what_was_prevented_in_chinese(login, closed)
     total = [cell.value for cell in sheet[5]]
     assert total[header.index("防止民转刑案件（件）")] == 1
     assert total[header.index("防止民转刑案件（人）")] == 3
+
+
+def test_the_statistics_api_refuses_an_end_before_this_months_start_given_alone(
+        make, client, closed):
+    secret = make.token(closed["mediator"])
+    response = client.get("/api/v1/statistics?to=2000-01-01", headers=_auth(secret))
+    assert response.status_code == 422 and "to" in response.get_json()["fields"]
