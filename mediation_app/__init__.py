@@ -122,11 +122,13 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from .archive.views import bp as archive_bp
     from .review.views import bp as review_bp
+    from .stats.prevented_views import bp as prevented_bp
     from .supervision.views import bp as supervision_bp
 
     app.register_blueprint(supervision_bp)
     app.register_blueprint(archive_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(prevented_bp)
     app.register_blueprint(outcomes_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)

@@ -131,6 +131,11 @@ OWN = {
     # institution did not handle it scores it (an empty form scores nothing)
     "GET /cases/{archived}/review":                     [302, 200, 200, 200, 200, 404],
     "POST /cases/{archived}/review":                    [302, 403, 403, 403, 200, 404],
+    # what a closed mediation prevented: the holder's mediators correct it (an empty form
+    # gives no reason: shown again), not once the case is archived
+    "GET /cases/{closed}/prevented":                    [302, 200, 403, 403, 403, 404],
+    "POST /cases/{closed}/prevented":                   [302, 200, 403, 403, 403, 404],
+    "POST /cases/{archived}/prevented":                 [302, 403, 403, 403, 403, 404],
 }
 # Routes guarded by role before the case is looked up answer 403 to the wrong role.
 ROLE_FIRST = {"GET /cases/{id}/referrals/{kind}", "POST /referrals/{ref}/accept",
@@ -175,6 +180,7 @@ GLOBAL = {
     "GET /api/v1/cases":                     [401, 200, 200, 200, 200, 200],
     "POST /api/v1/cases":                    [401, 422, 422, 422, 403, 403],
     "GET /api/v1/referrals/inbox":           [401, 200, 200, 200, 403, 403],
+    "GET /api/v1/statistics":                [401, 200, 200, 200, 200, 403],
     "GET /healthz":                          [200] * 6,
     "GET /api/v1/openapi.json":              [200] * 6,
     "GET /stats/":                           [302, 200, 200, 200, 200, 403],
@@ -556,6 +562,8 @@ EFFECTS: dict[str, frozenset[str]] = {
     "POST /cases/{archived}/follow-ups/new":            NOTHING,
     "POST /cases/{archived}/archive":                   NOTHING,
     "POST /cases/{archived}/review":                    NOTHING,  # no item scored
+    "POST /cases/{closed}/prevented":                   NOTHING,  # no reason given
+    "POST /cases/{archived}/prevented":                 NOTHING,  # archived: read-only
 }
 
 

@@ -53,6 +53,11 @@ SEE_CASE_WHOLE = when(roles.acts_for_institution, HandledByUserInstitution())
 ARCHIVE_CASE = when(roles.acts_for_institution,
                     all_of(HeldByUserInstitution(), Concluded(), NotArchived()))
 
+# 防止民转刑/群体性上访/群体性械斗: after closing, the holder's mediators correct what the
+# mediation prevented, until the case is archived.
+CORRECT_PREVENTED = when(roles.is_mediator,
+                         all_of(HeldByUserInstitution(), Concluded(), NotArchived()))
+
 # 案件评查: a region reader above the case reviews its case file once archived, never the
 # institution that handled it (a dispatcher's centre that held the case does not review it).
 # Not in CASE_RULES: the demo city archives no case; tests/review checks it both ways.
@@ -97,6 +102,12 @@ def refusal(case: Case) -> str | None:
 def can_archive_case(user, case: Case) -> bool:
     """归档: the holder's staff file a case whose mediation has ended, once."""
     return ARCHIVE_CASE.test(user, case)
+
+
+def can_correct_prevented(user, case: Case) -> bool:
+    """What a closed mediation prevented is corrected by the holder's mediators, not once
+    the case is archived."""
+    return CORRECT_PREVENTED.test(user, case)
 
 
 def can_review_case(user, case: Case) -> bool:

@@ -7,10 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ..access.masking import masked_in_text
 from ..casefile.models import RETURN_REASONS
+from ..db import db
 from ..domain.codes import DisputeType, PartyKind, PartyRole, Sex, Source, values
 from ..domain.ethnicity import ETHNIC_GROUPS
 from ..domain.idcard import InvalidIdNumber, birth_date, normalise_id_number
 from ..domain.phones import InvalidPhone, normalise_phone
+from ..stats.corrections import recorded
+from ..stats.definitions import GROUPINGS
 from ..workflow.loader import REFERRAL_KINDS
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what NUMERIC(14, 2) holds
@@ -130,8 +133,20 @@ class PartyOut(Schema):
         "description": "for the institutions that handled the case only, else null"})
 
 
+def _prevented(handling) -> dict | None:
+    """What a concluded mediation prevented (zeros when nothing was recorded); null before."""
+    if not handling.is_mediation or handling.outcome not in ("success", "failure"):
+        return None
+    return recorded(db.session, handling).as_dict()
+
+
 class HandlingOut(Schema):
     institution_code = fields.Function(lambda handling: handling.institution.code)
+    prevented = fields.Function(_prevented, metadata={
+        "type": "object", "nullable": True,
+        "description": "防止民转刑, 群体性上访, 群体性械斗 (cases and people) of a concluded "
+                       "mediation: criminal_cases, criminal_people, petition_cases, "
+                       "petition_people, fight_cases, fight_people"})
     channel = fields.String(allow_none=True)
     state = fields.String()
     outcome = fields.String(allow_none=True)
@@ -179,6 +194,54 @@ class CasePageOut(Schema):
     next_cursor = fields.String(allow_none=True)
     total = fields.Integer()
     total_is_capped = fields.Boolean()
+
+
+class StatisticsIn(Schema):
+    start = fields.Date(data_key="from", load_default=None)
+    end = fields.Date(data_key="to", load_default=None)
+    by = fields.String(load_default=None, validate=validate.OneOf(GROUPINGS))
+    region = fields.String(load_default=None, metadata={"description": "a region code in "
+                                                        "the user's subtree"})
+
+    @validates_schema
+    def _in_order(self, data, **kwargs):
+        if data["start"] and data["end"] and data["end"] < data["start"]:
+            raise ValidationError("ends before it starts", "to")
+
+
+class PreventedOut(Schema):
+    criminal_cases = fields.Integer()
+    criminal_people = fields.Integer()
+    petition_cases = fields.Integer()
+    petition_people = fields.Integer()
+    fight_cases = fields.Integer()
+    fight_people = fields.Integer()
+
+
+class FiguresOut(Schema):
+    received = fields.Integer()
+    concluded = fields.Integer()
+    success = fields.Integer()
+    failure = fields.Integer()
+    withdrawn = fields.Integer()
+    transferred = fields.Integer()
+    success_rate = fields.Float(allow_none=True, metadata={"description": "percent, two "
+                                                            "decimals"})
+    parties = fields.Integer()
+    agreement_amount = fields.Float(metadata={"description": "yuan, two decimals"})
+    overdue = fields.Integer()
+    prevented = fields.Nested(PreventedOut)
+
+
+class GroupFiguresOut(FiguresOut):
+    key = fields.String()
+
+
+class StatisticsOut(Schema):
+    start = fields.String(data_key="from")
+    end = fields.String(data_key="to")
+    totals = fields.Nested(FiguresOut)
+    groups = fields.List(fields.Nested(GroupFiguresOut))
 
 
 class ErrorOut(Schema):

@@ -18,6 +18,11 @@ from ..cases.queries import CaseFilters, list_cases
 from ..db import db, utcnow
 from ..directory.models import Region
 from ..handlings.catalog import catalog
+from ..stats import prevented
+from ..stats.definitions import Period, local_today, this_month
+from ..stats.output import as_json
+from ..stats.queries import Scope
+from ..stats.rollups import statistics
 from ..warnings.rules import WarningRules
 from ..warnings.services import evaluate
 from .openapi import complete
@@ -36,6 +41,8 @@ from .schemas import (
     ReturnIn,
     SessionIn,
     SessionOut,
+    StatisticsIn,
+    StatisticsOut,
     StepIn,
     StepOut,
 )
@@ -153,6 +160,59 @@ def create_case_api():
     return jsonify(_case_out(case, user)), 201
 
 
+@bp.get("/statistics")
+@token_required
+def statistics_api():
+    """The figures of DESIGN.md §5 with what the mediations prevented.
+    ---
+    get:
+      summary: Statistics of a period over the token user's jurisdiction (as `flask stats`)
+      security: [{bearerAuth: []}]
+      parameters:
+        - {in: query, name: from, schema: {type: string, format: date},
+           description: "default: the first of this month (Beijing)"}
+        - {in: query, name: to, schema: {type: string, format: date},
+           description: "default: the last of this month"}
+        - {in: query, name: by,
+           schema: {type: string, enum: [channel, institution, region, dispute_type, month]}}
+        - {in: query, name: region, schema: {type: string},
+           description: "a region code in the user's subtree"}
+      responses:
+        200: {content: {application/json: {schema: StatisticsOut}}}
+        403: {content: {application/json: {schema: ErrorOut}}}
+        422: {content: {application/json: {schema: ErrorOut}}}
+    """
+    jurisdiction = policy.figures_jurisdiction(g.api_user)
+    if jurisdiction is None:
+        abort(403)
+    try:
+        asked = StatisticsIn().load(request.args.to_dict())
+    except ValidationError as problem:
+        return invalid(problem.messages)
+    region = jurisdiction.region
+    if asked["region"]:
+        region = db.session.scalar(select(Region).where(Region.code == asked["region"]))
+        if region is None or not jurisdiction.region.contains(region):
+            return invalid({"region": ["unknown region or outside your jurisdiction"]})
+    month = this_month(local_today(utcnow()))
+    start = asked["start"] or month.start
+    end = asked["end"] or max(month.end, start)
+    if end < start:
+        return invalid({"to": ["ends before the period starts"]})
+    period = Period(start, end)
+    scope = Scope(region=region, institution_id=jurisdiction.institution_id)
+    months = current_app.config["DURABLE_MONTHS"]
+    report = statistics(db.session, period, scope, group=asked["by"], now=utcnow(),
+                        durable_months=months)
+    stopped = {None: prevented.total(prevented.from_rollups(db.session, period, scope,
+                                                            durable_months=months))}
+    if asked["by"]:
+        stopped.update({str(key): value for key, value in prevented.from_rollups(
+            db.session, period, scope, group=asked["by"], durable_months=months).items()
+            if key is not None})
+    return current_app.response_class(as_json(report, stopped), mimetype="application/json")
+
+
 def _case_out(case, user) -> dict:
     """The case as this user may read it: parties' ID numbers whole or masked by the policy."""
     return CaseOut().dump(case_for_reader(case, whole=policy.sees_personal_data(user, case)))
@@ -166,7 +226,7 @@ def openapi():
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for schema in (CaseIn, CaseOut, CasePageOut, ErrorOut, StepIn, StepOut, ReferralIn,
                    ReferralOut, ReturnIn, RefusalOut, AgreementIn, AgreementOut, SessionIn,
-                   SessionOut, ChangeOut, ConflictOut):
+                   SessionOut, ChangeOut, ConflictOut, StatisticsOut):
         spec.components.schema(schema.__name__, schema=schema)
     for endpoint, view in current_app.view_functions.items():
         if not endpoint.startswith("api.") or endpoint == "api.openapi":

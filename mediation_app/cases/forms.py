@@ -21,7 +21,8 @@ from ..domain.codes import PartyRole
 from ..domain.ethnicity import DEFAULT_ETHNICITY, ETHNIC_GROUPS
 from ..domain.idcard import InvalidIdNumber, birth_date, normalise_id_number
 from ..domain.phones import InvalidPhone, normalise_phone
-from ..labels import choices, options
+from ..labels import LABELS, choices, options
+from .queries import COUNTED_FIGURES
 
 ID_NUMBER_PROBLEMS = {
     "must have 18 characters": _l("An ID number has 18 characters."),
@@ -155,8 +156,33 @@ class ListFilterForm(FlaskForm):
     region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
     filed_from = DateField(_l("Filed from"), validators=[Optional()])
     filed_to = DateField(_l("Filed to"), validators=[Optional()])
+    figure = SelectField(_l("Counted in the statistics as"), validators=[Optional()],
+                         choices=options([("", _l("Any figure"))] + [
+                             (code, _l(LABELS["figure"][code])) for code in COUNTED_FIGURES]))
+    counted_from = DateField(_l("Statistics period from"), validators=[Optional()])
+    counted_to = DateField(_l("Statistics period to"), validators=[Optional()])
+    handling_channel = SelectField(_l("Channel of the counted handling"),
+                                   choices=choices("channel", blank=_l("Any channel")),
+                                   validators=[Optional()])
+    handling_institution_id = SelectField(_l("Institution of the counted handling"), coerce=int,
+                                          validators=[Optional()])
     sort = SelectField(_l("Sort"), choices=options([
         ("filed_desc", _l("Newest first")),
         ("filed_asc", _l("Oldest first")),
         ("updated_desc", _l("Recently changed")),
     ]), validators=[Optional()])
+
+    def validate_figure(self, field) -> None:
+        """A figure counts over a period: both of its days are needed, in order."""
+        if not field.data:
+            return
+        start, end = self.counted_from, self.counted_to
+        if start.errors or end.errors or start.data is None or end.data is None:
+            raise ValidationError(_l("Give the first and last day of the statistics period."))
+        if end.data < start.data:
+            raise ValidationError(_l("The statistics period ends before it starts."))
+
+    def counted_refused(self) -> bool:
+        """Is any part of the 统计口径 asked for not valid (after `validate`)?"""
+        return bool(self.figure.errors or self.handling_channel.errors
+                    or self.handling_institution_id.errors)

@@ -7,15 +7,17 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_
+from sqlalchemy import and_, exists, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..access import policy
 from ..auth.models import User
-from ..casefile.models import Case, Party
+from ..casefile.models import Case, Handling, Party
 from ..directory.models import Region
 from ..personaldata import blind_index
+from ..stats.definitions import Period
+from ..stats.queries import figure_clause
 from ..supervision import queries as supervision_queries
 
 COUNT_CAP = 1_000
@@ -32,6 +34,37 @@ def get_visible_case(session: Session, user: User, case_id: int) -> Case | None:
     return policy.visible_case(session, user, case_id)
 
 
+COUNTED_FIGURES = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
+                   "overdue")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The cases a statistics figure counts (统计口径): those with a mediation handling that
+    the figure counts in the period, of the handling's channel and institution when given
+    (DESIGN.md §5: a success counts for the channel of the handling it happened in).
+    `refused` when the filter was asked for but not given whole: it then lists nothing
+    rather than more than the figure."""
+
+    figure: str
+    period: Period | None
+    now: datetime
+    channel: str | None = None
+    institution_id: int | None = None
+    refused: bool = False
+
+    def clause(self) -> ColumnElement[bool]:
+        if self.refused or self.period is None or self.figure not in COUNTED_FIGURES:
+            return false()
+        handled = select(Handling.case_id).where(
+            Handling.is_mediation.is_(True), figure_clause(self.figure, self.period, now=self.now))
+        if self.channel:
+            handled = handled.where(Handling.channel == self.channel)
+        if self.institution_id:
+            handled = handled.where(Handling.institution_id == self.institution_id)
+        return Case.id.in_(handled)
+
+
 @dataclass
 class CaseFilters:
     state: str | None = None
@@ -39,6 +72,7 @@ class CaseFilters:
     dispute_type: str | None = None
     institution_id: int | None = None
     region_id: int | None = None
+    region_only: bool = False  # the region itself, not the regions below it
     filed_from: date | None = None
     filed_to: date | None = None
     text: str | None = None
@@ -47,6 +81,7 @@ class CaseFilters:
     flagged_only: bool = False
     overdue_at: datetime | None = None  # 超期: open and past the deadline at this time
     supervised_only: bool = False  # 督办: a supervision order not yet closed
+    counted: Counted | None = None  # 统计口径: the cases behind a statistics figure
 
     def clauses(self, session: Session, user: User) -> list[ColumnElement[bool]]:
         found = []
@@ -59,7 +94,8 @@ class CaseFilters:
         if self.region_id:
             region = session.get(Region, self.region_id)
             path = region.path if region else "-"
-            found.append(Case.region_id.in_(select(Region.id).where(Region.path.startswith(path))))
+            found.append(Case.region_id == self.region_id if self.region_only else
+                         Case.region_id.in_(select(Region.id).where(Region.path.startswith(path))))
         if self.filed_from:
             found.append(Case.filed_at >= datetime.combine(self.filed_from, datetime.min.time()))
         if self.filed_to:
@@ -77,6 +113,8 @@ class CaseFilters:
             found.append(supervision_queries.overdue_clause(self.overdue_at))
         if self.supervised_only:
             found.append(supervision_queries.supervised_clause())
+        if self.counted is not None:
+            found.append(self.counted.clause())
         return found
 
 

@@ -39,6 +39,7 @@ from ..handlings.queries import step_options
 from ..labels import options
 from ..panels import Read, Rows, panel_reads, read_ahead, render_case_panels, shared, shared_reads
 from ..roster.batch import assignable_ids, assignable_mediators, batch_assign_form
+from ..stats.definitions import Period
 from ..storage import Storage
 from ..tables import table_download
 from ..transaction import discard
@@ -53,7 +54,7 @@ from .forms import (
     NewPartyForm,
     PartyEditForm,
 )
-from .queries import CaseFilters, list_cases
+from .queries import CaseFilters, Counted, list_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def _list_filter_form() -> ListFilterForm:
     root = current_user.institution.region
     tree = subtree(db.session, root)
     form.institution_id.choices = options([(0, _("Any institution")), *tree.institutions])
+    form.handling_institution_id.choices = form.institution_id.choices
     base_depth = root.path.count("/")
     form.region_id.choices = options([(0, _("Any region"))] + [
         (region_id, "\u3000" * (path.count("/") - base_depth) + name)
@@ -130,6 +132,7 @@ def _list_filters(form: ListFilterForm) -> CaseFilters:
         dispute_type=form.dispute_type.data or None,
         institution_id=form.institution_id.data or None,
         region_id=form.region_id.data or None,
+        region_only=request.args.get("region_only") == "1",
         filed_from=form.filed_from.data if not form.filed_from.errors else None,
         filed_to=form.filed_to.data if not form.filed_to.errors else None,
         text=form.q.data or None,
@@ -137,7 +140,21 @@ def _list_filters(form: ListFilterForm) -> CaseFilters:
         flagged_only=request.args.get("flagged") == "1",
         overdue_at=utcnow() if request.args.get("overdue") == "1" else None,
         supervised_only=request.args.get("supervised") == "1",
+        counted=_counted(form),
     )
+
+
+def _counted(form: ListFilterForm) -> Counted | None:
+    """统计口径 (the statistics page's links): the cases a figure counts, or none at all when
+    the figure's filters are not valid."""
+    if not form.figure.data and not form.figure.errors:
+        return None
+    whole = not form.counted_refused()
+    return Counted(figure=form.figure.data or "",
+                   period=Period(form.counted_from.data, form.counted_to.data) if whole else None,
+                   now=utcnow(), channel=form.handling_channel.data or None,
+                   institution_id=form.handling_institution_id.data or None,
+                   refused=not whole)
 
 
 @bp.get("/")

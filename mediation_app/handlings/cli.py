@@ -1,4 +1,4 @@
-"""`flask workflows check`: validate the channel workflow definitions."""
+"""`flask workflows check`: validate the channel workflow definitions and the review checklist."""
 
 import sys
 from pathlib import Path
@@ -7,6 +7,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..review.catalog import checklist_path
+from ..review.checklist import Checklist, ChecklistInvalid, load_checklist
 from ..workflow.catalog import Catalog
 from ..workflow.loader import DefinitionInvalid, Problem
 from ..workflow.translations import load_english, untranslated
@@ -30,18 +32,46 @@ def _without_english(catalog: Catalog) -> list[Problem]:
             for problem in untranslated(source.text, source.path, english)]
 
 
+def _is_checklist(path: Path) -> bool:
+    return path.parent.name == "review" and path.suffix == ".yaml"
+
+
+def _checklist_problems(path: Path) -> tuple[list[str], Checklist | None]:
+    """The review checklist, by the rules the app loads it with at start."""
+    if not path.is_file():
+        return [f"{path}:1: cannot be read"], None
+    try:
+        return [], load_checklist(path)
+    except ChecklistInvalid as invalid:
+        return invalid.problems, None
+    except UnicodeDecodeError:
+        return [f"{path}:1: not UTF-8 text"], None
+
+
 @workflows.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def check_workflows_command(files):
-    """Validate definitions (default: every file in WORKFLOWS_DIR); exit 1 on problems."""
+    """Validate definitions and the review checklist (default: every file in WORKFLOWS_DIR
+    and the app's checklist); exit 1 on problems."""
     folder = sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.yaml"))
-    problems, catalog = _problems([Path(f) for f in files] or folder, folder)
+    given = [Path(f) for f in files]
+    lists = [p for p in given if _is_checklist(p)] if given else [checklist_path(
+        current_app.config)]
+    definitions = [p for p in given if not _is_checklist(p)]
+    problems, catalog = _problems(definitions or folder, folder) \
+        if definitions or not given else ([], None)
+    checked = [_checklist_problems(path) for path in lists]
+    problems = [str(problem) for problem in problems] + [
+        problem for found, _checklist in checked for problem in found]
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem, err=True)
     if problems:
         sys.exit(1)
-    for definition in catalog:
+    for definition in catalog or ():
         click.echo(f"OK {definition.name} v{definition.version}: {definition.title}")
+    for path, (_found, checklist) in zip(lists, checked, strict=True):
+        click.echo(f"OK {path.name} {checklist.name}: {len(checklist.items)} items, "
+                   f"{len(checklist.grades)} grades")
 
 
 def register(app: Flask) -> None:

@@ -12,11 +12,21 @@ import yaml
 from ..domain.codes import Channel, InstitutionKind, values
 
 LINE = "__line__"
+KEY_LINES = "__key_lines__"
 RELATIVE_PATH = Path("review") / "checklist.yaml"
 
 
+TOP_KEYS = frozenset({"name", "items", "grades"})
+ITEM_KEYS = frozenset({"code", "label", "en", "points", "channels", "kinds"})
+GRADE_KEYS = frozenset({"code", "label", "en", "min"})
+
+
 class ChecklistInvalid(ValueError):
-    """`str(error)` is one `file:line: problem` per line."""
+    """`str(error)` is one `file:line: problem` per line; `problems` lists them."""
+
+    def __init__(self, problems: str | list[str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
+        mapping[KEY_LINES] = {key.value: key.start_mark.line + 1 for key, _value in node.value
+                              if isinstance(key, yaml.ScalarNode)}
         return mapping
 
 
@@ -85,11 +97,33 @@ def parse_checklist(text: str, path: str = "<string>") -> Checklist:
     if not isinstance(document, dict):
         raise ChecklistInvalid(f"{path}:1: the checklist must be a mapping")
     problems: list[str] = []
+    _unknown_keys(document, TOP_KEYS, path, problems)
     items = _items(document, path, problems)
     grades = _grades(document, path, problems)
+    _every_channel_scored(items, path, document[LINE], problems)
     if problems:
-        raise ChecklistInvalid("\n".join(problems))
+        raise ChecklistInvalid(problems)
     return Checklist(name=str(document.get("name") or "案件评查表"), items=items, grades=grades)
+
+
+def _unknown_keys(entry: dict, known: frozenset[str], path: str, problems: list[str]) -> None:
+    """A key the loader does not read is a typo or a rule the checklist cannot state."""
+    for key, line in entry[KEY_LINES].items():
+        if key not in known:
+            problems.append(f"{path}:{line}: unknown key '{key}' (known: "
+                            f"{', '.join(sorted(known))})")
+
+
+def _every_channel_scored(items: tuple[Item, ...], path: str, line: int,
+                          problems: list[str]) -> None:
+    """A case file is scored out of its applicable items' points: a channel without any
+    would always score 0."""
+    if not items:
+        return
+    for channel in values(Channel):
+        if not any(not item.channels or channel in item.channels for item in items):
+            problems.append(f"{path}:{line}: no item applies to channel '{channel}': its case "
+                            f"files would have no points to score")
 
 
 def _text(entry: dict, key: str, path: str, problems: list[str]) -> str:
@@ -110,6 +144,7 @@ def _codes(entry: dict, key: str, allowed: set[str], path: str, problems: list[s
 
 
 def _item(entry: dict, path: str, problems: list[str]) -> Item:
+    _unknown_keys(entry, ITEM_KEYS, path, problems)
     points = entry.get("points")
     if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
         problems.append(f"{path}:{entry[LINE]}: 'points' must be a whole number above 0")
@@ -132,6 +167,12 @@ def _entries(document: dict, key: str, path: str, problems: list[str]) -> list[d
     return [entry for entry in entries if isinstance(entry, dict)]
 
 
+def _repeated(value, seen: set, message: str, where: str, problems: list[str]) -> None:
+    if value in seen:
+        problems.append(f"{where}: {message}")
+    seen.add(value)
+
+
 def _items(document: dict, path: str, problems: list[str]) -> tuple[Item, ...]:
     items, seen = [], set()
     for entry in _entries(document, "items", path, problems):
@@ -144,8 +185,9 @@ def _items(document: dict, path: str, problems: list[str]) -> tuple[Item, ...]:
 
 
 def _grades(document: dict, path: str, problems: list[str]) -> tuple[Grade, ...]:
-    grades = []
+    grades, codes, minimums = [], set(), set()
     for entry in _entries(document, "grades", path, problems):
+        _unknown_keys(entry, GRADE_KEYS, path, problems)
         minimum = entry.get("min")
         if not isinstance(minimum, int | float) or not 0 <= minimum <= 100:
             problems.append(f"{path}:{entry[LINE]}: 'min' must be a score rate from 0 to 100")
@@ -154,6 +196,10 @@ def _grades(document: dict, path: str, problems: list[str]) -> tuple[Grade, ...]
                             label=_text(entry, "label", path, problems),
                             en=_text(entry, "en", path, problems),
                             min=Decimal(str(minimum))))
+        _repeated(grades[-1].code, codes, f"grade '{grades[-1].code}' appears twice",
+                  f"{path}:{entry[LINE]}", problems)
+        _repeated(grades[-1].min, minimums, f"two grades start at {minimum}: one could never "
+                  f"be given", f"{path}:{entry[LINE]}", problems)
     grades.sort(key=lambda grade: grade.min, reverse=True)
     if grades and grades[-1].min != 0:
         problems.append(f"{path}:{document[LINE]}: the lowest grade must start at 0")

@@ -15,6 +15,10 @@ STYLE = Style(font_family=FONT, background="white", plot_background="white",
               major_label_font_size=11, legend_font_size=11, value_font_size=10)
 _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# ids pygal gives each legend for its scripts (removed): the same in every chart of a page
+_SCRIPT_IDS = re.compile(r' id="activate-serie-\d+"')
+# pygal repeats each link's address as a description: an address is not a name to read out
+_LINK_DESC = re.compile(r'<desc class="xlink">[^<]*</desc>')
 
 
 def _options(**extra) -> dict:
@@ -24,7 +28,8 @@ def _options(**extra) -> dict:
 
 
 def _svg(chart) -> str:
-    return _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    drawn = _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return _LINK_DESC.sub("", _SCRIPT_IDS.sub("", drawn))
 
 
 def integer_ticks(values) -> list[int]:
@@ -45,32 +50,46 @@ def integer_ticks(values) -> list[int]:
 TICK_STEPS = 5
 
 
-def _counts_and_rates(chart, counts: dict[str, list], rates: dict[str, list] | None):
+Link = tuple[str, str]     # (address, accessible name)
+
+
+def _linked(values: list, links: list[Link] | None) -> list:
+    """Each value drawn inside a real <a> (SVG), named for screen readers."""
+    if not links:
+        return values
+    return [{"value": value, "xlink": {"href": href, "target": "_top", "aria-label": name}}
+            for value, (href, name) in zip(values, links, strict=True)]
+
+
+def _counts_and_rates(chart, counts: dict[str, list], rates: dict[str, list] | None,
+                      links: dict[str, list[Link]] | None = None):
     """Counts on the left axis with whole-number ticks; rates (percent) on the right axis,
-    from 0 to 100."""
+    from 0 to 100. `links`: per count series, a link for each of its values."""
     ticks = integer_ticks([value for values in counts.values() for value in values])
     chart.y_labels = ticks
     chart.range = (0, ticks[-1])
     for name, values in counts.items():
-        chart.add(name, values)
+        chart.add(name, _linked(values, (links or {}).get(name)))
     for name, values in (rates or {}).items():
         chart.add(name, values, secondary=True)
     return chart
 
 
 def trend(title: str, months: list[str], series: dict[str, list],
-          rates: dict[str, list] | None = None) -> str:
+          rates: dict[str, list] | None = None,
+          links: dict[str, list[Link]] | None = None) -> str:
     """Lines over months; None values leave gaps. `series` are counts, `rates` percentages
     drawn against their own axis."""
     chart = pygal.Line(**_options(title=title, x_label_rotation=30, show_minor_x_labels=True,
                                   secondary_range=(0, 100)))
     chart.x_labels = months
-    return _svg(_counts_and_rates(chart, series, rates))
+    return _svg(_counts_and_rates(chart, series, rates, links))
 
 
 def bars(title: str, labels: list[str], series: dict[str, list],
-         rates: dict[str, list] | None = None) -> str:
+         rates: dict[str, list] | None = None,
+         links: dict[str, list[Link]] | None = None) -> str:
     chart = pygal.Bar(**_options(title=title, x_label_rotation=30 if len(labels) > 5 else 0,
                                  secondary_range=(0, 100)))
     chart.x_labels = labels
-    return _svg(_counts_and_rates(chart, series, rates))
+    return _svg(_counts_and_rates(chart, series, rates, links))

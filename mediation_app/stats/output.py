@@ -13,8 +13,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..domain.spreadsheet import neutralise
+from ..handlings.prevention import Prevented
 from .definitions import CONTRACT_FIELDS
 from .queries import Report
+
+PREVENTED_FIELDS = tuple(Prevented().as_dict())
+Stopped = dict[str | None, Prevented]     # what was prevented per group key (None: totals)
+
+
+def prevented_of(stopped: Stopped | None, key: str | None) -> dict[str, int]:
+    return (stopped or {}).get(key, Prevented()).as_dict()
 
 _DECIMAL = re.compile(r'"__decimal__(-?\d+\.\d\d)"')
 
@@ -25,15 +33,23 @@ def _encode(value):
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def as_json(report: Report) -> str:
+def as_document(report: Report, stopped: Stopped | None = None) -> dict:
+    """DESIGN.md §7's document; with `stopped`, each row also says what was prevented."""
+    def row(key, figures) -> dict:
+        found = figures.contract()
+        if stopped is not None:
+            found["prevented"] = prevented_of(stopped, key)
+        return found
+
+    return {"from": report.period.start.isoformat(), "to": report.period.end.isoformat(),
+            "totals": row(None, report.totals),
+            "groups": [{"key": key, **row(key, figures)} for key, figures in report.groups]}
+
+
+def as_json(report: Report, stopped: Stopped | None = None) -> str:
     """Amounts and rates as JSON numbers with exactly two decimals (1234.50, 99.76)."""
-    document = {
-        "from": report.period.start.isoformat(),
-        "to": report.period.end.isoformat(),
-        "totals": report.totals.contract(),
-        "groups": [{"key": key, **figures.contract()} for key, figures in report.groups],
-    }
-    text = json.dumps(document, ensure_ascii=False, default=_encode, indent=2)
+    text = json.dumps(as_document(report, stopped), ensure_ascii=False, default=_encode,
+                      indent=2)
     return _DECIMAL.sub(r"\1", text)
 
 
@@ -55,15 +71,20 @@ def as_table(report: Report) -> str:
     return f"{period}\n" + "\n".join(lines)
 
 
-def table_rows(report: Report, *, labels=None) -> tuple[list[str], list[list]]:
-    """Header and rows (with the durable success rate beside the raw one) for exports."""
-    header = ["key", *CONTRACT_FIELDS, "durable_success", "durable_success_rate"]
+def table_rows(report: Report, *, labels=None, stopped: Stopped | None = None
+               ) -> tuple[list[str], list[list]]:
+    """Header and rows (with the durable success rate beside the raw one, then what was
+    prevented: prevented_criminal_cases …) for exports."""
+    header = ["key", *CONTRACT_FIELDS, "durable_success", "durable_success_rate",
+              *[f"prevented_{name}" for name in PREVENTED_FIELDS]]
     rows = []
     for key, figures in [("TOTAL", report.totals), *report.groups]:
         values = figures.contract()
+        stopped_here = prevented_of(stopped, None if key == "TOTAL" else key)
         rows.append([labels(key) if labels and key != "TOTAL" else key,
                      *[values[name] for name in CONTRACT_FIELDS],
-                     figures.durable_success, figures.durable_success_rate])
+                     figures.durable_success, figures.durable_success_rate,
+                     *[stopped_here[name] for name in PREVENTED_FIELDS]])
     return header, rows
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from base64 import b64encode
-
 from flask import (
     Blueprint,
     abort,
@@ -19,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import replica
+from .. import CONTENT_SECURITY_POLICY, replica
 from ..access import policy, roles
 from ..access.web import requires
 from ..db import db, utcnow
@@ -37,17 +35,30 @@ from .definitions import (
     shortcut_periods,
     this_month,
 )
-from .figure_tables import CHART_TITLES, chart_tables, month_args
+from .figure_tables import CHART_TITLES, chart_tables, counted_args, month_args
 from .forms import StatsForm
 from .loop_closure import loop_closure
 from .ministry_sheet import ministry_sheet
-from .output import AMOUNT, DAYS, INTEGER, PERCENT, Sheet, percent, report_workbook, table_rows
+from .output import (
+    AMOUNT,
+    DAYS,
+    INTEGER,
+    PERCENT,
+    PREVENTED_FIELDS,
+    Sheet,
+    percent,
+    prevented_of,
+    report_workbook,
+    table_rows,
+)
 from .queries import Scope, cases_behind, referral_statistics
 from .reading import figures_reading
 from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 CHARTS = {"trend": None, "channels": "channel", "types": "dispute_type", "regions": "region"}
+# the charts are drawn inline (their bars are links): pygal styles them inline
+CHART_PAGE_POLICY = {**CONTENT_SECURITY_POLICY, "style-src": ["'self'", "'unsafe-inline'"]}
 FIGURES = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
            "overdue", "durable_success")
 
@@ -134,6 +145,7 @@ def _key_label(group: str | None):
 
 @bp.get("/")
 @requires(roles.reads_figures)
+@talisman(content_security_policy=CHART_PAGE_POLICY)
 def index():
     """Figures, durable success, referrals and charts for the period and scope."""
     form = _form()
@@ -148,17 +160,31 @@ def index():
     stopped = prevented.total(prevented.from_rollups(reading, period, scope,
                                                      durable_months=months, first_sync=False))
     args = {key: value for key, value in request.args.items() if value}
-    drawn = {name: "data:image/svg+xml;base64," + b64encode(chart_svg(name, found, now).encode())
-             .decode() for name in CHARTS}
+    tables = chart_tables(found, CHARTS, _key_label, _case_list_link(scope), _ids, scope)
+    drawn = {name: chart_svg(name, found, now, tables[name]) for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
-                           chart_tables=chart_tables(found, CHARTS, _key_label),
-                           month_args=month_args,
+                           chart_tables=tables, month_args=month_args,
                            referrals=referrals, key_label=_key_label(found.report.group),
                            args=args, figures=FIGURES, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
                            overdue_on=overdue_measured_on(period, now), prevented=stopped,
                            duration_groups=[(group, _key_label(group))
                                             for group in DURATION_GROUPS])
+
+
+def _case_list_link(scope: Scope):
+    def link(figure: str, period: Period, extra: dict) -> str:
+        return url_for("cases.index", **{**counted_args(figure, period, scope), **extra})
+    return link
+
+
+def _ids(group: str) -> dict[str, int]:
+    """Codes to ids of the institutions or regions (read once per request)."""
+    model = Institution if group == "institution" else Region
+    read = g.setdefault("stats_ids", {})
+    if model.__tablename__ not in read:
+        read[model.__tablename__] = dict(db.session.execute(select(model.code, model.id)).all())
+    return read[model.__tablename__]
 
 
 @bp.get("/charts/<name>.svg")
@@ -180,31 +206,44 @@ def chart(name: str):
     return response
 
 
-def chart_svg(name: str, found: PageFigures, now) -> str:
+def chart_svg(name: str, found: PageFigures, now, table: dict | None = None) -> str:
     """The four charts of the page, drawn from the figures the page already has: counts on
-    one axis (whole numbers), rates on their own; 超期 says the day it is judged at."""
+    one axis (whole numbers), rates on their own; 超期 says the day it is judged at. With
+    the chart's `table` (figure_tables), each bar or point links to its cases."""
     if name == "trend":
         monthly, labels = found.trend, found.months
+        series = {"received": _("Cases received"), "concluded": _("Cases concluded")}
         return charts.trend(_(CHART_TITLES["trend"]), labels, {
-            _("Cases received"): [monthly[m].received for m in labels],
-            _("Cases concluded"): [monthly[m].concluded for m in labels],
+            title: [getattr(monthly[m], figure) for m in labels]
+            for figure, title in series.items()
         }, rates={
             _("Success rate %"): [float(monthly[m].success_rate)
                                   if monthly[m].success_rate is not None else None
                                   for m in labels],
-        })
+        }, links=_chart_links(series, table))
     group = CHARTS[name]
     grouped = found.by[group]
     keys = sorted(grouped)
     name_of = _key_label(group)
     measured_on = overdue_measured_on(found.report.period, now)
+    series = {"success": _("Successes"), "failure": _("Failures"),
+              "received": _("Cases received"),
+              "overdue": _("Overdue (as of %(date)s)", date=format_date(measured_on, "long"))}
     return charts.bars(_(CHART_TITLES[name]), [name_of(k) for k in keys], {
-        _("Successes"): [grouped[k].success for k in keys],
-        _("Failures"): [grouped[k].failure for k in keys],
-        _("Cases received"): [grouped[k].received for k in keys],
-        _("Overdue (as of %(date)s)", date=format_date(measured_on, "long")):
-            [grouped[k].overdue for k in keys],
-    })
+        title: [getattr(grouped[k], figure) for k in keys] for figure, title in series.items()
+    }, links=_chart_links(series, table))
+
+
+def _chart_links(series: dict[str, str], table: dict | None) -> dict | None:
+    """Per series of a chart, (address, accessible name) of each of its values, from the
+    rows of the chart's figure table (same order: months, or the sorted group keys)."""
+    if table is None:
+        return None
+    return {title: [(links[figure], _("%(name)s, %(figure)s: %(count)s. List these cases",
+                                      name=row_name, figure=label("figure", figure),
+                                      count=getattr(figures_of, figure)))
+                    for row_name, figures_of, links in table["rows"]]
+            for figure, title in series.items()}
 
 
 @bp.get("/cases")
@@ -258,8 +297,9 @@ def export(fmt: str):
     report = statistics(reading, period, scope, group=form.by.data or None, now=now,
                         durable_months=current_app.config["DURABLE_MONTHS"], first_sync=False)
     name = f"statistics-{period.start.isoformat()}-{period.end.isoformat()}"
+    stopped = prevented_by_group(reading, period, scope, report.group)
     if fmt != "xlsx":
-        header, rows = table_rows(report, labels=_key_label(report.group))
+        header, rows = table_rows(report, labels=_key_label(report.group), stopped=stopped)
         return table_download(header, rows, name, fmt)
     referrals = referral_statistics(reading, period, scope, now=now)
     # one reading of the durations serves both sheets (region only when the figures need it)
@@ -267,7 +307,7 @@ def export(fmt: str):
     every = durations(reading, period, scope, groups=groups, first_sync=False)
     response = make_response(report_workbook(
         _report_title(scope), _report_subtitle(period, now),
-        [_figures_sheet(report, every, overdue_measured_on(period, now)),
+        [_figures_sheet(report, every, overdue_measured_on(period, now), stopped),
          _referrals_sheet(referrals), _durations_sheet(every)]))
     response.headers["Content-Type"] = XLSX
     response.headers["Content-Disposition"] = content_disposition(f"{name}.xlsx")
@@ -311,14 +351,27 @@ def _report_subtitle(period: Period, now) -> str:
              at=f"{format_date(local_today(now), 'long')} {format_time(now, 'HH:mm')}")
 
 
-def _figures_sheet(report, taken, measured_on) -> Sheet:
+def prevented_by_group(reading, period: Period, scope: Scope, group: str | None) -> dict:
+    """What was prevented, totals under None and (when grouped) per group key."""
+    months = current_app.config["DURABLE_MONTHS"]
+    found = {None: prevented.total(prevented.from_rollups(
+        reading, period, scope, durable_months=months, first_sync=False))}
+    if group:
+        found.update({str(key): value for key, value in prevented.from_rollups(
+            reading, period, scope, group=group, durable_months=months,
+            first_sync=False).items() if key is not None})
+    return found
+
+
+def _figures_sheet(report, taken, measured_on, stopped: dict) -> Sheet:
     name_of = _key_label(report.group)
     header = [label("grouping", report.group) if report.group else _("Scope"),
               _("Cases received"), _("Cases concluded"), _("Successes"), _("Failures"),
               _("Success rate"), _("Durable success rate"), _("Cases withdrawn"),
               _("Cases transferred"), _("Parties involved"), _("Agreement amount (yuan)"),
               _("Overdue cases (as of %(date)s)", date=format_date(measured_on, "long")),
-              _("Median days to conclusion"), _("90th percentile days to conclusion")]
+              _("Median days to conclusion"), _("90th percentile days to conclusion"),
+              *[label("prevented", name) for name in PREVENTED_FIELDS]]
     rows = []
     for key, figures in [(None, report.totals), *report.groups]:
         days = taken.get(None if key is None else report.group, {}).get(key)
@@ -327,11 +380,12 @@ def _figures_sheet(report, taken, measured_on) -> Sheet:
                      percent(figures.success_rate), percent(figures.durable_success_rate),
                      figures.withdrawn, figures.transferred, figures.parties,
                      figures.agreement_amount, figures.overdue,
-                     days.median if days else None, days.p90 if days else None])
-    formats = {**{i: INTEGER for i in (1, 2, 3, 4, 7, 8, 9, 11)}, 5: PERCENT, 6: PERCENT,
-               10: AMOUNT, 12: DAYS, 13: DAYS}
+                     days.median if days else None, days.p90 if days else None,
+                     *prevented_of(stopped, key).values()])
+    formats = {**{i: INTEGER for i in (1, 2, 3, 4, 7, 8, 9, 11, *range(14, 20))},
+               5: PERCENT, 6: PERCENT, 10: AMOUNT, 12: DAYS, 13: DAYS}
     return Sheet(_("Mediation figures"), header, rows, formats,
-                 [24, 10, 10, 10, 10, 12, 12, 10, 10, 12, 16, 18, 14, 14])
+                 [24, 10, 10, 10, 10, 12, 12, 10, 10, 12, 16, 18, 14, 14, *[16] * 6])
 
 
 def _referrals_sheet(referrals) -> Sheet:

@@ -1,5 +1,6 @@
-"""The charts of the statistics page are images; beside each, a table gives its figures,
-and every count links to the list of the cases behind it. The world is the hand-computed
+"""The charts of the statistics page are drawn inline: each bar (and each point of the trend)
+is a real SVG link, named in Chinese, to the case list narrowed to exactly the cases it
+counts; beside each chart a table gives its figures, each linked the same way. The world is the hand-computed
 district of tests/stats/test_figures.py (October 2026):
 
   A  success 10-10 · B failure 10-12 · W withdrawn 10-08 · N accepted 10-21
@@ -14,14 +15,17 @@ import re
 from html import unescape
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from mediation_app.auth.models import User
 from mediation_app.casefile.models import Case
+from mediation_app.cases import views as case_views
 from mediation_app.directory.models import Institution
 from mediation_app.stats import views
+from tests.factories import PASSWORD
 
-from .test_figures import NOW, at, district  # noqa: F401  (the hand-computed district)
+from .test_figures import NOW, _mediate, at, district  # noqa: F401  (the hand-computed district)
 
 OCTOBER = "start=2026-10-01&end=2026-10-31"
 FILED = {at(10, 2): "A", at(10, 4): "B", at(10, 6): "W", at(10, 1): "R", at(10, 20): "N",
@@ -54,10 +58,23 @@ def _table(page: str, chart: str) -> dict[tuple[str, int], tuple[str, str]]:
     return found
 
 
+def _bars(page: str, chart: str) -> list[tuple[str, int, str]]:
+    """(accessible name, count it names, link) of each <a> in a chart's SVG."""
+    svg = page.split(f'aria-describedby="chart-{chart}-figures">')[1].split("</svg>")[0]
+    return [(unescape(name), int(count), unescape(href)) for name, count, href in re.findall(
+        r'<a target="_top" aria-label="([^"]*：(\d+)[^"]*)" xlink:href="([^"]+)">', svg)]
+
+
 def _listed(client, href: str, letters: dict) -> set[str]:
     page = client.get(href).get_data(as_text=True)
     rows = page.split("<tbody>")[1].split("</tbody>")[0]
     return {letters[int(case_id)] for case_id in re.findall(r'href="/cases/(\d+)"', rows)}
+
+
+@pytest.fixture(autouse=True)
+def case_list_now(monkeypatch):
+    """The case list judges 超期 at the same moment as the statistics page."""
+    monkeypatch.setattr(case_views, "utcnow", lambda: NOW)
 
 
 @pytest.fixture
@@ -109,9 +126,47 @@ def test_a_month_of_the_trend_lists_the_cases_concluded_in_that_month(page, read
     assert (september[0], _listed(reader, september[1], letters)) == ("1", {"S"})
 
 
-def test_the_charts_are_described_by_their_tables(page):
-    assert 'alt="按调解渠道"' in page
-    assert 'aria-describedby="chart-channels-figures"' in page
+def test_the_charts_are_named_and_described_by_their_tables(page):
+    assert ('<div class="chart" role="group" aria-label="按调解渠道" '
+            'aria-describedby="chart-channels-figures"><svg') in page
+
+
+def test_each_bar_of_a_chart_is_a_link_named_in_chinese(page):
+    bars = _bars(page, "channels")
+    assert len(bars) == 8                  # two channels × success, failure, received, overdue
+    assert ("人民调解，调解成功：2，查看这些案件" in [name for name, _count, _href in bars])
+    assert all(href.startswith("/cases/?") for _name, _count, href in bars)
+
+
+def test_every_bar_of_the_channels_chart_lists_as_many_cases_as_it_counts(page, reader,
+                                                                          letters):
+    for name, count, href in _bars(page, "channels"):
+        assert len(_listed(reader, href, letters)) == count, name
+
+
+def test_the_region_bars_of_outcomes_and_overdue_list_as_many_cases_as_they_count(
+        page, reader, letters):
+    for name, count, href in _bars(page, "regions"):
+        if "受理案件" not in name:     # received counts R's two handlings: one case
+            assert len(_listed(reader, href, letters)) == count, name
+
+
+def test_a_point_of_the_trend_links_to_the_cases_concluded_that_month(page, reader, letters):
+    (href,) = [href for name, _count, href in _bars(page, "trend")
+               if name.startswith("2026-09，办结案件")]
+    assert _listed(reader, href, letters) == {"S"}
+
+
+def test_a_bar_copied_to_a_reader_elsewhere_lists_none_of_the_districts_cases(
+        page, make, app, letters):
+    stranger = make.user(role="committee", institution=make.institution(kind="committee"))
+    make.commit()
+    (href,) = [href for name, _count, href in _bars(page, "channels")
+               if name.startswith("人民调解，调解成功")]
+    g.pop("_login_user", None)  # the test's app context outlives the reader's requests
+    elsewhere = app.test_client()
+    elsewhere.post("/login", data={"username": stranger.username, "password": PASSWORD})
+    assert _listed(elsewhere, href, letters) == set()
 
 
 def test_the_committees_mediator_reads_links_to_their_own_cases_only(
@@ -126,10 +181,44 @@ def test_the_committees_mediator_reads_links_to_their_own_cases_only(
     assert _listed(client, table[("人民调解", SUCCESS)][1], letters) == {"A", "R"}
 
 
+def test_the_committees_mediator_bars_list_as_many_cases_as_they_count(
+        session, login, district, monkeypatch, letters):  # noqa: F811
+    monkeypatch.setattr(views, "utcnow", lambda: NOW)
+    mediator = session.scalar(select(User).join(Institution).where(
+        User.role == "mediator", Institution.region_id == district.id,
+        Institution.kind == "peoples_committee"))
+    client = login(mediator)
+    bars = _bars(client.get(f"/stats/?{OCTOBER}").get_data(as_text=True), "channels")
+    assert {name.split("，")[0] for name, _count, _href in bars} == {"人民调解"}
+    for name, count, href in bars:
+        assert len(_listed(client, href, letters)) == count, name
+
+
 def test_a_mediator_elsewhere_gets_no_links_to_the_districts_cases(make, login, district,  # noqa: F811
                                                                   monkeypatch):
     monkeypatch.setattr(views, "utcnow", lambda: NOW)
     stranger = make.user(institution=make.institution(region=district))
     make.commit()
     page = login(stranger).get(f"/stats/?{OCTOBER}").get_data(as_text=True)
-    assert _table(page, "channels") == {}
+    assert _table(page, "channels") == {} and _bars(page, "channels") == []
+
+
+def test_the_districts_own_region_bar_leaves_out_the_towns_below_it(
+        make, session, reader, district, letters):  # noqa: F811
+    mediator = session.scalar(select(User).join(Institution).where(
+        User.role == "mediator", Institution.region_id == district.id,
+        Institution.kind == "peoples_committee"))
+    town = make.region(level="town", parent=district)
+    t = make.case(by=mediator, region=town, now=at(10, 3))
+    _mediate(make, t, mediator, accepted=at(10, 4), concluded=at(10, 9),
+             outcome="close_success")
+    make.commit()
+    table = _table(reader.get(f"/stats/?{OCTOBER}").get_data(as_text=True), "regions")
+    letters = {**letters, t.id: "T"}
+    assert _listed(reader, table[(district.name, SUCCESS)][1], letters) == {"A", "R"}
+    assert _listed(reader, table[(town.name, SUCCESS)][1], letters) == {"T"}
+
+
+def test_the_inline_charts_give_no_id_twice_on_the_page(page):
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

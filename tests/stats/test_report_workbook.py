@@ -51,15 +51,17 @@ def test_the_headers_are_chinese_and_date_the_overdue_figure(workbook):
     assert _row(workbook()["调解统计"], 4) == [
         "按调解渠道", "受理案件", "办结案件", "调解成功", "调解不成", "调解成功率", "稳定化解率",
         "撤回", "移交", "涉及当事人", "协议涉及金额（元）", "超期案件（截至2026年10月31日）",
-        "受理至办结用时中位数（天）", "受理至办结用时90%分位数（天）"]
+        "受理至办结用时中位数（天）", "受理至办结用时90%分位数（天）",
+        "防止民转刑案件（件）", "防止民转刑案件（人）", "防止群体性上访（件）", "防止群体性上访（人）",
+        "防止群体性械斗（件）", "防止群体性械斗（人）"]
 
 
 def test_the_total_row_holds_the_figures_and_durations(workbook):
     """Concluded in October: A and B after 7 days, R at the committee after 10: median 7,
-    90th percentile 7 + 0.8 * 3 = 9.4."""
+    90th percentile 7 + 0.8 * 3 = 9.4; nothing recorded as prevented."""
     assert _row(workbook()["调解统计"], 5) == [
         "合计", 6, 3, 2, 1, pytest.approx(0.6667), pytest.approx(0.3333), 1, 1, 7, 1500.0, 1,
-        7.0, 9.4]
+        7.0, 9.4, 0, 0, 0, 0, 0, 0]
 
 
 def test_rates_are_percentage_cells_and_amounts_have_two_decimals(workbook):

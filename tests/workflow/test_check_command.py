@@ -45,8 +45,8 @@ def test_checking_the_shipped_folder_reports_every_workflow_ok(app):
     result = check(app)
 
     assert_exited_cleanly(result, 0)
-    assert [line.split(" ")[1] for line in result.output.splitlines()] == [
-        path.stem for path in SHIPPED]
+    workflows = result.output.splitlines()[:-1]     # the review checklist's line comes last
+    assert [line.split(" ")[1] for line in workflows] == [path.stem for path in SHIPPED]
     assert all(line.startswith("OK ") for line in result.output.splitlines())
 
 
@@ -204,3 +204,100 @@ def test_a_referral_enclosing_a_document_the_workflow_does_not_issue_fails_with_
     assert_exited_cleanly(result, 1)
     assert (f"{path}:{line}: enclosed document 'confirmation_application' is not among this "
             "workflow's documents") in result.output
+
+
+# --- the review checklist (workflows/review/checklist.yaml) -------------------------------
+
+CHECKLIST = WORKFLOWS / "review" / "checklist.yaml"
+BAD_CHECKLIST = """\
+name: 案件评查表
+grades:
+  - {code: good, label: 良好, en: Good, min: 80}
+  - {code: good, label: 合格, en: Pass, min: 80, colour: green}
+  - {code: fail, label: 不合格, en: Fail, min: 0}
+items:
+  - code: registration
+    label: 受理登记规范
+    en: Application and acceptance registered properly
+    points: 10
+    channels: [peoples]
+    weight: 2
+  - code: registration
+    label: 当事人信息完整
+    points: 10
+    channels: [peoples]
+"""
+
+
+def write_checklist(folder: Path, text: str) -> Path:
+    (folder / "review").mkdir()
+    return write(folder / "review", "checklist.yaml", text)
+
+
+def test_checking_the_shipped_folder_checks_the_review_checklist_too(app):
+    result = check(app)
+
+    assert_exited_cleanly(result, 0)
+    assert result.output.splitlines()[-1] == "OK checklist.yaml 案件评查表: 9 items, 4 grades"
+
+
+def test_the_shipped_checklist_checked_by_name_passes(app):
+    result = check(app, CHECKLIST)
+
+    assert_exited_cleanly(result, 0)
+    assert result.output.splitlines() == ["OK checklist.yaml 案件评查表: 9 items, 4 grades"]
+
+
+def test_a_bad_checklist_fails_with_every_problem_at_its_line(app, tmp_path):
+    path = write_checklist(tmp_path, BAD_CHECKLIST)
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [
+        f"{path}:12: unknown key 'weight' (known: channels, code, en, kinds, label, points)",
+        f"{path}:13: 'en' is missing",
+        f"{path}:13: item 'registration' appears twice",
+        f"{path}:4: unknown key 'colour' (known: code, en, label, min)",
+        f"{path}:4: grade 'good' appears twice",
+        f"{path}:4: two grades start at 80: one could never be given",
+        f"{path}:1: no item applies to channel 'administrative': its case files would have "
+        "no points to score",
+        f"{path}:1: no item applies to channel 'judicial': its case files would have no "
+        "points to score",
+    ]
+
+
+def test_an_unknown_top_level_key_of_the_checklist_is_reported_at_its_line(app, tmp_path):
+    text = CHECKLIST.read_text(encoding="utf-8") + "total_points: 100\n"
+    path = write_checklist(tmp_path, text)
+
+    result = check(app, path)
+
+    assert_exited_cleanly(result, 1)
+    line = len(text.splitlines())
+    assert result.output.splitlines() == [
+        f"{path}:{line}: unknown key 'total_points' (known: grades, items, name)"]
+
+
+def test_a_checklist_with_a_workflow_is_checked_beside_it(app, tmp_path):
+    path = write_checklist(tmp_path, BAD_CHECKLIST)
+
+    result = check(app, WORKFLOWS / "peoples_committee.yaml", path)
+
+    assert_exited_cleanly(result, 1)
+    assert "OK " not in result.output
+    assert f"{path}:12: unknown key 'weight' (known: channels, code, en, kinds, label, " \
+        "points)" in result.output.splitlines()
+
+
+def test_a_missing_checklist_the_app_is_set_to_read_fails_as_cannot_be_read(other_app,
+                                                                             tmp_path):
+    missing = tmp_path / "nowhere.yaml"
+    app = other_app(REVIEW_CHECKLIST=str(CHECKLIST))
+    app.config["REVIEW_CHECKLIST"] = str(missing)   # removed after the app started
+
+    result = check(app)
+
+    assert_exited_cleanly(result, 1)
+    assert result.output.splitlines() == [f"{missing}:1: cannot be read"]
