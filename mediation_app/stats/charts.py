@@ -27,9 +27,19 @@ def _options(**extra) -> dict:
             "truncate_label": -1, **extra}
 
 
+# the tooltip pygal's scripts would show, hidden by a presentation attribute rather than
+# an inline style (which a page's content security policy refuses)
+_HIDDEN = 'style="opacity: 0"'
+
+
 def _svg(chart) -> str:
     drawn = _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
-    return _LINK_DESC.sub("", _SCRIPT_IDS.sub("", drawn))
+    return _LINK_DESC.sub("", _SCRIPT_IDS.sub("", drawn)).replace(_HIDDEN, 'opacity="0"')
+
+
+def with_style_nonce(svg: str, nonce: str) -> str:
+    """The chart to draw inline in a page whose policy admits styles carrying `nonce`."""
+    return svg.replace("<style", f'<style nonce="{nonce}"')
 
 
 def integer_ticks(values) -> list[int]:

@@ -222,3 +222,17 @@ def test_the_districts_own_region_bar_leaves_out_the_towns_below_it(
 def test_the_inline_charts_give_no_id_twice_on_the_page(page):
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_the_inline_charts_are_styled_under_the_page_policy_without_unsafe_inline(reader):
+    """Each chart's <style> carries the nonce the page's Content-Security-Policy names;
+    the policy admits no other inline style, and no element is styled inline."""
+    answer = reader.get(f"/stats/?{OCTOBER}")
+    policy = answer.headers["Content-Security-Policy"]
+    page = answer.get_data(as_text=True)
+    [style_src] = [part for part in policy.split(";") if part.strip().startswith("style-src")]
+    nonces = set(re.findall(r'<style nonce="([^"]+)"', page))
+    assert "'unsafe-inline'" not in style_src
+    assert len(nonces) == 1 and f"'nonce-{nonces.pop()}'" in style_src
+    assert page.count("<style") == page.count("<style nonce=")
+    assert 'style="' not in page.split('<div class="chart"', 1)[1]
