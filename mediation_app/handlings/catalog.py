@@ -29,9 +29,11 @@ def stored_version(session: Session, source: Source) -> WorkflowVersion:
     name = source.definition.name
     query = select(WorkflowVersion).where(WorkflowVersion.name == name,
                                           WorkflowVersion.sha256 == source.sha256)
-    row = session.scalar(query)
-    if row is None:
-        insert_if_absent(session, WorkflowVersion, name=name, version=source.definition.version,
-                         sha256=source.sha256, text=source.text, stored_at=utcnow())
+    with session.no_autoflush:  # what is pending is the caller's, written when it flushes
         row = session.scalar(query)
+        if row is None:
+            insert_if_absent(session, WorkflowVersion, name=name,
+                             version=source.definition.version, sha256=source.sha256,
+                             text=source.text, stored_at=utcnow())
+            row = session.scalar(query)
     return row

@@ -27,5 +27,5 @@ def deadline_given(session: Session, handling, deadline_at: datetime | None, *,
 def deadline_started(session: Session, handling) -> None:
     """A new handling's first deadline (none recorded when its first state has none)."""
     if handling.deadline_at is not None:
-        session.add(DeadlineChange(handling_id=handling.id, set_at=handling.started_at,
+        session.add(DeadlineChange(handling=handling, set_at=handling.started_at,
                                    deadline_at=handling.deadline_at))

@@ -21,6 +21,9 @@ class DeadlineChange(db.Model):
     set_at: Mapped[datetime]
     deadline_at: Mapped[datetime | None]
 
+    # set on a handling not yet written, so both go in the same flush
+    handling = relationship("Handling")
+
 
 class MediationPeriod(db.Model):
     """委派/委托调解期限: 30 days from 签收 of the court's referral, not from a later 受理;

@@ -69,17 +69,18 @@ def start_handling(session: Session, case: Case, institution: Institution, sourc
         deadline_at=_deadline(initial, now, None),
     )
     case.handlings.append(handling)
-    session.flush()
     deadline_started(session, handling)
     case.mirror(handling)
     case.closed_at = None
     case.updated_at = now
-    session.flush()
+    if case.id is None:
+        session.flush()
     record_event(session, case, "handling.opened", actor=actor, now=now,
                  institution=institution.code, workflow=f"{definition.name} v{definition.version}",
                  arrived_by=arrived_by,
                  labels={"institution": institution.name, "workflow": definition.title,
                          "state": initial.label})
+    session.flush()     # the handling, its deadline and the events written together
     return handling
 
 
