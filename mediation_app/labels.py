@@ -396,6 +396,8 @@ LABELS = {
         "recusal.requested": N_("A party asked that the mediator step aside (回避)"),
         "mediator.chosen": N_("A party chose a mediator from the roster"),
         "review.recorded": N_("A case file of your institution was reviewed (案件评查)"),
+        "outcome.archived": N_("A case your institution worked on was archived: its case file "
+                               "is closed (归档)"),
     },
     "warning": {
         "group": N_("Group dispute"),
