@@ -18,7 +18,13 @@ from ..auth.models import User
 from ..casefile.models import Case, Referral
 from ..directory.models import Institution
 from ..documents.models import Document
-from ..documents.rendering import anchor_pages, html_to_pdf, render_html
+from ..documents.rendering import (
+    anchor_pages,
+    html_to_pdf,
+    laid_out,
+    render_html,
+    write_laid_out,
+)
 from ..documents.services import (
     Issuer,
     masked_context,
@@ -45,16 +51,32 @@ class ArchiveError(ValueError):
         self.code = code
 
 
-def render_case_file(context: dict) -> tuple[bytes, int, list[dict]]:
+def render_case_file(context: dict, *, guess: tuple[dict, int] | None = None
+                     ) -> tuple[bytes, int, list[dict]]:
     """The PDF, its page count and its index: laid out once to learn on which page each
-    section starts and how many pages there are, then printed with those numbers."""
+    section starts and how many pages there are, then printed with those numbers. `guess`:
+    the numbers of a rendition of the same file (the whole one, for the masked copy); when
+    the layout printed with them confirms them, that layout is written as it is."""
+    if guess is not None:
+        numbers, page_count = guess
+        anchors, pages, document = laid_out(render_html(TEMPLATE, **context, pages=numbers,
+                                                        page_count=page_count))
+        if pages == page_count and _numbers(context, anchors) == numbers:
+            return write_laid_out(document), page_count, _contents(context, numbers)
     anchors, page_count = anchor_pages(render_html(TEMPLATE, **context, pages={},
                                                    page_count=None))
-    numbers = {section.anchor: anchors.get(section.anchor) for section in context["sections"]}
+    numbers = _numbers(context, anchors)
     pdf = html_to_pdf(render_html(TEMPLATE, **context, pages=numbers, page_count=page_count))
-    contents = [{"title": section.title, "page": numbers[section.anchor]}
-                for section in context["sections"]]
-    return pdf, page_count, contents
+    return pdf, page_count, _contents(context, numbers)
+
+
+def _numbers(context: dict, anchors: dict) -> dict:
+    return {section.anchor: anchors.get(section.anchor) for section in context["sections"]}
+
+
+def _contents(context: dict, numbers: dict) -> list[dict]:
+    return [{"title": section.title, "page": numbers[section.anchor]}
+            for section in context["sections"]]
 
 
 def _check(session: Session, case: Case, actor: User, retention: str) -> None:
@@ -89,7 +111,9 @@ def archive_case(session: Session, issuer: Issuer, case: Case, *, actor: User,
                **verification_marks(verify_url(issuer, code), code)}
     whole, page_count, contents = render_case_file(context)
     signed = sign_as(session, issuer, actor.institution, whole, reason="调解卷宗归档", now=now)
-    masked, _, _ = render_case_file(masked_context(context))
+    numbers = {section.anchor: item["page"]
+               for section, item in zip(context["sections"], contents, strict=True)}
+    masked, _, _ = render_case_file(masked_context(context), guess=(numbers, page_count))
     storage = issuer.storage
     key, digest = storage.put(FOLDER, signed)
     masked_key, _ = storage.put(FOLDER, masked)
