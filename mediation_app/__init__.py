@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
     )
     from . import formatting, logredaction, printable, replica, requestguard, transaction
+    from .audit import accounts as _account_audit  # noqa: F401  (signal receivers)
     from .auth import login
     from .handlings import catalog
     from .notifications import receivers as _notification_receivers  # noqa: F401

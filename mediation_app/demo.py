@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .access import roles
 from .agreements import issuing
 from .agreements import services as agreements
+from .archive.services import archive_case
 from .auth.models import User
 from .auth.services import create_user
 from .casefile.models import Case
@@ -29,6 +30,8 @@ from .handlings import police, traffic
 from .handlings.rulings import Ruling, record_ruling
 from .handlings.services import fire_transition
 from .referrals import services as referrals
+from .review.checklist import Checklist
+from .review.services import Mark, applicable_items, review_case
 from .warnings.rules import WarningRules
 from .warnings.services import evaluate
 from .workflow.calendar import china_date
@@ -291,8 +294,10 @@ class Demo:
         return {i.id: i for i in self.institutions.values()}
 
 
-def seed_demo(session: Session, *, catalog: Catalog, issuer: documents.Issuer) -> list[User]:
-    """Load the demo city unless it is there already; return the demo users."""
+def seed_demo(session: Session, *, catalog: Catalog, issuer: documents.Issuer,
+              checklist: Checklist | None = None) -> list[User]:
+    """Load the demo city unless it is there already; return the demo users. `checklist`:
+    the review checklist (default: the app's)."""
     if session.scalar(select(Region).where(Region.code == REGIONS[0][0])):
         return list(session.scalars(select(User).order_by(User.id)))
     demo = Demo(session=session, catalog=catalog, issuer=issuer, rng=random.Random(2026))
@@ -312,6 +317,7 @@ def seed_demo(session: Session, *, catalog: Catalog, issuer: documents.Issuer) -
     _seed_everyday_cases(demo)
     _seed_cross_channel_cases(demo, regions)
     _seed_traffic_cases(demo)
+    _seed_archived_cases(demo, regions, checklist or _app_checklist())
     sweep(session, now=utcnow(), config={"REMINDER_HOURS": 24})
     return list(demo.users.values())
 
@@ -474,3 +480,41 @@ def _seed_traffic_cases(demo: Demo) -> None:
                        start + timedelta(days=10))
     demo.refer(case, "traffic_police_mediation", "QJP-JJ", moment + timedelta(hours=2),
                "人民调解未达成协议，双方当事人一致申请公安机关交通管理部门调解。")
+def _app_checklist() -> Checklist:
+    from .review.catalog import checklist
+
+    return checklist()
+
+
+def _seed_archived_cases(demo: Demo, regions: dict, checklist: Checklist) -> None:
+    """一案一档 and 案件评查, through the services the pages use: a 公调对接 case mediated to an
+    agreement and visited (回访), archived by the committee (the police station is told its
+    case file is closed) and scored by the district's committee reader. One case only: each
+    case file is laid out three times and signed."""
+    start = utcnow() - timedelta(days=40)
+    case = demo.file("QJP-PL-PCS", "neighbour", start, amount=Decimal("1800.00"),
+                     region=regions["320812001"])
+    referral = demo.refer(case, "police_mediation", "QJP-PL", start + timedelta(hours=2),
+                          "邻里噪音纠纷，双方同意调解，移送驻所调解室。")
+    demo.accept(referral, start + timedelta(days=1))
+    moment = demo.walk(case, ["accept", "start_mediation", "session", "agreement",
+                              "close_success"], start + timedelta(days=1))
+    mediator = demo.user_at("QJP-PL")
+    moment = min(moment + timedelta(days=7), utcnow())
+    agreements.record_follow_up(demo.session, case, visited_on=moment.date(), satisfaction=5,
+                                notes="双方已按协议履行，邻里关系恢复。", actor=mediator, now=moment)
+    archive_case(demo.session, demo.issuer, case, actor=mediator, checker_name="李建国",
+                 retention="long_term", now=min(moment + timedelta(days=1), utcnow()))
+    _review(demo, case, checklist, now=min(moment + timedelta(days=3), utcnow()))
+
+
+def _review(demo: Demo, case: Case, checklist: Checklist, *, now) -> None:
+    """Full marks but for the first item worth more than a point, docked one with its reason."""
+    items = applicable_items(checklist, demo.session, case)
+    marks = {item.code: Mark(awarded=Decimal(item.points)) for item in items}
+    docked = next((item for item in items if item.points > 1), None)
+    if docked is not None:
+        marks[docked.code] = Mark(awarded=Decimal(docked.points - 1),
+                                  note="卷内材料排列顺序与目录不完全一致。")
+    review_case(demo.session, case, checklist=checklist, marks=marks,
+                actor=demo.users["committee"], now=now)

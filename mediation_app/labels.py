@@ -426,6 +426,8 @@ LABELS = {
         "mediator.chosen": N_("A party chose a mediator from the roster"),
         "review.recorded": N_("A case file of your institution was reviewed (案件评查)"),
         "document.voided": N_("A document sent to you was voided"),
+        "outcome.archived": N_("A case your institution worked on was archived: its case file "
+                               "is closed (归档)"),
     },
     # why a document stopped being in force (documents/voiding.py)
     "void_reason": {

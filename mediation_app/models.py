@@ -8,7 +8,7 @@ from .agreements.models import (
     Performance,
 )
 from .archive.models import CaseArchive
-from .audit.models import CaseEvent
+from .audit.models import AccountEvent, CaseEvent
 from .auth.models import ApiToken, User
 from .casefile.models import Attachment, Case, CaseCounter, Handling, Party, Referral, WorkflowVersion
 from .deadlines.models import Escalation
@@ -48,5 +48,5 @@ __all__ = [
     "AccessFailure", "Application", "ApplicationEvent", "ApplicationFile", "Appointment",
     "DocumentDelivery", "PartyGrant", "PartyRating", "PhoneCode", "SigningLink",
     "MediatorProfile", "RecusalRequest",
-    "EarlyWarning", "SupervisionOrder", "CaseArchive", "CaseReview",
+    "EarlyWarning", "SupervisionOrder", "CaseArchive", "CaseReview", "AccountEvent",
 ]

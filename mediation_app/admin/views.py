@@ -159,7 +159,8 @@ def new_user():
             user = create_user(db.session, username=form.username.data,
                                password=form.password.data, role=form.role.data,
                                display_name=form.display_name.data,
-                               institution=_institution_or_404(form.institution_id.data))
+                               institution=_institution_or_404(form.institution_id.data),
+                               actor=current_user, now=utcnow())
             user.email = form.email.data or None
             require_change_at_sign_in(user, now=utcnow())
             flash(_("User created."), "success")
@@ -194,7 +195,8 @@ def reset_password(user_id: int):
     if form.validate_on_submit():
         try:
             set_password(user, form.password.data, now=utcnow(),
-                         keep=current_app.config["PASSWORD_HISTORY"], must_change=True)
+                         keep=current_app.config["PASSWORD_HISTORY"], must_change=True,
+                         actor=current_user, via="reset")
         except PasswordRefused as refusal:
             flash(label("password_refusal", refusal.code), "error")
             return redirect(url_for("admin.edit_user", user_id=user.id))

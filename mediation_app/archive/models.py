@@ -35,6 +35,9 @@ class CaseArchive(db.Model):
     # case masked (access/masking.py)
     masked_storage_key: Mapped[str] = mapped_column(String(128), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # printed on the cover and checked on the public verify page, as on issued documents
+    # (None for case files archived before they were signed)
+    verification_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     size: Mapped[int]
     page_count: Mapped[int]
     # the index (卷内目录): [{"title": ..., "page": ...}, ...]
@@ -44,6 +47,13 @@ class CaseArchive(db.Model):
     archived_by: Mapped[User] = relationship()
 
     maker_handling_id = None
+    voided_at = None  # a case file is never replaced
+    title = "调解卷宗"
+
+    @property
+    def created_at(self) -> datetime:
+        """When it was issued, as the verify page reads a document."""
+        return self.archived_at
 
     @property
     def maker_institution_id(self) -> int:

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from ..access import policy
 from ..access.web import refuse, visible_case_or_404
 from ..db import db, utcnow
+from ..documents.issuer import current_issuer
+from ..documents.verifiable import register_verifiable
 from ..downloads import pdf_response
 from ..labels import N_
 from ..panels import register_with
@@ -14,10 +16,11 @@ from ..storage import Storage
 from ..transaction import discard
 from .forms import ArchiveForm
 from .panels import PANELS
-from .services import ArchiveError, archive_case, case_archive
+from .services import ArchiveError, archive_by_code, archive_case, case_archive
 
 bp = Blueprint("archive", __name__)
 register_with(bp, PANELS)
+register_verifiable(archive_by_code)  # the public verify page finds signed case files
 
 REFUSALS = {
     "not_allowed": N_("Only the institution holding a case whose mediation has ended can "
@@ -42,7 +45,7 @@ def archive(case_id: int):
     form = ArchiveForm()
     if form.validate_on_submit():
         try:
-            archive_case(db.session, _storage(), case, actor=current_user,
+            archive_case(db.session, current_issuer(), case, actor=current_user,
                          checker_name=form.checker_name.data.strip(),
                          retention=form.retention.data, now=utcnow())
         except ArchiveError as refusal:

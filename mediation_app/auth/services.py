@@ -6,11 +6,13 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..db import utcnow
 from ..domain.passwords import is_expired, password_problems
 from .models import ApiToken, User
+from .signals import password_set
 
 
 class PasswordRefused(ValueError):
@@ -58,13 +60,23 @@ def user_for_token(session: Session, secret: str, *, now: datetime) -> User | No
 
 
 def create_user(session: Session, *, username: str, password: str, role: str,
-                institution, display_name: str | None = None) -> User:
+                institution, display_name: str | None = None, actor: User | None = None,
+                via: str = "created", now: datetime | None = None) -> User:
+    """Add an account with its first password; the audit trail is told who set it (never
+    the password)."""
     user = User(username=username, display_name=display_name or username, role=role,
                 institution=institution)
     user.set_password(password)
     session.add(user)
     session.flush()
+    _announce(session, user, actor=actor, via=via, now=now)
     return user
+
+
+def _announce(session: Session | None, user: User, *, actor: User | None, via: str,
+              now: datetime | None) -> None:
+    password_set.send(session or object_session(user), user=user, actor=actor, via=via,
+                      now=now or utcnow())
 
 
 def password_problem(password: str, username: str) -> str | None:
@@ -85,9 +97,10 @@ def _recent_hashes(user: User, keep: int) -> list[str]:
 
 
 def set_password(user: User, password: str, *, now: datetime, keep: int,
-                 must_change: bool) -> None:
+                 must_change: bool, actor: User | None, via: str = "reset") -> None:
     """Set a strong password that is none of the user's last `keep` ones. `must_change`:
-    an admin set it, so its owner replaces it at the next sign-in."""
+    an admin set it, so its owner replaces it at the next sign-in. `actor` (None from the
+    command line) and `via` go to the audit trail."""
     problem = password_problem(password, user.username)
     if problem:
         raise PasswordRefused(problem)
@@ -98,6 +111,7 @@ def set_password(user: User, password: str, *, now: datetime, keep: int,
     user.set_password(password)
     user.password_changed_at = now
     user.must_change_password = must_change
+    _announce(None, user, actor=actor, via=via, now=now)
 
 
 def change_own_password(user: User, *, current: str, new: str, now: datetime,
@@ -105,7 +119,7 @@ def change_own_password(user: User, *, current: str, new: str, now: datetime,
     """The owner replaces their password, proving they know the one in force."""
     if not user.check_password(current):
         raise PasswordRefused("wrong_current")
-    set_password(user, new, now=now, keep=keep, must_change=False)
+    set_password(user, new, now=now, keep=keep, must_change=False, actor=user, via="changed")
 
 
 def password_change_due(user: User, *, now: datetime, max_age_days: int) -> bool:

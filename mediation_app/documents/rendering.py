@@ -135,6 +135,13 @@ def _html(html: str) -> HTML:
 def anchor_pages(html: str) -> tuple[dict[str, int], int]:
     """Lay the HTML out without writing it: the page (from 1) each element with an id
     starts on, and the number of pages. What an index (目录) or a page count prints."""
+    pages, count, _document = laid_out(html)
+    return pages, count
+
+
+def laid_out(html: str):
+    """The HTML laid out once: its anchors' pages, its page count, and the laid-out document
+    (write it with write_laid_out when those are the numbers it printed)."""
     global _font_config
     with _lock:
         if _font_config is None:
@@ -144,4 +151,9 @@ def anchor_pages(html: str) -> tuple[dict[str, int], int]:
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
-    return pages, len(document.pages)
+    return pages, len(document.pages), document
+
+
+def write_laid_out(document) -> bytes:
+    with _lock:
+        return document.write_pdf()

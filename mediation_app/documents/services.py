@@ -70,10 +70,24 @@ def spec_for(handling: Handling, kind: str, *, any_state: bool = False) -> Docum
 
 def common_context(case: Case, handling: Handling, spec: DocumentSpec, issuer: Issuer,
                     code: str, now: datetime) -> dict:
-    url = verify_url(issuer, code)
     return {"case": case, "handling": handling, "institution": handling.institution,
             "spec": spec, "title": spec.title, "cites": spec.cites, "seal_caption": spec.seal,
-            "verification_code": code, "verify_url": url, "qr_svg": _qr_svg(url), "now": now}
+            **verification_marks(verify_url(issuer, code), code), "now": now}
+
+
+def verification_marks(url: str, code: str) -> dict:
+    """What a signed PDF prints to be checked: the code, the verify address and its QR."""
+    return {"verification_code": code, "verify_url": url, "qr_svg": _qr_svg(url)}
+
+
+def sign_as(session: Session, issuer: Issuer, institution, pdf: bytes, *, reason: str,
+            now: datetime) -> bytes:
+    """The PDF signed (PAdES) with the institution's certificate, a demo one made if it has
+    none: how every issued document and case file is signed."""
+    certificate = ensure_certificate(session, institution, storage=issuer.storage,
+                                     secret_key=issuer.secret_key, now=now)
+    p12, passphrase = unlock(certificate, storage=issuer.storage, secret_key=issuer.secret_key)
+    return sign_pdf(pdf, p12, passphrase, reason=reason, location=institution.name)
 
 
 def masked_context(context: dict) -> dict:
@@ -97,10 +111,7 @@ def issue(session: Session, issuer: Issuer, *, case: Case, handling: Handling, k
     common = common_context(case, handling, spec, issuer, code, now)
     pdf = render_pdf(spec.template, **common, **context)
     masked = render_pdf(spec.template, **masked_context({**common, **context}))
-    certificate = ensure_certificate(session, institution, storage=issuer.storage,
-                                     secret_key=issuer.secret_key, now=now)
-    p12, passphrase = unlock(certificate, storage=issuer.storage, secret_key=issuer.secret_key)
-    signed = sign_pdf(pdf, p12, passphrase, reason=spec.title, location=institution.name)
+    signed = sign_as(session, issuer, institution, pdf, reason=spec.title, now=now)
     key, digest = issuer.storage.put("documents", signed)
     masked_key, _ = issuer.storage.put("documents", masked)
     try:

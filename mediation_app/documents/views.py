@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..access import policy
 from ..access.web import refuse, visible_case_or_404
@@ -26,6 +25,7 @@ from ..storage import Storage
 from .issuer import current_issuer
 from .models import Document
 from .services import issue_failure_notice
+from .verifiable import issued_by_code
 
 bp = Blueprint("documents", __name__)
 
@@ -78,7 +78,7 @@ def verify_form():
 @limiter.limit("30 per minute")
 def verify(code: str):
     """Public: is this document genuine and still valid? Shows no personal data."""
-    document = db.session.scalar(select(Document).where(Document.verification_code == code.upper()))
+    document = issued_by_code(db.session, code.upper())  # a document, or a case file (卷宗)
     upload_result = None
     if request.method == "POST" and document is not None:
         upload = request.files.get("file")

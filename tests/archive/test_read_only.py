@@ -38,9 +38,9 @@ def _snapshot() -> dict[str, str]:
 
 
 @pytest.fixture
-def archived(app, session, closed):
+def archived(app, session, closed, issuer):
     case, mediator = closed
-    archive_case(session, Storage(app.config["MEDIATION_STORAGE"]), case, actor=mediator,
+    archive_case(session, issuer, case, actor=mediator,
                  checker_name="周检查", retention="permanent", now=utcnow())
     session.commit()
     return case, mediator
@@ -177,7 +177,7 @@ def test_a_failed_mediation_is_bound_with_its_termination_notice(
                     reason=reason_for(case, "close_failure"))
     notice = issue_failure_notice(session, issuer, case, actor=mediator, now=utcnow())
     session.commit()
-    stored = archive_case(session, Storage(app.config["MEDIATION_STORAGE"]), case,
+    stored = archive_case(session, issuer, case,
                           actor=mediator, checker_name="周检查", retention="short_term",
                           now=utcnow())
     text = pdf_text(Storage(app.config["MEDIATION_STORAGE"]).read(stored.storage_key))
