@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from ..access import policy
 from ..access.web import refuse, visible_case_or_404
@@ -105,7 +106,8 @@ def _void_without_successor(document: Document | None) -> bool:
     """A document sent with a referral that did not go through (the 司法确认申请书 of a
     withdrawn or returned referral) is void with no later copy in its place; every other
     voided document was replaced by a corrected or reissued one."""
-    if document is None or document.voided_at is None or document.referral_id is None:
+    if not isinstance(document, Document) or document.voided_at is None \
+            or document.referral_id is None:
         return False
     return db.session.scalar(select(Document.id).where(
         Document.case_id == document.case_id, Document.kind == document.kind,
