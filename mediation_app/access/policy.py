@@ -60,12 +60,12 @@ CORRECT_PREVENTED = when(roles.is_mediator,
 
 # 案件评查: a region reader above the case reviews its case file once archived, never the
 # institution that handled it (a dispatcher's centre that held the case does not review it).
-# Not in CASE_RULES: the demo city archives no case; tests/review checks it both ways.
 REVIEW_CASE = when(roles.reviews_case_files,
                    all_of(InUserRegion(), Archived(), NotHandledByUserInstitution()))
 
 CASE_RULES = {"view": VIEW_CASE, "change": CHANGE_CASE, "whole": SEE_CASE_WHOLE,
-              "archive": ARCHIVE_CASE}
+              "archive": ARCHIVE_CASE, "review": REVIEW_CASE,
+              "correct_prevented": CORRECT_PREVENTED}
 
 ARCHIVED_REFUSAL = N_("This case has been archived: its case file is closed and nothing in it "
                       "can be changed any more.")
