@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..casefile.models import Case
 from .keys import audit_key, mac
-from .models import GENESIS, AuditHead, CaseEvent
+from .models import GENESIS, AccountEvent, AuditHead, CaseEvent
 
 EVENTS = CaseEvent.__table__
 
@@ -23,6 +23,8 @@ class RekeyResult:
     chains: int = 0
     events: int = 0
     refused: list[int] = field(default_factory=list)  # case ids whose chains are broken
+    accounts: int = 0                                  # password events sealed again
+    refused_accounts: list[int] = field(default_factory=list)  # ids sealed under neither key
 
 
 def _intact(events, digest: Callable[[str], str]) -> bool:
@@ -61,8 +63,23 @@ def rekey(session: Session, *, old: Callable[[str], str], key: bytes | None = No
         head.seal(key)
         session.add(head)
         result.chains += 1
+    _reseal_account_events(session, old, key, result)
     session.flush()
     return result
+
+
+def _reseal_account_events(session: Session, old: Callable[[str], str], key: bytes,
+                           result: RekeyResult) -> None:
+    """Password events sealed under the old scheme are sealed again; one sealed under
+    neither was changed outside the application and keeps its seal, listed."""
+    for event in session.scalars(select(AccountEvent).order_by(AccountEvent.id)):
+        if event.is_sealed(key):
+            continue
+        if not hmac.compare_digest(old(event.payload()), event.mac):
+            result.refused_accounts.append(event.id)
+            continue
+        event.seal(key)
+        result.accounts += 1
 
 
 def _rehash(session: Session, events, key: bytes) -> str:

@@ -5,7 +5,11 @@ date and time, the user, the kind of event and its result)."""
 
 from sqlalchemy import select
 
-from mediation_app.audit.accounts import password_events, unsealed_account_events
+from mediation_app.audit.accounts import (
+    password_events,
+    record_password_set,
+    unsealed_account_events,
+)
 from mediation_app.audit.models import AccountEvent
 from mediation_app.auth.models import User
 from mediation_app.db import utcnow
@@ -92,3 +96,46 @@ def test_an_audit_row_changed_outside_the_application_shows(make, login, session
     event.via = "reset"
     session.flush()
     assert unsealed_account_events(session) == [event]
+
+
+def _password_set(make, session) -> AccountEvent:
+    event = record_password_set(session, user=make.user(), actor=None, via="cli", now=utcnow())
+    session.commit()
+    return event
+
+
+def test_audit_verify_names_a_password_event_changed_outside_the_application(
+        make, session, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_DIR", str(tmp_path))
+    event = _password_set(make, session)
+    event.via = "reset"
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+
+    assert result.exit_code == 1
+    assert f"password event {event.id} does not match its seal" in result.output
+
+
+def test_audit_rekey_seals_password_events_again_under_the_new_key(
+        make, session, app, tmp_path, monkeypatch):
+    """A key rotated: events sealed under the old key are sealed under the new one, so
+    verify holds; one sealed under neither stays as it is, named."""
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_DIR", str(tmp_path))
+    sealed_before = _password_set(make, session)
+    altered = _password_set(make, session)
+    altered.via = "reset"
+    session.commit()
+    old_key = tmp_path / "old.key"
+    key = app.config["AUDIT_KEY"]
+    old_key.write_bytes(key if isinstance(key, bytes) else key.encode())
+    monkeypatch.setitem(app.config, "AUDIT_KEY", "a-new-audit-key-for-this-test-0001")
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["audit", "rekey", "--old-key-file", str(old_key)])
+
+    assert result.exit_code == 1
+    assert f"password events {altered.id}" in result.output
+    session.expire_all()
+    assert [event.id for event in unsealed_account_events(session)] == [altered.id]
+    assert session.get(AccountEvent, sealed_before.id).is_sealed()
