@@ -24,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..labels import options
+from ..labels import label, options
 
 
 class SessionForm(FlaskForm):
@@ -67,6 +67,33 @@ class AgreementForm(FlaskForm):
 
     def clause_list(self) -> list[str]:
         return [line.strip() for line in self.clauses.data.splitlines() if line.strip()]
+
+    def detail_fields(self) -> list:
+        return [field for name, field in self._fields.items() if name.startswith(DETAIL)]
+
+    def details(self) -> dict[str, str]:
+        """The channel details typed, by their workflow name (blank ones left out)."""
+        return {field.name.removeprefix(DETAIL): field.data.strip()
+                for field in self.detail_fields() if (field.data or "").strip()}
+
+    def fill_details(self, details: dict) -> None:
+        for field in self.detail_fields():
+            field.data = details.get(field.name.removeprefix(DETAIL), field.data)
+
+
+DETAIL = "detail_"
+
+
+def with_details(form_class: type[AgreementForm], names: tuple[str, ...]) -> type[AgreementForm]:
+    """The form asking, besides the common items, for the details the channel's document
+    prints (the workflow's `fields:`: 主持人 and 经过 for 治安调解, 损失 and 责任比例 for
+    traffic, 审判员 for a court's 民事调解书 …)."""
+    if not names:
+        return form_class
+    asked = {DETAIL + name: TextAreaField(label("agreement_detail", name),
+                                          validators=[Optional(), Length(max=4000)])
+             for name in names}
+    return type(form_class.__name__, (form_class,), asked)
 
 
 class AgreementEditForm(AgreementForm):

@@ -30,6 +30,7 @@ from .forms import (
     SessionEditForm,
     SessionForm,
     SignatureForm,
+    with_details,
 )
 from .issuing import (
     confirmation_courts,
@@ -145,7 +146,21 @@ def _draft_from(form: AgreementForm | OralAgreementForm) -> services.AgreementDr
         facts=form.facts.data.strip(), matters=form.matters.data.strip(),
         clauses=form.clause_list(), amount=form.amount.data,
         performance_manner=form.performance_manner.data.strip(),
-        performance_deadline=form.performance_deadline.data)
+        performance_deadline=form.performance_deadline.data, details=form.details())
+
+
+def _detail_names(handling, kind: str = "agreement") -> tuple[str, ...]:
+    spec = handling.definition.document(kind) if handling is not None else None
+    return spec.fields if spec is not None else ()
+
+
+OFFICER_DETAILS = ("host", "judge", "arbitrator")  # whoever drafts presides, unless changed
+
+
+def _officer_filled(form: AgreementForm) -> None:
+    for field in form.detail_fields():
+        if field.name.removeprefix("detail_") in OFFICER_DETAILS and not field.data:
+            field.data = current_user.display_name
 
 
 @bp.route("/cases/<int:case_id>/agreement/new", methods=["GET", "POST"])
@@ -153,9 +168,10 @@ def _draft_from(form: AgreementForm | OralAgreementForm) -> services.AgreementDr
 def new_agreement(case_id: int):
     """Draft the mediation agreement (调解协议书)."""
     case = editable_case_or_404(case_id)
-    form = AgreementForm()
+    form = with_details(AgreementForm, _detail_names(case.current_handling))()
     if request.method == "GET":
         form.facts.data = case.description
+        _officer_filled(form)
     if form.validate_on_submit():
         try:
             agreement = services.draft_agreement(db.session, case, _draft_from(form),
@@ -178,7 +194,7 @@ def new_oral_agreement(case_id: int):
     if spec is None or handling.state not in spec.at:
         flash(label("agreement_refusal", "no_such_document"), "error")
         return redirect(url_for("cases.show", case_id=case.id))
-    form = OralAgreementForm()
+    form = with_details(OralAgreementForm, spec.fields)()
     if request.method == "GET":
         form.facts.data = case.description
     if form.validate_on_submit():
@@ -205,9 +221,10 @@ def edit(agreement_id: int):
     if not agreement.is_editable:
         flash(label("agreement_refusal", "not_editable"), "error")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
-    form = AgreementEditForm(obj=agreement)
+    form = with_details(AgreementEditForm, _detail_names(agreement.handling))(obj=agreement)
     if request.method == "GET":
         form.clauses.data = "\n".join(agreement.clauses)
+        form.fill_details(agreement.details or {})
     if form.validate_on_submit():
         try:
             services.update_draft(db.session, agreement, _draft_from(form), actor=current_user,
