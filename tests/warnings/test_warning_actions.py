@@ -167,7 +167,8 @@ def test_a_warning_no_longer_met_is_cleared_and_raised_again_when_it_returns(mak
     session.refresh(warning)
     assert warning.status == "open" and case.warning_flags == ["risk_words"]
     assert [e.action for e in session.scalars(select(CaseEvent).where(
-        CaseEvent.case_id == case.id, CaseEvent.action.like("warning.%")))] == [
+        CaseEvent.case_id == case.id, CaseEvent.action.like("warning.%"))
+        .order_by(CaseEvent.seq))] == [
         "warning.raised", "warning.cleared", "warning.raised"]
 
 
