@@ -30,16 +30,19 @@ def may_sign_record(user: User, record: MediationSession, case: Case) -> bool:
             and case.handlings[-1].id == record.handling_id)
 
 
+def _handling_of(case: Case, record: MediationSession):
+    return next((h for h in case.handlings if h.id == record.handling_id), None)
+
+
 def issues_record(case: Case, record: MediationSession) -> bool:
     """Does the workflow of the session's handling issue a 调解笔录 at all?"""
-    handling = next((h for h in case.handlings if h.id == record.handling_id), None)
+    handling = _handling_of(case, record)
     return handling is not None and handling.definition.document(KIND) is not None
 
 
 def title(case: Case, record: MediationSession) -> str:
     """The record's title as the workflow prints it (人民调解笔录)."""
-    handling = next(h for h in case.handlings if h.id == record.handling_id)
-    return handling.definition.document(KIND).title
+    return _handling_of(case, record).definition.document(KIND).title
 
 
 def present(record: MediationSession, case: Case) -> list[Present]:
