@@ -16,10 +16,10 @@ from ..access import policy
 from ..audit.services import record_event
 from ..auth.models import User
 from ..casefile.models import Case, Referral
-from ..directory.models import Institution
 from ..documents.models import Document
 from ..documents.rendering import (
     anchor_pages,
+    cn_date,
     html_to_pdf,
     laid_out,
     render_html,
@@ -146,27 +146,26 @@ def _record(session: Session, case: Case, *, actor: User, now: datetime,
     return archive
 
 
-def earlier_institutions(session: Session, case: Case, *, archived_by_id: int
-                         ) -> list[Institution]:
-    """The other institutions that worked the case: those of its handlings and those that
-    sent or received its referrals, in the order they first appear."""
+def earlier_institutions(session: Session, case: Case, *, archived_by_id: int) -> list[int]:
+    """The other institutions that worked the case (by id): those of its handlings and those
+    that sent or received its referrals, in the order they first appear."""
     ids = [handling.institution_id for handling in case.handlings]
     for sender, receiver in session.execute(
             select(Referral.from_institution_id, Referral.to_institution_id)
             .where(Referral.case_id == case.id).order_by(Referral.id)):
         ids += [sender, receiver]
-    wanted = [i for i in dict.fromkeys(ids) if i != archived_by_id]
-    return [session.get(Institution, institution_id) for institution_id in wanted]
+    return [i for i in dict.fromkeys(ids) if i != archived_by_id]
 
 
 def _tell_earlier_institutions(session: Session, case: Case, archive: CaseArchive, *,
                                now: datetime) -> None:
-    detail = (f"{archive.institution.name}已于{now:%Y年%-m月%-d日}将本案归档，卷宗已封卷"
+    detail = (f"{archive.institution.name}已于{cn_date(now)}将本案归档，卷宗已封卷"
               f"（共{archive.page_count}页，核验码 {archive.verification_code}），"
               f"案件不再办理。")
-    for institution in earlier_institutions(session, case, archived_by_id=archive.institution_id):
-        tell(session, staff_of(session, institution.id), kind="outcome.archived",
-             key=f"archived:{case.id}:{institution.id}", now=now, case_id=case.id,
+    for institution_id in earlier_institutions(session, case,
+                                               archived_by_id=archive.institution_id):
+        tell(session, staff_of(session, institution_id), kind="outcome.archived",
+             key=f"archived:{case.id}:{institution_id}", now=now, case_id=case.id,
              case_no=case.case_no, detail=detail,
              sender_institution_id=archive.institution_id)
 
