@@ -23,8 +23,11 @@ run: system-deps $(DEPS_STAMP) translations
 	@echo
 	PATH="$(abspath $(VENV))/bin:$$PATH" HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile -p $(PORT) $(PROCESSES)
 
+# one test worker per core, each with its own database (tests/conftest.py)
+TEST_WORKERS ?= auto
+
 test: system-deps browser-deps $(DEPS_STAMP) translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: system-deps $(DEPS_STAMP) translations
 	$(PY) -m bench

@@ -1,13 +1,16 @@
 """One schema per run (built by the migrations), emptied after every test.
 
-SQLite by default; PostgreSQL when TEST_DATABASE_URL is set."""
+SQLite by default; PostgreSQL when TEST_DATABASE_URL is set. Run in parallel (`-n 2`, as
+`make test` does), each worker has a database of its own: its own SQLite file, or on
+PostgreSQL a database named after TEST_DATABASE_URL's with the worker's name appended,
+created when missing."""
 
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from mediation_app import create_app
 from mediation_app.documents.services import Issuer
@@ -20,8 +23,24 @@ from . import factories
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        return _worker_database(url)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _worker_database(url: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    parsed = make_url(url)
+    own = parsed.set(database=f"{parsed.database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                   {"name": own.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def _fresh_schema(url: str) -> None:

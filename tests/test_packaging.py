@@ -13,7 +13,8 @@ from babel.messages.mofile import read_mo
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.packaging
+# one worker builds the wheel (it builds in the checkout) for all of them
+pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group("wheel")]
 
 
 @pytest.fixture(scope="module")

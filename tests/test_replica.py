@@ -34,6 +34,7 @@ from .factories import PASSWORD
 BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"))
 
 pytestmark = [
+    pytest.mark.xdist_group("replica"),  # its module fixture runs once, on one worker
     pytest.mark.postgres_only,
     pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
                        reason="PostgreSQL tests run when TEST_DATABASE_URL is set"),

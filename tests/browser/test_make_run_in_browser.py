@@ -27,6 +27,7 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 STARTING_SECONDS = 900  # migrations, the demo and its 24 past monthly reports, on a busy machine
 
 pytestmark = [
+    pytest.mark.xdist_group("make-run"),  # its module fixture runs once, on one worker
     pytest.mark.browser,
     pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
                        reason="make run serves the embedded SQLite database"),

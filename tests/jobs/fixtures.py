@@ -1,5 +1,6 @@
 """A real Redis for the queue tests (TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15; the tests
-are skipped without it), emptied before and after each test: only that database is flushed."""
+are skipped without it), emptied before and after each test: only that database is flushed.
+In a parallel run each worker takes the database below the previous one's (gw1: 14)."""
 
 import os
 
@@ -13,6 +14,7 @@ def redis_url():
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         pytest.skip("TEST_REDIS_URL is not set")
+    url = _worker_database(url)
     from redis import Redis
 
     redis = Redis.from_url(url)
@@ -24,6 +26,12 @@ def redis_url():
     yield url
     redis.flushdb()
     redis.close()
+
+
+def _worker_database(url: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) - int(worker.removeprefix('gw'))}"
 
 
 @pytest.fixture
