@@ -281,6 +281,8 @@ def sync(session: Session, *, rebuild_above: int | None = None) -> int:
     scheduler passes `rebuild_above` to rebuild instead past that many (quicker then).
     Returns how many cases were queued (every case when the rollups had to be rebuilt)."""
     months = configured_months()
+    if _up_to_date(session, months):
+        return 0
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     state = _state(session)
@@ -294,6 +296,17 @@ def sync(session: Session, *, rebuild_above: int | None = None) -> int:
         refresh(session, queued, months=months)
         rolled |= set(queued)
     return len(rolled)
+
+
+def _up_to_date(session: Session, months: int) -> bool:
+    """Nothing queued and the rollups computed for `months`, in one statement and without
+    the lock: readers then never wait for each other. A sync under way still shows its
+    queue (its deletions are not committed), so its readers queue behind it as before."""
+    found = session.execute(
+        select(RollupState.durable_months,
+               select(DirtyCase.id).exists().label("queued"))
+        .where(RollupState.id == 1)).first()
+    return found is not None and found.durable_months == months and not found.queued
 
 
 def _take_queued(session: Session, limit: int) -> list[int]:

@@ -244,3 +244,13 @@ def test_a_readers_sync_rolls_a_long_queue_up_in_steps_and_never_rebuilds(make, 
     assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
     assert session.scalar(select(func.count()).select_from(HandlingFact).where(
         HandlingFact.case_id.in_([case.id for case in cases]))) == 3
+
+
+def test_a_sync_with_nothing_queued_reads_one_row_and_takes_no_lock(app, make, session):
+    from ..statements import counted
+
+    maintenance.sync(session)
+    with counted(app) as statements:
+        assert maintenance.sync(session) == 0
+    assert len(statements) == 1
+    assert "advisory" not in statements[0]
