@@ -76,71 +76,170 @@ def _grouped(query, key, joins):
     return query.group_by(key) if key is not None else query
 
 
-def _daily(session, span: Period, scope: Scope, group, dialect) -> dict:
+def _dimensions(table, groups, scope: Scope) -> tuple[dict, dict]:
+    """The group key of each grouping wanted (by its name), and the joins each needs. The
+    region key comes from one small mapping of the scope's regions to the child of the
+    scope's region they lie in (or the scope's region itself), joined by id."""
+    keys, joins = {}, {}
+    for group in groups:
+        if group is None or group in keys:
+            continue
+        if group == "region":
+            place, child = aliased(Region), aliased(Region)
+            root_id = scope.region.id if scope.region else None
+            fallback = scope.region.code if scope.region else place.code
+            mapping = select(place.id.label("region_id"),
+                             func.coalesce(child.code, fallback).label("key")) \
+                .select_from(place) \
+                .join(child, and_(child.parent_id == root_id,
+                                  place.path.startswith(child.path)), isouter=True)
+            if scope.region is not None:
+                mapping = mapping.where(place.path.startswith(scope.region.path))
+            mapping = mapping.subquery("region_keys")
+            keys[group] = mapping.c.key
+            joins[group] = [(mapping, mapping.c.region_id == table.region_id)]
+        elif group == "institution":
+            keys[group] = Institution.code
+            joins[group] = [(Institution, Institution.id == table.institution_id)]
+        elif group in ("channel", "dispute_type"):
+            keys[group] = getattr(table, group)
+            joins[group] = []
+        else:
+            raise ValueError(f"cannot group by {group}")
+    return keys, joins
+
+
+def _parts(base, groups, value_columns) -> list:
+    """One SELECT per grouping over a CTE of pre-grouped rows: (grouping, key, values)."""
+    parts = []
+    for group in groups:
+        key = base.c[f"key_{group}"] if group is not None else literal(None)
+        part = select(literal(group or TOTAL_KEY).label("grouping"), key.label("key"),
+                      *value_columns(base)).select_from(base)
+        parts.append(part.group_by(key) if group is not None else part)
+    return parts
+
+
+def _read_parts(session, parts) -> dict:
+    """{grouping (None: totals): {key: row}} of UNION ALL-ed parts."""
+    found: dict = {}
+    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
+    for row in rows:
+        grouping = None if row.grouping == TOTAL_KEY else row.grouping
+        found.setdefault(grouping, {})[row.key] = row
+    return found
+
+
+def _daily_sums(columns) -> list:
+    return [func.coalesce(func.sum(columns[name]), 0).label(name) for name in DAILY_SUMS]
+
+
+def _daily(session, period: Period, scope: Scope, groups: list, months: Period | None,
+           dialect: str) -> dict:
+    """The additive figures of every grouping over the period, and (`months`) per month
+    of that span, in one statement: the period's rows of `stats_daily` are read once and
+    summed per combination of the keys wanted (a CTE), each grouping sums those; the
+    months are summed per day first, then per month (the few days, not every row, get a
+    month key)."""
     table = DailyFigures
-    key, joins = _key(table, group, scope, dialect, table.day)
-    columns = [func.coalesce(func.sum(getattr(table, name)), 0).label(name)
-               for name in DAILY_SUMS]
-    query = select(*([key.label("key")] if key is not None else [literal(None).label("key")]),
-                   *columns).select_from(table) \
-        .where(table.day >= span.start, table.day <= span.end, *_filters(table, scope))
-    return {row.key: row for row in session.execute(_grouped(query, key, joins))}
+    parts = []
+    if groups:
+        keys, joins = _dimensions(table, groups, scope)
+        base = select(*[key.label(f"key_{name}") for name, key in keys.items()],
+                      *_daily_sums(table.__table__.c)).select_from(table)
+        for target, on in [join for each in joins.values() for join in each]:
+            base = base.join(target, on)
+        base = base.where(table.day >= period.start, table.day <= period.end,
+                          *_filters(table, scope))
+        if keys:
+            base = base.group_by(*keys.values())
+        base = base.cte("period_daily")
+        parts += _parts(base, groups, lambda cte: _daily_sums(cte.c))
+    if months is not None:
+        days = select(table.day, *_daily_sums(table.__table__.c)) \
+            .where(table.day >= months.start, table.day <= months.end,
+                   *_filters(table, scope)).group_by(table.day).subquery("days")
+        month = _month(days.c.day, dialect)
+        parts.append(select(literal("month").label("grouping"), month.label("key"),
+                            *_daily_sums(days.c)).group_by(month))
+    return _read_parts(session, parts)
 
 
 def _judged_at(period: Period, now: datetime) -> datetime:
     return min(period.ends_at, now)
 
 
-def _overdue(session, moments: dict, scope: Scope, group, dialect) -> dict:
-    """Stretches containing each moment: {moment key: at} (one key when not by month).
-    One SELECT per moment, glued with UNION ALL: each reads the few stretches still
-    running then through the index on overdue_until."""
+def _overdue(session, moment: datetime | None, scope: Scope, groups: list,
+             months: dict[str, datetime], dialect: str) -> dict:
+    """The stretches containing `moment` per key of each grouping, and those containing
+    each month's moment, in one statement: the stretches overlapping the earliest to the
+    latest moment are read once and counted per moment (a CASE each) for every
+    combination of the keys wanted."""
     table = OverdueStretch
+    moments = sorted({*([moment] if groups else []), *months.values()})
+    if not moments:
+        return {}
+    column = {at: f"at_{index}" for index, at in enumerate(moments)}
+    keys, joins = _dimensions(table, groups, scope)
+    base = select(*[key.label(f"key_{name}") for name, key in keys.items()],
+                  *[func.coalesce(func.sum(case((and_(
+                      table.overdue_from < at,
+                      (table.overdue_until.is_(None)) | (table.overdue_until >= at)), 1),
+                      else_=0)), 0).label(name) for at, name in column.items()]) \
+        .select_from(table)
+    for target, on in [join for each in joins.values() for join in each]:
+        base = base.join(target, on)
+    base = base.where(table.overdue_from < moments[-1],
+                      (table.overdue_until.is_(None)) | (table.overdue_until >= moments[0]),
+                      *_filters(table, scope))
+    if keys:
+        base = base.group_by(*keys.values())
+    base = base.cte("overdue_counts")
     parts = []
-    for name, moment in moments.items():
-        if group == "month":
-            key, joins = literal(name), []
-        else:
-            key, joins = _key(table, group, scope, dialect)
-        query = select((key if key is not None else literal(None)).label("key"),
-                       func.count().label("overdue")).select_from(table) \
-            .where(table.overdue_from < moment,
-                   (table.overdue_until.is_(None)) | (table.overdue_until >= moment),
-                   *_filters(table, scope))
-        parts.append(_grouped(query, key if group != "month" else None, joins))
-    statement = union_all(*parts) if len(parts) > 1 else parts[0]
-    return {row.key: int(row.overdue) for row in session.execute(statement)}
+    if groups:
+        parts += _parts(base, groups, lambda cte: [
+            func.coalesce(func.sum(cte.c[column[moment]]), 0).label("overdue")])
+    for month, at in months.items():
+        parts.append(select(literal("month").label("grouping"), literal(month).label("key"),
+                            func.coalesce(func.sum(base.c[column[at]]), 0).label("overdue")))
+    return {grouping: {key: int(row.overdue) for key, row in rows.items()}
+            for grouping, rows in _read_parts(session, parts).items()}
 
 
-def _repeat_parties(session, span: Period, scope: Scope, group, dialect) -> dict:
-    """People of cases concluded more than once: once per case and group (and total)."""
+def _repeat_parties(session, period: Period, scope: Scope, groups: list,
+                    months: Period | None, dialect: str) -> dict:
+    """People of cases concluded more than once: once per case and key of each grouping
+    (and of each month of `months`), in one statement over the few repeat facts."""
     table = HandlingFact
-    key, joins = _key(table, group, scope, dialect, table.concluded_day)
-    in_span = [table.is_repeat, table.outcome.in_(("success", "failure")),
-               table.concluded_day >= span.start, table.concluded_day <= span.end,
-               *_filters(table, scope)]
 
-    def once(with_key):
+    def in_span(span: Period) -> list:
+        return [table.is_repeat, table.outcome.in_(("success", "failure")),
+                table.concluded_day >= span.start, table.concluded_day <= span.end,
+                *_filters(table, scope)]
+
+    def once(group, key, joins, span):
         columns = [table.case_id, table.parties]
-        if with_key is not None:
-            columns.insert(0, with_key.label("key"))
+        if key is not None:
+            columns.insert(0, key.label("key"))
         inner = select(*columns).select_from(table)
-        for target, on, *outer in (joins if with_key is not None else []):
-            inner = inner.join(target, on, isouter=bool(outer))
-        return inner.where(*in_span).distinct().subquery()
+        for target, on in joins:
+            inner = inner.join(target, on)
+        each = inner.where(*in_span(span)).distinct().subquery()
+        part = select(literal(group or TOTAL_KEY).label("grouping"),
+                      (each.c.key if key is not None else literal(None)).label("key"),
+                      func.coalesce(func.sum(each.c.parties), 0).label("parties"))
+        return part.group_by(each.c.key) if key is not None else part
 
-    total = once(None)
-    parts = [select(literal(TOTAL_KEY).label("key"),
-                    func.coalesce(func.sum(total.c.parties), 0).label("parties"))]
-    if key is not None:
-        each = once(key)
-        parts.append(select(each.c.key, func.sum(each.c.parties).label("parties"))
-                     .group_by(each.c.key))
-    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
-    found = {}
-    for row in rows:
-        found[None if row.key == TOTAL_KEY else row.key] = int(row.parties)
-    return found
+    parts = []
+    keys, joins = _dimensions(table, groups, scope)
+    for group in groups:
+        parts.append(once(group, keys.get(group), joins.get(group, []), period))
+    if months is not None:
+        parts.append(once("month", _month(table.concluded_day, dialect), [], months))
+    if not parts:
+        return {}
+    return {grouping: {key: int(row.parties) for key, row in rows.items()}
+            for grouping, rows in _read_parts(session, parts).items()}
 
 
 def _figures(row, overdue: int, parties: int) -> Figures:
@@ -173,30 +272,42 @@ def aggregate(session: Session, period: Period, scope: Scope, *, group: str | No
             found[None] = queries.aggregate(session, period, scope, now=now,
                                             durable_months=durable_months).get(None, Figures())
         return found
-    dialect = session.get_bind().dialect.name
     if group == "month":
-        months = period.months()
+        return _figure_sets(session, period, scope, [], period.months(), now)[1]
+    wanted = [None] if group is None else [None, group]
+    by = _figure_sets(session, period, scope, wanted, None, now)[0]
+    found = dict(by.get(group, {})) if group is not None else {}
+    found[None] = by[None][None]
+    return found
+
+
+def _figure_sets(session: Session, period: Period, scope: Scope, groups: list,
+                 months: list[str] | None, now: datetime
+                 ) -> tuple[dict[str | None, dict], dict[str, Figures]]:
+    """The figures of the period per key of each grouping in `groups` (None: the totals,
+    under the key None), and those of each of `months` (whole months), in three
+    statements whatever the groupings: the additive figures, `overdue`, and the people of
+    the cases concluded more than once."""
+    dialect = session.get_bind().dialect.name
+    span, moments = None, {}
+    if months:
         span = Period(month_period(months[0]).start, month_period(months[-1]).end)
         moments = {month: _judged_at(month_period(month), now) for month in months}
-    else:
-        span, moments = period, {"period": _judged_at(period, now)}
-    daily = _daily(session, span, scope, group, dialect)
-    overdue = _overdue(session, moments, scope, group, dialect)
-    parties = _repeat_parties(session, span, scope, group, dialect)
-    if group == "month":
-        return {month: _figures(daily.get(month), overdue.get(month, 0), parties.get(month, 0))
-                for month in months}
-    keys = set(daily) | set(overdue) | {key for key in parties if key is not None}
-    found = {key: _figures(daily.get(key), overdue.get(key, 0), parties.get(key, 0))
-             for key in keys}
-    if group is not None:
-        totals = Figures()
-        for figures in found.values():
-            totals.add(figures)
-        totals.parties += parties.get(None, 0) - sum(v for k, v in parties.items()
-                                                     if k is not None)
-        found[None] = totals
-    return found
+    daily = _daily(session, period, scope, groups, span, dialect)
+    overdue = _overdue(session, _judged_at(period, now), scope, groups, moments, dialect)
+    parties = _repeat_parties(session, period, scope, groups, span, dialect)
+    by: dict[str | None, dict] = {}
+    for group in groups:
+        rows, late, people = (source.get(group, {}) for source in (daily, overdue, parties))
+        keys = {None} if group is None else set(rows) | set(late) | set(people)
+        by[group] = {key: _figures(rows.get(key), late.get(key, 0), people.get(key, 0))
+                     for key in keys}
+    trend = {}
+    if months:
+        rows, late, people = (source.get("month", {}) for source in (daily, overdue, parties))
+        trend = {month: _figures(rows.get(month), late.get(month, 0), people.get(month, 0))
+                 for month in months}
+    return by, trend
 
 
 @dataclass
@@ -220,18 +331,36 @@ def page_figures(session: Session, period: Period, scope: Scope, *, group: str |
                  ) -> PageFigures:
     """One figure set per grouping (totals come with the chosen one) and one for the
     trend: the months to the period's last, in one GROUP BY month."""
-    if first_sync:
-        sync(session)
     options = {"now": now, "durable_months": durable_months, "first_sync": False}
+    last = period.end.strftime("%Y-%m")
+    months = [shift_month(last, offset) for offset in range(1 - trend_months, 1)]
+    if not _served(session, durable_months, first_sync=first_sync) or group == "month":
+        return _page_figures_apart(session, period, scope, group, groups, months, options)
+    wanted = [None, *dict.fromkeys(each for each in (group, *groups) if each)]
+    found, trend = _figure_sets(session, period, scope, wanted, months, now)
+    report = Report(period=period, group=group, totals=found[None][None],
+                    groups=_sorted_groups(found[group]) if group else [])
+    by = {each: dict(_sorted_groups(found[each])) for each in groups}
+    if group:
+        by[group] = dict(report.groups)
+    return PageFigures(report=report, by=by, months=months, trend=trend)
+
+
+def _sorted_groups(found: dict) -> list[tuple[str, Figures]]:
+    return sorted(((str(key), figures) for key, figures in found.items()
+                   if key is not None and key != ""), key=lambda item: item[0])
+
+
+def _page_figures_apart(session, period, scope, group, groups, months, options
+                        ) -> PageFigures:
+    """The page's figure sets one by one: while the rollups are rebuilt (from the
+    reference queries), and for a report by month."""
     report = statistics(session, period, scope, group=group, **options)
     by = {group: dict(report.groups)} if group and group != "month" else {}
     for each in groups:
         if each not in by:
-            found = aggregate(session, period, scope, group=each, **options)
-            by[each] = {key: figures for key, figures in sorted(
-                ((str(k), v) for k, v in found.items() if k is not None and k != ""))}
-    last = period.end.strftime("%Y-%m")
-    months = [shift_month(last, offset) for offset in range(1 - trend_months, 1)]
+            by[each] = dict(_sorted_groups(aggregate(session, period, scope, group=each,
+                                                     **options)))
     trend = aggregate(session, Period(month_period(months[0]).start,
                                       month_period(months[-1]).end),
                       scope, group="month", **options)
@@ -296,21 +425,24 @@ def _days(dialect: str):
     return cast(table.concluded_day - table.accepted_day, Integer)
 
 
-def _percentile(ranked, tenths: int):
-    """The percentile p = tenths/10 of the ranked days of one group, as an aggregate over
-    its rows, by linear interpolation between closest ranks (the method of PostgreSQL's
-    percentile_cont, R's type 7, Python's statistics.quantiles(method="inclusive")).
+def _percentile(counted, tenths: int):
+    """The percentile p = tenths/10 of the days of one group, as an aggregate over its rows
+    (one row per distinct number of days: `days`, `upto` the handlings of the group that
+    took that many days or fewer, `n` all of the group's), by linear interpolation between
+    closest ranks (the method of PostgreSQL's percentile_cont, R's type 7, Python's
+    statistics.quantiles(method="inclusive")).
 
     For the n durations of a group sorted ascending, x[1] <= ... <= x[n], the position is
     h = (n - 1) * p; with j = floor(h) and d = h - j (a multiple of 1/10, since p is in
     tenths), the percentile is x[j+1] * (1 - d) + x[j+2] * d, x[j+2] being needed only
     when d > 0 (then j + 2 <= n). The median is p = 0.5: the middle value, or the mean of
-    the two middle values. In integers: with k = (n - 1) * tenths, j = k // 10 and
-    10 * d = k % 10, the value is (x[j+1] * (10 - k % 10) + x[j+2] * (k % 10)) / 10, one
-    division, so both databases and Python give the same float."""
-    position = (ranked.c.n - 1) * tenths
-    below = func.max(case((ranked.c.rank == position // 10 + 1, ranked.c.days)))
-    above = func.max(case((ranked.c.rank == position // 10 + 2, ranked.c.days)))
+    the two middle values. x[r] is the fewest days whose `upto` reaches r. In integers:
+    with k = (n - 1) * tenths, j = k // 10 and 10 * d = k % 10, the value is
+    (x[j+1] * (10 - k % 10) + x[j+2] * (k % 10)) / 10, one division, so both databases and
+    Python give the same float."""
+    position = (counted.c.n - 1) * tenths
+    below = func.min(case((counted.c.upto >= position // 10 + 1, counted.c.days)))
+    above = func.min(case((counted.c.upto >= position // 10 + 2, counted.c.days)))
     weight = func.max(position % 10)
     return (below * (10 - weight) + func.coalesce(above, below) * weight) / literal(10.0)
 
@@ -326,8 +458,9 @@ def durations(session: Session, period: Period, scope: Scope,
 
     Reads `stats_handling_facts` (synced first, unless the figures read before did) once,
     through its index on (concluded_day, region_id): only the period's concluded
-    handlings of the scope, never the cases; every grouping ranks that one set (a CTE
-    used more than once, which SQLite and PostgreSQL materialise)."""
+    handlings of the scope, never the cases, counted per number of days and dimensions
+    (a CTE used more than once, which SQLite and PostgreSQL materialise); every grouping
+    ranks those few counts, not the handlings one by one."""
     if first_sync:
         sync(session)
     dialect = session.get_bind().dialect.name
@@ -335,25 +468,32 @@ def durations(session: Session, period: Period, scope: Scope,
     wanted = [table.outcome.in_(("success", "failure")), table.accepted_day.is_not(None),
               table.concluded_day >= period.start, table.concluded_day <= period.end,
               *_filters(table, scope)]
-    facts = select(table.channel, table.dispute_type, table.institution_id, table.region_id,
-                   _days(dialect).label("days")).where(*wanted).cte("duration_facts")
+    dimensions = [table.channel, table.dispute_type, table.institution_id,
+                  *([table.region_id] if "region" in groups else [])]
+    days = _days(dialect).label("days")
+    facts = select(*dimensions, days, func.count().label("handlings")).where(*wanted) \
+        .group_by(*dimensions, days).cte("duration_facts")
     parts = []
     for group in (None, *groups):
         key, joins = _key(facts.c, group, scope, dialect)
-        within = {"partition_by": key} if key is not None else {}
         key = key if key is not None else literal(TOTAL_KEY)
-        days = facts.c.days
-        inner = select(key.label("key"), days.label("days"),
-                       func.row_number().over(order_by=days, **within).label("rank"),
-                       func.count().over(**within).label("n")).select_from(facts)
+        inner = select(key.label("key"), facts.c.days,
+                       func.sum(facts.c.handlings).label("handlings")).select_from(facts)
         for target, on, *outer in joins:
             inner = inner.join(target, on, isouter=bool(outer))
-        ranked = inner.subquery()
+        per_day = inner.group_by(key, facts.c.days).subquery()
+        within = {"partition_by": per_day.c.key}
+        counted = select(
+            per_day.c.key, per_day.c.days,
+            cast(func.sum(per_day.c.handlings).over(order_by=per_day.c.days, **within),
+                 Integer).label("upto"),
+            cast(func.sum(per_day.c.handlings).over(**within), Integer).label("n"),
+        ).subquery()
         parts.append(select(literal(group or TOTAL_KEY).label("grouping"),
-                            ranked.c.key, func.max(ranked.c.n).label("n"),
-                            *[_percentile(ranked, tenths).label(name)
+                            counted.c.key, func.max(counted.c.n).label("n"),
+                            *[_percentile(counted, tenths).label(name)
                               for name, tenths in PERCENTILES.items()])
-                     .group_by(ranked.c.key))
+                     .group_by(counted.c.key))
     found: dict[str | None, dict[str | None, Durations]] = {None: {None: Durations()}}
     found.update({group: {} for group in groups})
     for row in session.execute(union_all(*parts)):
