@@ -13,8 +13,8 @@ from mediation_app.referrals.services import send_referral
 from ..statements import counted
 
 PAGE = "/stats/?start=2026-10-01&end=2026-10-31&by=institution"
-LIMIT = 40      # today 37: sign-in, filters, sync, 5 figure sets of 3, referrals, durations,
-#                 what was prevented, names (read once)
+LIMIT = 22      # today 19: sign-in, filters, sync, the figure sets of the page in 3,
+#                 referrals, durations, what was prevented, names (read once)
 
 
 def _busy_month(make, region, n: int):
