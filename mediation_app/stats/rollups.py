@@ -2,9 +2,12 @@
 charts, the CLI, the exports and the monthly report show. stats.queries computes the same
 figures from the cases themselves and stays the reference (tests compare the two).
 
-Three statements per figure set, whatever the grouping (months included):
-- the additive figures summed over `stats_daily` (totals are the sum of the groups);
-- `overdue`: the overdue stretches that contain the end of the period (of each month);
+Three statements for all the figure sets a page shows (the totals, every grouping of the
+period, and the months of the trend), whatever the groupings:
+- the additive figures summed over `stats_daily`: the period's rows read once, summed per
+  combination of the keys wanted, then per grouping; the trend's per day, then per month;
+- `overdue`: the overdue stretches that contain the end of the period (of each month),
+  read once and counted at every moment;
 - `parties` of the few cases concluded more than once, counted once per case and group."""
 
 from __future__ import annotations
@@ -68,12 +71,6 @@ def _key(table, group: str | None, scope: Scope, dialect: str, day_column=None):
         fallback = scope.region.code if scope.region else place.code
         return func.coalesce(child.code, fallback), joins
     raise ValueError(f"cannot group by {group}")
-
-
-def _grouped(query, key, joins):
-    for target, on, *outer in joins:
-        query = query.join(target, on, isouter=bool(outer))
-    return query.group_by(key) if key is not None else query
 
 
 def _dimensions(table, groups, scope: Scope) -> tuple[dict, dict]:
