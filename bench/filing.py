@@ -89,7 +89,9 @@ def _window(base: str, clients: list, path: str, form: dict, seconds: float) -> 
 
 
 def _statements(url: str, form: dict) -> dict:
-    """The SQL statements of one filing of each side, counted in-process (test client)."""
+    """The SQL statements of one filing of each side, counted in-process (test client), each
+    with new people (with the same people every run, a later run's filing would be a repeat
+    dispute of an earlier one's and raise a warning)."""
     os.environ["BENCH_DATABASE_URL"] = url
     app = create()
     with app.app_context():
@@ -99,7 +101,7 @@ def _statements(url: str, form: dict) -> dict:
     found = {}
     for side, path in PATHS.items():
         with counter.capture():
-            response = client.post(path, data=new_people(form, random.Random(side)))
+            response = client.post(path, data=new_people(form, random.Random()))
         if response.status_code != 302:
             raise SystemExit(f"{side} filing answered {response.status_code}: "
                              f"{response.get_data(as_text=True)[:500]}")

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 from mediation_app import create_app
 from mediation_app.documents.services import Issuer
 from mediation_app.extensions import db, limiter
+from mediation_app.handlings.catalog import forget_stored_versions
 from mediation_app.storage import Storage
 
 from . import factories
@@ -108,6 +109,7 @@ def _clean_database(request):
             db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+    forget_stored_versions(app)     # the workflow texts' rows were deleted with the rest
     # audit checkpoints remember the chains of the database just emptied
     shutil.rmtree(Path(app.config["MEDIATION_STORAGE"]) / "audit-checkpoints", ignore_errors=True)
     limiter.reset()

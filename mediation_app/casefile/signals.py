@@ -5,6 +5,7 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: sent with (app, session=Session, case=Case, now=datetime) after a case was filed, or its
-#: details or parties changed, inside the request's transaction.
+#: sent with (app, session=Session, case=Case, now=datetime) after a case was filed (once
+#: its filing is committed, in the request's next transaction), or its details or parties
+#: changed (inside the request's transaction).
 case_details_changed = _signals.signal("case-details-changed")

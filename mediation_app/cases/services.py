@@ -18,12 +18,10 @@ from ..directory.models import Institution, Region
 from ..domain.case_numbers import render_case_number
 from ..domain.codes import PartyKind
 from ..domain.idcard import birth_date, mask_birth_date, mask_phone, normalise_id_number
-from ..handlings.services import start_handling
+from ..handlings.services import open_handling, record_opening
 from ..storage import Storage
 from ..uploads import sniff_upload
-from ..workflow.calendar import due_at
 from ..workflow.catalog import Source
-from ..workflow.definition import State
 
 
 class CaseError(ValueError):
@@ -79,16 +77,16 @@ def next_case_number(session: Session, institution: Institution, year: int) -> t
 
 def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
               workflow: Source) -> Case:
-    """Number the case, record its parties and open the filer's handling under `workflow`."""
+    """Number the case, record its parties and open the filer's handling under `workflow`.
+    The number is drawn last: its counter row stays locked until the transaction ends and
+    every filing of the institution queues on it, so only the writes that need the number
+    (the case and what refers to it, the audit trail) follow it."""
     if len(data.parties) < 2:
         raise CaseError("A dispute needs at least two parties.")
     institution = actor.institution
-    seq, number = next_case_number(session, institution, now.year)
     case = Case(
-        case_no=number,
         numbering_institution_id=institution.id,
         year=now.year,
-        seq=seq,
         dispute_type=data.dispute_type,
         source=data.source,
         region=data.region,
@@ -97,23 +95,18 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
         amount=data.amount,
         received_on=data.received_on,
         filed_at=now,
-        updated_at=now,
         filed_by_id=actor.id,
         assigned_mediator=data.assigned_mediator,
-        holder_institution_id=institution.id,
-        state=workflow.definition.initial.name,
-        # what opening the handling mirrors onto the case, set now so the case is written
-        # once (were they to differ, the mirror would still write them)
-        channel=workflow.definition.channel,
-        deadline_at=_opening_deadline(workflow.definition.initial, now),
-        closed_at=None,
         handlings=[],   # known empty: opening the first handling reads nothing
     )
     for position, party in enumerate(data.parties):
         case.parties.append(_build_party(party, position))
     case.party_count = len(case.parties)
     session.add(case)
-    session.flush()
+    with session.no_autoflush:    # nothing is written before the number is drawn
+        handling = open_handling(session, case, institution, workflow, now=now)
+        case.seq, case.case_no = next_case_number(session, institution, now.year)
+    session.flush()     # the case, its parties, its handling and deadline
     record_event(
         session,
         case,
@@ -121,20 +114,14 @@ def file_case(session: Session, data: NewCase, *, actor: User, now: datetime,
         actor=actor,
         now=now,
         new_chain=True,
-        case_no=number,
+        case_no=case.case_no,
         institution=institution.code,
         after=_case_view(case),
         parties=[party.audit_view() for party in case.parties],
     )
-    start_handling(session, case, institution, workflow, actor=actor, now=now)
+    record_opening(session, case, handling, workflow, actor=actor, now=now)
+    session.flush()     # both events and the chain's head
     return case
-
-
-def _opening_deadline(initial: State, now: datetime) -> datetime | None:
-    """The deadline the workflow's initial state gives the handling opened now."""
-    if initial.deadline and not initial.is_terminal:
-        return due_at(now, initial.deadline)
-    return None
 
 
 def _person_facts(values: dict) -> dict:

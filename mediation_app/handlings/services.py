@@ -56,6 +56,21 @@ def start_handling(session: Session, case: Case, institution: Institution, sourc
     """Open the institution's handling of a case in the workflow's initial state."""
     if case.id is not None and case.current_handling is not None:
         raise HandlingError("still_held")
+    handling = open_handling(session, case, institution, source, now=now,
+                             arrived_by=arrived_by)
+    if case.id is None:
+        session.flush()
+    record_opening(session, case, handling, source, actor=actor, now=now)
+    session.flush()     # the handling, its deadline and the events written together
+    return handling
+
+
+def open_handling(session: Session, case: Case, institution: Institution, source: Source, *,
+                  now: datetime, arrived_by: str | None = None) -> Handling:
+    """The institution's handling of the case in the workflow's initial state, its first
+    deadline and the case's mirror of it, added to the session but not written: a case
+    being filed is written with it at once (see cases.services.file_case), which then
+    records the opening (record_opening)."""
     definition = source.definition
     initial = definition.initial
     handling = Handling(
@@ -73,15 +88,19 @@ def start_handling(session: Session, case: Case, institution: Institution, sourc
     case.mirror(handling)
     case.closed_at = None
     case.updated_at = now
-    if case.id is None:
-        session.flush()
+    return handling
+
+
+def record_opening(session: Session, case: Case, handling: Handling, source: Source, *,
+                   actor: User | None, now: datetime) -> None:
+    """The audit event of a handling opened (the case written, so its chain has an id)."""
+    definition = source.definition
+    institution = handling.institution
     record_event(session, case, "handling.opened", actor=actor, now=now,
                  institution=institution.code, workflow=f"{definition.name} v{definition.version}",
-                 arrived_by=arrived_by,
+                 arrived_by=handling.arrived_by,
                  labels={"institution": institution.name, "workflow": definition.title,
-                         "state": initial.label})
-    session.flush()     # the handling, its deadline and the events written together
-    return handling
+                         "state": definition.initial.label})
 
 
 def _check_reason(definition, target: State, reason: str | None) -> None:

@@ -4,8 +4,9 @@ does about them: assign the case (分流 or 交办) or dismiss a false warning w
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, func, literal_column, or_, select, update
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..audit.services import record_event
@@ -32,25 +33,33 @@ class WarningError(ValueError):
 
 def repeats_between_same_parties(session: Session, case: Case, *, months: int) -> bool:
     """An earlier case (within `months`) shares at least two of this case's parties."""
-    return session.scalar(_repeat_query(case, months=months)) is not None
+    return session.scalar(_repeat_query(), _repeat_window(case, months=months)) is not None
 
 
-def _repeat_query(case: Case, *, months: int):
+@cache
+def _repeat_query():
+    """The first earlier case sharing two of the case's people; built once, the case and
+    the window given as parameters (_repeat_window)."""
     ours, theirs = aliased(Party), aliased(Party)
     same_person = or_(
         and_(ours.id_number_index.is_not(None), ours.id_number_index == theirs.id_number_index),
         and_(ours.phone_index.is_not(None), ours.name == theirs.name,
              ours.phone_index == theirs.phone_index))
-    since = case.filed_at - timedelta(days=30 * months)
-    query = (select(theirs.case_id)
-             .select_from(ours).join(theirs, same_person)
-             .join(Case, Case.id == theirs.case_id)
-             .where(ours.case_id == case.id, theirs.case_id != case.id,
-                    Case.filed_at >= since, Case.filed_at <= case.filed_at)
-             .group_by(theirs.case_id)
-             .having(func.count(ours.id.distinct()) >= 2)
-             .limit(1))
-    return query
+    case_id = bindparam("repeat_case_id")
+    return (select(theirs.case_id)
+            .select_from(ours).join(theirs, same_person)
+            .join(Case, Case.id == theirs.case_id)
+            .where(ours.case_id == case_id, theirs.case_id != case_id,
+                   Case.filed_at >= bindparam("repeat_since"),
+                   Case.filed_at <= bindparam("repeat_until"))
+            .group_by(theirs.case_id)
+            .having(func.count(ours.id.distinct()) >= 2)
+            .limit(1))
+
+
+def _repeat_window(case: Case, *, months: int) -> dict:
+    return {"repeat_case_id": case.id, "repeat_since": case.filed_at - timedelta(days=30 * months),
+            "repeat_until": case.filed_at}
 
 
 def describe(item) -> str:
@@ -92,13 +101,19 @@ def _warnings_and_repeats(session: Session, case: Case, *,
     """In one statement: whether the case repeats an earlier dispute, and its warnings as
     stored now (a row with no warning when it has none)."""
     session.flush()
-    one = select(literal_column("1").label("one")).subquery("one")
-    rows = session.execute(
-        select(_repeat_query(case, months=months).exists().label("repeats"), EarlyWarning)
-        .select_from(one).outerjoin(EarlyWarning, EarlyWarning.case_id == case.id)
-        .order_by(EarlyWarning.id)
-        .execution_options(populate_existing=True)).all()
+    rows = session.execute(_warnings_and_repeats_query(),
+                           _repeat_window(case, months=months)).all()
     return bool(rows[0].repeats), [row[1] for row in rows if row[1] is not None]
+
+
+@cache
+def _warnings_and_repeats_query():
+    one = select(literal_column("1").label("one")).subquery("one")
+    return (select(_repeat_query().exists().label("repeats"), EarlyWarning)
+            .select_from(one)
+            .outerjoin(EarlyWarning, EarlyWarning.case_id == bindparam("repeat_case_id"))
+            .order_by(EarlyWarning.id)
+            .execution_options(populate_existing=True))
 
 
 def _live_flags(known: list[EarlyWarning], raised) -> list[str]:

@@ -68,3 +68,28 @@ def test_filing_a_flagged_case_through_the_page_shows_the_warning(make, login, s
                      f"parties-{index}-name": f"工人{index}"})
     response = login(mediator).post("/cases/new", data=form, follow_redirects=True)
     assert "⚠" in response.get_data(as_text=True)
+
+
+def test_a_filing_whose_warning_check_fails_stays_filed_without_warnings(make, login, session):
+    """The check runs once the filing is committed: its failure is logged, not the case's."""
+    from mediation_app.casefile.models import Case
+    from mediation_app.casefile.signals import case_details_changed
+
+    mediator = make.user()
+    make.commit()
+
+    def failing(_app, **_kwargs):
+        raise RuntimeError("warning rules unavailable")
+
+    form = {"dispute_type": "labour", "source": "walk_in", "region_id": mediator.institution.region_id,
+            "received_on": "2026-11-20", "summary": "工人扬言自杀讨薪", "amount": "",
+            "assigned_mediator_id": "0", "workflow": ""}
+    for index in range(2):
+        form.update({f"parties-{index}-role": "applicant", f"parties-{index}-kind": "person",
+                     f"parties-{index}-name": f"工人{index}"})
+    with case_details_changed.connected_to(failing):
+        response = login(mediator).post("/cases/new", data=form)
+    session.rollback()
+    case = session.scalar(select(Case))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
+    assert case.is_flagged is False and case.filed_by_id == mediator.id
