@@ -17,6 +17,7 @@ from ..transaction import discard
 from ..workflow.calendar import china_date
 from . import record_signing
 from .forms import RecordRefusalForm, RecordSignatureForm
+from .issue_jobs import VISIT_RECORD, queued_issue, visit_record_issued
 from .issuing import issue_session_record, issue_visit_record, png_data_uri
 from .models import FollowUp, MediationSession, RecordDocument
 from .services import AgreementError
@@ -126,9 +127,10 @@ def issue_follow_up_record(visit_id: int):
         refuse(case)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if db.session.scalar(db.select(RecordDocument.id).where(
-            RecordDocument.follow_up_id == visit.id)) is not None:
+    if visit_record_issued(db.session, visit):
         flash(_("The record of this visit has already been issued."), "error")
+    elif (queued := queued_issue(case, VISIT_RECORD, visit_id=visit.id)) is not None:
+        return queued
     else:
         try:
             document = issue_visit_record(db.session, current_issuer(), visit,

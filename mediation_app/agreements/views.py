@@ -32,6 +32,7 @@ from .forms import (
     SignatureForm,
     with_details,
 )
+from .issue_jobs import CONFIRMATION, queued_issue
 from .issuing import (
     confirmation_courts,
     issue_agreement,
@@ -405,6 +406,9 @@ def confirmation_application(agreement_id: int):
     if not form.validate_on_submit():
         flash(label("agreement_refusal", "not_a_court"), "error")
         return redirect(url_for("cases.show", case_id=case.id))
+    if (queued := queued_issue(case, CONFIRMATION, agreement_id=agreement.id,
+                               court_id=form.court.data)) is not None:
+        return queued
     try:
         issue_confirmation_application(db.session, current_issuer(), agreement,
                                        court=db.session.get(Institution, form.court.data),
