@@ -15,9 +15,19 @@ from ..documents.services import DocumentError
 from ..jobs import outcome
 from ..labels import label
 from ..transaction import discard
-from .issue_jobs import CONFIRMATION, ISSUERS, STEP, VISIT_RECORD, queued_issue
+from . import record_signing
+from .issue_jobs import (
+    AGREEMENT,
+    CONFIRMATION,
+    ISSUERS,
+    SESSION_RECORD,
+    STEP,
+    VISIT_RECORD,
+    queued_issue,
+)
 from .issuing import issue_case_document
-from .record_views import record_listing
+from .models import Agreement, MediationSession
+from .record_views import may_issue_visit_record, record_listing
 from .steps import ISSUED_ON_THE_SPOT, documents_by_step
 from .views import bp
 
@@ -44,7 +54,7 @@ def issue_step_document(case_id: int, kind: str):
         refuse(case)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if (queued := queued_issue(case, STEP, kind=kind)) is not None:
+    if (queued := queued_issue(case.id, STEP, kind=kind)) is not None:
         return queued
     try:
         document = issue_case_document(db.session, current_issuer(), case, kind,
@@ -60,15 +70,20 @@ def issue_step_document(case_id: int, kind: str):
 REFRESH_SECONDS = 2
 
 
-def may_follow(user, case, what: str) -> bool:
-    """Who may issue the job's document may follow it (and no one else)."""
-    if not policy.can_issue_notice(user, case):
-        return False
+def may_follow(user, case, what: str, target: dict) -> bool:
+    """Who may issue the job's document (or give its last signature) follows its job."""
     if what == STEP:
-        return policy.can_change_case(user, case)
+        return policy.can_change_case(user, case) and policy.can_issue_notice(user, case)
     if what == VISIT_RECORD:
-        return policy.can_record_aftercare(user, case)
-    return what == CONFIRMATION
+        return may_issue_visit_record(user, case)
+    if what == CONFIRMATION:
+        return policy.can_issue_notice(user, case)
+    if what == AGREEMENT:
+        agreement = db.session.get(Agreement, target["agreement_id"])
+        return agreement is not None and policy.can_change_record(user, agreement)
+    record = db.session.get(MediationSession, target["session_id"])
+    return (record is not None and record_signing.may_sign_record(user, record, case)
+            and record_signing.issues_record(case, record))
 
 
 @bp.get("/cases/<int:case_id>/documents/jobs/<job_id>")
@@ -77,32 +92,57 @@ def document_job(case_id: int, job_id: str):
     """A document being issued by a queue worker: a page that reloads itself until the job
     ends, then goes where issuing in the request went, saying what came of it."""
     case = visible_case_or_404(case_id)
-    if not policy.can_issue_notice(current_user, case):
+    if not (policy.can_change_case(current_user, case)
+            or policy.can_issue_notice(current_user, case)):
         refuse(case)
     job = outcome(current_app, job_id)
     if job is None or job.kwargs.get("case_id") != case.id or job.kwargs.get("what") not in ISSUERS:
         abort(404)
-    if not may_follow(current_user, case, job.kwargs["what"]):
+    what = job.kwargs["what"]
+    if not may_follow(current_user, case, what, job.kwargs):
         refuse(case)
     if job.state == "waiting":
         return render_template("agreements/issuing.html", case=case,
                                refresh_seconds=REFRESH_SECONDS)
-    _flash_outcome(job.kwargs["what"], job.state, job.result or {})
-    if job.kwargs["what"] == CONFIRMATION:
-        return redirect(url_for("cases.show", case_id=case.id))
-    return redirect(url_for("agreements.case_documents", case_id=case.id))
+    result = job.result or {}
+    _flash_outcome(what, job.state, result)
+    return redirect(_after(what, job.kwargs, case, issued=bool(result.get("document_id"))))
 
 
 def _flash_outcome(what: str, state: str, result: dict) -> None:
     if state == "failed":
         flash(_("The document could not be issued because of an error; nothing was issued. "
                 "Please issue it again."), "error")
-    elif "document_id" in result:
-        flash(_("Application for judicial confirmation issued.") if what == CONFIRMATION
-              else _("%(title)s issued.", title=result["title"]), "success")
+    elif result.get("document_id"):
+        flash(ISSUED[what](result["title"]), "success")
     elif "message" in result:
         flash(_(result["message"]), "error")
-    elif what == CONFIRMATION and result["refusal"][0] == "document_refusal":
-        flash(_("This procedure issues no such document."), "error")
+    elif "refusal" in result:
+        flash(_("This procedure issues no such document.")
+              if what == CONFIRMATION and result["refusal"][0] == "document_refusal"
+              else label(*result["refusal"]), "error")
     else:
-        flash(label(*result["refusal"]), "error")
+        flash(_("Signature saved."), "success")
+
+
+ISSUED = {
+    STEP: lambda title: _("%(title)s issued.", title=title),
+    VISIT_RECORD: lambda title: _("%(title)s issued.", title=title),
+    CONFIRMATION: lambda _title: _("Application for judicial confirmation issued."),
+    AGREEMENT: lambda _title: _("All signatures are in: the agreement is sealed, signed and "
+                                "stored."),
+    SESSION_RECORD: lambda _title: _("Everyone present has signed: the session record is "
+                                     "issued and stored."),
+}
+
+
+def _after(what: str, target: dict, case, *, issued: bool) -> str:
+    """Where issuing in the request went: the page the document was issued from, or the
+    case once an agreement is signed."""
+    if what == SESSION_RECORD:
+        return url_for("agreements.session_record", session_id=target["session_id"])
+    if what == AGREEMENT and not issued:
+        return url_for("agreements.sign", agreement_id=target["agreement_id"])
+    if what in (AGREEMENT, CONFIRMATION):
+        return url_for("cases.show", case_id=case.id)
+    return url_for("agreements.case_documents", case_id=case.id)

@@ -17,7 +17,13 @@ from ..transaction import discard
 from ..workflow.calendar import china_date
 from . import record_signing
 from .forms import RecordRefusalForm, RecordSignatureForm
-from .issue_jobs import VISIT_RECORD, queued_issue, visit_record_issued
+from .issue_jobs import (
+    SESSION_RECORD,
+    VISIT_RECORD,
+    queued_issue,
+    sign_then_issue,
+    visit_record_issued,
+)
 from .issuing import issue_session_record, issue_visit_record, png_data_uri
 from .models import FollowUp, MediationSession, RecordDocument
 from .services import AgreementError
@@ -60,10 +66,15 @@ def session_record(session_id: int):
 def _mark(record: MediationSession, signer: str, mark: record_signing.Mark):
     now = utcnow()
     try:
-        record_signing.mark_record(
-            db.session, record, signer, mark, actor=current_user, now=now,
-            on_complete=lambda done: issue_session_record(db.session, current_issuer(), done,
-                                                          actor=current_user, now=now))
+        following = sign_then_issue(
+            lambda on_complete: record_signing.mark_record(
+                db.session, record, signer, mark, actor=current_user, now=now,
+                on_complete=on_complete),
+            lambda done: issue_session_record(db.session, current_issuer(), done,
+                                              actor=current_user, now=now),
+            record.case_id, SESSION_RECORD, session_id=record.id, signer=signer,
+            image_png=mark.image_png, refusal_note=mark.refusal_note,
+            ip_address=mark.ip_address, user_agent=mark.user_agent)
     except AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")
@@ -72,6 +83,8 @@ def _mark(record: MediationSession, signer: str, mark: record_signing.Mark):
         discard()
         flash(label("document_refusal", refusal.code), "error")
         return _back(record)
+    if following is not None:
+        return following
     if record_signing.issued_document_id(db.session, record) is not None:
         flash(_("Everyone present has signed: the session record is issued and stored."),
               "success")
@@ -129,7 +142,7 @@ def issue_follow_up_record(visit_id: int):
         abort(400)
     if visit_record_issued(db.session, visit):
         flash(_("The record of this visit has already been issued."), "error")
-    elif (queued := queued_issue(case, VISIT_RECORD, visit_id=visit.id)) is not None:
+    elif (queued := queued_issue(case.id, VISIT_RECORD, visit_id=visit.id)) is not None:
         return queued
     else:
         try:

@@ -4,13 +4,13 @@ records the document (audit, notices to other institutions), and the page then g
 issuing in the request went. A failed job leaves nothing issued; only who may issue the
 document follows its job, and only under its own case."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from mediation_app.agreements import issuing
+from mediation_app.agreements import issuing, services
 from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Referral
 from mediation_app.documents.models import Document
@@ -203,3 +203,26 @@ def test_a_reader_who_may_not_issue_the_document_may_not_follow_its_job(
     following = _issue(sign_in(mediator), case_id)
     assert sign_in(reader).get(following).status_code == 403
     assert sign_in(stranger).get(following).status_code == 404
+
+
+def test_a_visit_record_queued_twice_is_issued_once(make, session, sign_in, queued_app, work):
+    """人民调解法 第三十一条: one 回访记录 per visit. Asked for twice before a worker runs,
+    the first job issues it and the second issues nothing and says it was issued."""
+    case, mediator = make.mediating_case()
+    make.sign_everyone(make.agreement(case, mediator), case, mediator)
+    fire_transition(session, case, "close_success", actor=mediator, now=datetime.now())
+    visit = services.record_follow_up(session, case, visited_on=date(2026, 12, 1),
+                                      satisfaction=5, notes="已按期付款。", actor=mediator,
+                                      now=datetime.now())
+    make.commit()
+    case_id, visit_id = case.id, visit.id
+    client = sign_in(mediator)
+    first, second = (client.post(f"/follow-ups/{visit_id}/record").headers["Location"]
+                     for _ in range(2))
+    assert work(queued_app) == 2
+    [record] = _documents(session, case_id, "follow_up_record")
+    assert record.title == "人民调解回访记录"
+    assert "已出具人民调解回访记录" in client.get(first, follow_redirects=True).get_data(
+        as_text=True)
+    assert "本次回访的记录已经出具" in client.get(second, follow_redirects=True).get_data(
+        as_text=True)
