@@ -71,7 +71,7 @@ OWN = {
     "POST /cases/{id}/documents/{kind}":                [302, 403, 403, 403, 403, 404],
     # a document being issued by a queue worker: followed by who may issue it, under its own
     # case; without Redis (as here) no job is found
-    "GET /cases/{id}/documents/jobs/{job}":             [302, 404, 404, 403, 403, 404],
+    "GET /cases/{id}/documents/jobs/{job}":             [302, 404, 404, 404, 403, 404],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
     "GET /sessions/{ses}/edit":                         [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],

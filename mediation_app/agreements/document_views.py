@@ -15,7 +15,6 @@ from ..documents.services import DocumentError
 from ..jobs import outcome
 from ..labels import label
 from ..transaction import discard
-from . import record_signing
 from .issue_jobs import (
     AGREEMENT,
     CONFIRMATION,
@@ -23,11 +22,11 @@ from .issue_jobs import (
     SESSION_RECORD,
     STEP,
     VISIT_RECORD,
+    may_follow,
     queued_issue,
 )
 from .issuing import issue_case_document
-from .models import Agreement, MediationSession
-from .record_views import may_issue_visit_record, record_listing
+from .record_views import record_listing
 from .steps import ISSUED_ON_THE_SPOT, documents_by_step
 from .views import bp
 
@@ -68,22 +67,6 @@ def issue_step_document(case_id: int, kind: str):
 
 
 REFRESH_SECONDS = 2
-
-
-def may_follow(user, case, what: str, target: dict) -> bool:
-    """Who may issue the job's document (or give its last signature) follows its job."""
-    if what == STEP:
-        return policy.can_change_case(user, case) and policy.can_issue_notice(user, case)
-    if what == VISIT_RECORD:
-        return may_issue_visit_record(user, case)
-    if what == CONFIRMATION:
-        return policy.can_issue_notice(user, case)
-    if what == AGREEMENT:
-        agreement = db.session.get(Agreement, target["agreement_id"])
-        return agreement is not None and policy.can_change_record(user, agreement)
-    record = db.session.get(MediationSession, target["session_id"])
-    return (record is not None and record_signing.may_sign_record(user, record, case)
-            and record_signing.issues_record(case, record))
 
 
 @bp.get("/cases/<int:case_id>/documents/jobs/<job_id>")

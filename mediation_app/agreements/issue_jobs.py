@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
+from ..access import policy
 from ..auth.models import User
 from ..casefile.models import Case, Party
 from ..db import db, utcnow
@@ -101,6 +102,27 @@ def sign_then_issue(sign: Callable[[Callable], object], issue_here: Callable, ca
                 return following
     sign(issue_here)
     return None
+
+
+def may_issue_visit_record(user: User, case: Case) -> bool:
+    """The institution that mediated with success and holds the case issues its 回访记录."""
+    return policy.can_record_aftercare(user, case) and policy.can_issue_notice(user, case)
+
+
+def may_follow(user: User, case: Case, what: str, target: dict) -> bool:
+    """Who may issue the job's document (or give its last signature) follows its job."""
+    if what == STEP:
+        return policy.can_change_case(user, case) and policy.can_issue_notice(user, case)
+    if what == VISIT_RECORD:
+        return may_issue_visit_record(user, case)
+    if what == CONFIRMATION:
+        return policy.can_issue_notice(user, case)
+    if what == AGREEMENT:
+        agreement = db.session.get(Agreement, target["agreement_id"])
+        return agreement is not None and policy.can_change_record(user, agreement)
+    record = db.session.get(MediationSession, target["session_id"])
+    return (record is not None and record_signing.may_sign_record(user, record, case)
+            and record_signing.issues_record(case, record))
 
 
 def visit_record_issued(session: Session, visit: FollowUp) -> bool:

@@ -5,7 +5,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import policy
 from ..access.web import refuse, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
@@ -20,6 +19,7 @@ from .forms import RecordRefusalForm, RecordSignatureForm
 from .issue_jobs import (
     SESSION_RECORD,
     VISIT_RECORD,
+    may_issue_visit_record,
     queued_issue,
     sign_then_issue,
     visit_record_issued,
@@ -119,11 +119,6 @@ def add_record_refusal(session_id: int):
     return _mark(record, form.signer.data, record_signing.Mark(
         refusal_note=form.note.data, ip_address=request.remote_addr or "",
         user_agent=request.user_agent.string))
-
-
-def may_issue_visit_record(user, case) -> bool:
-    """The institution that mediated with success and holds the case issues its 回访记录."""
-    return policy.can_record_aftercare(user, case) and policy.can_issue_notice(user, case)
 
 
 @bp.post("/follow-ups/<int:visit_id>/record")
