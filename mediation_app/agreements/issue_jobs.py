@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask, Response, current_app, redirect, url_for
 from flask_login import current_user
@@ -150,10 +151,12 @@ def _confirmation(session: Session, issuer: Issuer, case: Case, actor: User, *,
 
 
 def _agreement(session: Session, issuer: Issuer, case: Case, actor: User, *, agreement_id: int,
-               signer: str, image_png: bytes, ip_address: str,
-               user_agent: str) -> Document | None:
-    """The agreement's last signature, and the agreement it completes issued."""
-    agreement, now, issued = session.get(Agreement, agreement_id), utcnow(), []
+               signer: str, image_png: bytes, ip_address: str, user_agent: str,
+               signed_at: str) -> Document | None:
+    """The agreement's last signature (given at `signed_at`, ISO), and the agreement it
+    completes issued."""
+    agreement, issued = session.get(Agreement, agreement_id), []
+    now = datetime.fromisoformat(signed_at)
     if signer == "mediator":
         who = Signer(user=actor)
     else:
@@ -167,10 +170,12 @@ def _agreement(session: Session, issuer: Issuer, case: Case, actor: User, *, agr
 
 def _session_record(session: Session, issuer: Issuer, case: Case, actor: User, *,
                     session_id: int, signer: str, image_png: bytes | None,
-                    refusal_note: str | None, ip_address: str,
-                    user_agent: str) -> Document | None:
-    """The record's last signature (or refusal), and the 调解笔录 it completes issued."""
-    record, now, issued = session.get(MediationSession, session_id), utcnow(), []
+                    refusal_note: str | None, ip_address: str, user_agent: str,
+                    signed_at: str) -> Document | None:
+    """The record's last signature or refusal (given at `signed_at`, ISO), and the 调解笔录
+    it completes issued."""
+    record, issued = session.get(MediationSession, session_id), []
+    now = datetime.fromisoformat(signed_at)
     record_signing.mark_record(
         session, record, signer, record_signing.Mark(
             image_png=image_png, refusal_note=refusal_note, ip_address=ip_address,

@@ -74,7 +74,7 @@ def _mark(record: MediationSession, signer: str, mark: record_signing.Mark):
                                               actor=current_user, now=now),
             record.case_id, SESSION_RECORD, session_id=record.id, signer=signer,
             image_png=mark.image_png, refusal_note=mark.refusal_note,
-            ip_address=mark.ip_address, user_agent=mark.user_agent)
+            ip_address=mark.ip_address, user_agent=mark.user_agent, signed_at=now.isoformat())
     except AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")

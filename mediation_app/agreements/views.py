@@ -301,7 +301,8 @@ def add_signature(agreement_id: int):
             lambda signed: issue_agreement(db.session, current_issuer(), signed,
                                            actor=current_user, now=now),
             case.id, AGREEMENT, agreement_id=agreement.id, signer=signer, image_png=image,
-            ip_address=ip_address, user_agent=request.user_agent.string)
+            ip_address=ip_address, user_agent=request.user_agent.string,
+            signed_at=now.isoformat())
     except services.AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")

@@ -19,6 +19,7 @@ from mediation_app.agreements.models import (
 )
 from mediation_app.agreements.services import Signer, sign_agreement
 from mediation_app.audit.models import CaseEvent
+from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
 from mediation_app.storage import Storage
 
@@ -132,8 +133,8 @@ def test_a_failed_agreement_job_keeps_neither_signature_nor_document_and_may_be_
 def test_the_last_mark_on_a_session_record_is_issued_by_a_worker(
         make, session, sign_in, queued_app, work):
     """人民调解法 第二十七条: the last person present refuses to sign; the worker records
-    the refusal and issues the 调解笔录, kept as that session's record, and the page that
-    followed it returns to the record."""
+    the refusal, dated when it was given, and issues the 调解笔录, kept as that session's
+    record; the page that followed it returns to the record."""
     case, mediator = make.mediating_case()
     record = make.session_record(case, mediator, attendees="双方当事人")
     people = record_signing.present(record, case)
@@ -152,6 +153,7 @@ def test_the_last_mark_on_a_session_record_is_issued_by_a_worker(
     assert session.scalar(select(SessionRecordSignature.id).where(
         SessionRecordSignature.signer_key == last)) is None
     session.rollback()
+    worked_at = utcnow()
     work(queued_app)
     document = session.scalar(select(Document).join(
         RecordDocument, RecordDocument.document_id == Document.id).where(
@@ -159,6 +161,7 @@ def test_the_last_mark_on_a_session_record_is_issued_by_a_worker(
     refusal = session.scalar(select(SessionRecordSignature).where(
         SessionRecordSignature.session_id == record_id, SessionRecordSignature.signer_key == last))
     assert document.kind == "session_record" and refusal.refused
+    assert refusal.signed_at < worked_at  # when it was given, not when the worker ran
     session.rollback()
     done = client.get(following, follow_redirects=True)
     assert done.request.path == f"/sessions/{record_id}/record"
