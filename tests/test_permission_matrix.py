@@ -47,6 +47,7 @@ HOLDERS = ("mediator", "liaison", "dispatcher")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 STEP = {"mediator": "accept", "liaison": "accept", "dispatcher": "assess"}
 KIND = {"mediator": "escalate", "liaison": "delegate", "dispatcher": "dispatch"}
+JOB = "0b6f4e2c-1111-4222-8333-444455556666"  # a job id of the queue's form
 
 OWN = {
     "GET /cases/{id}":                                  [302, 200, 200, 200, 200, 404],
@@ -68,6 +69,9 @@ OWN = {
     # each step's documents; {kind} is a referral kind here, not a document issued on the spot
     "GET /cases/{id}/documents":                        [302, 200, 200, 200, 200, 404],
     "POST /cases/{id}/documents/{kind}":                [302, 403, 403, 403, 403, 404],
+    # a document being issued by a queue worker: followed by who may issue it, under its own
+    # case; without Redis (as here) no job is found
+    "GET /cases/{id}/documents/jobs/{job}":             [302, 404, 404, 404, 403, 404],
     "GET /cases/{id}/sessions/new":                     [302, 200, 200, 200, 403, 404],
     "GET /sessions/{ses}/edit":                         [302, 200, 200, 200, 403, 404],
     "GET /cases/{id}/agreement/new":                    [302, 200, 200, 200, 403, 404],
@@ -336,7 +340,7 @@ def _objects(make, session, app, holder, receiver) -> dict:
     session.flush()
     return {"id": case.id, "archived": _archived(make, session, storage, holder), "att": attachment.id, "agr": agreement.id, "doc": document.id,
             "pty": case.parties[0].id, "ses": record.id, "apt": appointment.id,
-            "visit": visit.id,
+            "visit": visit.id, "job": JOB,
             "ref": referral.id, "closed": closed.id, "signed": signed.id,
             "perf": signed.performances[0].id, "code": document.verification_code,
             "people": [Person.of(party) for party in case.parties + closed.parties],
@@ -742,6 +746,7 @@ def _as_rule(path: str) -> str:
         path = path.replace("{" + placeholder + "}", f"<int:{name}>")
     path = path.split("?")[0]
     return (path.replace("{step}", "<name>").replace("{kind}", "<kind>")
+            .replace("{job}", "<job_id>")
             .replace("{code}", "<code>").replace("{token}", "<token>")
             .replace("{number}", "<number>").replace("/peoples_committee", "/<name>")
             .replace("/channels.svg", "/<name>.svg").replace("/export.csv", "/export.<fmt>")

@@ -5,7 +5,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import policy
 from ..access.web import refuse, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
@@ -17,6 +16,14 @@ from ..transaction import discard
 from ..workflow.calendar import china_date
 from . import record_signing
 from .forms import RecordRefusalForm, RecordSignatureForm
+from .issue_jobs import (
+    SESSION_RECORD,
+    VISIT_RECORD,
+    may_issue_visit_record,
+    queued_issue,
+    sign_then_issue,
+    visit_record_issued,
+)
 from .issuing import issue_session_record, issue_visit_record, png_data_uri
 from .models import FollowUp, MediationSession, RecordDocument
 from .services import AgreementError
@@ -59,10 +66,15 @@ def session_record(session_id: int):
 def _mark(record: MediationSession, signer: str, mark: record_signing.Mark):
     now = utcnow()
     try:
-        record_signing.mark_record(
-            db.session, record, signer, mark, actor=current_user, now=now,
-            on_complete=lambda done: issue_session_record(db.session, current_issuer(), done,
-                                                          actor=current_user, now=now))
+        following = sign_then_issue(
+            lambda on_complete: record_signing.mark_record(
+                db.session, record, signer, mark, actor=current_user, now=now,
+                on_complete=on_complete),
+            lambda done: issue_session_record(db.session, current_issuer(), done,
+                                              actor=current_user, now=now),
+            record.case_id, SESSION_RECORD, session_id=record.id, signer=signer,
+            image_png=mark.image_png, refusal_note=mark.refusal_note,
+            ip_address=mark.ip_address, user_agent=mark.user_agent, signed_at=now.isoformat())
     except AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")
@@ -71,6 +83,8 @@ def _mark(record: MediationSession, signer: str, mark: record_signing.Mark):
         discard()
         flash(label("document_refusal", refusal.code), "error")
         return _back(record)
+    if following is not None:
+        return following
     if record_signing.issued_document_id(db.session, record) is not None:
         flash(_("Everyone present has signed: the session record is issued and stored."),
               "success")
@@ -107,11 +121,6 @@ def add_record_refusal(session_id: int):
         user_agent=request.user_agent.string))
 
 
-def may_issue_visit_record(user, case) -> bool:
-    """The institution that mediated with success and holds the case issues its 回访记录."""
-    return policy.can_record_aftercare(user, case) and policy.can_issue_notice(user, case)
-
-
 @bp.post("/follow-ups/<int:visit_id>/record")
 @login_required
 def issue_follow_up_record(visit_id: int):
@@ -126,9 +135,10 @@ def issue_follow_up_record(visit_id: int):
         refuse(case)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if db.session.scalar(db.select(RecordDocument.id).where(
-            RecordDocument.follow_up_id == visit.id)) is not None:
+    if visit_record_issued(db.session, visit):
         flash(_("The record of this visit has already been issued."), "error")
+    elif (queued := queued_issue(case.id, VISIT_RECORD, visit_id=visit.id)) is not None:
+        return queued
     else:
         try:
             document = issue_visit_record(db.session, current_issuer(), visit,

@@ -32,6 +32,7 @@ from .forms import (
     SignatureForm,
     with_details,
 )
+from .issue_jobs import AGREEMENT, CONFIRMATION, queued_issue, sign_then_issue
 from .issuing import (
     confirmation_courts,
     issue_agreement,
@@ -290,17 +291,24 @@ def add_signature(agreement_id: int):
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
     image = form.png()
     now = utcnow()
+    signer, ip_address = form.signer.data, request.remote_addr or ""
     try:
-        services.sign_agreement(
-            db.session, agreement, _signer(form.signer.data, case), image_png=image,
-            ip_address=request.remote_addr or "", user_agent=request.user_agent.string,
-            actor=current_user, now=now,
-            on_complete=lambda signed: issue_agreement(db.session, current_issuer(), signed,
-                                                       actor=current_user, now=now))
+        following = sign_then_issue(
+            lambda on_complete: services.sign_agreement(
+                db.session, agreement, _signer(signer, case), image_png=image,
+                ip_address=ip_address, user_agent=request.user_agent.string,
+                actor=current_user, now=now, on_complete=on_complete),
+            lambda signed: issue_agreement(db.session, current_issuer(), signed,
+                                           actor=current_user, now=now),
+            case.id, AGREEMENT, agreement_id=agreement.id, signer=signer, image_png=image,
+            ip_address=ip_address, user_agent=request.user_agent.string,
+            signed_at=now.isoformat())
     except services.AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")
         return redirect(url_for("agreements.sign", agreement_id=agreement.id))
+    if following is not None:
+        return following
     if agreement.status == "signed":
         flash(_("All signatures are in: the agreement is sealed, signed and stored."), "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -405,6 +413,9 @@ def confirmation_application(agreement_id: int):
     if not form.validate_on_submit():
         flash(label("agreement_refusal", "not_a_court"), "error")
         return redirect(url_for("cases.show", case_id=case.id))
+    if (queued := queued_issue(case.id, CONFIRMATION, agreement_id=agreement.id,
+                               court_id=form.court.data)) is not None:
+        return queued
     try:
         issue_confirmation_application(db.session, current_issuer(), agreement,
                                        court=db.session.get(Institution, form.court.data),

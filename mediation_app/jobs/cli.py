@@ -40,7 +40,8 @@ def register(app: Flask) -> None:
     @group.command("worker")
     @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
     def worker_command(burst: bool):
-        """Run jobs from the queue: ledger imports and requested monthly reports. Run one or
-        more beside the web server when REDIS_URL is set; without it, say so and exit."""
+        """Run jobs from the queue: ledger imports, requested monthly reports and documents
+        to issue. Run one or more beside the web server when REDIS_URL is set; without it,
+        say so and exit."""
         if not run_worker(current_app._get_current_object(), burst=burst):
             click.echo(NO_REDIS)

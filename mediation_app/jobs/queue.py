@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +15,7 @@ from .registry import JOBS, THREAD
 from .runtime import resolve
 
 log = logging.getLogger(__name__)
+JOB_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 QUEUE_NAME = "mediation"
 RESULT_TTL_SECONDS = 24 * 3600
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
@@ -21,7 +23,7 @@ FAILURE_TTL_SECONDS = 7 * 24 * 3600
 
 @dataclass(frozen=True)
 class Handle:
-    mode: str  # "queue", "thread" or "scheduler"
+    mode: str  # "queue", "thread", "scheduler" or "inline"
     job_id: str | None = None
     thread: threading.Thread | None = None
 
@@ -67,6 +69,37 @@ def enqueue(name: str, **kwargs) -> Handle:
                               name=f"{name}-{'-'.join(map(str, kwargs.values()))}", daemon=True)
     thread.start()
     return Handle(THREAD, thread=thread)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a queued job: waiting (queued or running), done or failed; the
+    keywords it was queued with and, once done, what it returned."""
+
+    state: str
+    kwargs: dict
+    result: object = None
+
+
+def outcome(app: Flask, job_id: str) -> Outcome | None:
+    """The queued job `job_id`; None without REDIS_URL, or when Redis does not know it
+    (never queued, or forgotten a day after it ended)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    url = redis_url(app)
+    if url is None or not JOB_ID.fullmatch(job_id):
+        return None
+    try:
+        job = Job.fetch(job_id, connection=connection(url))
+        status = job.get_status(refresh=False)
+    except NoSuchJobError:
+        return None
+    if status == JobStatus.FINISHED:
+        return Outcome("done", job.kwargs, job.return_value())
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        return Outcome("failed", job.kwargs)
+    return Outcome("waiting", job.kwargs)
 
 
 def _run_in_app(app: Flask, path: str, kwargs: dict) -> None:

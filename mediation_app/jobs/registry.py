@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 THREAD = "thread"  # without Redis: in a thread of the process that enqueued it
 SCHEDULER = "scheduler"  # without Redis: left for the scheduler process, which polls for it
+INLINE = "inline"  # without Redis: the caller does the work itself, in its own request
 
 
 @dataclass(frozen=True)
@@ -19,4 +20,5 @@ class Job:
 JOBS = {
     "ledger_import": Job("mediation_app.ledger.jobs.import_job", THREAD, 6 * 3600),
     "monthly_request": Job("mediation_app.monthly.jobs.request_job", SCHEDULER, 2 * 3600),
+    "document_issue": Job("mediation_app.agreements.issue_jobs.issue_job", INLINE, 10 * 60),
 }

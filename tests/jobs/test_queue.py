@@ -1,6 +1,6 @@
 """enqueue(): on the RQ queue with REDIS_URL, in-process without it, and the worker command."""
 
-from mediation_app.jobs import enqueue
+from mediation_app.jobs import enqueue, outcome
 from mediation_app.jobs.cli import NO_REDIS
 
 
@@ -35,3 +35,14 @@ def test_the_worker_command_without_redis_says_no_worker_is_needed(other_app):
     result = other_app(REDIS_URL=None).test_cli_runner().invoke(args=["jobs", "worker"])
     assert result.exit_code == 0
     assert result.output.strip() == NO_REDIS and "REDIS_URL" in result.output
+
+
+def test_without_redis_a_document_to_issue_is_left_to_the_request(other_app):
+    with other_app(REDIS_URL=None).app_context():
+        handle = enqueue("document_issue", case_id=7, what="step", actor_id=1,
+                         public_url="http://verify.test/", kind="application")
+    assert (handle.mode, handle.thread, handle.job_id) == ("inline", None, None)
+
+
+def test_without_redis_no_queued_job_is_found(other_app):
+    assert outcome(other_app(REDIS_URL=None), "0b6f4e2c-1111-4222-8333-444455556666") is None

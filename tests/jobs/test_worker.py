@@ -3,7 +3,7 @@
 from redis import Redis
 from rq import Queue
 
-from mediation_app.jobs import enqueue, progress
+from mediation_app.jobs import enqueue, outcome, progress
 from mediation_app.jobs.queue import QUEUE_NAME
 
 from . import fixtures
@@ -27,3 +27,17 @@ def test_progress_recorded_by_one_app_is_read_by_another(queued_app, other_app,
     assert progress.read(reader, "ledger-import:5") == (3000, 10000)
     progress.clear(queued_app, "ledger-import:5")
     assert progress.read(reader, "ledger-import:5") is None
+
+
+def test_a_queued_job_is_waiting_until_a_worker_has_run_it(queued_app, work):
+    with queued_app.app_context():
+        handle = enqueue("document_issue", case_id=-1, what="step", actor_id=-1,
+                         public_url="http://verify.test/", kind="application")
+    waiting = outcome(queued_app, handle.job_id)
+    assert (waiting.state, waiting.kwargs["case_id"]) == ("waiting", -1)
+    work(queued_app)
+    assert outcome(queued_app, handle.job_id).state == "failed"  # no such case
+
+
+def test_an_address_that_is_no_job_id_of_the_queue_is_no_job(queued_app):
+    assert outcome(queued_app, "rq:queue:mediation") is None
