@@ -35,7 +35,7 @@ from .definitions import (
     shortcut_periods,
     this_month,
 )
-from .figure_tables import CHART_TITLES, chart_tables, counted_args, month_args
+from .figure_tables import CHART_TITLES, chart_tables, counted_args, figure_links
 from .forms import StatsForm
 from .loop_closure import loop_closure
 from .ministry_sheet import ministry_sheet
@@ -161,13 +161,16 @@ def index():
     stopped = prevented.total(prevented.from_rollups(reading, period, scope,
                                                      durable_months=months, first_sync=False))
     args = {key: value for key, value in request.args.items() if value}
-    tables = chart_tables(found, CHARTS, _key_label, _case_list_link(scope), _ids, scope)
+    link = _case_list_link(scope)
+    tables = chart_tables(found, CHARTS, _key_label, link, _ids, scope)
     drawn = {name: charts.with_style_nonce(chart_svg(name, found, now, tables[name]),
                                            request.csp_nonce) for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
-                           chart_tables=tables, month_args=month_args,
+                           chart_tables=tables,
+                           figure_link_of=figure_links(link, period, scope, found.report.group,
+                                                       _ids),
                            referrals=referrals, key_label=_key_label(found.report.group),
-                           args=args, figures=FIGURES, durable_months=months, charts=drawn,
+                           args=args, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
                            overdue_on=overdue_measured_on(period, now), prevented=stopped,
                            duration_groups=[(group, _key_label(group))
