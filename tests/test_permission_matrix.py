@@ -184,7 +184,6 @@ GLOBAL = {
     "GET /healthz":                          [200] * 6,
     "GET /api/v1/openapi.json":              [200] * 6,
     "GET /stats/":                           [302, 200, 200, 200, 200, 403],
-    "GET /stats/cases?figure=success":       [302, 200, 200, 200, 200, 403],
     "GET /stats/charts/channels.svg":        [302, 200, 200, 200, 200, 403],
     "GET /stats/export.csv":                 [302, 200, 200, 200, 200, 403],
     "GET /stats/export.xlsx":                [302, 200, 200, 200, 200, 403],
