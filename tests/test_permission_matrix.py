@@ -12,7 +12,6 @@ Every answer is checked for its effect, not only its status code:
   parties (name, ID number, phone) to a role it refuses, and shows region readers
   (dispatcher, committee reader) ID numbers and phones only masked."""
 
-import hashlib
 import io
 import itertools
 import subprocess
@@ -28,7 +27,7 @@ from mediation_app.archive.models import CaseArchive
 from mediation_app.auth.models import ApiToken
 from mediation_app.casefile.models import Referral
 from mediation_app.cases import services
-from mediation_app.db import db, utcnow
+from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
 from mediation_app.domain.idcard import mask_id_number, mask_phone
 from mediation_app.handlings.models import MediationPeriod
@@ -41,6 +40,7 @@ from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.warnings.models import EarlyWarning
 
 from .factories import PASSWORD, id_number
+from .unchanged import snapshot
 
 ROLES = ["anonymous", "mediator", "liaison", "dispatcher", "committee", "admin"]
 HOLDERS = ("mediator", "liaison", "dispatcher")
@@ -188,7 +188,6 @@ GLOBAL = {
     "GET /healthz":                          [200] * 6,
     "GET /api/v1/openapi.json":              [200] * 6,
     "GET /stats/":                           [302, 200, 200, 200, 200, 403],
-    "GET /stats/cases?figure=success":       [302, 200, 200, 200, 200, 403],
     "GET /stats/charts/channels.svg":        [302, 200, 200, 200, 200, 403],
     "GET /stats/export.csv":                 [302, 200, 200, 200, 200, 403],
     "GET /stats/export.xlsx":                [302, 200, 200, 200, 200, 403],
@@ -578,20 +577,6 @@ REFUSED = {401, 403, 404, 409, 422}
 WRITES = ("POST", "PUT", "DELETE")
 
 
-def _snapshot() -> dict[str, tuple[int, str]]:
-    """Row count and a checksum of the rows, per table. Requests share the test's app
-    context and so its session: what it reads is what the request left behind, once any
-    work it did not commit is rolled back (as the end of a real request would)."""
-    db.session.rollback()
-    return {table.name: _digest(db.session.execute(select(table)))
-            for table in db.metadata.tables.values()}
-
-
-def _digest(rows) -> tuple[int, str]:
-    lines = sorted(repr(tuple(row)) for row in rows)
-    return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
 def _text(response) -> str:
     """The body as its reader sees it: the text of a PDF, nothing of an image."""
     if response.mimetype.startswith("image/"):
@@ -640,11 +625,11 @@ def _request(app, world, role, route, objects) -> Answer:
     else:
         options = {"data": {"file": (io.BytesIO(b""), "")} if path.endswith("/attachments")
                    else None}
-    before = _snapshot() if method in WRITES else None
+    before = snapshot() if method in WRITES else None
     response = client.open(path, method=method, headers=headers, **options)
     changed = None
     if before is not None:
-        after = _snapshot()
+        after = snapshot()
         changed = frozenset(name for name in before if before[name] != after[name])
     return Answer(response.status_code, response.headers.get("Location", ""), response, changed)
 

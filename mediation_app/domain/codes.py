@@ -147,26 +147,28 @@ class DocumentSigner(StrEnum):
     INSTITUTION = "institution"
 
 
-# Channel details an agreement document may ask for, besides the common fields.
-AGREEMENT_DETAILS = {
-    "host": "主持人",
-    "present": "其他在场人员",
-    "occurred": "案件发生时间",
-    "place": "案件发生地点",
-    "cause": "起因",
-    "course": "经过、情节",
-    "result": "结果",
-    "certificate_on": "道路交通事故认定书送达日期",
-    "basis": "调解依据",
-    "losses": "事故认定的基本事实和损失情况",
-    "items": "损害赔偿项目和数额（每行：项目 金额）",
-    "insurer_items": "保险公司赔付项目和数额（每行：项目 金额）",
-    "liability": "各方责任及比例（每行：当事人 比例）",
-    "claims": "诉讼请求",
-    "judge": "审判员",
-    "clerk": "书记员",
-    "arbitrator": "仲裁员",
-}
+class AgreementDetail(StrEnum):
+    """Channel details an agreement document may ask for, besides the common fields. Their
+    texts (Chinese first) are the labels of the agreement form, labels.LABELS group
+    "agreement_detail", translated like every other label."""
+
+    HOST = "host"
+    PRESENT = "present"
+    OCCURRED = "occurred"
+    PLACE = "place"
+    CAUSE = "cause"
+    COURSE = "course"
+    RESULT = "result"
+    CERTIFICATE_ON = "certificate_on"
+    BASIS = "basis"
+    LOSSES = "losses"
+    ITEMS = "items"
+    INSURER_ITEMS = "insurer_items"
+    LIABILITY = "liability"
+    CLAIMS = "claims"
+    JUDGE = "judge"
+    CLERK = "clerk"
+    ARBITRATOR = "arbitrator"
 
 
 class AgreementForm(StrEnum):

@@ -1,7 +1,8 @@
-"""The charts of the statistics page and the tables under them: every bar (and every figure
-of the tables) links to the case list narrowed to exactly the cases it counts (统计口径:
-the figure, its period, the page's scope and the bar's group), through the case list's own
-filters; the case list keeps to what the reader may see."""
+"""The figures of the statistics page (its cards, its grouped table, its charts and the
+tables under them): every figure, bar and point links to the case list narrowed to exactly
+the cases it counts (统计口径: the figure, its period, the page's scope and the row's or
+bar's group), through the case list's own filters; the case list keeps to what the reader
+may see."""
 
 from __future__ import annotations
 
@@ -18,12 +19,6 @@ CHART_TITLES = {"trend": N_("Last 12 months"), "channels": N_("By channel"),
                 "types": N_("By dispute type"), "regions": N_("By region")}
 TREND_FIGURES = ("received", "concluded")
 BAR_FIGURES = ("success", "failure", "received", "overdue")
-
-
-def month_args(month: str) -> dict:
-    """A month of the trend as the period of the case list (whole month, not grouped)."""
-    period = month_period(month)
-    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "by": ""}
 
 
 def counted_args(figure: str, period: Period, scope: Scope) -> dict:
@@ -60,6 +55,21 @@ def group_args(group: str, key: str, ids: Callable[[str], dict[str, int]],
             found["region_only"] = 1
         return found
     raise ValueError(f"cannot link group {group}")
+
+
+def figure_links(link: Callable[[str, Period, dict], str], period: Period, scope: Scope,
+                 group: str | None, ids: Callable[[str], dict[str, int]]
+                 ) -> Callable[..., str]:
+    """The address of a figure of the page's cards (`key` None) or of its grouped table
+    (`key` the row's group key): the case list narrowed the same way as the charts' links,
+    a month row to its whole month (the figures of a month are whole months)."""
+    def address(figure: str, key: str | None = None) -> str:
+        if key is None:
+            return link(figure, period, {})
+        if group == "month":
+            return link(figure, month_period(key), {})
+        return link(figure, period, group_args(group, key, ids, scope))
+    return address
 
 
 def chart_tables(found: PageFigures, charts: dict[str, str | None],

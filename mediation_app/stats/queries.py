@@ -233,18 +233,6 @@ def statistics(session: Session, period: Period, scope: Scope, *, group: str | N
     return Report(period=period, group=group, totals=figures, groups=groups)
 
 
-def cases_behind(figure: str, period: Period, scope: Scope, *, now: datetime,
-                 durable_months: int = 6, dialect: str = "sqlite") -> Select:
-    """The cases a figure counts, for the drill-down list."""
-    condition = figure_clause(figure, period, now=now)
-    if figure == "durable_success":
-        condition = and_(condition, Handling.id.not_in(
-            recurring_successes(period, dialect, durable_months)))
-    handled = (select(Handling.case_id).join(Case, Case.id == Handling.case_id)
-               .where(*scope.clauses(), condition))
-    return select(Case).where(Case.id.in_(handled)).order_by(Case.filed_at.desc())
-
-
 # --- referrals -------------------------------------------------------------------------
 
 @dataclass

@@ -35,7 +35,7 @@ from .definitions import (
     shortcut_periods,
     this_month,
 )
-from .figure_tables import CHART_TITLES, chart_tables, counted_args, month_args
+from .figure_tables import CHART_TITLES, chart_tables, counted_args, figure_links
 from .forms import StatsForm
 from .loop_closure import loop_closure
 from .ministry_sheet import ministry_sheet
@@ -51,14 +51,12 @@ from .output import (
     report_workbook,
     table_rows,
 )
-from .queries import Scope, cases_behind, referral_statistics
+from .queries import Scope, referral_statistics
 from .reading import figures_reading
 from .rollups import DURATION_GROUPS, PageFigures, durations, page_figures, statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 CHARTS = {"trend": None, "channels": "channel", "types": "dispute_type", "regions": "region"}
-FIGURES = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
-           "overdue", "durable_success")
 
 
 def _own_region() -> Region:
@@ -161,13 +159,16 @@ def index():
     stopped = prevented.total(prevented.from_rollups(reading, period, scope,
                                                      durable_months=months, first_sync=False))
     args = {key: value for key, value in request.args.items() if value}
-    tables = chart_tables(found, CHARTS, _key_label, _case_list_link(scope), _ids, scope)
+    link = _case_list_link(scope)
+    tables = chart_tables(found, CHARTS, _key_label, link, _ids, scope)
     drawn = {name: charts.with_style_nonce(chart_svg(name, found, now, tables[name]),
                                            request.csp_nonce) for name in CHARTS}
     return render_template("stats/index.html", form=form, report=found.report,
-                           chart_tables=tables, month_args=month_args,
+                           chart_tables=tables,
+                           figure_link_of=figure_links(link, period, scope, found.report.group,
+                                                       _ids),
                            referrals=referrals, key_label=_key_label(found.report.group),
-                           args=args, figures=FIGURES, durable_months=months, charts=drawn,
+                           args=args, durable_months=months, charts=drawn,
                            shortcuts=_shortcuts(args, period), durations=taken,
                            overdue_on=overdue_measured_on(period, now), prevented=stopped,
                            duration_groups=[(group, _key_label(group))
@@ -246,46 +247,6 @@ def _chart_links(series: dict[str, str], table: dict | None) -> dict | None:
                                       count=getattr(figures_of, figure)))
                     for row_name, figures_of, links in table["rows"]]
             for figure, title in series.items()}
-
-
-@bp.get("/cases")
-@requires(roles.reads_figures)
-def cases():
-    """The cases behind a figure (every figure on the page links here)."""
-    form = _form()
-    period, scope = _period(form), _scope(form)
-    figure = request.args.get("figure", "")
-    if figure not in FIGURES:
-        abort(404)
-    group, key = request.args.get("group"), request.args.get("key")
-    scope = _narrow(scope, group, key)
-    query = cases_behind(figure, period, scope, now=utcnow(),
-                         durable_months=current_app.config["DURABLE_MONTHS"],
-                         dialect=db.session.get_bind().dialect.name)
-    query = query.where(policy.visible_cases_clause(current_user, db.session))
-    page = db.paginate(query, per_page=50)
-    return render_template("stats/cases.html", page=page, figure=figure, period=period,
-                           args={k: v for k, v in request.args.items() if k != "page"})
-
-
-def _narrow(scope: Scope, group: str | None, key: str | None) -> Scope:
-    """A group's key as an extra filter, so a group's figure links to its own cases."""
-    if not group or not key:
-        return scope
-    if group == "channel":
-        return Scope(scope.region, scope.institution_id, key, scope.dispute_type)
-    if group == "dispute_type":
-        return Scope(scope.region, scope.institution_id, scope.channel, key)
-    if group == "institution":
-        institution = db.session.scalar(select(Institution).where(Institution.code == key))
-        return Scope(scope.region, institution.id if institution else -1, scope.channel,
-                     scope.dispute_type)
-    if group == "region":
-        region = db.session.scalar(select(Region).where(Region.code == key))
-        if region is None or (scope.region and not scope.region.contains(region)):
-            abort(404)
-        return Scope(region, scope.institution_id, scope.channel, scope.dispute_type)
-    abort(404)
 
 
 @bp.get("/export.<fmt>")

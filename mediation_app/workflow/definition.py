@@ -65,7 +65,7 @@ class DocumentSpec:
     signers: tuple[str, ...]
     cites: str
     at: tuple[str, ...] = ()
-    fields: tuple[str, ...] = ()  # channel details the document prints (AGREEMENT_DETAILS)
+    fields: tuple[str, ...] = ()  # channel details the document prints (AgreementDetail)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..domain.codes import (
-    AGREEMENT_DETAILS,
+    AgreementDetail,
     Channel,
     DocumentKind,
     DocumentSigner,
@@ -311,7 +311,7 @@ class _Checker:
                 signers=self.names(node, "signers", values(DocumentSigner), "signer"),
                 cites=self.text(node, "cites"),
                 at=self.names(node, "at", state_names, "state"),
-                fields=self.names(node, "fields", AGREEMENT_DETAILS, "document field")))
+                fields=self.names(node, "fields", values(AgreementDetail), "document field")))
         return specs
 
     def party_labels(self, doc: dict) -> tuple[tuple[str, str], ...]:

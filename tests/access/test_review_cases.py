@@ -19,6 +19,8 @@ from mediation_app.handlings.services import fire_transition
 from mediation_app.referrals import services as referrals
 from mediation_app.storage import Storage
 
+from ..unchanged import snapshot, stored_files
+
 
 @pytest.fixture
 def confirmation(make, session, issuer):
@@ -57,9 +59,11 @@ def test_the_court_cannot_void_the_committees_agreement(session, confirmation):
 def test_the_court_gets_403_and_the_agreement_stays_signed_when_it_asks_to_correct(
         session, login, confirmation):
     _, agreement, _, _, _, liaison, _ = confirmation
-    response = login(liaison).post(f"/agreements/{agreement.id}/correct",
-                                   data={"reason": "更正"})
+    client = login(liaison)
+    before, files = snapshot(), stored_files()
+    response = client.post(f"/agreements/{agreement.id}/correct", data={"reason": "更正"})
     assert response.status_code == 403
+    assert snapshot() == before and stored_files() == files   # no draft, no event, no file
     session.expire_all()
     statuses = session.scalars(select(Agreement.status)
                                .where(Agreement.case_id == agreement.case_id)).all()

@@ -7,6 +7,7 @@ from mediation_app.db import utcnow
 from mediation_app.directory.models import Institution, Region
 
 from ..factories import PASSWORD
+from ..unchanged import snapshot
 
 
 def _admin(make, region=None):
@@ -60,13 +61,16 @@ def test_admin_resets_a_password_and_lifts_the_lock(make, login, session):
     assert user.check_password("Brand-new-pass") and user.locked_until is None
 
 
-def test_admin_cannot_touch_users_outside_their_region(make, login):
+def test_admin_cannot_touch_users_outside_their_region(make, login, session):
     admin = _admin(make)
     outsider = make.user()
     make.commit()
     client = login(admin)
     assert client.get(f"/admin/users/{outsider.id}").status_code == 404
+    before = snapshot()
     assert client.post(f"/admin/users/{outsider.id}/active").status_code == 404
+    assert snapshot() == before                 # no row changed, no audit event
+    assert session.get(User, outsider.id).is_active is True
 
 
 def test_admin_adds_a_region_under_a_parent(make, login, session):

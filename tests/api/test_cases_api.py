@@ -2,9 +2,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from mediation_app.casefile.models import Case
 from mediation_app.domain.idcard import mask_id_number
 
 from ..factories import id_number
+from ..unchanged import snapshot
 
 
 def _auth(secret):
@@ -134,13 +136,16 @@ def test_create_refuses_a_region_outside_the_jurisdiction(make, client):
     assert response.status_code == 422 and "region_code" in response.json["fields"]
 
 
-def test_a_committee_reader_cannot_file_cases(make, client):
+def test_a_committee_reader_cannot_file_cases(make, client, session):
     reader = make.user(role="committee", institution=make.institution(kind="committee"))
     secret = make.token(reader)
     make.commit()
+    before = snapshot()
     response = client.post("/api/v1/cases", json=_new_case(reader.institution.region.code),
                            headers=_auth(secret))
     assert response.status_code == 403
+    assert snapshot() == before                 # no case, no party, no audit event
+    assert session.scalars(select(Case)).all() == []
 
 
 def test_the_openapi_document_describes_the_case_endpoints(client):

@@ -16,6 +16,7 @@ from mediation_app.stats.models import DirtyCase, HandlingFact
 from mediation_app.storage import Storage
 
 from ..factories import id_number
+from ..unchanged import snapshot, stored_files
 from .conftest import csv_text
 
 ID_NUMBER = id_number(birth="19800101")
@@ -130,10 +131,17 @@ def test_only_the_uploader_and_an_admin_of_the_region_see_an_import(app, login, 
         assert other.get(f"/ledger/imports/{import_id}.json").status_code == expected
 
 
-def test_a_committee_reader_cannot_import(login, make, world):
+def test_a_committee_reader_cannot_import(login, make, world, row, session):
     reader = make.user(role="committee", institution=world.centre)
     make.commit()
-    assert login(reader).get("/ledger/").status_code == 403
+    client = login(reader)
+    assert client.get("/ledger/").status_code == 403
+    before, files = snapshot(), stored_files()
+    response = _upload(client, csv_text([row(case_no="R-1")]).encode())
+    assert response.status_code == 403
+    assert session.scalar(select(func.count()).select_from(LedgerImport)) == 0
+    assert _cases(session) == 0
+    assert snapshot() == before and stored_files() == files   # no row, no audit event, no file
 
 
 def test_export_downloads_the_cases_of_the_users_institution_as_csv(login, mediator, row, world,

@@ -12,6 +12,7 @@ from mediation_app.db import utcnow
 from mediation_app.parties.models import Application, ApplicationEvent
 from mediation_app.roster.services import ProfileData, keep_profile
 
+from ..unchanged import snapshot
 from .conftest import APPLICANT_ID, APPLICANT_PHONE, apply_online, texts_to
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -37,7 +38,10 @@ def test_another_institution_neither_lists_nor_opens_the_application(
     signed_in = login(world.mediator)
     assert application.number not in signed_in.get("/applications").get_data(as_text=True)
     assert signed_in.get(f"/applications/{application.id}").status_code == 404
+    before = snapshot()
     assert signed_in.post(f"/applications/{application.id}/accept").status_code == 404
+    assert snapshot() == before                 # no case filed, no event, no text sent
+    assert session.get(Application, application.id).case_id is None
 
 
 def test_accepting_files_an_online_case_numbered_by_the_centre(client, session, world, login):

@@ -16,6 +16,7 @@ from mediation_app.documents.signing import check_signature
 from mediation_app.parties.models import SigningLink
 
 from ..factories import SIGNATURE_PNG
+from ..unchanged import snapshot
 from .conftest import APPLICANT_PHONE, RESPONDENT_PHONE, last_code, texts_to
 
 IMAGE = "data:image/png;base64," + __import__("base64").b64encode(SIGNATURE_PNG).decode()
@@ -66,8 +67,11 @@ def test_a_party_without_a_mobile_number_is_left_to_sign_in_person(client, sessi
 
 def test_another_institution_cannot_send_links(client, session, world, make, login):
     _case, agreement = _draft(make, world)
-    response = login(world.other_mediator).post(f"/agreements/{agreement.id}/signing-links")
+    client = login(world.other_mediator)
+    before = snapshot()
+    response = client.post(f"/agreements/{agreement.id}/signing-links")
     assert response.status_code == 404
+    assert snapshot() == before                 # no link, no text queued, no audit event
     assert session.scalar(select(SigningLink)) is None
 
 

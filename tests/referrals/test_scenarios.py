@@ -9,6 +9,7 @@ from sqlalchemy import select
 from mediation_app.casefile.models import Case, Referral
 from mediation_app.documents.models import Document
 
+from ..unchanged import snapshot
 from .helpers import (
     accept_via_view,
     client_for,
@@ -243,9 +244,13 @@ def test_a_committee_reader_gets_403_and_a_stranger_404_for_a_step(app, world):
     _, case_id = _mediating_case(app, world)
     reader = client_for(app, world.reader)
     assert reader.get(f"/cases/{case_id}").status_code == 200
-    assert reader.post(f"/cases/{case_id}/transitions/withdraw").status_code == 403
     stranger = client_for(app, world.stranger)
+    with database(app):
+        before = snapshot()
+    assert reader.post(f"/cases/{case_id}/transitions/withdraw").status_code == 403
     assert stranger.post(f"/cases/{case_id}/transitions/withdraw").status_code == 404
+    with database(app):
+        assert snapshot() == before             # no step, no event, nobody told
     assert stranger.get(f"/cases/{case_id}").status_code == 404
     (handling,) = _handlings(app, case_id)
     assert (handling.state, handling.outcome) == ("mediating", None)

@@ -1,6 +1,7 @@
 """The charts of the statistics page are drawn inline: each bar (and each point of the trend)
 is a real SVG link, named in Chinese, to the case list narrowed to exactly the cases it
-counts; beside each chart a table gives its figures, each linked the same way. The world is the hand-computed
+counts; beside each chart a table gives its figures, each linked the same way, and so are
+the summary cards and the grouped table. The world is the hand-computed
 district of tests/stats/test_figures.py (October 2026):
 
   A  success 10-10 · B failure 10-12 · W withdrawn 10-08 · N accepted 10-21
@@ -236,3 +237,88 @@ def test_the_inline_charts_are_styled_under_the_page_policy_without_unsafe_inlin
     assert len(nonces) == 1 and f"'nonce-{nonces.pop()}'" in style_src
     assert page.count("<style") == page.count("<style nonce=")
     assert 'style="' not in page.split('<div class="chart"', 1)[1]
+
+
+# --- the summary cards and the grouped table link the same way as the charts -------------
+
+CARDS = {"受理案件": "received", "办结案件": "concluded", "调解成功": "success",
+         "调解不成": "failure", "撤回": "withdrawn", "移交": "transferred", "超期案件": "overdue"}
+OCTOBER_CASES = {"received": {"A", "B", "W", "R", "N"}, "concluded": {"A", "B", "R"},
+                 "success": {"A", "R"}, "failure": {"B"}, "withdrawn": {"W"},
+                 "transferred": {"R"}, "overdue": {"O"}}
+GROUPED = ("received", "concluded", "success", "failure", "withdrawn", "transferred",
+           "overdue")     # the linked columns of the grouped table, in order
+
+
+def _cards(page: str) -> dict[str, tuple[str, str]]:
+    """{figure: (count shown, link)} of the summary cards that count cases."""
+    found = re.findall(r'<div class="card metric"><span>([^<]+)</span><strong>'
+                       r'<a href="([^"]+)">([^<]*)</a>', page)
+    return {CARDS[name]: (count, unescape(href)) for name, href, count in found
+            if name in CARDS}
+
+
+def _grouped(page: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(row name, figure): (count shown, link)} of the grouped figures table."""
+    table = page.split('id="figures-by-group"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    found = {}
+    for name, cells in re.findall(r"<tr><th>(.*?)</th>(.*?)</tr>", table, re.S):
+        links = re.findall(r'<a href="([^"]+)">([^<]*)</a>', cells)
+        for figure, (href, count) in zip(GROUPED, links, strict=True):
+            found[(name, figure)] = (count, unescape(href))
+    return found
+
+
+def test_each_card_lists_exactly_the_cases_it_counts(page, reader, letters):
+    cards = _cards(page)
+    assert set(cards) == set(OCTOBER_CASES)
+    for figure, (_count, href) in cards.items():
+        assert _listed(reader, href, letters) == OCTOBER_CASES[figure], figure
+
+
+def test_each_card_of_distinct_cases_lists_as_many_cases_as_it_shows(page, reader, letters):
+    for figure, (count, href) in _cards(page).items():
+        if figure != "received":     # R was received twice: two handlings, one case
+            assert len(_listed(reader, href, letters)) == int(count), figure
+
+
+def test_the_cards_link_to_the_case_list_not_the_old_statistics_list(page):
+    assert all(href.startswith("/cases/?") for _count, href in _cards(page).values())
+    assert "/stats/cases" not in page
+
+
+def test_a_card_keeps_the_pages_channel_filter(reader, letters):
+    page = reader.get(f"/stats/?{OCTOBER}&channel=administrative").get_data(as_text=True)
+    cards = _cards(page)
+    assert _listed(reader, cards["received"][1], letters) == {"R"}
+    assert _listed(reader, cards["success"][1], letters) == set()
+    assert (cards["received"][0], cards["success"][0]) == ("1", "0")
+
+
+def test_each_figure_of_the_table_by_channel_lists_exactly_its_cases(reader, letters):
+    table = _grouped(reader.get(f"/stats/?{OCTOBER}&by=channel").get_data(as_text=True))
+    listed = {key: _listed(reader, href, letters) for key, (_count, href) in table.items()}
+    assert listed[("人民调解", "success")] == {"A", "R"}
+    assert listed[("人民调解", "received")] == {"A", "B", "W", "R", "N"}
+    assert listed[("人民调解", "overdue")] == {"O"}
+    assert listed[("行政调解", "received")] == {"R"}
+    assert listed[("行政调解", "transferred")] == {"R"}
+    assert listed[("行政调解", "success")] == set()
+    for (name, figure), (count, _href) in table.items():
+        assert len(listed[(name, figure)]) == int(count), (name, figure)
+
+
+def test_the_table_by_institution_lists_each_institutions_own_cases(reader, letters):
+    table = _grouped(reader.get(f"/stats/?{OCTOBER}&by=institution").get_data(as_text=True))
+    by_count = {name: _listed(reader, href, letters)
+                for (name, figure), (_count, href) in table.items() if figure == "received"}
+    assert sorted(by_count.values(), key=len) == [{"R"}, {"A", "B", "W", "R", "N"}]
+
+
+def test_a_month_of_the_table_by_month_lists_the_cases_of_that_month(reader, letters):
+    page = reader.get("/stats/?start=2026-09-01&end=2026-10-31&by=month").get_data(
+        as_text=True)
+    table = _grouped(page)
+    assert _listed(reader, table[("2026-09", "success")][1], letters) == {"S"}
+    assert _listed(reader, table[("2026-10", "success")][1], letters) == {"A", "R"}
+    assert _listed(reader, table[("2026-09", "received")][1], letters) == {"O", "S"}

@@ -16,7 +16,6 @@ transferred 1 (R at the police), success rate 66.67, parties 2+3+2 = 7, agreemen
 1,500.00, overdue 1 (O), durable successes 1 (R)."""
 
 import json
-import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -175,14 +174,3 @@ def test_the_stats_command_prints_the_json_of_the_design(app, district):
         "overdue": 1}
     assert [group["key"] for group in document["groups"]] == ["administrative", "peoples"]
     assert '"agreement_amount": 1500.00' in result.output
-
-
-def test_the_stats_page_links_every_figure_to_its_cases(make, login, district):
-    reader = make.user(role="committee", institution=make.institution(kind="committee",
-                                                                      region=district))
-    make.commit()
-    client = login(reader)
-    page = client.get("/stats/?start=2026-10-01&end=2026-10-31").get_data(as_text=True)
-    assert "figure=success" in page
-    behind = client.get("/stats/cases?figure=success&start=2026-10-01&end=2026-10-31")
-    assert len(re.findall(r'href="/cases/\d+"', behind.get_data(as_text=True))) == 2

@@ -20,6 +20,7 @@ from mediation_app.stats.definitions import Period
 from mediation_app.stats.queries import Scope
 
 from ..factories import PASSWORD
+from ..unchanged import snapshot
 from .test_prevented import _conclude, at
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
@@ -54,6 +55,22 @@ def test_a_correction_replaces_the_figures_the_statistics_count(session, closed)
                                                Scope(region=closed["region"]))) == CORRECTED
 
 
+def _corrections(session) -> list[CaseEvent]:
+    return list(session.scalars(select(CaseEvent).where(
+        CaseEvent.action == "prevented.corrected")))
+
+
+def _refused(session, case, figures, *, reason, actor, code):
+    """The correction is refused with `code`, and nothing it would have written is: not
+    the figures, not an audit event, no row of any table (what the session holds, flushed
+    or not, before and after)."""
+    before = snapshot(settle=False)
+    with pytest.raises(CorrectionRefused, match=code):
+        correct_prevented(session, case, figures, reason=reason, actor=actor, now=NOW)
+    assert snapshot(settle=False) == before
+    assert _corrections(session) == []
+
+
 def test_a_correction_is_audited_with_the_figures_before_and_after_and_the_reason(
         session, closed):
     correct_prevented(session, closed["case"], CORRECTED, reason="核实后更正",
@@ -74,42 +91,39 @@ def test_correcting_everything_to_zero_removes_the_record(session, closed):
 
 
 def test_a_correction_without_a_reason_is_refused(session, closed):
-    with pytest.raises(CorrectionRefused, match="reason_required"):
-        correct_prevented(session, closed["case"], CORRECTED, reason="  ",
-                          actor=closed["mediator"], now=NOW)
+    _refused(session, closed["case"], CORRECTED, reason="  ", actor=closed["mediator"],
+             code="reason_required")
+    assert _figures(session, closed) == Prevented(criminal_cases=1, criminal_people=3)
 
 
 def test_figures_breaking_the_rule_are_refused(session, closed):
-    with pytest.raises(CorrectionRefused, match="invalid"):
-        correct_prevented(session, closed["case"], Prevented(criminal_cases=2, criminal_people=1),
-                          reason="更正", actor=closed["mediator"], now=NOW)
+    _refused(session, closed["case"], Prevented(criminal_cases=2, criminal_people=1),
+             reason="更正", actor=closed["mediator"], code="invalid")
+    assert _figures(session, closed) == Prevented(criminal_cases=1, criminal_people=3)
 
 
 def test_a_mediator_of_another_institution_cannot_correct(session, make, closed):
     other = make.user(institution=make.institution(region=closed["region"]))
-    with pytest.raises(CorrectionRefused, match="not_allowed"):
-        correct_prevented(session, closed["case"], CORRECTED, reason="更正", actor=other, now=NOW)
+    _refused(session, closed["case"], CORRECTED, reason="更正", actor=other, code="not_allowed")
 
 
 def test_a_liaison_of_the_holder_cannot_correct(session, make, closed):
     liaison = make.user(role="liaison", institution=closed["committee"])
-    with pytest.raises(CorrectionRefused, match="not_allowed"):
-        correct_prevented(session, closed["case"], CORRECTED, reason="更正", actor=liaison,
-                          now=NOW)
+    _refused(session, closed["case"], CORRECTED, reason="更正", actor=liaison,
+             code="not_allowed")
 
 
 def test_an_open_case_cannot_be_corrected(session, make, closed):
     case = make.case(by=closed["mediator"], now=at(10, 2))
-    with pytest.raises(CorrectionRefused, match="not_allowed"):
-        correct_prevented(session, case, CORRECTED, reason="更正", actor=closed["mediator"],
-                          now=NOW)
+    _refused(session, case, CORRECTED, reason="更正", actor=closed["mediator"],
+             code="not_allowed")
+    assert len(session.scalars(select(PreventedEscalation)).all()) == 1   # the closed case's
 
 
 def test_an_archived_case_refuses_a_correction(session, closed):
     closed["case"].archived_at = NOW
-    with pytest.raises(CorrectionRefused, match="archived"):
-        correct_prevented(session, closed["case"], CORRECTED, reason="更正",
-                          actor=closed["mediator"], now=NOW)
+    _refused(session, closed["case"], CORRECTED, reason="更正", actor=closed["mediator"],
+             code="archived")
     assert _figures(session, closed) == Prevented(criminal_cases=1, criminal_people=3)
 
 
@@ -129,21 +143,26 @@ def test_the_mediator_corrects_from_the_page_and_the_case_page_shows_the_new_fig
 
 def test_the_page_refuses_a_correction_without_a_reason_in_chinese(login, session, closed):
     client = login(closed["mediator"])
+    before = snapshot()
     page = client.post(f"/cases/{closed['case'].id}/prevented", data={**FORM, "reason": ""})
     assert page.status_code == 200
+    assert snapshot() == before and _corrections(session) == []
     assert _figures(session, closed) == Prevented(criminal_cases=1, criminal_people=3)
 
 
 def test_the_page_of_an_archived_case_says_it_is_archived(login, session, closed):
     closed["case"].archived_at = NOW
     session.commit()
-    response = login(closed["mediator"]).post(f"/cases/{closed['case'].id}/prevented", data=FORM)
+    client = login(closed["mediator"])
+    before = snapshot()
+    response = client.post(f"/cases/{closed['case'].id}/prevented", data=FORM)
     assert response.status_code == 403 and "归档" in response.get_data(as_text=True)
+    assert snapshot() == before and _corrections(session) == []
     assert _figures(session, closed) == Prevented(criminal_cases=1, criminal_people=3)
 
 
 def test_a_committee_reader_reads_the_figures_but_is_offered_no_correction(
-        app, make, login, closed):
+        app, make, login, session, closed):
     reader = make.user(role="committee",
                        institution=make.institution(kind="committee", region=closed["region"]))
     make.commit()
@@ -152,7 +171,10 @@ def test_a_committee_reader_reads_the_figures_but_is_offered_no_correction(
     client.post("/login", data={"username": reader.username, "password": PASSWORD})
     page = client.get(f"/cases/{closed['case'].id}").get_data(as_text=True)
     assert "调解防止矛盾激化情况" in page and "更正这些数字" not in page
+    before = snapshot()
     assert client.post(f"/cases/{closed['case'].id}/prevented", data=FORM).status_code == 403
+    assert snapshot() == before and _corrections(session) == []
+    assert _figures(session, closed) == Prevented(criminal_cases=1, criminal_people=3)
 
 
 # --- the API and the exports follow --------------------------------------------------------

@@ -23,6 +23,7 @@ from mediation_app.supervision.services import (
 from mediation_app.warnings.models import EarlyWarning
 
 from ..factories import id_number
+from ..unchanged import snapshot
 
 NOW = datetime(2026, 11, 2, 2, 0)
 ID_NUMBER = id_number(birth="19750304")
@@ -184,8 +185,11 @@ def test_a_committee_reader_cannot_lift_the_listing(make, session, world, commit
     case = make.case(by=world["mediator"])
     order = _issued(session, world, case)
     make.commit()
-    response = as_user(committees["district"]).post(f"/supervision/{order.id}/lift", data={})
+    client = as_user(committees["district"])
+    before = snapshot()
+    response = client.post(f"/supervision/{order.id}/lift", data={})
     assert response.status_code == 403
+    assert snapshot() == before                 # no row changed, no audit event, nobody told
     session.refresh(order)
     assert order.is_listed is True
 

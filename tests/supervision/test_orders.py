@@ -12,6 +12,8 @@ from mediation_app.notifications.models import Notification
 from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.supervision.services import SupervisionError, issue_order, reply_to_order
 
+from ..unchanged import snapshot
+
 NOW = datetime(2026, 11, 2, 2, 0)
 
 
@@ -95,8 +97,10 @@ def test_a_mediator_of_another_region_can_neither_read_nor_answer_the_order(
     make.commit()
     client = as_user(world["stranger"])
     assert client.get(f"/supervision/{order.id}").status_code == 404
+    before = snapshot()
     assert client.post(f"/supervision/{order.id}/reply",
                        data={"reply": "越权反馈"}).status_code == 404
+    assert snapshot() == before                 # no reply, no audit event, nobody told
     assert "请五个工作日内" not in client.get("/supervision/").get_data(as_text=True)
     session.refresh(order)
     assert (order.status, order.reply) == ("open", None)
@@ -114,9 +118,12 @@ def test_a_dispatcher_of_another_region_may_not_supervise_the_case(make, session
 def test_a_mediator_cannot_issue_orders(make, session, world, as_user):
     case = make.case(by=world["mediator"])
     make.commit()
-    response = as_user(world["mediator"]).post(f"/supervision/cases/{case.id}/new", data={
+    client = as_user(world["mediator"])
+    before = snapshot()
+    response = client.post(f"/supervision/cases/{case.id}/new", data={
         "instruction": "自我督办", "due_on": "2099-01-10"})
     assert response.status_code == 403 and _orders(session) == []
+    assert snapshot() == before                 # no audit event, nobody told
 
 
 def test_an_order_is_answered_once(make, session, world):

@@ -10,6 +10,7 @@ from mediation_app.supervision.printing import print_order
 from mediation_app.supervision.services import issue_order, reply_to_order
 
 from ..factories import id_number
+from ..unchanged import snapshot, stored_files
 
 NOW = datetime(2026, 11, 2, 2, 0)
 DUE = datetime(2026, 12, 1, 15, 59)  # the end of 1 December in China
@@ -86,7 +87,12 @@ def test_the_committee_reader_reads_the_order_but_may_not_download_it(
     make.commit()
     client = as_user(committees["district"])
     assert client.get(f"/supervision/{order.id}").status_code == 200
-    assert client.get(f"/supervision/{order.id}.pdf").status_code == 403
+    before, files = snapshot(), stored_files()
+    refused = client.get(f"/supervision/{order.id}.pdf")
+    assert refused.status_code == 403 and refused.mimetype != "application/pdf"
+    assert "Content-Disposition" not in refused.headers and not refused.data.startswith(b"%PDF")
+    assert order.case.case_no not in refused.get_data(as_text=True)
+    assert snapshot() == before and stored_files() == files   # no row, no audit event, no file
 
 
 def test_others_do_not_learn_the_order_exists(make, session, world, as_user):

@@ -17,6 +17,7 @@ from mediation_app.warnings.rules import WarningRules
 from mediation_app.warnings.services import evaluate
 
 from ..factories import PASSWORD
+from ..unchanged import snapshot
 
 RULES = WarningRules()
 NOW = datetime(2026, 11, 2, 2, 0)
@@ -107,8 +108,11 @@ def test_a_dispatcher_of_another_district_cannot_dismiss_the_warning(make, sessi
     case = make.case(by=people["mediator"], description="扬言跳楼")
     warning = _warning(session, case)
     make.commit()
-    response = _sign_in(app, people["foreign_dispatcher"]).post(
-        f"/supervision/warnings/{warning.id}/dismiss", data={"reason": "不在辖区"})
+    client = _sign_in(app, people["foreign_dispatcher"])
+    before = snapshot()
+    response = client.post(f"/supervision/warnings/{warning.id}/dismiss",
+                           data={"reason": "不在辖区"})
+    assert snapshot() == before                 # no row changed, no audit event, nobody told
     session.refresh(warning)
     assert response.status_code == 404 and warning.status == "open"
 
