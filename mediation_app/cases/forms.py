@@ -3,6 +3,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     DecimalField,
@@ -16,6 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import html_params
 
 from ..domain.codes import PartyRole
 from ..domain.ethnicity import DEFAULT_ETHNICITY, ETHNIC_GROUPS
@@ -140,33 +142,48 @@ class AttachmentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
+class PlainSelect:
+    """A <select> of plain options (no groups, no attributes of their own) written in one
+    pass: WTForms' Select builds each option's attributes apart, and the case list's filters
+    show some fifty options on every page."""
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        options = "".join(
+            f'<option{" selected" if choice.selected else ""} value="{escape(choice.value)}">'
+            f"{escape(choice.label or choice.value)}</option>" for choice in field.iter_choices())
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
 class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     state = SelectField(_l("State"), choices=choices("state", blank=_l("Any state")),
-                        validators=[Optional()])
+                        validators=[Optional()], widget=PlainSelect())
     channel = SelectField(_l("Channel"), choices=choices("channel", blank=_l("Any channel")),
-                          validators=[Optional()])
+                          validators=[Optional()], widget=PlainSelect())
     dispute_type = SelectField(_l("Dispute type"),
                                choices=choices("dispute_type", blank=_l("Any type")),
-                               validators=[Optional()])
-    institution_id = SelectField(_l("Institution"), coerce=int, validators=[Optional()])
-    region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
+                               validators=[Optional()], widget=PlainSelect())
+    institution_id = SelectField(_l("Institution"), coerce=int, validators=[Optional()],
+                                 widget=PlainSelect())
+    region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()],
+                            widget=PlainSelect())
     filed_from = DateField(_l("Filed from"), validators=[Optional()])
     filed_to = DateField(_l("Filed to"), validators=[Optional()])
     figure = SelectField(_l("Counted in the statistics as"), validators=[Optional()],
-                         choices=options([("", _l("Any figure"))] + [
+                         widget=PlainSelect(), choices=options([("", _l("Any figure"))] + [
                              (code, _l(LABELS["figure"][code])) for code in COUNTED_FIGURES]))
     counted_from = DateField(_l("Statistics period from"), validators=[Optional()])
     counted_to = DateField(_l("Statistics period to"), validators=[Optional()])
     handling_channel = SelectField(_l("Channel of the counted handling"),
                                    choices=choices("channel", blank=_l("Any channel")),
-                                   validators=[Optional()])
+                                   validators=[Optional()], widget=PlainSelect())
     handling_institution_id = SelectField(_l("Institution of the counted handling"), coerce=int,
-                                          validators=[Optional()])
-    sort = SelectField(_l("Sort"), choices=options([
+                                          validators=[Optional()], widget=PlainSelect())
+    sort = SelectField(_l("Sort"), widget=PlainSelect(), choices=options([
         ("filed_desc", _l("Newest first")),
         ("filed_asc", _l("Oldest first")),
         ("updated_desc", _l("Recently changed")),
