@@ -168,11 +168,11 @@ def _base_query(session: Session, user: User, filters: CaseFilters) -> Select:
 
 def count_cases(session: Session, user: User, filters: CaseFilters) -> tuple[int, bool]:
     """Exact up to COUNT_CAP; beyond that the page says "more than"."""
-    return _capped(session.scalar(_capped_count(session, user, filters)))
+    return _capped(session.scalar(_capped_count(_base_query(session, user, filters))))
 
 
-def _capped_count(session: Session, user: User, filters: CaseFilters):
-    capped = _base_query(session, user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1)
+def _capped_count(base: Select):
+    capped = base.with_only_columns(Case.id).limit(COUNT_CAP + 1)
     return select(func.count()).select_from(capped.subquery())
 
 
@@ -193,7 +193,7 @@ def list_cases(
     column, descending = SORTS.get(sort, SORTS["filed_desc"])
     position = decode_cursor(cursor) if cursor else None
     backwards = bool(position and position[2])
-    query = _base_query(session, user, filters)
+    base = query = _base_query(session, user, filters)
     if position:
         key = tuple_(column, Case.id)
         after_in_order = descending != backwards
@@ -203,7 +203,7 @@ def list_cases(
     order = (column.desc(), Case.id.desc()) if walk_descending else (column.asc(), Case.id.asc())
     query = query.order_by(*order).limit(per_page + 1)
     if with_total:   # the count rides along the page's rows: one statement
-        query = query.add_columns(_capped_count(session, user, filters).scalar_subquery())
+        query = query.add_columns(_capped_count(base).scalar_subquery())
     found = session.execute(query).all()
     rows = [row[0] for row in found][:per_page]
     has_more = len(found) > per_page
