@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 from babel.core import Locale
 from babel.dates import get_datetime_format
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from markupsafe import Markup
 
 from .access.masking import masked_in_text
 from .domain.idcard import mask_id_number, mask_phone
-from .labels import label
+from .labels import label, labeller
 from .workflow.translations import load_english
 
 
@@ -87,3 +87,9 @@ def init_app(app) -> None:
         nl2br=nl2br,
     )
     app.jinja_env.globals.update(label=label, locale_code=locale_code)
+    app.context_processor(_page_labels)
+
+
+def _page_labels() -> dict:
+    """A page's `label`, its language looked up once per page rather than once per cell."""
+    return {"label": labeller()} if has_request_context() else {}
