@@ -131,9 +131,12 @@ _CASTS = re.compile(r"::(?:TIMESTAMP WITHOUT TIME ZONE|[A-Z]+)")  # psycopg's ty
 
 
 def _where_and_order(statement: str) -> str | None:
-    """The WHERE … ORDER BY part of a case-list SELECT, parameter markers normalised."""
-    found = re.search(r" FROM cases WHERE (.*?) LIMIT ", statement)
-    return _MARKERS.sub("?", _CASTS.sub("", found.group(1))) if found else None
+    """The outer WHERE … ORDER BY of a case-list SELECT (after the subqueries among its
+    columns: the capped count, the badges), parameter markers normalised."""
+    if " FROM cases WHERE " not in statement or " LIMIT " not in statement:
+        return None
+    outer = statement.rsplit(" FROM cases WHERE ", 1)[1].rsplit(" LIMIT ", 1)[0]
+    return _MARKERS.sub("?", _CASTS.sub("", outer))
 
 
 def _list_select(statements: list[str]) -> str | None:

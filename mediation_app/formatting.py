@@ -1,15 +1,20 @@
 """Dates, times and amounts formatted for the reader's locale."""
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel.core import Locale
+from babel.dates import get_datetime_format
+from flask import current_app, has_request_context
+from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from markupsafe import Markup
 
 from .access.masking import masked_in_text
 from .domain.idcard import mask_id_number, mask_phone
-from .labels import label
+from .labels import label, labeller
 from .workflow.translations import load_english
 
 
@@ -17,8 +22,23 @@ def fmt_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "medium")
+        return _medium_datetime(str(get_locale()), str(get_timezone()))(value)
     return format_date(value, "long")
+
+
+@lru_cache(maxsize=16)
+def _medium_datetime(identifier: str, zone_name: str) -> Callable[[datetime], str]:
+    """Babel's "medium" date and time (format_datetime) in this locale and time zone, its
+    patterns looked up once rather than for each value (a list formats two a row)."""
+    locale, zone = Locale.parse(identifier), ZoneInfo(zone_name)
+    joined = get_datetime_format("medium", locale=locale).replace("'", "")
+    date_pattern, time_pattern = locale.date_formats["medium"], locale.time_formats["medium"]
+
+    def formatted(value: datetime) -> str:
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+        return joined.replace("{0}", time_pattern.apply(local.timetz(), locale)) \
+            .replace("{1}", date_pattern.apply(local.date(), locale))
+    return formatted
 
 
 def fmt_amount(value: Decimal | None) -> str:
@@ -67,3 +87,9 @@ def init_app(app) -> None:
         nl2br=nl2br,
     )
     app.jinja_env.globals.update(label=label, locale_code=locale_code)
+    app.context_processor(_page_labels)
+
+
+def _page_labels() -> dict:
+    """A page's `label`, its language looked up once per page rather than once per cell."""
+    return {"label": labeller()} if has_request_context() else {}

@@ -1,11 +1,12 @@
 """Translatable labels for every code shown to users."""
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from babel.support import Translations
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext
+from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
 
@@ -646,12 +647,43 @@ LABELS = {
 }
 
 
+_translated: dict[str, dict[str, str]] = {}
+
+
+def _in_reader_language() -> dict[str, str]:
+    """Messages already translated into the reader's language, kept per process and locale:
+    a list shows the same few labels on every row, and the catalogues do not change while
+    the process runs."""
+    return _translated.setdefault(str(get_locale()), {})
+
+
+def _translation(table: dict[str, str], message: str) -> str:
+    found = table.get(message)
+    if found is None:
+        found = table[message] = gettext(message)
+    return found
+
+
+def translated(message: str) -> str:
+    """A label's message in the reader's language."""
+    return _translation(_in_reader_language(), message)
+
+
+def labeller() -> Callable[[str, str | None], str]:
+    """`label` with the reader's language looked up once: what a page's templates call."""
+    table = _in_reader_language()
+
+    def label_in(group: str, code: str | None) -> str:
+        if code is None:
+            return ""
+        message = LABELS.get(group, {}).get(code)
+        return _translation(table, message) if message else code
+    return label_in
+
+
 def label(group: str, code: str | None) -> str:
     """The label of a code in the reader's language (inside a request)."""
-    if code is None:
-        return ""
-    message = LABELS.get(group, {}).get(code)
-    return gettext(message) if message else code
+    return labeller()(group, code)
 
 
 @lru_cache(maxsize=1)
@@ -681,5 +713,5 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def choices(group: str, *, blank: str | None = None) -> list[SelectChoice]:
-    pairs = [(code, _l(message)) for code, message in LABELS[group].items()]
+    pairs = [(code, LazyString(translated, message)) for code, message in LABELS[group].items()]
     return options([("", blank)] + pairs if blank is not None else pairs)

@@ -3,6 +3,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     DecimalField,
@@ -16,6 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import html_params
 
 from ..domain.codes import PartyRole
 from ..domain.ethnicity import DEFAULT_ETHNICITY, ETHNIC_GROUPS
@@ -140,37 +142,56 @@ class AttachmentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
+class PlainSelect:
+    """A <select> of plain options (no groups, no attributes of their own) written in one
+    pass: WTForms' Select builds each option's attributes apart, and the case list's filters
+    show some fifty options on every page."""
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        options = "".join(
+            f'<option{" selected" if choice.selected else ""} value="{escape(choice.value)}">'
+            f"{escape(choice.label or choice.value)}</option>" for choice in field.iter_choices())
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+class FilterSelect(SelectField):
+    """An optional filter: its first choice ("any …") is chosen while the filter is not
+    given, so an unfiltered list has nothing to refuse (and no message to translate)."""
+
+    widget = PlainSelect()
+
+    def __init__(self, label, *, default="", **kwargs):
+        super().__init__(label, default=default, validators=[Optional()], **kwargs)
+
+
 class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    state = SelectField(_l("State"), choices=choices("state", blank=_l("Any state")),
-                        validators=[Optional()])
-    channel = SelectField(_l("Channel"), choices=choices("channel", blank=_l("Any channel")),
-                          validators=[Optional()])
-    dispute_type = SelectField(_l("Dispute type"),
-                               choices=choices("dispute_type", blank=_l("Any type")),
-                               validators=[Optional()])
-    institution_id = SelectField(_l("Institution"), coerce=int, validators=[Optional()])
-    region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
+    state = FilterSelect(_l("State"), choices=choices("state", blank=_l("Any state")))
+    channel = FilterSelect(_l("Channel"), choices=choices("channel", blank=_l("Any channel")))
+    dispute_type = FilterSelect(_l("Dispute type"),
+                                choices=choices("dispute_type", blank=_l("Any type")))
+    institution_id = FilterSelect(_l("Institution"), coerce=int, default=0)
+    region_id = FilterSelect(_l("Region"), coerce=int, default=0)
     filed_from = DateField(_l("Filed from"), validators=[Optional()])
     filed_to = DateField(_l("Filed to"), validators=[Optional()])
-    figure = SelectField(_l("Counted in the statistics as"), validators=[Optional()],
-                         choices=options([("", _l("Any figure"))] + [
-                             (code, _l(LABELS["figure"][code])) for code in COUNTED_FIGURES]))
+    figure = FilterSelect(_l("Counted in the statistics as"), choices=options(
+        [("", _l("Any figure"))] + [(code, _l(LABELS["figure"][code]))
+                                    for code in COUNTED_FIGURES]))
     counted_from = DateField(_l("Statistics period from"), validators=[Optional()])
     counted_to = DateField(_l("Statistics period to"), validators=[Optional()])
-    handling_channel = SelectField(_l("Channel of the counted handling"),
-                                   choices=choices("channel", blank=_l("Any channel")),
-                                   validators=[Optional()])
-    handling_institution_id = SelectField(_l("Institution of the counted handling"), coerce=int,
-                                          validators=[Optional()])
-    sort = SelectField(_l("Sort"), choices=options([
+    handling_channel = FilterSelect(_l("Channel of the counted handling"),
+                                    choices=choices("channel", blank=_l("Any channel")))
+    handling_institution_id = FilterSelect(_l("Institution of the counted handling"),
+                                           coerce=int, default=0)
+    sort = FilterSelect(_l("Sort"), default="filed_desc", choices=options([
         ("filed_desc", _l("Newest first")),
         ("filed_asc", _l("Oldest first")),
         ("updated_desc", _l("Recently changed")),
-    ]), validators=[Optional()])
+    ]))
 
     def validate_figure(self, field) -> None:
         """A figure counts over a period: both of its days are needed, in order."""

@@ -145,6 +145,7 @@ class Page:
     prev_cursor: str | None
     total: int
     total_is_capped: bool
+    badges: dict[int, list[str]] | None = None   # per case id, with `badges_at`
 
 
 def encode_cursor(value: datetime, case_id: int, backwards: bool = False) -> str:
@@ -168,11 +169,11 @@ def _base_query(session: Session, user: User, filters: CaseFilters) -> Select:
 
 def count_cases(session: Session, user: User, filters: CaseFilters) -> tuple[int, bool]:
     """Exact up to COUNT_CAP; beyond that the page says "more than"."""
-    return _capped(session.scalar(_capped_count(session, user, filters)))
+    return _capped(session.scalar(_capped_count(_base_query(session, user, filters))))
 
 
-def _capped_count(session: Session, user: User, filters: CaseFilters):
-    capped = _base_query(session, user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1)
+def _capped_count(base: Select):
+    capped = base.with_only_columns(Case.id).limit(COUNT_CAP + 1)
     return select(func.count()).select_from(capped.subquery())
 
 
@@ -189,11 +190,14 @@ def list_cases(
     cursor: str | None = None,
     per_page: int = 25,
     with_total: bool = True,
+    badges_at: datetime | None = None,
 ) -> Page:
+    """A page of the cases the user may see; with `with_total` their capped count, and with
+    `badges_at` the cases' supervision badges at that time, both in the page's statement."""
     column, descending = SORTS.get(sort, SORTS["filed_desc"])
     position = decode_cursor(cursor) if cursor else None
     backwards = bool(position and position[2])
-    query = _base_query(session, user, filters)
+    base = query = _base_query(session, user, filters)
     if position:
         key = tuple_(column, Case.id)
         after_in_order = descending != backwards
@@ -202,8 +206,10 @@ def list_cases(
     walk_descending = descending != backwards
     order = (column.desc(), Case.id.desc()) if walk_descending else (column.asc(), Case.id.asc())
     query = query.order_by(*order).limit(per_page + 1)
+    if badges_at is not None:
+        query = query.add_columns(supervision_queries.open_order_listed())
     if with_total:   # the count rides along the page's rows: one statement
-        query = query.add_columns(_capped_count(session, user, filters).scalar_subquery())
+        query = query.add_columns(_capped_count(base).scalar_subquery())
     found = session.execute(query).all()
     rows = [row[0] for row in found][:per_page]
     has_more = len(found) > per_page
@@ -216,12 +222,15 @@ def list_cases(
         prev_cursor=_prev_cursor(rows, column, position is not None and (has_more or not backwards)),
         total=total,
         total_is_capped=capped,
+        badges=None if badges_at is None else {
+            row[0].id: supervision_queries.badges_of(row[0], row[1], now=badges_at)
+            for row in found[:per_page]},
     )
 
 
 def _total(session: Session, user: User, filters: CaseFilters, found) -> tuple[int, bool]:
     """From the page's rows; counted apart only when a page after the first is empty."""
-    return _capped(found[0][1]) if found else count_cases(session, user, filters)
+    return _capped(found[0][-1]) if found else count_cases(session, user, filters)
 
 
 def _value(case: Case, column) -> datetime:

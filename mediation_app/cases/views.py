@@ -182,6 +182,7 @@ def index():
         cursor=cursor,
         per_page=current_app.config["CASES_PER_PAGE"],
         with_total=cursor is None,
+        badges_at=utcnow(),
     )
     if cursor is not None:
         page.total = request.args.get("total", 0, type=int)
@@ -192,6 +193,7 @@ def index():
     args.update(total=page.total, capped="1" if page.total_is_capped else "0")
     assigning = request.args.get("assign") == "1" and roles.acts_for_institution(current_user)
     return render_template("cases/index.html", form=form, page=page, args=args,
+                           badges_of=page.badges,
                            filter_args=filter_args,
                            can_file=roles.acts_for_institution(current_user),
                            can_assign=roles.acts_for_institution(current_user),

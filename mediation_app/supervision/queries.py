@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import Integer, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -90,19 +90,28 @@ def overdue_clause(now: datetime) -> ColumnElement[bool]:
 def badges_for(session: Session, cases, *, now: datetime) -> dict[int, list[str]]:
     """Per case id, the badges to show: overdue, supervised, listed (挂牌督办). One query."""
     cases = list(cases)
-    ids = [case.id for case in cases]
-    badges: dict[int, list[str]] = {case_id: [] for case_id in ids}
-    for case in cases:
-        if case.closed_at is None and case.deadline_at is not None and case.deadline_at < now:
-            badges[case.id].append("overdue")
-    if not ids:
-        return badges
-    rows = session.execute(select(SupervisionOrder.case_id, SupervisionOrder.is_listed)
-                           .where(SupervisionOrder.case_id.in_(ids),
-                                  SupervisionOrder.status.in_(ACTIVE)))
-    listed = {}
-    for case_id, is_listed in rows:
-        listed[case_id] = listed.get(case_id, False) or is_listed
-    for case_id, is_listed in listed.items():
-        badges[case_id].append("listed" if is_listed else "supervised")
+    listed: dict[int, bool] = {}
+    if cases:
+        rows = session.execute(select(SupervisionOrder.case_id, SupervisionOrder.is_listed)
+                               .where(SupervisionOrder.case_id.in_([case.id for case in cases]),
+                                      SupervisionOrder.status.in_(ACTIVE)))
+        for case_id, is_listed in rows:
+            listed[case_id] = listed.get(case_id, False) or is_listed
+    return {case.id: badges_of(case, listed.get(case.id), now=now) for case in cases}
+
+
+def open_order_listed() -> ColumnElement:
+    """What badges_for reads, as a column of a case list's own SELECT: 1 when an open order
+    lists the case (挂牌督办), 0 when open orders only supervise it, NULL when none is open."""
+    return (select(func.max(cast(SupervisionOrder.is_listed, Integer)))
+            .where(SupervisionOrder.case_id == Case.id, SupervisionOrder.status.in_(ACTIVE))
+            .scalar_subquery())
+
+
+def badges_of(case: Case, listed: bool | None, *, now: datetime) -> list[str]:
+    """The badges of one case; `listed` as open_order_listed tells it (None: no open order)."""
+    badges = ["overdue"] if case.closed_at is None and case.deadline_at is not None \
+        and case.deadline_at < now else []
+    if listed is not None:
+        badges.append("listed" if listed else "supervised")
     return badges

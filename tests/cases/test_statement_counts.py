@@ -20,7 +20,7 @@ from ..statements import counted, listing
 from .test_views import _filing_form
 
 LIST_CEILING = 5    # BEGIN; the user with institution, region and unread count; the page
-                    # with its capped total; supervision badges (4 today)
+                    # with its capped total and supervision badges (3 today)
 PAGE_CEILING = 8    # BEGIN; the user; the case with its handlings and their workflows; in
                     # one statement the timeline, parties, attachments and every panel's
                     # lists (sessions, agreements, documents, 回访, referrals, outcome

@@ -61,3 +61,16 @@ def test_the_case_list_page_filters_and_badges_overdue_and_supervised_cases(
     rows = client.get("/cases/").get_data(as_text=True).split("<tr>")
     assert "督办中" in next(row for row in rows if supervised.case_no in row)
     assert "超期" in next(row for row in rows if late.case_no in row)
+
+
+def test_the_case_list_page_badges_a_case_listed_by_one_of_its_open_orders(
+        make, session, world, as_user):
+    """The badges ride along the page's own SELECT: one listed order among open ones lists."""
+    listed = make.case(by=world["mediator"])
+    _order(session, world, listed)
+    issue_order(session, listed, instruction="挂牌督办", due_at=NOW + timedelta(days=5),
+                is_listed=True, actor=world["dispatcher"], now=NOW)
+    make.commit()
+    rows = as_user(world["dispatcher"]).get("/cases/").get_data(as_text=True).split("<tr>")
+    row = next(row for row in rows if listed.case_no in row)
+    assert "挂牌督办" in row and "督办中" not in row
