@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import Integer, and_, any_, delete, func, insert, literal, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -69,6 +70,14 @@ def add_months(column, months: int, dialect: str):
     return column + literal_column(f"interval '{int(months)} months'")
 
 
+def among(column, ids: list[int], dialect: str):
+    """`column IN ids`; on PostgreSQL `column = ANY(array)`, one parameter however many ids
+    (a block of thousands of cases is then neither rendered nor parsed id by id)."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(list(ids))
+
+
 def same_person(ours, theirs) -> list:
     """Two parties are the same person: same ID number, or same name and phone."""
     return [or_(and_(ours.id_number_index.is_not(None),
@@ -100,7 +109,8 @@ def recurrences(session: Session, cases_clause, months: int) -> dict[int, dateti
             .join(ours, ours.case_id == this_case.id)
             .join(theirs, match)
             .join(later, later.id == theirs.case_id)
-            .where(cases_clause(success.case_id), success.outcome == "success",
+            .where(cases_clause(success.case_id), cases_clause(this_case.id),
+                   cases_clause(ours.case_id), success.outcome == "success",
                    success.is_mediation.is_(True), later.id != this_case.id,
                    func.coalesce(later.dispute_type, later.dispute_type)
                    == this_case.dispute_type,
@@ -214,15 +224,29 @@ def _daily_rows(sums: dict) -> list[dict]:
 
 
 def _add_to_daily(session: Session, rows: list[dict]) -> None:
+    """Add the rows to stats_daily (an upsert that adds). On PostgreSQL one statement for
+    them all: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO UPDATE, the
+    rows in key order (two syncs lock the daily rows they share in the same order)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(DailyFigures)
     table = DailyFigures.__table__
+    if dialect == "postgresql":
+        rows = sorted(rows, key=lambda row: tuple(row[name] for name in DAILY_KEY))
+        names = DAILY_KEY + DAILY_SUMS
+        unnested = func.unnest(*[literal([row[name] for row in rows], ARRAY(table.c[name].type))
+                                 for name in names]).table_valued(*names).render_derived()
+        statement = pg_insert(DailyFigures).from_select(
+            list(names), select(*[unnested.c[name] for name in names]))
+    else:
+        statement = sqlite_insert(DailyFigures)
     statement = statement.on_conflict_do_update(
         index_elements=list(DAILY_KEY),
         set_={name: table.c[name] + statement.excluded[name] for name in DAILY_SUMS})
-    session.execute(statement, rows)
+    if dialect == "postgresql":
+        session.execute(statement)
+    else:
+        session.execute(statement, rows)
 
 
 # --- refreshing some cases, syncing the queue, rebuilding -----------------------------
@@ -230,10 +254,11 @@ def _add_to_daily(session: Session, rows: list[dict]) -> None:
 def neighbours(session: Session, case_ids: Iterable[int]) -> set[int]:
     """Cases sharing a party with the given ones (their successes may recur now)."""
     ours, theirs = aliased(Party), aliased(Party)
+    dialect = session.get_bind().dialect.name
     return set(session.scalars(
         select(theirs.case_id).distinct()
         .join(ours, *same_person(ours, theirs))
-        .where(ours.case_id.in_(list(case_ids)))))
+        .where(among(ours.case_id, list(case_ids), dialect))))
 
 
 def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = None) -> None:
@@ -248,11 +273,13 @@ def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = N
 
 
 def _refresh_some(session: Session, ids: list[int], months: int) -> None:
+    dialect = session.get_bind().dialect.name
+
     def cases_clause(column):
-        return column.in_(ids)
+        return among(column, ids, dialect)
 
     old = session.execute(
-        select(*HandlingFact.__table__.c).where(HandlingFact.case_id.in_(ids))
+        select(*HandlingFact.__table__.c).where(cases_clause(HandlingFact.case_id))
         .order_by(HandlingFact.handling_id).with_for_update()).mappings().all()
     facts, stretches = roll_up(session, cases_clause, months)
     sums: dict = defaultdict(_empty_sums)
@@ -263,8 +290,8 @@ def _refresh_some(session: Session, ids: list[int], months: int) -> None:
     changed = [{**dict(zip(DAILY_KEY, key)), **values} for key, values in sums.items()
                if any(values.values())]
     _add_to_daily(session, changed)
-    session.execute(delete(HandlingFact).where(HandlingFact.case_id.in_(ids)))
-    session.execute(delete(OverdueStretch).where(OverdueStretch.case_id.in_(ids)))
+    session.execute(delete(HandlingFact).where(cases_clause(HandlingFact.case_id)))
+    session.execute(delete(OverdueStretch).where(cases_clause(OverdueStretch.case_id)))
     _bulk(session, HandlingFact, facts)
     _bulk(session, OverdueStretch, stretches)
 
