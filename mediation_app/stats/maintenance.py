@@ -66,6 +66,8 @@ LOCK_KEY = 1_3000_0013
 REBUILD_ABOVE = 100_000     # queued cases: past this a writer (an import) or the scheduler
                             # rebuilds; a reader's sync never does (see `sync`)
 SYNC_BATCH = 5_000          # queued cases rolled up per step of a sync
+REFRESH_BLOCK = 2_000       # cases rolled up together (SQLite: their ids are bound one by one)
+REFRESH_BLOCK_POSTGRESQL = 5_000    # one array of ids: a step of a sync in one block
 
 
 def configured_months() -> int:
@@ -128,7 +130,7 @@ def _recurrence_selects(cases_clause, months: int, dialect: str) -> list:
             .join(theirs, match)
             .join(later, later.id == theirs.case_id)
             .where(cases_clause(success.case_id), cases_clause(this_case.id),
-                   cases_clause(ours.case_id), success.outcome == "success",
+                   success.outcome == "success",
                    success.is_mediation.is_(True), later.id != this_case.id,
                    func.coalesce(later.dispute_type, later.dispute_type)
                    == this_case.dispute_type,
@@ -294,19 +296,37 @@ def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = N
     if not chosen:
         return
     months = months or configured_months()
-    chosen |= neighbours(session, chosen)
     postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        # psycopg prepares a statement run five times, and PostgreSQL may then plan it once
-        # for any ids (a generic plan, reading whole tables): every block is planned for
-        # its own ids, and the transaction's setting put back afterwards
-        previous = session.scalar(text("SELECT current_setting('plan_cache_mode')"))
-        session.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"))
-    for start in range(0, len(chosen), 2_000):
-        _refresh_some(session, sorted(chosen)[start:start + 2_000], months)
-    if postgresql:
-        session.execute(text("SELECT set_config('plan_cache_mode', :previous, true)"),
-                        {"previous": previous})
+    previous = _set_locally(session, REFRESH_SETTINGS) if postgresql else {}
+    chosen |= neighbours(session, chosen)
+    block = REFRESH_BLOCK_POSTGRESQL if postgresql else REFRESH_BLOCK
+    for start in range(0, len(chosen), block):
+        _refresh_some(session, sorted(chosen)[start:start + block], months)
+    if previous:
+        _set_locally(session, previous)
+
+
+# How a refresh's statements are planned on PostgreSQL (for the rest of the transaction,
+# then put back). psycopg prepares a statement run five times, and PostgreSQL may then
+# plan it once for any ids (a generic plan, reading whole tables): each block is planned
+# for its own ids. Its statements read a few thousand rows through indexes: parallel
+# workers and JIT compilation cost more than they save (and misjudge `= ANY(ids)`).
+REFRESH_SETTINGS = {"plan_cache_mode": "force_custom_plan", "jit": "off",
+                    "max_parallel_workers_per_gather": "0"}
+
+
+def _set_locally(session: Session, settings: dict[str, str]) -> dict[str, str]:
+    """SET LOCAL the settings (one statement to read them, one to set them); returns what
+    they were."""
+    names = list(settings)
+    params = {f"name{index}": name for index, name in enumerate(names)}
+    were = session.execute(text("SELECT " + ", ".join(
+        f"current_setting(:name{index})" for index in range(len(names)))), params).one()
+    params.update({f"value{index}": settings[name] for index, name in enumerate(names)})
+    session.execute(text("SELECT " + ", ".join(
+        f"set_config(:name{index}, :value{index}, true)" for index in range(len(names)))),
+        params)
+    return dict(zip(names, were))
 
 
 def _refresh_some(session: Session, ids: list[int], months: int) -> None:
@@ -447,7 +467,7 @@ def _stretches_insert(cases_clause):
                      given.c.deadline, start, until)
               .join(Handling, Handling.id == given.c.handling_id)
               .join(Case, Case.id == Handling.case_id)
-              .where(cases_clause(Handling.case_id), cases_clause(Case.id),
+              .where(cases_clause(Handling.case_id),
                      Handling.is_mediation.is_(True), given.c.deadline.is_not(None),
                      or_(until.is_(None), start < until)))
     return insert(OverdueStretch).from_select(
