@@ -504,10 +504,10 @@ def sync(session: Session, *, rebuild_above: int | None = None) -> int:
 
 def _take_queued(session: Session, limit: int) -> list[int]:
     """The first `limit` entries of the queue, taken off it: their case ids."""
-    first = select(DirtyCase.id).order_by(DirtyCase.id).limit(limit)
-    return list(session.scalars(delete(DirtyCase).where(DirtyCase.id.in_(first))
-                                .returning(DirtyCase.case_id)
-                                .execution_options(synchronize_session=False)).all())
+    queue = DirtyCase.__table__     # the table, not the entity: no ORM bookkeeping per row
+    first = select(queue.c.id).order_by(queue.c.id).limit(limit)
+    return list(session.execute(delete(queue).where(queue.c.id.in_(first))
+                                .returning(queue.c.case_id)).scalars())
 
 
 def rebuild(session: Session, *, months: int | None = None, now: datetime | None = None,
