@@ -10,7 +10,11 @@ concluded, outcome, people, agreement amount, whether the success recurred), the
 overdue stretches follow from the deadline history, and `stats_daily` gets the difference
 between the old facts and the new ones (an upsert that adds, so concurrent syncs of other
 cases never lose each other's counts). A filed case also rolls up the earlier cases that
-share a party with it: one of their successes may no longer be durable."""
+share a party with it: one of their successes may no longer be durable.
+
+On PostgreSQL a refresh does all that in the database, a few statements per block of
+cases (`_refresh_in_database`, the same rows as `roll_up` and `contributions` compute in
+Python, which SQLite and the rebuild use)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,23 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    any_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -46,6 +66,8 @@ LOCK_KEY = 1_3000_0013
 REBUILD_ABOVE = 100_000     # queued cases: past this a writer (an import) or the scheduler
                             # rebuilds; a reader's sync never does (see `sync`)
 SYNC_BATCH = 5_000          # queued cases rolled up per step of a sync
+REFRESH_BLOCK = 2_000       # cases rolled up together (SQLite: their ids are bound one by one)
+REFRESH_BLOCK_POSTGRESQL = 5_000    # one array of ids: a step of a sync in one block
 
 
 def configured_months() -> int:
@@ -69,6 +91,14 @@ def add_months(column, months: int, dialect: str):
     return column + literal_column(f"interval '{int(months)} months'")
 
 
+def among(column, ids: list[int], dialect: str):
+    """`column IN ids`; on PostgreSQL `column = ANY(array)`, one parameter however many ids
+    (a block of thousands of cases is then neither rendered nor parsed id by id)."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(list(ids))
+
+
 def same_person(ours, theirs) -> list:
     """Two parties are the same person: same ID number, or same name and phone."""
     return [or_(and_(ours.id_number_index.is_not(None),
@@ -79,11 +109,10 @@ def same_person(ours, theirs) -> list:
 
 # --- what a case contributes ----------------------------------------------------------
 
-def recurrences(session: Session, cases_clause, months: int) -> dict[int, datetime]:
-    """For the successes of the chosen cases: when a later case of the same dispute type,
-    sharing a party, was first filed within `months` of the success."""
-    dialect = session.get_bind().dialect.name
-    found: dict[int, datetime] = {}
+def _recurrence_selects(cases_clause, months: int, dialect: str) -> list:
+    """(success handling id `id`, first later filing `first`) for the successes of the
+    chosen cases, one SELECT per way two parties are the same person."""
+    selects = []
     for by_id_number in (True, False):
         success, this_case, ours, theirs, later = (aliased(Handling), aliased(Case),
                                                    aliased(Party), aliased(Party),
@@ -94,13 +123,14 @@ def recurrences(session: Session, cases_clause, months: int) -> dict[int, dateti
         else:
             match = and_(ours.phone_index.is_not(None), theirs.name == ours.name,
                          theirs.phone_index == ours.phone_index)
-        rows = session.execute(
-            select(success.id, func.min(later.filed_at))
+        selects.append(
+            select(success.id.label("id"), func.min(later.filed_at).label("first"))
             .join(this_case, this_case.id == success.case_id)
             .join(ours, ours.case_id == this_case.id)
             .join(theirs, match)
             .join(later, later.id == theirs.case_id)
-            .where(cases_clause(success.case_id), success.outcome == "success",
+            .where(cases_clause(success.case_id), cases_clause(this_case.id),
+                   success.outcome == "success",
                    success.is_mediation.is_(True), later.id != this_case.id,
                    func.coalesce(later.dispute_type, later.dispute_type)
                    == this_case.dispute_type,
@@ -108,7 +138,16 @@ def recurrences(session: Session, cases_clause, months: int) -> dict[int, dateti
                    func.coalesce(later.filed_at, later.filed_at)
                    <= add_months(success.concluded_at, months, dialect))
             .group_by(success.id))
-        for handling_id, first in rows:
+    return selects
+
+
+def recurrences(session: Session, cases_clause, months: int) -> dict[int, datetime]:
+    """For the successes of the chosen cases: when a later case of the same dispute type,
+    sharing a party, was first filed within `months` of the success."""
+    dialect = session.get_bind().dialect.name
+    found: dict[int, datetime] = {}
+    for query in _recurrence_selects(cases_clause, months, dialect):
+        for handling_id, first in session.execute(query):
             if handling_id not in found or first < found[handling_id]:
                 found[handling_id] = first
     return found
@@ -214,15 +253,29 @@ def _daily_rows(sums: dict) -> list[dict]:
 
 
 def _add_to_daily(session: Session, rows: list[dict]) -> None:
+    """Add the rows to stats_daily (an upsert that adds). On PostgreSQL one statement for
+    them all: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO UPDATE, the
+    rows in key order (two syncs lock the daily rows they share in the same order)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(DailyFigures)
     table = DailyFigures.__table__
+    if dialect == "postgresql":
+        rows = sorted(rows, key=lambda row: tuple(row[name] for name in DAILY_KEY))
+        names = DAILY_KEY + DAILY_SUMS
+        unnested = func.unnest(*[literal([row[name] for row in rows], ARRAY(table.c[name].type))
+                                 for name in names]).table_valued(*names).render_derived()
+        statement = pg_insert(DailyFigures).from_select(
+            list(names), select(*[unnested.c[name] for name in names]))
+    else:
+        statement = sqlite_insert(DailyFigures)
     statement = statement.on_conflict_do_update(
         index_elements=list(DAILY_KEY),
         set_={name: table.c[name] + statement.excluded[name] for name in DAILY_SUMS})
-    session.execute(statement, rows)
+    if dialect == "postgresql":
+        session.execute(statement)
+    else:
+        session.execute(statement, rows)
 
 
 # --- refreshing some cases, syncing the queue, rebuilding -----------------------------
@@ -230,10 +283,11 @@ def _add_to_daily(session: Session, rows: list[dict]) -> None:
 def neighbours(session: Session, case_ids: Iterable[int]) -> set[int]:
     """Cases sharing a party with the given ones (their successes may recur now)."""
     ours, theirs = aliased(Party), aliased(Party)
+    dialect = session.get_bind().dialect.name
     return set(session.scalars(
         select(theirs.case_id).distinct()
         .join(ours, *same_person(ours, theirs))
-        .where(ours.case_id.in_(list(case_ids)))))
+        .where(among(ours.case_id, list(case_ids), dialect))))
 
 
 def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = None) -> None:
@@ -242,17 +296,50 @@ def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = N
     if not chosen:
         return
     months = months or configured_months()
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    previous = _set_locally(session, REFRESH_SETTINGS) if postgresql else {}
     chosen |= neighbours(session, chosen)
-    for start in range(0, len(chosen), 2_000):
-        _refresh_some(session, sorted(chosen)[start:start + 2_000], months)
+    block = REFRESH_BLOCK_POSTGRESQL if postgresql else REFRESH_BLOCK
+    for start in range(0, len(chosen), block):
+        _refresh_some(session, sorted(chosen)[start:start + block], months)
+    if previous:
+        _set_locally(session, previous)
+
+
+# How a refresh's statements are planned on PostgreSQL (for the rest of the transaction,
+# then put back). psycopg prepares a statement run five times, and PostgreSQL may then
+# plan it once for any ids (a generic plan, reading whole tables): each block is planned
+# for its own ids. Its statements read a few thousand rows through indexes: parallel
+# workers and JIT compilation cost more than they save (and misjudge `= ANY(ids)`).
+REFRESH_SETTINGS = {"plan_cache_mode": "force_custom_plan", "jit": "off",
+                    "max_parallel_workers_per_gather": "0"}
+
+
+def _set_locally(session: Session, settings: dict[str, str]) -> dict[str, str]:
+    """SET LOCAL the settings (one statement to read them, one to set them); returns what
+    they were."""
+    names = list(settings)
+    params = {f"name{index}": name for index, name in enumerate(names)}
+    were = session.execute(text("SELECT " + ", ".join(
+        f"current_setting(:name{index})" for index in range(len(names)))), params).one()
+    params.update({f"value{index}": settings[name] for index, name in enumerate(names)})
+    session.execute(text("SELECT " + ", ".join(
+        f"set_config(:name{index}, :value{index}, true)" for index in range(len(names)))),
+        params)
+    return dict(zip(names, were))
 
 
 def _refresh_some(session: Session, ids: list[int], months: int) -> None:
-    def cases_clause(column):
-        return column.in_(ids)
+    dialect = session.get_bind().dialect.name
 
+    def cases_clause(column):
+        return among(column, ids, dialect)
+
+    if dialect == "postgresql":
+        _refresh_in_database(session, ids, months, cases_clause)
+        return
     old = session.execute(
-        select(*HandlingFact.__table__.c).where(HandlingFact.case_id.in_(ids))
+        select(*HandlingFact.__table__.c).where(cases_clause(HandlingFact.case_id))
         .order_by(HandlingFact.handling_id).with_for_update()).mappings().all()
     facts, stretches = roll_up(session, cases_clause, months)
     sums: dict = defaultdict(_empty_sums)
@@ -263,10 +350,129 @@ def _refresh_some(session: Session, ids: list[int], months: int) -> None:
     changed = [{**dict(zip(DAILY_KEY, key)), **values} for key, values in sums.items()
                if any(values.values())]
     _add_to_daily(session, changed)
-    session.execute(delete(HandlingFact).where(HandlingFact.case_id.in_(ids)))
-    session.execute(delete(OverdueStretch).where(OverdueStretch.case_id.in_(ids)))
+    session.execute(delete(HandlingFact).where(cases_clause(HandlingFact.case_id)))
+    session.execute(delete(OverdueStretch).where(cases_clause(OverdueStretch.case_id)))
     _bulk(session, HandlingFact, facts)
     _bulk(session, OverdueStretch, stretches)
+
+
+# What a set of facts puts in stats_daily (`contributions` in SQL): one row per handling
+# accepted, on its accepted day; one per handling concluded, on its concluded day.
+_CONTRIBUTED = """
+SELECT day, institution_id, region_id, channel, dispute_type, {sums}
+FROM (
+  SELECT accepted_day AS day, institution_id, region_id, channel, dispute_type,
+         1 AS received, 0 AS success, 0 AS failure, 0 AS withdrawn, 0 AS transferred,
+         0 AS parties, 0 AS agreement_amount, 0 AS durable_success
+  FROM facts WHERE accepted_day IS NOT NULL
+  UNION ALL
+  SELECT concluded_day, institution_id, region_id, channel, dispute_type, 0,
+         (outcome = 'success')::int, (outcome = 'failure')::int,
+         (outcome = 'withdrawn')::int, (outcome = 'transferred')::int,
+         CASE WHEN outcome IN ('success', 'failure') AND NOT is_repeat THEN parties
+              ELSE 0 END,
+         CASE WHEN outcome = 'success' THEN coalesce(agreement_amount, 0) ELSE 0 END,
+         (outcome = 'success' AND recurred_at IS NULL)::int
+  FROM facts WHERE outcome IS NOT NULL AND concluded_day IS NOT NULL
+) AS contributed
+GROUP BY day, institution_id, region_id, channel, dispute_type
+ORDER BY day, institution_id, region_id, channel, dispute_type
+"""
+
+
+def _daily_statement(facts: str, sign: int):
+    """WITH facts AS (`facts`) add (sign 1) or take away (-1) what they put in stats_daily,
+    the rows in key order (concurrent syncs lock the daily rows they share in one order)."""
+    key, sums = ", ".join(DAILY_KEY), ", ".join(DAILY_SUMS)
+    contributed = _CONTRIBUTED.format(
+        sums=", ".join(f"{int(sign)} * sum({name})" for name in DAILY_SUMS))
+    adding = ", ".join(f"{name} = stats_daily.{name} + excluded.{name}" for name in DAILY_SUMS)
+    return text(f"WITH facts AS ({facts}) "
+                f"INSERT INTO stats_daily ({key}, {sums}) {contributed} "
+                f"ON CONFLICT ({key}) DO UPDATE SET {adding}")
+
+
+_TAKE_OLD_FACTS = _daily_statement(
+    "DELETE FROM stats_handling_facts WHERE case_id = ANY(CAST(:ids AS INTEGER[])) "
+    "RETURNING *", -1)
+_ADD_NEW_FACTS = _daily_statement(
+    "SELECT * FROM stats_handling_facts WHERE case_id = ANY(CAST(:ids AS INTEGER[]))", 1)
+
+
+def _refresh_in_database(session: Session, ids: list[int], months: int,
+                         cases_clause) -> None:
+    """PostgreSQL, in five statements whatever the number of cases: the old facts deleted
+    and taken away from stats_daily (the DELETE locks them; for cases new to the rollups
+    it finds nothing), their overdue stretches deleted, the new facts and stretches
+    computed and inserted by the database (`roll_up` in SQL), and added to stats_daily
+    from the table. Nothing goes through Python row by row."""
+    session.execute(_TAKE_OLD_FACTS, {"ids": ids})
+    session.execute(delete(OverdueStretch).where(cases_clause(OverdueStretch.case_id)))
+    session.execute(_facts_insert(cases_clause, months))
+    session.execute(_stretches_insert(cases_clause))
+    session.execute(_ADD_NEW_FACTS, {"ids": ids})
+
+
+def _china_day(column):
+    """The day in China of a naive UTC timestamp column (`local_day` in SQL)."""
+    return cast(func.timezone(CHINA.key, func.timezone("UTC", column)), Date)
+
+
+def _facts_insert(cases_clause, months: int):
+    """INSERT … SELECT of the facts `roll_up` computes (PostgreSQL). The chosen cases are
+    named on each table (the planner then reads them through their indexes)."""
+    found = union_all(*_recurrence_selects(cases_clause, months, "postgresql")).subquery()
+    recurred = select(found.c.id, func.min(found.c.first).label("first")) \
+        .group_by(found.c.id).subquery()
+    conclusions = func.count().filter(Handling.outcome.in_(CONCLUDED)) \
+        .over(partition_by=Handling.case_id)
+    source = (select(Handling.id, Handling.case_id, Handling.institution_id, Case.region_id,
+                     func.coalesce(Handling.channel, ""), Case.dispute_type,
+                     _china_day(Handling.accepted_at), _china_day(Handling.concluded_at),
+                     Handling.outcome, func.coalesce(Case.party_count, 0),
+                     Handling.agreement_amount, recurred.c.first, conclusions > 1)
+              .join(Case, Case.id == Handling.case_id)
+              .outerjoin(recurred, recurred.c.id == Handling.id)
+              .where(cases_clause(Handling.case_id), cases_clause(Case.id),
+                     Handling.is_mediation.is_(True)))
+    return insert(HandlingFact).from_select(
+        ["handling_id", "case_id", "institution_id", "region_id", "channel", "dispute_type",
+         "accepted_day", "concluded_day", "outcome", "parties", "agreement_amount",
+         "recurred_at", "is_repeat"], source)
+
+
+def _stretches_insert(cases_clause):
+    """INSERT … SELECT of the overdue stretches `overdue_stretches` computes (PostgreSQL):
+    each deadline of the history in force from when it was set until the next one was
+    (a handling without history: its deadline from its start), overdue from the later of
+    then and the deadline until the earlier of the next deadline and the conclusion."""
+    history = (select(DeadlineChange.handling_id.label("handling_id"),
+                      DeadlineChange.set_at.label("set_at"),
+                      DeadlineChange.deadline_at.label("deadline"),
+                      func.lead(DeadlineChange.set_at).over(
+                          partition_by=DeadlineChange.handling_id,
+                          order_by=(DeadlineChange.set_at, DeadlineChange.id)).label("replaced"))
+               .join(Handling, Handling.id == DeadlineChange.handling_id)
+               .where(cases_clause(Handling.case_id)))
+    without = (select(Handling.id, Handling.started_at, Handling.deadline_at,
+                      null().label("replaced"))
+               .where(cases_clause(Handling.case_id), Handling.deadline_at.is_not(None),
+                      ~select(DeadlineChange.id)
+                      .where(DeadlineChange.handling_id == Handling.id).exists()))
+    given = union_all(history, without).subquery()
+    start = func.greatest(given.c.set_at, given.c.deadline)
+    until = func.least(given.c.replaced, Handling.concluded_at)
+    source = (select(given.c.handling_id, Handling.case_id, Handling.institution_id,
+                     Case.region_id, func.coalesce(Handling.channel, ""), Case.dispute_type,
+                     given.c.deadline, start, until)
+              .join(Handling, Handling.id == given.c.handling_id)
+              .join(Case, Case.id == Handling.case_id)
+              .where(cases_clause(Handling.case_id),
+                     Handling.is_mediation.is_(True), given.c.deadline.is_not(None),
+                     or_(until.is_(None), start < until)))
+    return insert(OverdueStretch).from_select(
+        ["handling_id", "case_id", "institution_id", "region_id", "channel", "dispute_type",
+         "deadline_at", "overdue_from", "overdue_until"], source)
 
 
 def _state(session: Session) -> RollupState | None:
@@ -311,9 +517,10 @@ def _up_to_date(session: Session, months: int) -> bool:
 
 def _take_queued(session: Session, limit: int) -> list[int]:
     """The first `limit` entries of the queue, taken off it: their case ids."""
-    first = select(DirtyCase.id).order_by(DirtyCase.id).limit(limit)
-    return list(session.scalars(delete(DirtyCase).where(DirtyCase.id.in_(first))
-                                .returning(DirtyCase.case_id)).all())
+    queue = DirtyCase.__table__     # the table, not the entity: no ORM bookkeeping per row
+    first = select(queue.c.id).order_by(queue.c.id).limit(limit)
+    return list(session.execute(delete(queue).where(queue.c.id.in_(first))
+                                .returning(queue.c.case_id)).scalars())
 
 
 def rebuild(session: Session, *, months: int | None = None, now: datetime | None = None,

@@ -15,7 +15,7 @@ from mediation_app.handlings.catalog import catalog, stored_version
 from mediation_app.handlings.models import DeadlineChange
 from mediation_app.stats import maintenance, queries, rollups
 from mediation_app.stats.definitions import Figures, Period
-from mediation_app.stats.models import DailyFigures, DirtyCase, HandlingFact
+from mediation_app.stats.models import DailyFigures, DirtyCase, HandlingFact, OverdueStretch
 from mediation_app.stats.queries import Scope
 
 NOW = datetime(2027, 1, 20, 4, 0)
@@ -150,6 +150,27 @@ def test_rebuilt_rollups_give_the_reference_figures(make, session, seed):
     maintenance.rebuild(session)
     assert session.scalar(select(func.count()).select_from(HandlingFact)) > 0
     _compare(session, district, towns, institutions)
+
+
+def _rolled_up(session) -> tuple:
+    """The facts, the overdue stretches (without their ids) and the daily rows that are not
+    all zero."""
+    stretch_columns = [c for c in OverdueStretch.__table__.c if c.key != "id"]
+    facts = [tuple(row) for row in session.execute(
+        select(*HandlingFact.__table__.c).order_by(HandlingFact.handling_id))]
+    stretches = sorted(tuple(row) for row in session.execute(select(*stretch_columns)))
+    daily = sorted(tuple(row) for row in session.execute(select(*DailyFigures.__table__.c))
+                   if any(row[len(maintenance.DAILY_KEY):]))
+    return facts, stretches, daily
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_refreshing_every_case_gives_the_rebuilds_rows(make, session, seed):
+    build_world(make, seed, n_cases=80)
+    maintenance.rebuild(session)
+    rebuilt = _rolled_up(session)
+    maintenance.refresh(session, session.scalars(select(Case.id)).all())
+    assert _rolled_up(session) == rebuilt
 
 
 def test_rollups_follow_changes_case_by_case(make, session):
