@@ -23,24 +23,12 @@ from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
 from mediation_app.storage import Storage
 
-from ..factories import PASSWORD, SIGNATURE_PNG
+from ..factories import SIGNATURE_PNG
 from ..jobs import fixtures
 
-queued_app, redis_url, work = fixtures.queued_app, fixtures.redis_url, fixtures.work
+queued_app, redis_url, sign_in, work = (fixtures.queued_app, fixtures.redis_url,
+                                         fixtures.sign_in, fixtures.work)
 PNG_DATA_URI = "data:image/png;base64," + base64.b64encode(SIGNATURE_PNG).decode()
-
-
-@pytest.fixture
-def sign_in(queued_app, session):
-    def client_of(user):
-        username = user.username
-        session.rollback()  # SQLite: an open transaction would hold the lock sign-in needs
-        client = queued_app.test_client()
-        assert client.post("/login", data={"username": username,
-                                           "password": PASSWORD}).status_code == 302
-        return client
-
-    return client_of
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ document follows its job, and only under its own case."""
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from mediation_app.agreements import issuing, services
@@ -17,23 +16,10 @@ from mediation_app.documents.models import Document
 from mediation_app.handlings.services import fire_transition
 from mediation_app.notifications.models import Notification
 
-from ..factories import PASSWORD
 from ..jobs import fixtures
 
-queued_app, redis_url, work = fixtures.queued_app, fixtures.redis_url, fixtures.work
-
-
-@pytest.fixture
-def sign_in(queued_app, session):
-    def client_of(user):
-        username = user.username
-        session.rollback()  # SQLite: an open transaction would hold the lock sign-in needs
-        client = queued_app.test_client()
-        assert client.post("/login", data={"username": username,
-                                           "password": PASSWORD}).status_code == 302
-        return client
-
-    return client_of
+queued_app, redis_url, sign_in, work = (fixtures.queued_app, fixtures.redis_url,
+                                         fixtures.sign_in, fixtures.work)
 
 
 def _documents(session, case_id, kind) -> list[Document]:

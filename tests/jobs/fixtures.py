@@ -8,6 +8,8 @@ import pytest
 
 from mediation_app.jobs.queue import QUEUE_NAME
 
+from ..factories import PASSWORD
+
 
 @pytest.fixture
 def redis_url():
@@ -38,6 +40,20 @@ def _worker_database(url: str) -> str:
 def queued_app(other_app, redis_url):
     """An app whose jobs go on the Redis queue."""
     return other_app(REDIS_URL=redis_url, WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def sign_in(queued_app, session):
+    """A client of the queued app signed in as `user`."""
+    def client_of(user):
+        username = user.username
+        session.rollback()  # SQLite: an open transaction would hold the lock sign-in needs
+        client = queued_app.test_client()
+        assert client.post("/login", data={"username": username,
+                                           "password": PASSWORD}).status_code == 302
+        return client
+
+    return client_of
 
 
 @pytest.fixture
