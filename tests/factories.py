@@ -188,6 +188,20 @@ class Factories:
         self.session_record(case, mediator)
         return case, mediator
 
+    def visited_case(self, by: User | None = None):
+        """A case closed in success with its agreement signed, and one follow-up visit
+        recorded (回访), committed: (case, mediator, visit)."""
+        from mediation_app.handlings.services import fire_transition
+
+        case, mediator = self.mediating_case(by=by)
+        self.sign_everyone(self.agreement(case, mediator), case, mediator)
+        fire_transition(self.session, case, "close_success", actor=mediator, now=utcnow())
+        visit = agreements.record_follow_up(self.session, case, visited_on=date(2026, 12, 1),
+                                            satisfaction=5, notes="已按期付款。", actor=mediator,
+                                            now=utcnow())
+        self.commit()
+        return case, mediator, visit
+
     def examined_for_police_mediation(self, case, by: User, **changes):
         return examined_for_police_mediation(self.session, case, by, **changes)
 

@@ -3,31 +3,20 @@
 agreement), issued once per visit; region readers see the list but are offered nothing."""
 
 import re
-from datetime import date, datetime
 
 from sqlalchemy import select
 
-from mediation_app.agreements import services
 from mediation_app.agreements.models import RecordDocument
 from mediation_app.documents.models import Document
-from mediation_app.handlings.services import fire_transition
 
 
-def _visited(make, session):
-    mediator = make.user(display_name="张伟")
-    case, mediator = make.mediating_case(by=mediator)
-    make.sign_everyone(make.agreement(case, mediator), case, mediator)
-    fire_transition(session, case, "close_success", actor=mediator, now=datetime.now())
-    visit = services.record_follow_up(session, case, visited_on=date(2026, 12, 1),
-                                      satisfaction=5, notes="已按期付款。", actor=mediator,
-                                      now=datetime.now())
-    make.commit()
-    return case, mediator, visit
+def _visited(make):
+    return make.visited_case(by=make.user(display_name="张伟"))
 
 
 def test_the_holder_issues_the_visit_record_from_the_documents_page(make, login, session,
                                                                     pdf_text, issuer):
-    case, mediator, visit = _visited(make, session)
+    case, mediator, visit = _visited(make)
     client = login(mediator)
     assert f"/follow-ups/{visit.id}/record" in client.get(
         f"/cases/{case.id}/documents").get_data(as_text=True)
@@ -40,7 +29,7 @@ def test_the_holder_issues_the_visit_record_from_the_documents_page(make, login,
 
 
 def test_a_visit_record_is_issued_once(make, login, session):
-    case, mediator, visit = _visited(make, session)
+    case, mediator, visit = _visited(make)
     client = login(mediator)
     client.post(f"/follow-ups/{visit.id}/record")
     page = client.post(f"/follow-ups/{visit.id}/record", follow_redirects=True)
@@ -50,7 +39,7 @@ def test_a_visit_record_is_issued_once(make, login, session):
 
 
 def test_a_region_reader_sees_the_visit_but_is_offered_nothing(make, login, session):
-    case, _mediator, visit = _visited(make, session)
+    case, _mediator, visit = _visited(make)
     reader = make.user(role="committee", institution=make.institution(
         kind="committee", region=case.handlings[0].institution.region))
     make.commit()

@@ -4,12 +4,12 @@ records the document (audit, notices to other institutions), and the page then g
 issuing in the request went. A failed job leaves nothing issued; only who may issue the
 document follows its job, and only under its own case."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from mediation_app.agreements import issuing, services
+from mediation_app.agreements import issuing
 from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Referral
 from mediation_app.documents.models import Document
@@ -194,13 +194,7 @@ def test_a_reader_who_may_not_issue_the_document_may_not_follow_its_job(
 def test_a_visit_record_queued_twice_is_issued_once(make, session, sign_in, queued_app, work):
     """人民调解法 第三十一条: one 回访记录 per visit. Asked for twice before a worker runs,
     the first job issues it and the second issues nothing and says it was issued."""
-    case, mediator = make.mediating_case()
-    make.sign_everyone(make.agreement(case, mediator), case, mediator)
-    fire_transition(session, case, "close_success", actor=mediator, now=datetime.now())
-    visit = services.record_follow_up(session, case, visited_on=date(2026, 12, 1),
-                                      satisfaction=5, notes="已按期付款。", actor=mediator,
-                                      now=datetime.now())
-    make.commit()
+    case, mediator, visit = make.visited_case()
     case_id, visit_id = case.id, visit.id
     client = sign_in(mediator)
     first, second = (client.post(f"/follow-ups/{visit_id}/record").headers["Location"]
