@@ -57,15 +57,21 @@ def test_a_second_dispute_between_the_same_two_people_is_a_repeat(make, session)
     assert "repeat" in evaluate(session, again, RULES, now=datetime.now())
 
 
-def test_filing_a_flagged_case_through_the_page_shows_the_warning(make, login, session):
-    mediator = make.user()
-    make.commit()
+def _threatening_filing(mediator) -> dict:
+    """The filing form of a wage dispute whose summary threatens suicide (a warning rule)."""
     form = {"dispute_type": "labour", "source": "walk_in", "region_id": mediator.institution.region_id,
             "received_on": "2026-11-20", "summary": "工人扬言自杀讨薪", "amount": "",
             "assigned_mediator_id": "0", "workflow": ""}
     for index in range(2):
         form.update({f"parties-{index}-role": "applicant", f"parties-{index}-kind": "person",
                      f"parties-{index}-name": f"工人{index}"})
+    return form
+
+
+def test_filing_a_flagged_case_through_the_page_shows_the_warning(make, login, session):
+    mediator = make.user()
+    make.commit()
+    form = _threatening_filing(mediator)
     response = login(mediator).post("/cases/new", data=form, follow_redirects=True)
     assert "⚠" in response.get_data(as_text=True)
 
@@ -81,12 +87,7 @@ def test_a_filing_whose_warning_check_fails_stays_filed_without_warnings(make, l
     def failing(_app, **_kwargs):
         raise RuntimeError("warning rules unavailable")
 
-    form = {"dispute_type": "labour", "source": "walk_in", "region_id": mediator.institution.region_id,
-            "received_on": "2026-11-20", "summary": "工人扬言自杀讨薪", "amount": "",
-            "assigned_mediator_id": "0", "workflow": ""}
-    for index in range(2):
-        form.update({f"parties-{index}-role": "applicant", f"parties-{index}-kind": "person",
-                     f"parties-{index}-name": f"工人{index}"})
+    form = _threatening_filing(mediator)
     with case_details_changed.connected_to(failing):
         response = login(mediator).post("/cases/new", data=form)
     session.rollback()
