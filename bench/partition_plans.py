@@ -84,13 +84,18 @@ def _page(app, captured, client, url: str) -> list[tuple[str, object]]:
     return captured.found
 
 
-def main() -> int:
+def _kept_history_app():
+    """The app on the kept PostgreSQL history (BENCH_DATABASE_URL), storage in a temp dir."""
     url = os.environ["BENCH_DATABASE_URL"]
     if not url.startswith("postgresql"):
         raise SystemExit("BENCH_DATABASE_URL must name the kept PostgreSQL history")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": url,
-                      "MEDIATION_STORAGE": tempfile.mkdtemp(prefix="bench-storage-")})
+    return create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
+                       "SQLALCHEMY_DATABASE_URI": url,
+                       "MEDIATION_STORAGE": tempfile.mkdtemp(prefix="bench-storage-")})
+
+
+def main() -> int:
+    app = _kept_history_app()
     with app.app_context():
         print("rows per year (started_at of handlings, at of case_events):")
         for table, column in (("handlings", "started_at"), ("case_events", "at")):

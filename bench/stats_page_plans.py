@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 from sqlalchemy import select
 
-from mediation_app import create_app
 from mediation_app.auth.models import User
 from mediation_app.db import db, utcnow
 
 from .case_list import READER_USERNAME, _signed_in
-from .partition_plans import _Captured, _explain, _page
+from .partition_plans import _Captured, _explain, _kept_history_app, _page
 from .seed import PASSWORD
 from .stats import _last_full_month
 
 
 def main() -> int:
-    url = os.environ["BENCH_DATABASE_URL"]
-    if not url.startswith("postgresql"):
-        raise SystemExit("BENCH_DATABASE_URL must name the kept PostgreSQL history")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": url,
-                      "MEDIATION_STORAGE": tempfile.mkdtemp(prefix="bench-storage-")})
+    app = _kept_history_app()
     full = os.environ.get("BENCH_PLANS") == "1"
     with app.app_context():
         if db.session.scalar(select(User.id).where(User.username == READER_USERNAME)) is None:
