@@ -41,7 +41,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
@@ -253,29 +252,16 @@ def _daily_rows(sums: dict) -> list[dict]:
 
 
 def _add_to_daily(session: Session, rows: list[dict]) -> None:
-    """Add the rows to stats_daily (an upsert that adds). On PostgreSQL one statement for
-    them all: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO UPDATE, the
-    rows in key order (two syncs lock the daily rows they share in the same order)."""
+    """Add the rows to stats_daily (an upsert that adds; SQLite's refresh: PostgreSQL's adds
+    in the database, _refresh_in_database)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
     table = DailyFigures.__table__
-    if dialect == "postgresql":
-        rows = sorted(rows, key=lambda row: tuple(row[name] for name in DAILY_KEY))
-        names = DAILY_KEY + DAILY_SUMS
-        unnested = func.unnest(*[literal([row[name] for row in rows], ARRAY(table.c[name].type))
-                                 for name in names]).table_valued(*names).render_derived()
-        statement = pg_insert(DailyFigures).from_select(
-            list(names), select(*[unnested.c[name] for name in names]))
-    else:
-        statement = sqlite_insert(DailyFigures)
+    statement = sqlite_insert(DailyFigures)
     statement = statement.on_conflict_do_update(
         index_elements=list(DAILY_KEY),
         set_={name: table.c[name] + statement.excluded[name] for name in DAILY_SUMS})
-    if dialect == "postgresql":
-        session.execute(statement)
-    else:
-        session.execute(statement, rows)
+    session.execute(statement, rows)
 
 
 # --- refreshing some cases, syncing the queue, rebuilding -----------------------------
@@ -300,8 +286,9 @@ def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = N
     previous = _set_locally(session, REFRESH_SETTINGS) if postgresql else {}
     chosen |= neighbours(session, chosen)
     block = REFRESH_BLOCK_POSTGRESQL if postgresql else REFRESH_BLOCK
-    for start in range(0, len(chosen), block):
-        _refresh_some(session, sorted(chosen)[start:start + block], months)
+    ordered = sorted(chosen)
+    for start in range(0, len(ordered), block):
+        _refresh_some(session, ordered[start:start + block], months)
     if previous:
         _set_locally(session, previous)
 
@@ -347,9 +334,7 @@ def _refresh_some(session: Session, ids: list[int], months: int) -> None:
         contributions(dict(fact), -1, sums)
     for fact in facts:
         contributions(fact, 1, sums)
-    changed = [{**dict(zip(DAILY_KEY, key)), **values} for key, values in sums.items()
-               if any(values.values())]
-    _add_to_daily(session, changed)
+    _add_to_daily(session, _daily_rows(sums))
     session.execute(delete(HandlingFact).where(cases_clause(HandlingFact.case_id)))
     session.execute(delete(OverdueStretch).where(cases_clause(OverdueStretch.case_id)))
     _bulk(session, HandlingFact, facts)

@@ -167,7 +167,7 @@ def _judged_at(period: Period, now: datetime) -> datetime:
 
 
 def _overdue(session, moment: datetime | None, scope: Scope, groups: list,
-             months: dict[str, datetime], dialect: str) -> dict:
+             months: dict[str, datetime]) -> dict:
     """The stretches containing `moment` per key of each grouping, and those containing
     each month's moment, in one statement: the stretches overlapping the earliest to the
     latest moment are read once and counted per moment (a CASE each) for every
@@ -291,7 +291,7 @@ def _figure_sets(session: Session, period: Period, scope: Scope, groups: list,
         span = Period(month_period(months[0]).start, month_period(months[-1]).end)
         moments = {month: _judged_at(month_period(month), now) for month in months}
     daily = _daily(session, period, scope, groups, span, dialect)
-    overdue = _overdue(session, _judged_at(period, now), scope, groups, moments, dialect)
+    overdue = _overdue(session, _judged_at(period, now), scope, groups, moments)
     parties = _repeat_parties(session, period, scope, groups, span, dialect)
     by: dict[str | None, dict] = {}
     for group in groups:
@@ -374,10 +374,7 @@ def statistics(session: Session, period: Period, scope: Scope, *, group: str | N
                            first_sync=False).get(None, Figures())
     else:
         totals = found.get(None, Figures())
-    groups = []
-    if group:
-        groups = sorted(((str(key), figures) for key, figures in found.items()
-                         if key is not None and key != ""), key=lambda item: item[0])
+    groups = _sorted_groups(found) if group else []
     return Report(period=period, group=group, totals=totals, groups=groups)
 
 

@@ -18,6 +18,8 @@ from mediation_app.stats.definitions import Figures, Period
 from mediation_app.stats.models import DailyFigures, DirtyCase, HandlingFact, OverdueStretch
 from mediation_app.stats.queries import Scope
 
+from ..statements import counted
+
 NOW = datetime(2027, 1, 20, 4, 0)
 START = datetime(2026, 8, 1)
 TYPES = ("neighbour", "labour", "loan")
@@ -267,9 +269,7 @@ def test_a_readers_sync_rolls_a_long_queue_up_in_steps_and_never_rebuilds(make, 
         HandlingFact.case_id.in_([case.id for case in cases]))) == 3
 
 
-def test_a_sync_with_nothing_queued_reads_one_row_and_takes_no_lock(app, make, session):
-    from ..statements import counted
-
+def test_a_sync_with_nothing_queued_reads_one_row_and_takes_no_lock(app, session):
     maintenance.sync(session)
     with counted(app) as statements:
         assert maintenance.sync(session) == 0
