@@ -1,5 +1,6 @@
 """Dates, times and amounts formatted for the reader's locale."""
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -7,23 +8,31 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
-from babel.dates import get_datetime_format
+from babel.dates import DateTimePattern, get_datetime_format
 from flask import current_app, has_request_context
-from flask_babel import format_date, format_decimal, get_locale, get_timezone
+from flask_babel import format_decimal, get_locale, get_timezone
 from markupsafe import Markup
 
 from .access.masking import masked_in_text
 from .domain.idcard import mask_id_number, mask_phone
-from .labels import label, labeller
+from .labels import label, labeller, once_per_request
 from .workflow.translations import load_english
 
 
 def fmt_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return _medium_datetime(str(get_locale()), str(get_timezone()))(value)
-    return format_date(value, "long")
+    on_date, at_moment = _readers_formats()
+    return at_moment(value) if isinstance(value, datetime) else on_date(value)
+
+
+def _readers_formats() -> tuple[Callable[[date], str], Callable[[datetime], str]]:
+    """The reader's date and date-and-time formats, looked up once per request (a list
+    writes fifty dates; Flask-Babel's locale and time zone lookups are not free)."""
+    def looked_up():
+        locale = str(get_locale())
+        return _long_date(locale), _medium_datetime(locale, str(get_timezone()))
+    return once_per_request("mediation.date_formats", looked_up)
 
 
 @lru_cache(maxsize=16)
@@ -32,13 +41,39 @@ def _medium_datetime(identifier: str, zone_name: str) -> Callable[[datetime], st
     patterns looked up once rather than for each value (a list formats two a row)."""
     locale, zone = Locale.parse(identifier), ZoneInfo(zone_name)
     joined = get_datetime_format("medium", locale=locale).replace("'", "")
-    date_pattern, time_pattern = locale.date_formats["medium"], locale.time_formats["medium"]
+    on_date = _applied(locale.date_formats["medium"], locale)
+    at_time = _applied(locale.time_formats["medium"], locale)
 
     def formatted(value: datetime) -> str:
         local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
-        return joined.replace("{0}", time_pattern.apply(local.timetz(), locale)) \
-            .replace("{1}", date_pattern.apply(local.date(), locale))
+        return joined.replace("{0}", at_time(local)).replace("{1}", on_date(local))
     return formatted
+
+
+@lru_cache(maxsize=16)
+def _long_date(identifier: str) -> Callable[[date], str]:
+    """Babel's "long" date (format_date) in this locale, its pattern looked up once."""
+    locale = Locale.parse(identifier)
+    return _applied(locale.date_formats["long"], locale)
+
+
+# Pattern fields that are plain numbers (Chinese dates and times use only these): written
+# with str.format instead of Babel's field-by-field lookup, which a page of dates feels.
+_NUMERIC_FIELDS = {"y": "{0.year}", "M": "{0.month}", "MM": "{0.month:02d}",
+                   "d": "{0.day}", "dd": "{0.day:02d}", "H": "{0.hour}",
+                   "HH": "{0.hour:02d}", "mm": "{0.minute:02d}", "ss": "{0.second:02d}"}
+_PATTERN_FIELD = re.compile(r"%\((\w+)\)s")
+
+
+def _applied(pattern: DateTimePattern, locale: Locale) -> Callable[[date], str]:
+    """The pattern as a function of one value: str.format when every field is numeric,
+    Babel's own formatting otherwise (month names, AM/PM …)."""
+    fields = _PATTERN_FIELD.findall(pattern.format)
+    if not all(name in _NUMERIC_FIELDS for name in fields):
+        return lambda value: pattern.apply(value, locale)
+    literal = pattern.format.replace("{", "{{").replace("}", "}}").replace("%%", "%")
+    template = _PATTERN_FIELD.sub(lambda found: _NUMERIC_FIELDS[found.group(1)], literal)
+    return template.format
 
 
 def fmt_amount(value: Decimal | None) -> str:

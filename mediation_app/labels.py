@@ -3,11 +3,15 @@
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.support import Translations
+from flask import has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
+
+T = TypeVar("T")
 
 
 def N_(message: str) -> str:
@@ -654,7 +658,19 @@ def _in_reader_language() -> dict[str, str]:
     """Messages already translated into the reader's language, kept per process and locale:
     a list shows the same few labels on every row, and the catalogues do not change while
     the process runs."""
-    return _translated.setdefault(str(get_locale()), {})
+    return once_per_request("mediation.labels",
+                            lambda: _translated.setdefault(str(get_locale()), {}))
+
+
+def once_per_request(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for the rest of the request under `key` (outside a request,
+    computed each time). For what depends on the reader only, such as their language."""
+    if not has_request_context():
+        return compute()
+    kept = request.environ
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]
 
 
 def _translation(table: dict[str, str], message: str) -> str:

@@ -49,3 +49,26 @@ def test_amounts_and_dates_are_formatted_for_chinese_readers(app):
     with app.test_request_context():
         assert fmt_amount(Decimal("1234567.5")) == "¥1,234,567.50"
         assert fmt_date(date(2026, 3, 5)) == "2026年3月5日"
+
+
+def test_dates_and_times_read_as_babel_writes_them_in_each_language():
+    """The list's dates are written without Babel's field lookups where every field is a
+    number (Chinese) and by Babel otherwise (English month names): the same text either way."""
+    import random
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date, format_datetime
+
+    from mediation_app.formatting import _long_date, _medium_datetime
+
+    rng = random.Random(11643)
+    for locale in ("zh_Hans_CN", "en"):
+        for _ in range(300):
+            moment = datetime(rng.randint(2000, 2030), rng.randint(1, 12), rng.randint(1, 28),
+                              rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59),
+                              tzinfo=UTC)
+            assert _medium_datetime(locale, "Asia/Shanghai")(moment) == format_datetime(
+                moment, "medium", tzinfo=ZoneInfo("Asia/Shanghai"), locale=locale)
+            assert _long_date(locale)(moment.date()) == format_date(moment.date(), "long",
+                                                                    locale=locale)

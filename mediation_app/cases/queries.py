@@ -20,7 +20,9 @@ from ..stats.definitions import Period
 from ..stats.queries import figure_clause
 from ..supervision import queries as supervision_queries
 
-COUNT_CAP = 1_000
+# Exact counts up to four pages; past that the list says "more than 100" (the statistics
+# give exact totals). Counting probes each candidate's visibility: the cap is its cost.
+COUNT_CAP = 100
 
 
 def visible_to(user: User, dialect: str = "sqlite") -> ColumnElement[bool]:
