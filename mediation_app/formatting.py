@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from babel.core import Locale
 from babel.dates import DateTimePattern, get_datetime_format
-from flask import current_app, has_request_context
+from babel.support import Translations
+from flask import current_app, has_request_context, request
 from flask_babel import format_decimal, get_locale, get_timezone
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from .access.masking import masked_in_text
 from .domain.idcard import mask_id_number, mask_phone
@@ -123,8 +125,32 @@ def init_app(app) -> None:
     )
     app.jinja_env.globals.update(label=label, locale_code=locale_code)
     app.context_processor(_page_labels)
+    app.before_request(_wtforms_messages_kept)
 
 
 def _page_labels() -> dict:
     """A page's `label`, its language looked up once per page rather than once per cell."""
     return {"label": labeller()} if has_request_context() else {}
+
+
+class _WTFormsMessages:
+    """WTForms' own messages in the reader's language, each language's catalogue read once
+    per process: Flask-WTF would read it from disk in every request that builds a form."""
+
+    def ugettext(self, message: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(message)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(identifier: str) -> Translations:
+    return Translations.load(messages_path(), [identifier], domain="wtforms")
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
+def _wtforms_messages_kept() -> None:
+    request.wtforms_translations = _WTFORMS_MESSAGES   # where Flask-WTF looks first

@@ -72,3 +72,28 @@ def test_dates_and_times_read_as_babel_writes_them_in_each_language():
                 moment, "medium", tzinfo=ZoneInfo("Asia/Shanghai"), locale=locale)
             assert _long_date(locale)(moment.date()) == format_date(moment.date(), "long",
                                                                     locale=locale)
+
+
+def test_form_validation_messages_are_in_the_readers_language(app):
+    """WTForms' own messages come from a catalogue kept per language, not the first one read."""
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    class Named(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("name", validators=[DataRequired()])
+
+    def refusal(accept_language: str) -> str:
+        with app.test_request_context("/", method="POST", data={},
+                                      headers={"Accept-Language": accept_language}):
+            app.preprocess_request()
+            form = Named()
+            form.validate()
+            return form.errors["name"][0]
+
+    assert refusal("zh-CN") == "该字段是必填字段。"
+    assert refusal("en") == "This field is required."
+    assert refusal("zh-CN") == "该字段是必填字段。"
