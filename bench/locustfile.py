@@ -1,5 +1,6 @@
 """The mixed load for locust, run headless by bench.mixed_load: each simulated user is the
-kept history's committee mediator doing, with no pause between requests,
+kept history's committee mediator doing, with no pause between requests (or at most the
+setup's "rate" requests a second),
 40 % case list page 1, 40 % case detail, 15 % filing, 5 % the statistics page.
 
 MIXED_SETUP names a JSON file bench.mixed_load writes: the side ("real": the app's pages,
@@ -14,7 +15,7 @@ import os
 import random
 from pathlib import Path
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, constant, constant_throughput, task
 
 SETUP = json.loads(Path(os.environ["MIXED_SETUP"]).read_text(encoding="utf-8"))
 BARE = SETUP["side"] == "bare"
@@ -25,7 +26,7 @@ STATS = "/bench-stats-baseline" if BARE else "/stats/"
 
 
 class Mediator(HttpUser):
-    wait_time = constant(0)
+    wait_time = constant_throughput(SETUP["rate"]) if SETUP.get("rate") else constant(0)
 
     def on_start(self) -> None:
         self.rng = random.Random()

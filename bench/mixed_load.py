@@ -3,7 +3,9 @@
 
 The app is served by gunicorn as in production (bench.server: WEB_WORKERS workers, default
 2, 4 threads each). BENCH_MIXED_USERS locust users (default 20), each the committee
-mediator with no pause between requests, do 40 % case list page 1, 40 % case detail (a case
+mediator with no pause between requests (or, with BENCH_MIXED_RATE=R, at most R requests a
+second each, locust's constant_throughput: 20 users at 2.5 offer 50 requests a second, as
+people who read what they asked for before asking again), do 40 % case list page 1, 40 % case detail (a case
 the mediator may see, at random), 15 % filing (fresh people each time) and 5 % the
 statistics page (this month), for BENCH_MIXED_SECONDS (default 60) per side:
 
@@ -134,12 +136,13 @@ def run(tmp: Path) -> dict:
     if not url.startswith("postgresql"):
         raise SystemExit("BENCH_DATABASE_URL must name the kept history (PostgreSQL)")
     users = _env_int("BENCH_MIXED_USERS", 20)
+    rate = float(os.environ.get("BENCH_MIXED_RATE", "0"))
     seconds = _env_int("BENCH_MIXED_SECONDS", 60)
     workers = _env_int("WEB_WORKERS", 2)
     sides = [side.strip() for side in os.environ.get("BENCH_MIXED_SIDES", "real,bare").split(",")
              if side.strip()]
     locust = _locust()
-    setup = _setup(url)
+    setup = {**_setup(url), "rate": rate}
     runs = []
     with served(url, workers=workers) as base:
         _warm_up(base, setup)
@@ -158,10 +161,18 @@ def run(tmp: Path) -> dict:
         db.engine.dispose()
     return {"benchmark": "mixed_load", "database": url.rsplit("/", 1)[-1],
             "cases_before": setup["cases"], "python": platform.python_version(),
-            "users": users, "seconds_per_side": seconds, "web_workers": workers, "threads": 4,
+            "users": users, "rate_per_user": rate, "seconds_per_side": seconds,
+            "web_workers": workers, "threads": 4,
             "locust": subprocess.run([locust, "--version"], capture_output=True,
                                      text=True).stdout.strip(),
             "target": TARGET, "runs": runs, "bare_cases_deleted": removed}
+
+
+def _pace(r: dict) -> str:
+    rate = r.get("rate_per_user") or 0
+    if not rate:
+        return "no pause"
+    return (f"each at most {rate:g} req/s (offered ≤ {rate * r['users']:g} req/s in all)")
 
 
 def _side_line(found: dict) -> str:
@@ -179,7 +190,7 @@ def report(r: dict) -> str:
         (f"mixed load — PostgreSQL {r['database']} ({r['cases_before']:,} cases), Python "
          f"{r['python']}, {r['locust']}"),
         (f"  gunicorn {r['web_workers']} workers × {r['threads']} threads; {r['users']} users, "
-         f"no pause, {r['seconds_per_side']} s per side (40 % list, 40 % detail, 15 % filing, "
+         f"{_pace(r)}, {r['seconds_per_side']} s per side (40 % list, 40 % detail, 15 % filing, "
          "5 % statistics)"),
     ]
     lines += [_side_line(found) for found in r["runs"]]
