@@ -299,6 +299,7 @@ def show(case_id: int):
             case=case,
             events=events,
             region_names=_region_names(_region_ids_in(events)),
+            region_path=_region_path(case),
             parties=as_read.parties,
             summary=as_read.summary,
             description=as_read.description,
@@ -325,7 +326,15 @@ def _page_reads(case: Case) -> dict:
                                                  (Party.position,))}, loaded("parties")),
         ("attachments", case.id): Read({"rows": Rows(Attachment, Attachment.case_id == case.id,
                                                      (Attachment.id,))}, loaded("attachments")),
+        ("region_lineage", case.id): Read({"regions": Rows(
+            Region, Region.id.in_(case.region.lineage_ids()), (Region.path,))}),
     }
+
+
+def _region_path(case: Case) -> str:
+    """The case's region with the regions above it (市 / 区 / 街道 …)."""
+    lineage = shared(("region_lineage", case.id), case.region.lineage)
+    return " / ".join(region.name for region in lineage)
 
 
 def _region_names(ids: set[int]) -> dict[int, str]:

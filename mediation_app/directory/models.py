@@ -31,8 +31,12 @@ class Region(db.Model):
     def contains(self, other: Region) -> bool:
         return other.path.startswith(self.path)
 
+    def lineage_ids(self) -> list[int]:
+        """The ids of the region's ancestors and its own, from the top down."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def lineage(self) -> list[Region]:
-        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        ids = self.lineage_ids()
         regions = db.session.scalars(select(Region).where(Region.id.in_(ids))).all()
         by_id = {region.id: region for region in regions}
         return [by_id[i] for i in ids if i in by_id]

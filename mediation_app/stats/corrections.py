@@ -37,7 +37,11 @@ def concluding_handling(case: Case) -> Handling | None:
 
 
 def recorded(session: Session, handling: Handling) -> Prevented:
-    row = session.get(PreventedEscalation, handling.id)
+    return prevented_in(session.get(PreventedEscalation, handling.id))
+
+
+def prevented_in(row: PreventedEscalation | None) -> Prevented:
+    """The figures a handling's row records (none when it has no row)."""
     if row is None:
         return Prevented()
     return Prevented(**{name: getattr(row, name) for name in Prevented().as_dict()})

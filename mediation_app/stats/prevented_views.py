@@ -10,10 +10,17 @@ from flask_login import current_user, login_required
 from ..access import policy
 from ..access.web import refuse, visible_case_or_404
 from ..db import db, utcnow
+from ..handlings.models import PreventedEscalation
 from ..labels import N_
-from ..panels import CasePanel, register_with
+from ..panels import CasePanel, Read, Rows, first_row, register_with, shared
 from ..transaction import discard
-from .corrections import CorrectionRefused, concluding_handling, correct_prevented, recorded
+from .corrections import (
+    CorrectionRefused,
+    concluding_handling,
+    correct_prevented,
+    prevented_in,
+    recorded,
+)
 from .forms import FIELDS, PreventedForm
 
 REFUSALS = {
@@ -27,11 +34,25 @@ REFUSALS = {
 }
 
 
+def _concluding(case):
+    return concluding_handling(case) if case.closed_at is not None else None
+
+
+def _reads(case, reader) -> dict:
+    """The concluding handling's row, read with the other panels' lists."""
+    handling = _concluding(case)
+    if handling is None:
+        return {}
+    return {("prevented", handling.id): Read(
+        {"row": Rows(PreventedEscalation, PreventedEscalation.handling_id == handling.id)},
+        lambda row: prevented_in(first_row(row=row)))}
+
+
 def _panel(case, reader, now) -> dict | None:
-    handling = concluding_handling(case) if case.closed_at is not None else None
+    handling = _concluding(case)
     if handling is None:
         return None
-    found = recorded(db.session, handling)
+    found = shared(("prevented", handling.id), lambda: recorded(db.session, handling))
     may_correct = policy.can_correct_prevented(reader, case)
     if found.is_empty and not may_correct:
         return None
@@ -39,7 +60,8 @@ def _panel(case, reader, now) -> dict | None:
 
 
 bp = Blueprint("prevented", __name__)
-register_with(bp, (CasePanel("records", "stats/_prevented_panel.html", _panel, order=250),))
+register_with(bp, (CasePanel("records", "stats/_prevented_panel.html", _panel, order=250,
+                             reads=_reads),))
 
 
 @bp.route("/cases/<int:case_id>/prevented", methods=["GET", "POST"])

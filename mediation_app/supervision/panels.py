@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import exists
+from sqlalchemy.orm import aliased
 
 from ..casefile.models import Case
 from ..panels import CasePanel, Read, Rows
 from ..warnings.models import EarlyWarning
-from .models import SupervisionOrder
-from .queries import readable_orders
+from .models import ACTIVE, SupervisionOrder
+from .queries import listed_among, readable_orders
 
 
 def card_reads(case, reader) -> dict:
@@ -23,7 +24,14 @@ def card_reads(case, reader) -> dict:
         ("early_warnings", case.id): Read({"warnings": Rows(
             EarlyWarning, EarlyWarning.case_id == case.id,
             (EarlyWarning.raised_at, EarlyWarning.id))}),
+        ("open_order_listed", case.id): Read({"open": Rows(
+            _OPEN, (_OPEN.case_id == case.id) & _OPEN.status.in_(ACTIVE))}, listed_among),
     }
+
+
+# the case's open orders whoever reads them, for its badges: another list of orders than
+# the card's (which are the reader's to see), hence an alias of the entity
+_OPEN = aliased(SupervisionOrder)
 
 
 PANELS = (CasePanel("alerts", "supervision/_case_card.html", lambda case, reader, now: {},

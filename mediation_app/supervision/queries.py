@@ -87,6 +87,18 @@ def overdue_clause(now: datetime) -> ColumnElement[bool]:
     return and_(Case.closed_at.is_(None), Case.deadline_at.is_not(None), Case.deadline_at < now)
 
 
+def open_orders(session: Session, case_id: int) -> list[SupervisionOrder]:
+    """The case's orders not yet closed (督办中), whoever reads them."""
+    return list(session.scalars(select(SupervisionOrder).where(
+        SupervisionOrder.case_id == case_id, SupervisionOrder.status.in_(ACTIVE))))
+
+
+def listed_among(open: list[SupervisionOrder]) -> bool | None:
+    """What badges_of takes of a case's open orders: whether one lists it (挂牌督办), or
+    None when it has none."""
+    return any(order.is_listed for order in open) if open else None
+
+
 def badges_for(session: Session, cases, *, now: datetime) -> dict[int, list[str]]:
     """Per case id, the badges to show: overdue, supervised, listed (挂牌督办). One query."""
     cases = list(cases)

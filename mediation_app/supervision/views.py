@@ -39,6 +39,11 @@ register_with(bp, PANELS)
 def supervision_helpers():
     """Badges for case lists and the supervision card on the case page."""
     def case_badges(cases):
+        if len(cases) == 1:     # the case page: its open orders were read with its panels
+            case = cases[0]
+            listed = shared(("open_order_listed", case.id), lambda: queries.listed_among(
+                queries.open_orders(db.session, case.id)))
+            return {case.id: queries.badges_of(case, listed, now=utcnow())}
         return queries.badges_for(db.session, cases, now=utcnow())
 
     def supervision_of(case):

@@ -5,14 +5,19 @@ the statements run, one a line.
 
 Run `pytest -q tests/cases/test_statement_counts.py` with TEST_DATABASE_URL set too."""
 
+from datetime import datetime
+
 from mediation_app.agreements.models import Agreement, MediationSession
 from mediation_app.agreements.queries import mediation_record
 from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Party
 from mediation_app.db import utcnow
 from mediation_app.extensions import db
+from mediation_app.handlings.prevention import Prevented
 from mediation_app.handlings.services import fire_transition
 from mediation_app.panels import Rows, read_together
+from mediation_app.stats.corrections import correct_prevented
+from mediation_app.supervision.models import SupervisionOrder
 from mediation_app.warnings.rules import WarningRules
 from mediation_app.warnings.services import evaluate
 
@@ -21,11 +26,13 @@ from .test_views import _filing_form
 
 LIST_CEILING = 5    # BEGIN; the user with institution, region and unread count; the page
                     # with its capped total and supervision badges (3 today)
-PAGE_CEILING = 8    # BEGIN; the user; the case with its handlings and their workflows; in
-                    # one statement the timeline, parties, attachments and every panel's
-                    # lists (sessions, agreements, documents, 回访, referrals, outcome
-                    # reports, the court period, supervision orders, warnings); the
-                    # supervision badges; the region's lineage (6 today)
+PAGE_CEILING = 4    # BEGIN; the user; the case with its handlings and their workflows; in
+                    # one statement the timeline, parties, attachments, the region's lineage
+                    # and every panel's lists (sessions, agreements, documents, 回访,
+                    # referrals, outcome reports, the court period, supervision orders and
+                    # the badges' open orders, warnings, what the mediation prevented)
+CONCLUDED_PAGE_CEILING = 7  # besides: the referrals, the courts to confirm before and the
+                            # agreement's performance (7 today)
 FILING_CEILING = {  # the user; the counter upsert; the case; the handling; its deadline;
     "postgresql": 8,   # the audit head; both events in one statement (one each on SQLite,
     "sqlite": 11,      # whose driver sends them apart); committed, then the warning rules'
@@ -76,7 +83,7 @@ def test_the_case_list_runs_at_most_5_statements_for_20_cases_as_for_3(app, make
     assert len(many) == len(few) <= LIST_CEILING, listing(many)
 
 
-def test_the_case_page_runs_at_most_8_statements_however_busy_the_case(app, make, login):
+def test_the_case_page_runs_at_most_4_statements_however_busy_the_case(app, make, login):
     """The busy case has eight parties (a group warning), five sessions and an agreement."""
     mediator = make.user()
     quiet = _in_mediation(make, mediator, parties=2, sessions=1)
@@ -89,6 +96,31 @@ def test_the_case_page_runs_at_most_8_statements_however_busy_the_case(app, make
     on_quiet = _statements(app, lambda: client.get(quiet_page))
     on_busy = _statements(app, lambda: client.get(busy_page))
     assert len(on_busy) == len(on_quiet) <= PAGE_CEILING, listing(on_busy)
+
+
+def test_a_concluded_case_pages_badges_and_prevented_figures_add_no_statement(
+        app, make, login):
+    """Its 挂牌督办 badge and what its mediation prevented are read with the panels' lists:
+    the page of a concluded case that has both runs no more statements for them."""
+    plain, mediator, _visit = make.visited_case(by=make.user())
+    supervised, _, _ = make.visited_case(by=mediator)
+    correct_prevented(make.session, supervised, Prevented(criminal_cases=1, criminal_people=3),
+                      reason="回访时核实", actor=mediator, now=utcnow())
+    make.session.add(SupervisionOrder(
+        case_id=supervised.id, centre_id=make.institution(kind="governance_centre").id,
+        institution_id=mediator.institution_id, source="manual", instruction="请报告进展",
+        due_at=datetime(2099, 1, 1), is_listed=True))
+    make.commit()
+    client = login(mediator)
+    pages, plain_page, supervised_page = [], f"/cases/{plain.id}", f"/cases/{supervised.id}"
+    on_plain = _statements(app, lambda: client.get(plain_page))
+    on_supervised = _statements(app, lambda: pages.append(client.get(supervised_page)))
+    # one more: the supervision card names the order's governance centre
+    assert len(on_supervised) == len(on_plain) + 1, listing(on_supervised)
+    assert len(on_plain) <= CONCLUDED_PAGE_CEILING, listing(on_plain)
+    shown = pages[-1].get_data(as_text=True)
+    assert "挂牌督办" in shown
+    assert "<td>1</td><td>3</td>" in shown     # 民转刑: one case, three people
 
 
 def test_filing_runs_at_most_8_statements_on_postgresql_for_4_parties_as_for_2(
