@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists
+from sqlalchemy import exists, select, union
 from sqlalchemy.orm import aliased
 
 from ..casefile.models import Case
+from ..directory.models import Institution
 from ..panels import CasePanel, Read, Rows
 from ..warnings.models import EarlyWarning
 from .models import ACTIVE, SupervisionOrder
@@ -26,7 +27,16 @@ def card_reads(case, reader) -> dict:
             (EarlyWarning.raised_at, EarlyWarning.id))}),
         ("open_order_listed", case.id): Read({"open": Rows(
             _OPEN, (_OPEN.case_id == case.id) & _OPEN.status.in_(ACTIVE))}, listed_among),
+        # the centres and institutions the card names: loaded, the orders find them there
+        ("order_institutions", case.id): Read({"named": Rows(
+            Institution, Institution.id.in_(_named_by_orders(case.id)))}),
     }
+
+
+def _named_by_orders(case_id: int):
+    order = aliased(SupervisionOrder)      # not the orders the statement reads beside
+    return union(select(order.centre_id).where(order.case_id == case_id),
+                 select(order.institution_id).where(order.case_id == case_id))
 
 
 # the case's open orders whoever reads them, for its badges: another list of orders than
