@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -110,15 +111,8 @@ def sign_submit(token: str):
     signature = _Signature(token, link.id, grant.id,
                            base64.b64decode(form.image.data.split(",", 1)[1]), utcnow())
     try:
-        following = sign_or_queue(
-            lambda on_complete: sign_by_link(
-                db.session, db.session.get(SigningLink, signature.link_id),
-                db.session.get(PartyGrant, signature.grant_id), image_png=signature.image_png,
-                ip_address=client_ip(), user_agent=request.user_agent.string,
-                now=signature.now, on_complete=on_complete),
-            lambda signed: seal_and_deliver(db.session, current_issuer(), signed,
-                                            now=signature.now, follow_url=_follow_url()),
-            lambda: _queued(signature))
+        following = sign_or_queue(partial(_sign, signature),
+                                  partial(_seal_here, signature), partial(_queued, signature))
     except AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")
@@ -136,6 +130,18 @@ class _Signature:
     grant_id: int
     image_png: bytes
     now: datetime
+
+
+def _sign(signature: _Signature, on_complete) -> None:
+    sign_by_link(db.session, db.session.get(SigningLink, signature.link_id),
+                 db.session.get(PartyGrant, signature.grant_id), image_png=signature.image_png,
+                 ip_address=client_ip(), user_agent=request.user_agent.string,
+                 now=signature.now, on_complete=on_complete)
+
+
+def _seal_here(signature: _Signature, signed: Agreement) -> None:
+    seal_and_deliver(db.session, current_issuer(), signed, now=signature.now,
+                     follow_url=_follow_url())
 
 
 def _follow_url() -> str:
