@@ -194,6 +194,9 @@ GLOBAL = {
     "GET /stats/ministry-report.xlsx":       [302, 200, 200, 200, 200, 403],
     "GET /subsidy/":                         [302, 200, 200, 200, 200, 403],
     "GET /subsidy/statement.csv":            [302, 200, 200, 200, 200, 403],
+    # a render job of the queue; without Redis (as here) none is found
+    "GET /subsidy/statement/jobs/{job}":      [302, 404, 404, 404, 404, 403],
+    "GET /subsidy/statement/jobs/{job}/file": [302, 404, 404, 404, 404, 403],
     "GET /notifications/":                   [302, 200, 200, 200, 200, 200],
     "POST /notifications/read":              [302, 302, 302, 302, 302, 302],
     "GET /notifications/preferences":        [302, 200, 200, 200, 200, 200],
@@ -220,6 +223,7 @@ GLOBAL = {
     "GET /sign/{token}":                     [404] * 6,
     "GET /sign/{token}/agreement":           [404] * 6,
     "POST /sign/{token}/signature":          [404] * 6,
+    "GET /sign/{token}/jobs/{job}":          [404] * 6,
     "GET /applications":                     [302, 200, 200, 200, 403, 403],
     "GET /applications/{app}":               [302, 200, 404, 404, 403, 403],
     "GET /applications/{app}/files/{appfile}": [302, 404, 404, 404, 403, 403],
@@ -231,6 +235,8 @@ GLOBAL = {
     "POST /supervision/{sup}/close":         [302, 403, 404, 302, 403, 404],
     # the printed 督办单: the issuing centre and the supervised institution only
     "GET /supervision/{sup}.pdf":            [302, 200, 404, 200, 403, 404],
+    "GET /supervision/{sup}/print/{job}":    [302, 404, 404, 404, 403, 404],  # no Redis: no job
+    "GET /supervision/{sup}/print/{job}/file": [302, 404, 404, 404, 403, 404],
     "POST /supervision/{sup}/list":          [302, 403, 404, 302, 403, 404],
     "POST /supervision/{sup}/lift":          [302, 403, 404, 302, 403, 404],
     "GET /supervision/cases/{sup_case}/new": [302, 403, 404, 200, 403, 404],
@@ -243,6 +249,7 @@ GLOBAL = {
     "POST /supervision/{foreign_sup}/reply": [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/close": [302, 404, 404, 404, 404, 404],
     "GET /supervision/{foreign_sup}.pdf":    [302, 404, 404, 404, 404, 404],
+    "GET /supervision/{foreign_sup}/print/{job}": [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/list":  [302, 404, 404, 404, 404, 404],
     "POST /supervision/{foreign_sup}/lift":  [302, 404, 404, 404, 404, 404],
     "GET /supervision/cases/{foreign_case}/new": [302, 404, 404, 404, 404, 404],
@@ -464,7 +471,7 @@ def world(make, session, app):
         **_supervision(make, session, users, own["mediator"]["id"], foreign["id"],
                        foreign_mediator, other_district),
         "app": _application(session, users["mediator"]), "appfile": 999999, "pdoc": 999999, "norec": 999999,
-        "token": "no-such-link", "number": "SQ20261201-NOSUCH",
+        "token": "no-such-link", "number": "SQ20261201-NOSUCH", "job": JOB,
         "rep": _monthly_report(session, app, district), "foreign_rep": _monthly_report(
             session, app, other_district),
     }

@@ -1,6 +1,7 @@
 """The case's documents page: each step's documents with their copies, and issuing the
-procedural ones (申请书, 受理登记表, 当事人权利义务告知书) on the spot: in the request, or with
-REDIS_URL set by a queue worker while the page that follows the job waits (issue_jobs)."""
+procedural ones (申请书, 受理登记表, 当事人权利义务告知书, and the 终止调解告知书 of a failed
+mediation) on the spot: in the request, or with REDIS_URL set by a queue worker while the
+page that follows the job waits (issue_jobs)."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,14 +12,16 @@ from ..access.web import changeable_case_or_404, refuse, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
-from ..documents.services import DocumentError
+from ..documents.services import DocumentError, issue_failure_notice
 from ..jobs import outcome
 from ..labels import label
 from ..transaction import discard
 from .issue_jobs import (
     AGREEMENT,
     CONFIRMATION,
+    FAILURE_NOTICE,
     ISSUERS,
+    ORAL_AGREEMENT,
     SESSION_RECORD,
     STEP,
     VISIT_RECORD,
@@ -66,6 +69,20 @@ def issue_step_document(case_id: int, kind: str):
     return redirect(url_for("agreements.case_documents", case_id=case.id))
 
 
+@bp.post("/cases/<int:case_id>/failure-notice")
+@login_required
+def failure_notice(case_id: int):
+    """Issue the 终止调解告知书 for a case whose mediation failed."""
+    case = visible_case_or_404(case_id)
+    if case.handlings[-1].outcome != "failure" or not policy.can_issue_notice(current_user, case):
+        refuse(case)
+    if (queued := queued_issue(case.id, FAILURE_NOTICE)) is not None:
+        return queued
+    issue_failure_notice(db.session, current_issuer(), case, actor=current_user, now=utcnow())
+    flash(_("Notice of failed mediation issued."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
 REFRESH_SECONDS = 2
 
 
@@ -102,7 +119,8 @@ def _flash_outcome(what: str, state: str, result: dict) -> None:
         flash(_(result["message"]), "error")
     elif "refusal" in result:
         flash(_("This procedure issues no such document.")
-              if what == CONFIRMATION and result["refusal"][0] == "document_refusal"
+              if what in (CONFIRMATION, ORAL_AGREEMENT)
+              and result["refusal"][0] == "document_refusal"
               else label(*result["refusal"]), "error")
     else:
         flash(_("Signature saved."), "success")
@@ -116,6 +134,8 @@ ISSUED = {
                                 "stored."),
     SESSION_RECORD: lambda _title: _("Everyone present has signed: the session record is "
                                      "issued and stored."),
+    ORAL_AGREEMENT: lambda _title: _("Oral agreement recorded; it took effect today."),
+    FAILURE_NOTICE: lambda _title: _("Notice of failed mediation issued."),
 }
 
 
@@ -126,6 +146,6 @@ def _after(what: str, target: dict, case, *, issued: bool) -> str:
         return url_for("agreements.session_record", session_id=target["session_id"])
     if what == AGREEMENT and not issued:
         return url_for("agreements.sign", agreement_id=target["agreement_id"])
-    if what in (AGREEMENT, CONFIRMATION):
+    if what in (AGREEMENT, CONFIRMATION, ORAL_AGREEMENT, FAILURE_NOTICE):
         return url_for("cases.show", case_id=case.id)
     return url_for("agreements.case_documents", case_id=case.id)

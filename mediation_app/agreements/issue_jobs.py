@@ -3,7 +3,8 @@ a procedural document, a visit's 回访记录 or the 司法确认申请书 queue
 and so does the last signature of an agreement or of a 调解笔录 (the one that issues it): a
 queue worker renders, signs, stores and records the document (audit and notices as in the
 request), and the page `documents/jobs/<id>` follows the job until it is there. Without
-REDIS_URL the request issues it itself, as it always did.
+REDIS_URL the request issues it itself, as it always did. An oral agreement is recorded and
+issued by the same job, and so is the 终止调解告知书 of a failed mediation.
 
 A job issues all or nothing: refused (wrong step, not a court, signed meanwhile …) it records
 nothing and returns why; failed, its transaction is rolled back and the files it stored are
@@ -29,7 +30,7 @@ from ..db import db, utcnow
 from ..directory.models import Institution
 from ..documents.issuer import current_issuer
 from ..documents.models import Document
-from ..documents.services import DocumentError, Issuer
+from ..documents.services import DocumentError, Issuer, issue_failure_notice
 from ..jobs import enqueue, redis_url
 from ..jobs.runtime import job_app
 from ..labels import N_
@@ -43,11 +44,19 @@ from .issuing import (
     issue_visit_record,
 )
 from .models import Agreement, FollowUp, MediationSession, RecordDocument
-from .services import AgreementError, Signer, sign_agreement
+from .services import (
+    AgreementDraft,
+    AgreementError,
+    Signer,
+    record_oral_agreement,
+    sign_agreement,
+)
 
 log = logging.getLogger(__name__)
 
 STEP, VISIT_RECORD, CONFIRMATION = "step", "visit_record", "confirmation"
+ORAL_AGREEMENT = "oral_agreement"  # recorded and issued together
+FAILURE_NOTICE = "failure_notice"  # 终止调解告知书
 AGREEMENT, SESSION_RECORD = "agreement", "session_record"  # issued by their last signature
 ALREADY_ISSUED = N_("The record of this visit has already been issued.")
 
@@ -73,10 +82,10 @@ def queues_documents(app: Flask) -> bool:
 
 def queued_issue(case_id: int, what: str, **target) -> Response | None:
     """For the issuing page, with REDIS_URL set: queue the issuing of `what` for the case
-    (target: kind; visit_id; agreement_id and court_id; or, for the last signature, what
-    `_agreement` or `_session_record` take) and go to the page that follows the job. None
-    when the request is to issue the document itself (no REDIS_URL, or Redis could not take
-    the job)."""
+    (target: kind; visit_id; agreement_id and court_id; draft and recorded_at; or, for the
+    last signature, what `_agreement` or `_session_record` take) and go to the page that
+    follows the job. None when the request is to issue the document itself (no REDIS_URL,
+    or Redis could not take the job)."""
     if not queues_documents(current_app):
         return None
     handle = enqueue("document_issue", case_id=case_id, what=what, actor_id=current_user.id,
@@ -93,13 +102,20 @@ def sign_then_issue(sign: Callable[[Callable], object], issue_here: Callable, ca
     then left with the issuing to a queue worker: the page that follows the job is returned.
     Otherwise (or should Redis not take the job) it is stored and issued here, by
     `issue_here`, as it always was; None."""
+    return sign_or_queue(sign, issue_here, lambda: queued_issue(case_id, what, **target))
+
+
+def sign_or_queue(sign: Callable[[Callable], object], issue_here: Callable,
+                  queue: Callable[[], Response | None]) -> Response | None:
+    """`sign_then_issue` with the queueing given: `queue()` queues the last signature with
+    the issuing and returns the page that follows it (None: Redis did not take it)."""
     if queues_documents(current_app):
         try:
             sign(defer_issuing)
             return None
         except Completes:
             db.session.rollback()  # the job stores the signature with the document
-            if (following := queued_issue(case_id, what, **target)) is not None:
+            if (following := queue()) is not None:
                 return following
     sign(issue_here)
     return None
@@ -117,6 +133,10 @@ def may_follow(user: User, case: Case, what: str, target: dict) -> bool:
     if what == VISIT_RECORD:
         return may_issue_visit_record(user, case)
     if what == CONFIRMATION:
+        return policy.can_issue_notice(user, case)
+    if what == ORAL_AGREEMENT:
+        return policy.can_change_case(user, case)
+    if what == FAILURE_NOTICE:
         return policy.can_issue_notice(user, case)
     if what == AGREEMENT:
         agreement = db.session.get(Agreement, target["agreement_id"])
@@ -185,9 +205,34 @@ def _session_record(session: Session, issuer: Issuer, case: Case, actor: User, *
     return issued[0] if issued else None
 
 
+def _oral_agreement(session: Session, issuer: Issuer, case: Case, actor: User, *,
+                    draft: dict, recorded_at: str) -> Document:
+    """An oral agreement (人民调解法 第二十八条、第三十条), recorded as written in the request
+    at `recorded_at` (ISO) and its record issued: both, or neither."""
+    now = datetime.fromisoformat(recorded_at)
+    agreement = record_oral_agreement(session, case, AgreementDraft(**draft), actor=actor,
+                                      now=now)
+    return issue_agreement(session, issuer, agreement, actor=actor, now=now)
+
+
+def _failure_notice(session: Session, issuer: Issuer, case: Case, actor: User) -> Document:
+    """The 终止调解告知书 of a case whose mediation failed."""
+    if case.handlings[-1].outcome != "failure":
+        raise DocumentError("wrong_state")
+    return issue_failure_notice(session, issuer, case, actor=actor, now=utcnow())
+
+
 ISSUERS: dict[str, Callable[..., Document | None]] = {
     STEP: _step, VISIT_RECORD: _visit_record, CONFIRMATION: _confirmation,
-    AGREEMENT: _agreement, SESSION_RECORD: _session_record}
+    AGREEMENT: _agreement, SESSION_RECORD: _session_record, ORAL_AGREEMENT: _oral_agreement,
+    FAILURE_NOTICE: _failure_notice}
+
+
+def job_issuer(app: Flask, public_url: str) -> Issuer:
+    """The issuer of a job: the app's storage and key, the public address of the request
+    that queued it (a worker has no request to read it from)."""
+    return Issuer(storage=Storage(app.config["MEDIATION_STORAGE"]),
+                  secret_key=app.config["SECRET_KEY"], public_url=public_url)
 
 
 def issue_job(case_id: int, what: str, actor_id: int, public_url: str, **target) -> dict:
@@ -198,11 +243,9 @@ def issue_job(case_id: int, what: str, actor_id: int, public_url: str, **target)
     having kept nothing of it."""
     app = job_app()
     with app.app_context():
-        session = db.session
-        issuer = Issuer(storage=Storage(app.config["MEDIATION_STORAGE"]),
-                        secret_key=app.config["SECRET_KEY"], public_url=public_url)
         try:
-            return _issue(session, issuer, case_id, what, actor_id, target)
+            return _issue(db.session, job_issuer(app, public_url), case_id, what, actor_id,
+                          target)
         finally:
             db.session.remove()
 
@@ -210,6 +253,17 @@ def issue_job(case_id: int, what: str, actor_id: int, public_url: str, **target)
 def _issue(session: scoped_session, issuer: Issuer, case_id: int, what: str, actor_id: int,
            target: dict) -> dict:
     case, actor = session.get(Case, case_id), session.get(User, actor_id)
+    return issue_all_or_nothing(
+        session, issuer, lambda: ISSUERS[what](session, issuer, case, actor, **target),
+        f"{what} of case {case_id}")
+
+
+def issue_all_or_nothing(session: scoped_session, issuer: Issuer,
+                         issue_document: Callable[[], Document | None], description: str
+                         ) -> dict:
+    """Run `issue_document` in one transaction and commit it: the job's result as
+    `issue_job` returns it. A refusal keeps nothing; any other error keeps nothing either,
+    files stored included, and is raised again (the job fails)."""
     added: list[Document] = []
 
     def note(_session, instance) -> None:
@@ -218,7 +272,7 @@ def _issue(session: scoped_session, issuer: Issuer, case_id: int, what: str, act
 
     event.listen(session(), "transient_to_pending", note)
     try:
-        document = ISSUERS[what](session, issuer, case, actor, **target)
+        document = issue_document()
         result = {"document_id": document.id if document else None,
                   "title": document.title if document else None}
         session.commit()
@@ -233,7 +287,7 @@ def _issue(session: scoped_session, issuer: Issuer, case_id: int, what: str, act
         return {"message": ALREADY_ISSUED}
     except Exception:
         _forget_stored(session, issuer, added)
-        log.exception("issuing %s of case %s failed", what, case_id)
+        log.exception("issuing %s failed", description)
         raise
     finally:
         event.remove(session(), "transient_to_pending", note)

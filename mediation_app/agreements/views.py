@@ -1,5 +1,7 @@
 """Sessions, agreement drafting and on-screen signing, performance and follow-up."""
 
+from dataclasses import asdict
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -32,7 +34,7 @@ from .forms import (
     SignatureForm,
     with_details,
 )
-from .issue_jobs import AGREEMENT, CONFIRMATION, queued_issue, sign_then_issue
+from .issue_jobs import AGREEMENT, CONFIRMATION, ORAL_AGREEMENT, queued_issue, sign_then_issue
 from .issuing import (
     confirmation_courts,
     issue_agreement,
@@ -188,7 +190,8 @@ def new_agreement(case_id: int):
 @login_required
 def new_oral_agreement(case_id: int):
     """Record an oral agreement (人民调解法 arts. 28, 30): the mediator writes down what the
-    parties agreed; nobody signs on screen, and the record is issued at once."""
+    parties agreed; nobody signs on screen, and the record is issued at once (with REDIS_URL
+    set, both by a queue worker)."""
     case = editable_case_or_404(case_id)
     handling = case.current_handling
     spec = handling.definition.document("oral_agreement") if handling is not None else None
@@ -200,6 +203,9 @@ def new_oral_agreement(case_id: int):
         form.facts.data = case.description
     if form.validate_on_submit():
         now = utcnow()
+        if (queued := queued_issue(case.id, ORAL_AGREEMENT, draft=asdict(_draft_from(form)),
+                                   recorded_at=now.isoformat())) is not None:
+            return queued
         try:
             agreement = services.record_oral_agreement(db.session, case, _draft_from(form),
                                                        actor=current_user, now=now)

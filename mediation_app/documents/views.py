@@ -1,4 +1,4 @@
-"""Downloading documents, issuing notices, and the public verification page."""
+"""Downloading documents and the public verification page."""
 
 import hashlib
 
@@ -6,26 +6,22 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import policy
-from ..access.web import refuse, visible_case_or_404
+from ..access.web import visible_case_or_404
 from ..casefile.models import Case
-from ..db import db, utcnow
+from ..db import db
 from ..downloads import content_disposition, pdf_response  # noqa: F401  (kept importable here)
 from ..extensions import limiter
 from ..storage import Storage
-from .issuer import current_issuer
 from .models import Document
-from .services import issue_failure_notice
 from .verifiable import issued_by_code
 
 bp = Blueprint("documents", __name__)
@@ -51,18 +47,6 @@ def download(document_id: int):
         abort(403)  # issued before masked renditions were kept: no copy without the data
     content = Storage(current_app.config["MEDIATION_STORAGE"]).read(key)
     return pdf_response(content, name, inline=request.args.get("view") == "1")
-
-
-@bp.post("/cases/<int:case_id>/failure-notice")
-@login_required
-def failure_notice(case_id: int):
-    """Issue the 终止调解告知书 for a case whose mediation failed."""
-    case = visible_case_or_404(case_id)
-    if case.handlings[-1].outcome != "failure" or not policy.can_issue_notice(current_user, case):
-        refuse(case)
-    issue_failure_notice(db.session, current_issuer(), case, actor=current_user, now=utcnow())
-    flash(_("Notice of failed mediation issued."), "success")
-    return redirect(url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/verify", methods=["GET", "POST"])

@@ -73,12 +73,13 @@ def enqueue(name: str, **kwargs) -> Handle:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of a queued job: waiting (queued or running), done or failed; the
-    keywords it was queued with and, once done, what it returned."""
+    """What became of a queued job: waiting (queued or running), done or failed; its name
+    in the registry, the keywords it was queued with and, once done, what it returned."""
 
     state: str
     kwargs: dict
     result: object = None
+    name: str | None = None
 
 
 def outcome(app: Flask, job_id: str) -> Outcome | None:
@@ -95,11 +96,12 @@ def outcome(app: Flask, job_id: str) -> Outcome | None:
         status = job.get_status(refresh=False)
     except NoSuchJobError:
         return None
+    name = next((name for name, each in JOBS.items() if each.path == job.func_name), None)
     if status == JobStatus.FINISHED:
-        return Outcome("done", job.kwargs, job.return_value())
+        return Outcome("done", job.kwargs, job.return_value(), name)
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-        return Outcome("failed", job.kwargs)
-    return Outcome("waiting", job.kwargs)
+        return Outcome("failed", job.kwargs, name=name)
+    return Outcome("waiting", job.kwargs, name=name)
 
 
 def _run_in_app(app: Flask, path: str, kwargs: dict) -> None:

@@ -21,4 +21,7 @@ JOBS = {
     "ledger_import": Job("mediation_app.ledger.jobs.import_job", THREAD, 6 * 3600),
     "monthly_request": Job("mediation_app.monthly.jobs.request_job", SCHEDULER, 2 * 3600),
     "document_issue": Job("mediation_app.agreements.issue_jobs.issue_job", INLINE, 10 * 60),
+    "party_signature": Job("mediation_app.parties.sign_jobs.sign_job", INLINE, 10 * 60),
+    "supervision_print": Job("mediation_app.supervision.printing.print_job", INLINE, 10 * 60),
+    "subsidy_statement": Job("mediation_app.subsidy.statements.statement_job", INLINE, 10 * 60),
 }

@@ -1,26 +1,38 @@
 """Signing remotely by one-time link: prove identity, read the agreement, sign it; the
-signed agreement is issued and delivered when the last signature is in."""
+signed agreement is issued and delivered when the last signature is in (with REDIS_URL set,
+by a queue worker: sign_jobs)."""
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..agreements.issuing import issue_agreement
+from ..agreements.issue_jobs import sign_or_queue
 from ..agreements.models import Agreement
 from ..agreements.services import AgreementError
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
 from ..extensions import limiter
+from ..jobs import enqueue, outcome
 from ..labels import label
 from ..transaction import discard
 from .blueprint import bp
-from .delivery import deliver_signed_agreement
 from .forms import RemoteSignatureForm, SignerForm
 from .messages import refusal_message
-from .signing import confirm_signer, find_link, request_sign_code, sign_by_link
+from .models import PartyGrant, SigningLink
+from .sign_jobs import JOB, seal_and_deliver
+from .signing import (
+    confirm_signer,
+    find_link,
+    link_of_token,
+    request_sign_code,
+    sign_by_link,
+)
 from .verification import VerificationRefused
 from .web import client_ip, current_grant, ip_limit, set_grant_cookie, verifier
 
@@ -82,16 +94,10 @@ def sign_agreement(token: str):
                            form=RemoteSignatureForm())
 
 
-def _seal_and_deliver(agreement, now) -> None:
-    """The last signature: the sealed, signed PDF is issued and delivered to every party."""
-    document = issue_agreement(db.session, current_issuer(), agreement, actor=None, now=now)
-    deliver_signed_agreement(db.session, document, now=now,
-                             follow_url=url_for("parties.follow", _external=True))
-
-
 @bp.post("/sign/<token>/signature")
 def sign_submit(token: str):
-    """Store the party's drawn signature; the last signature seals and signs the PDF."""
+    """Store the party's drawn signature; the last one seals and signs the PDF (with
+    REDIS_URL set, a queue worker does, while a page that follows it waits)."""
     link, page, code = _link_or_gone(token)
     if link is None:
         return page, code
@@ -102,15 +108,80 @@ def sign_submit(token: str):
     if not form.validate_on_submit():
         flash(_("The signature could not be read. Please sign again."), "error")
         return redirect(url_for("parties.sign_agreement", token=token))
-    now = utcnow()
+    signature = _Signature(token, link.id, grant.id,
+                           base64.b64decode(form.image.data.split(",", 1)[1]), utcnow())
     try:
-        sign_by_link(db.session, link, grant,
-                     image_png=base64.b64decode(form.image.data.split(",", 1)[1]),
-                     ip_address=client_ip(), user_agent=request.user_agent.string, now=now,
-                     on_complete=lambda signed: _seal_and_deliver(signed, now))
+        following = sign_or_queue(partial(_sign, signature),
+                                  partial(_seal_here, signature), partial(_queued, signature))
     except AgreementError as refusal:
         discard()
         flash(label("agreement_refusal", refusal.code), "error")
+        return redirect(url_for("parties.sign_agreement", token=token))
+    if following is not None:
+        return following
+    flash(_("Thank you, your signature is recorded."), "success")
+    return redirect(url_for("parties.status"))
+
+
+@dataclass(frozen=True)
+class _Signature:
+    token: str
+    link_id: int
+    grant_id: int
+    image_png: bytes
+    now: datetime
+
+
+def _sign(signature: _Signature, on_complete) -> None:
+    sign_by_link(db.session, db.session.get(SigningLink, signature.link_id),
+                 db.session.get(PartyGrant, signature.grant_id), image_png=signature.image_png,
+                 ip_address=client_ip(), user_agent=request.user_agent.string,
+                 now=signature.now, on_complete=on_complete)
+
+
+def _seal_here(signature: _Signature, signed: Agreement) -> None:
+    seal_and_deliver(db.session, current_issuer(), signed, now=signature.now,
+                     follow_url=_follow_url())
+
+
+def _follow_url() -> str:
+    return url_for("parties.follow", _external=True)
+
+
+def _queued(signature: _Signature):
+    """The last signature queued with the sealing; the page that follows it, or None."""
+    handle = enqueue(JOB, link_id=signature.link_id, grant_id=signature.grant_id,
+                     image_png=signature.image_png, ip_address=client_ip(),
+                     user_agent=request.user_agent.string, signed_at=signature.now.isoformat(),
+                     public_url=current_issuer().public_url, follow_url=_follow_url())
+    if handle.mode != "queue":
+        return None
+    return redirect(url_for("parties.signature_job", token=signature.token,
+                            job_id=handle.job_id))
+
+
+REFRESH_SECONDS = 2
+
+
+@bp.get("/sign/<token>/jobs/<job_id>")
+def signature_job(token: str, job_id: str):
+    """The last signature being stored and the agreement sealed by a queue worker: a page
+    that reloads itself until the job ends, showing nothing of the case; only the browser
+    that proved who signs by this link follows it, and only this link's job."""
+    link = link_of_token(db.session, verifier(), token)
+    grant = current_grant()
+    job = outcome(current_app, job_id)
+    if (link is None or grant is None or grant.signing_link_id != link.id or job is None
+            or job.name != JOB or job.kwargs.get("link_id") != link.id):
+        return render_template("parties/refused.html",
+                               message=refusal_message("link_gone")), 404
+    if job.state == "waiting":
+        return render_template("parties/signing.html", refresh_seconds=REFRESH_SECONDS)
+    result = job.result or {}
+    if job.state == "failed" or "refusal" in result:
+        flash(label(*result["refusal"]) if "refusal" in result else
+              _("Your signature could not be recorded because of an error. Please sign "
+                "again."), "error")
         return redirect(url_for("parties.sign_agreement", token=token))
     flash(_("Thank you, your signature is recorded."), "success")
     return redirect(url_for("parties.status"))

@@ -86,11 +86,16 @@ def _send_link(session: Session, verifier: Verifier, agreement: Agreement, case:
                     case_id=case.id, institution_id=case.holder_institution_id)
 
 
+def link_of_token(session: Session, verifier: Verifier, token: str) -> SigningLink | None:
+    """The link the token opens, whatever became of it since."""
+    return session.scalar(select(SigningLink).where(
+        SigningLink.token_hash == _token_hash(verifier, token)))
+
+
 def find_link(session: Session, verifier: Verifier, token: str, *,
               now: datetime) -> SigningLink | None:
     """A link that still works: not used, not replaced, not expired, agreement still a draft."""
-    link = session.scalar(select(SigningLink).where(
-        SigningLink.token_hash == _token_hash(verifier, token)))
+    link = link_of_token(session, verifier, token)
     if link is None or link.used_at or link.revoked_at or link.expires_at <= now:
         return None
     if session.get(Agreement, link.agreement_id).status != "draft":

@@ -1,37 +1,33 @@
-"""The subsidy statement page, with CSV, XLSX and PDF."""
+"""The subsidy statement page, with CSV, XLSX and PDF (with REDIS_URL set, the PDF is
+rendered by a queue worker while a page follows it)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..access import roles
 from ..access.web import requires
 from ..db import db
-from ..directory.models import Institution, Region
-from ..documents.rendering import render_pdf
 from ..downloads import pdf_response
-from ..labels import label
-from ..review.catalog import checklist
+from ..rendered import following_page, queue_render, render_of, rendered_download
 from ..stats.definitions import local_today, shift_month
 from ..tables import table_download
-from .services import DIFFICULTIES, OUTCOMES, statement
+from .statements import (
+    NotVisible,
+    chosen_institutions,
+    institutions_for,
+    lines_for,
+    review_factors,
+    rows,
+    statement_name,
+    statement_pdf,
+)
 
 bp = Blueprint("subsidy", __name__, url_prefix="/subsidy")
-
-
-def _institutions() -> list[Institution]:
-    """Mediating institutions the user may see: their own, or those in their region."""
-    if roles.subsidy_limited_to_institution(current_user):
-        return [current_user.institution]
-    return list(db.session.scalars(
-        select(Institution).join(Region)
-        .where(Region.path.startswith(current_user.institution.region.path),
-               Institution.kind.in_(("peoples_committee", "professional_committee", "police",
-                                     "traffic_police", "labour_bureau", "court")))
-        .order_by(Institution.name)))
+STATEMENT_JOB = "subsidy_statement"
 
 
 def _month() -> str:
@@ -43,48 +39,34 @@ def _month() -> str:
     return month
 
 
+def _chosen() -> int | None:
+    return request.args.get("institution_id", type=int)
+
+
+def _institutions(chosen: int | None):
+    try:
+        return chosen_institutions(db.session, current_user, chosen)
+    except NotVisible:
+        abort(404)
+
+
 def _statement():
-    institutions = _institutions()
-    chosen = request.args.get("institution_id", type=int)
-    if chosen:
-        institutions = [i for i in institutions if i.id == chosen]
-        if not institutions:
-            abort(404)
-    month = _month()
-    lines = statement(db.session, institution_ids=[i.id for i in institutions], month=month,
-                      config=current_app.config)
-    if roles.subsidy_limited_to_self(current_user):
-        lines = [line for line in lines if line.mediator_id == current_user.id]
-    return month, institutions, lines
-
-
-def _rows(lines) -> tuple[list[str], list[list]]:
-    columns = [(o, d) for o in OUTCOMES for d in DIFFICULTIES]
-    grades = checklist().grades
-    header = [_("Mediator")] + [f"{label('outcome', o)}·{label('difficulty', d)}" for o, d in columns] \
-        + [f"评查{grade.label}" for grade in grades] + ["案件数", "补贴金额（元）"]
-    rows = [[line.name] + [line.counts.get(c, 0) for c in columns]
-            + [line.grades.get(grade.code, 0) for grade in grades]
-            + [line.cases, f"{line.amount:.2f}"] for line in lines]
-    return header, rows
-
-
-def _review_factors() -> list[tuple[str, object]]:
-    """Each review grade's label and its subsidy factor, for the statement's note."""
-    factors = current_app.config.get("SUBSIDY_REVIEW_FACTORS") or {}
-    return [(grade.label, factors.get(grade.code, 1)) for grade in checklist().grades]
+    institutions, month = _institutions(_chosen()), _month()
+    return month, institutions, lines_for(db.session, current_user, institutions, month=month,
+                                          config=current_app.config)
 
 
 @bp.get("/")
 @requires(roles.sees_subsidies)
 def index():
     """Cases by outcome and difficulty per mediator and month, times the rates."""
-    month, institutions, lines = _statement()
-    header, rows = _rows(lines)
-    return render_template("subsidy/index.html", month=month, institutions=_institutions(),
-                           chosen=request.args.get("institution_id", type=int), header=header,
-                           rows=rows, rates=current_app.config["SUBSIDY_RATES"],
-                           factors=_review_factors(),
+    month, _institutions_shown, lines = _statement()
+    header, body = rows(lines)
+    return render_template("subsidy/index.html", month=month,
+                           institutions=institutions_for(db.session, current_user),
+                           chosen=_chosen(), header=header, rows=body,
+                           rates=current_app.config["SUBSIDY_RATES"],
+                           factors=review_factors(current_app.config),
                            args={k: v for k, v in request.args.items() if v})
 
 
@@ -92,11 +74,39 @@ def index():
 @requires(roles.sees_subsidies)
 def download(fmt: str):
     """The statement as CSV, XLSX or PDF."""
-    month, institutions, lines = _statement()
-    header, rows = _rows(lines)
-    name = f"subsidy-{month}"
     if fmt == "pdf":
-        pdf = render_pdf("subsidy.html", month=month, institutions=institutions, header=header,
-                         rows=rows, factors=_review_factors())
-        return pdf_response(pdf, f"{name}.pdf")
-    return table_download(header, rows, name, fmt)
+        return _pdf()
+    month, _institutions_shown, lines = _statement()
+    header, body = rows(lines)
+    return table_download(header, body, f"subsidy-{month}", fmt)
+
+
+def _pdf():
+    month, chosen = _month(), _chosen()
+    _institutions(chosen)  # another's institution is not found, before anything is queued
+    if (job_id := queue_render(STATEMENT_JOB, month=month, institution_id=chosen,
+                               locale=str(get_locale()))) is not None:
+        return redirect(url_for("subsidy.statement_job", job_id=job_id))
+    pdf = statement_pdf(db.session, current_user, month=month, chosen=chosen,
+                        config=current_app.config)
+    return pdf_response(pdf, statement_name(month))
+
+
+@bp.get("/statement/jobs/<job_id>")
+@requires(roles.sees_subsidies)
+def statement_job(job_id: str):
+    """The statement's PDF being rendered by a queue worker, then its download."""
+    render = render_of(job_id, STATEMENT_JOB)
+    again = {k: v for k, v in (("month", render.kwargs["month"]),
+                               ("institution_id", render.kwargs["institution_id"])) if v}
+    return following_page(render, title=_("Subsidy statement (PDF)"),
+                          download_url=url_for("subsidy.statement_file", job_id=job_id),
+                          again_url=url_for("subsidy.download", fmt="pdf", **again),
+                          back_url=url_for("subsidy.index", **again))
+
+
+@bp.get("/statement/jobs/<job_id>/file")
+@requires(roles.sees_subsidies)
+def statement_file(job_id: str):
+    """The statement's PDF a queue worker rendered, for the user who asked for it."""
+    return rendered_download(render_of(job_id, STATEMENT_JOB))

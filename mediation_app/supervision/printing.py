@@ -1,12 +1,18 @@
 """The printed 督办单 and the short texts told about a listed order: free text with ID
-numbers and phones masked, dates as the day in China (2026年12月1日)."""
+numbers and phones masked, dates as the day in China (2026年12月1日). With REDIS_URL set the
+督办单 is printed by a queue worker (the job `supervision_print`, see mediation_app.rendered)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from ..access import policy
 from ..access.masking import masked_in_text
+from ..auth.models import User
+from ..db import db
 from ..documents.rendering import cn_date, lines, render_pdf
+from ..jobs.runtime import job_app
+from ..rendered import keep_rendered
 from .models import SupervisionOrder
 
 TEMPLATE = "supervision_order.html"
@@ -31,3 +37,24 @@ def print_order(order: SupervisionOrder, *, now: datetime) -> bytes:
                       institution=order.institution, summary=masked(order.case.summary),
                       instruction=lines(masked(order.instruction)),
                       reply=lines(masked(order.reply)), cites=CITES, printed_at=now)
+
+
+def printed_name(order: SupervisionOrder) -> str:
+    return f"督办单-{order.case.case_no}.pdf"
+
+
+def print_job(order_id: int, actor_id: int, printed_at: str) -> dict:
+    """The queued job: the 督办单 as the request printed it at `printed_at` (ISO), kept for
+    the user who asked, should they still be one of the two institutions it is between;
+    {"refused": True} otherwise."""
+    app = job_app()
+    with app.app_context():
+        try:
+            order = db.session.get(SupervisionOrder, order_id)
+            actor = db.session.get(User, actor_id)
+            if order is None or actor is None or not policy.can_print_supervision(actor, order):
+                return {"refused": True}
+            pdf = print_order(order, now=datetime.fromisoformat(printed_at))
+            return keep_rendered(app, pdf, printed_name(order))
+        finally:
+            db.session.remove()

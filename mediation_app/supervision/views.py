@@ -13,6 +13,7 @@ from ..handlings.catalog import catalog
 from ..labels import explain, label, options
 from ..panels import register_with, shared
 from ..referrals.services import ReferralError
+from ..rendered import following_page, queue_render, render_of, rendered_download
 from ..transaction import discard
 from ..warnings.models import EarlyWarning
 from ..warnings.services import WarningError, dismiss_warning
@@ -22,7 +23,7 @@ from .assignments import assign_warning, targets_for
 from .forms import AssignForm, CloseForm, DismissForm, ListingForm, OrderForm, ReplyForm, due_at
 from .models import STATUSES, SupervisionOrder
 from .panels import PANELS
-from .printing import print_order
+from .printing import print_order, printed_name
 from .services import (
     SupervisionError,
     change_listing,
@@ -32,6 +33,7 @@ from .services import (
 )
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+PRINT_JOB = "supervision_print"
 register_with(bp, PANELS)
 
 
@@ -139,14 +141,44 @@ def show(order_id: int):
                            can_print=policy.can_print_supervision(current_user, order))
 
 
-@bp.get("/<int:order_id>.pdf")
-@login_required
-def printed(order_id: int):
-    """The printed 督办单, for the issuing centre and the supervised institution."""
+def _printable_order(order_id: int) -> SupervisionOrder:
     order = _order_or_404(order_id)
     if not policy.can_print_supervision(current_user, order):
         abort(403)
-    return pdf_response(print_order(order, now=utcnow()), f"督办单-{order.case.case_no}.pdf")
+    return order
+
+
+@bp.get("/<int:order_id>.pdf")
+@login_required
+def printed(order_id: int):
+    """The printed 督办单, for the issuing centre and the supervised institution (with
+    REDIS_URL set, printed by a queue worker while a page follows it)."""
+    order = _printable_order(order_id)
+    now = utcnow()
+    if (job_id := queue_render(PRINT_JOB, order_id=order.id,
+                               printed_at=now.isoformat())) is not None:
+        return redirect(url_for("supervision.printing", order_id=order.id, job_id=job_id))
+    return pdf_response(print_order(order, now=now), printed_name(order))
+
+
+@bp.get("/<int:order_id>/print/<job_id>")
+@login_required
+def printing(order_id: int, job_id: str):
+    """The 督办单 being printed by a queue worker, then its download."""
+    order = _printable_order(order_id)
+    return following_page(
+        render_of(job_id, PRINT_JOB, order_id=order.id), title=_("Supervision order (PDF)"),
+        download_url=url_for("supervision.printed_file", order_id=order.id, job_id=job_id),
+        again_url=url_for("supervision.printed", order_id=order.id),
+        back_url=url_for("supervision.show", order_id=order.id))
+
+
+@bp.get("/<int:order_id>/print/<job_id>/file")
+@login_required
+def printed_file(order_id: int, job_id: str):
+    """The 督办单 a queue worker printed, for the user who asked for it."""
+    order = _printable_order(order_id)
+    return rendered_download(render_of(job_id, PRINT_JOB, order_id=order.id))
 
 
 @bp.post("/<int:order_id>/list")

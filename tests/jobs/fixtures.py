@@ -73,3 +73,21 @@ def work(session):
         return waiting
 
     return burst
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Where each PDF rendered during the test was rendered: "request" (in a web request)
+    or "job" (outside any request, as a queue worker renders)."""
+    from flask import has_request_context
+
+    from mediation_app.documents import rendering
+
+    where, html_to_pdf = [], rendering.html_to_pdf
+
+    def noted(html: str) -> bytes:
+        where.append("request" if has_request_context() else "job")
+        return html_to_pdf(html)
+
+    monkeypatch.setattr(rendering, "html_to_pdf", noted)
+    return where

@@ -1,0 +1,81 @@
+"""PDFs rendered on demand (the 督办单, the 以案定补 statement) as jobs. With REDIS_URL set, the
+page that would render one queues it and answers with a page that follows the job; a queue
+worker renders it and keeps the file a day under rendered/ (the job's result, kept as long,
+names it); the page then offers it, to the user who asked for it, after the same access
+check as the page that queued it. Without REDIS_URL the request renders it, as it always
+did."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, abort, current_app, render_template
+from flask_login import current_user
+
+from .downloads import pdf_response
+from .jobs import Outcome, enqueue, outcome, redis_url
+from .jobs.queue import RESULT_TTL_SECONDS
+from .storage import Storage
+
+FOLDER = "rendered"
+REFRESH_SECONDS = 2
+
+
+def queue_render(job: str, **kwargs) -> str | None:
+    """The id of the render `job` queued for the current user; None when the request is to
+    render it itself (no REDIS_URL, or Redis could not take the job)."""
+    if redis_url(current_app) is None:
+        return None
+    handle = enqueue(job, actor_id=current_user.id, **kwargs)
+    return handle.job_id if handle.mode == "queue" else None
+
+
+def keep_rendered(app: Flask, pdf: bytes, filename: str) -> dict:
+    """In the worker: store the PDF, forgetting those past their day; the job's result."""
+    storage = Storage(app.config["MEDIATION_STORAGE"])
+    _forget_expired(storage)
+    key, _digest = storage.put(FOLDER, pdf)
+    return {"storage_key": key, "filename": filename}
+
+
+def _forget_expired(storage: Storage) -> None:
+    oldest = time.time() - RESULT_TTL_SECONDS
+    for path in storage.path_of(FOLDER).glob("*/*"):
+        if path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+
+
+def render_of(job_id: str, job: str, **kwargs) -> Outcome:
+    """The render `job_id` if it is a `job` the current user asked for with these keywords;
+    else 404 (another user's render, or another page's, is not found)."""
+    found = outcome(current_app, job_id)
+    if (found is None or found.name != job or found.kwargs.get("actor_id") != current_user.id
+            or any(found.kwargs.get(name) != value for name, value in kwargs.items())):
+        abort(404)
+    return found
+
+
+def is_ready(render: Outcome) -> bool:
+    return render.state == "done" and bool((render.result or {}).get("storage_key"))
+
+
+def following_page(render: Outcome, *, title: str, download_url: str, again_url: str,
+                   back_url: str) -> str:
+    """The page that follows the render: reloading while it is made, then the download
+    link (or, should it have failed, a link to ask again)."""
+    state = "ready" if is_ready(render) else "waiting" if render.state == "waiting" else "failed"
+    return render_template("rendered.html", state=state, title=title,
+                           download_url=download_url, again_url=again_url, back_url=back_url,
+                           refresh_seconds=REFRESH_SECONDS)
+
+
+def rendered_download(render: Outcome):
+    """The file the render made; 404 until it is made, or once forgotten."""
+    if not is_ready(render):
+        abort(404)
+    try:
+        content = Storage(current_app.config["MEDIATION_STORAGE"]).read(
+            render.result["storage_key"])
+    except FileNotFoundError:
+        abort(404)
+    return pdf_response(content, render.result["filename"])
