@@ -21,4 +21,5 @@ JOBS = {
     "ledger_import": Job("mediation_app.ledger.jobs.import_job", THREAD, 6 * 3600),
     "monthly_request": Job("mediation_app.monthly.jobs.request_job", SCHEDULER, 2 * 3600),
     "document_issue": Job("mediation_app.agreements.issue_jobs.issue_job", INLINE, 10 * 60),
+    "stats_rollup": Job("mediation_app.stats.jobs.rollup_job", SCHEDULER, 2 * 3600),
 }
