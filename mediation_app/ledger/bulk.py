@@ -77,7 +77,7 @@ def _row_plan(table: Table, given, dialect) -> tuple[list, Callable[[dict], tupl
             plain.append(column)
         elif column.key in given or _has_default(column):
             converted.append(column)
-    to_json = dialect._json_serializer or json.dumps
+    to_json = _json_text(dialect._json_serializer or json.dumps)
     convert = [_converter(column, given, dialect, to_json) for column in converted]
     read = _reader([column.key for column in plain])
 
@@ -85,6 +85,19 @@ def _row_plan(table: Table, given, dialect) -> tuple[list, Callable[[dict], tupl
         return (*read(row), *[value(row) for value in convert])
 
     return plain + converted, as_written
+
+
+def _json_text(to_json: Callable[[object], str]) -> Callable[[object], str]:
+    """`to_json`, but an empty list or dict (a column's default, on every row) is written
+    from its text serialized once."""
+    empty = {list: to_json([]), dict: to_json({})}
+
+    def text(value) -> str:
+        if not value and type(value) in empty:
+            return empty[type(value)]
+        return to_json(value)
+
+    return text
 
 
 def _reader(keys: list[str]) -> Callable[[dict], tuple]:
