@@ -202,7 +202,8 @@ def child(mode: str, csv_path: str, url: str, tmp: str) -> dict:
             if result.exit_code != 0:
                 raise SystemExit(f"flask ledger import failed ({result.exit_code}): "
                                  f"{result.output[-2000:]} {result.exception!r}")
-            message = result.output.strip().splitlines()[-1]
+            message = next(line for line in result.output.splitlines()
+                           if line.startswith("imported "))
         elif mode == "bare_table":
             message = _bare_table(db.engine, csv_path)
         else:
