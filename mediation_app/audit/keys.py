@@ -32,7 +32,7 @@ def audit_key() -> bytes:
 
 def mac(payload: str, key: bytes | None = None) -> str:
     """HMAC-SHA256 of the payload under the audit key, as 64 hex digits."""
-    return hmac.new(key or audit_key(), payload.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key or audit_key(), payload.encode(), "sha256").hex()
 
 
 def legacy_digest(payload: str) -> str:

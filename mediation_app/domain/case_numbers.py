@@ -1,5 +1,6 @@
 """Case number formats per institution, e.g. （2026）清江浦调字第0001号."""
 
+from functools import lru_cache
 from string import Formatter
 
 DEFAULT_FORMAT = "（{year}）{short}调字第{seq:04d}号"
@@ -10,6 +11,7 @@ class InvalidNumberFormat(ValueError):
     pass
 
 
+@lru_cache(maxsize=256)  # an import renders thousands of numbers in a few formats
 def validate_format(template: str) -> str:
     """Accept only {year}, {short} and {seq[:0Nd]}; nothing that reaches attributes."""
     seen = set()

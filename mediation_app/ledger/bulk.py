@@ -7,7 +7,9 @@ IntegrityError, as the insert would, and leaves the transaction to be rolled bac
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
+from itertools import chain
+from operator import itemgetter
 
 from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy import exc as sa_exc
@@ -20,27 +22,27 @@ def copies(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def write_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
-    """Insert `rows` (dicts with the same keys) into `table`."""
-    if not rows:
+def write_rows(session: Session, table: Table, rows: Iterable[dict]) -> None:
+    """Insert `rows` (dicts with the same keys) into `table`. COPY sends each row as it
+    comes: rows from a generator are built while the database writes the ones before (the
+    generator must not use the session meanwhile)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return
     if not copies(session):
-        session.execute(insert(table), rows)
+        session.execute(insert(table), [first, *rows])
         return
     session.flush()
     connection = session.connection()
-    dialect = connection.dialect
-    given = rows[0].keys()
-    columns = [column for column in table.columns if column.key in given or _has_default(column)]
-    to_json = dialect._json_serializer or json.dumps
-    convert = [_converter(column, given, dialect, to_json) for column in columns]
+    columns, as_written = _row_plan(table, first.keys(), connection.dialect)
     names = ", ".join(f'"{column.name}"' for column in columns)
     statement = f'COPY "{table.name}" ({names}) FROM STDIN'
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([value(row) for value in convert])
+            for row in chain((first,), rows):
+                copy.write_row(as_written(row))
     except Exception as error:
         raise _wrapped(error, statement) from error
     finally:
@@ -51,12 +53,58 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     """`count` new ids from the sequence behind `table.id` (PostgreSQL), ascending."""
     if count == 0:
         return []
-    sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
-                              {"table": table.name})
     found = session.scalars(
         text("SELECT nextval(:sequence) FROM generate_series(1, :count)"),
-        {"sequence": sequence, "count": count}).all()
+        {"sequence": _id_sequence(session, table), "count": count}).all()
     return sorted(found)
+
+
+def _id_sequence(session: Session, table: Table) -> str:
+    """The sequence behind `table.id`, asked of the database once per session."""
+    known = session.info.setdefault("ledger_id_sequences", {})
+    if table.name not in known:
+        known[table.name] = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                           {"table": table.name})
+    return known[table.name]
+
+
+def _row_plan(table: Table, given, dialect) -> tuple[list, Callable[[dict], tuple]]:
+    """The columns COPY writes and how a row becomes their values: the given values that
+    need no conversion read at once, then the converted ones and the defaults."""
+    plain, converted = [], []
+    for column in table.columns:
+        if column.key in given and not isinstance(column.type, JSON | TypeDecorator):
+            plain.append(column)
+        elif column.key in given or _has_default(column):
+            converted.append(column)
+    to_json = _json_text(dialect._json_serializer or json.dumps)
+    convert = [_converter(column, given, dialect, to_json) for column in converted]
+    read = _reader([column.key for column in plain])
+
+    def as_written(row: dict) -> tuple:
+        return (*read(row), *[value(row) for value in convert])
+
+    return plain + converted, as_written
+
+
+def _json_text(to_json: Callable[[object], str]) -> Callable[[object], str]:
+    """`to_json`, but an empty list or dict (a column's default, on every row) is written
+    from its text serialized once."""
+    empty = {list: to_json([]), dict: to_json({})}
+
+    def text(value) -> str:
+        if not value and type(value) in empty:
+            return empty[type(value)]
+        return to_json(value)
+
+    return text
+
+
+def _reader(keys: list[str]) -> Callable[[dict], tuple]:
+    """The values of `keys` in a row, as a tuple (itemgetter of one key gives the value)."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    return lambda row: tuple(row[key] for key in keys)
 
 
 class _RowContext:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import db, utcnow
 from ..handlings.catalog import catalog
+from ..stats.jobs import hand_on_roll_up
 from ..transaction import unit_of_work
-from .jobs import roll_up_imported
 from .services import (
     ImportRefused,
     UnknownCode,
@@ -96,7 +96,9 @@ def register(app: Flask) -> None:
             click.echo(f"{result.checked} rows checked: no problems (dry run, nothing written)")
             return
         click.echo(f"imported {result.imported} cases")
-        roll_up_imported(db.session, f"importing {Path(file).name}")
+        hand_on_roll_up()
+        click.echo("the statistics will include the import within a minute "
+                   "(rolled up in the background; figures read sooner include it too)")
 
     @ledger.command("export")
     @click.argument("file", type=click.Path(dir_okay=False))

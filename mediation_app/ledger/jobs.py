@@ -6,7 +6,8 @@ it: they are scratch, deleted at the end whatever happens). While cases are writ
 import is one transaction, so progress goes to mediation_app.jobs.progress (Redis, read by
 every process, or this process's memory) and, without Redis on PostgreSQL, to the import's
 row through a connection of its own, so that the other web workers read it too. The
-outcome is committed at the end."""
+outcome is committed at the end; the statistics roll-up of the imported cases is then
+handed on (stats.jobs.hand_on_roll_up), not done by the import."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from ..handlings.catalog import catalog
 from ..jobs import enqueue, progress
 from ..jobs.runtime import job_app
 from ..labels import N_
-from ..stats.maintenance import REBUILD_ABOVE, sync
+from ..stats.jobs import hand_on_roll_up
 from ..storage import Storage
 from .files import count_rows, open_rows
 from .models import LedgerImport
@@ -161,7 +162,7 @@ def _run(app: Flask, import_id: int) -> None:
     record.finished_at = utcnow()
     session.commit()
     if record.status == "done" and not record.dry_run:
-        roll_up_imported(session, f"ledger import {import_id}")
+        hand_on_roll_up()
 
 
 def _claim(session: Session, import_id: int) -> bool:
@@ -198,18 +199,6 @@ def _record_on_row(import_id: int, written: int, total: int | None) -> None:
             connection.commit()
     except Exception:
         log.warning("progress of ledger import %s not recorded", import_id, exc_info=True)
-
-
-def roll_up_imported(session: Session, what: str) -> None:
-    """Roll the imported cases up in the importing process: a big import is rolled up
-    whole, which would otherwise fall on the next statistics page a reader opens. Should it
-    fail, the scheduler's roll-up, every minute, catches up."""
-    try:
-        sync(session, rebuild_above=REBUILD_ABOVE)
-        session.commit()
-    except Exception:
-        session.rollback()
-        log.exception("statistics roll-up after %s failed", what)
 
 
 def _fail(import_id: int) -> None:

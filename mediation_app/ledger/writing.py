@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..audit.keys import mac
+from ..audit.keys import audit_key, mac
 from ..audit.models import GENESIS, AuditHead, CaseEvent
 from ..casefile.models import Case, CaseCounter, Handling
 from ..db import insert_if_absent
@@ -122,29 +122,63 @@ class _Writer:
         self.filename = filename
         self.actor_id = actor_id
         self.copying = copies(session)
+        self.key = audit_key()
 
     def write(self, rows) -> None:
         seqs = self._reserve(rows)
+        targets = [self.directory.by_id[row.institution_id] for row in rows]
+        for target in {target.id: target for target in targets}.values():
+            self.directory.workflow_version_id(target)  # stored now, not while COPY runs
+        if self.copying:
+            self._copy(rows, seqs, targets)
+        else:
+            self._insert(rows, seqs, targets)
+
+    def _copy(self, rows, seqs, targets) -> None:
+        """The case ids reserved first; the cases and the events are built while COPY sends
+        them, so that the database writes each row while Python builds the next."""
+        ids = reserve_ids(self.session, CASES, len(rows))
+        cases, handlings, heads = [], [], []
+        write_rows(self.session, CASES,
+                   self._built_cases(rows, seqs, targets, ids, cases, handlings))
+        write_rows(self.session, HANDLINGS, handlings)
+        write_rows(self.session, EVENTS, self._sealed_events(rows, ids, cases, heads))
+        write_rows(self.session, HEADS, heads)
+
+    def _insert(self, rows, seqs, targets) -> None:
+        """Cases inserted first, then their handlings, events and heads with the ids read
+        back."""
         cases, handlings = [], []
-        for row, seq in zip(rows, seqs):
-            target = self.directory.by_id[row.institution_id]
+        for row, seq, target in zip(rows, seqs, targets):
             handling = self._handling(row, target)
             cases.append(self._case(row, target, seq, handling))
             handlings.append(handling)
-        if self.copying:
-            ids = reserve_ids(self.session, CASES, len(cases))
-            for case_id, values in zip(ids, cases):
-                values["id"] = case_id
-            write_rows(self.session, CASES, cases)
-        else:
-            ids = self._insert_cases(cases)
+        ids = self._insert_cases(cases)
         for case_id, handling in zip(ids, handlings):
             handling["case_id"] = case_id
-        events = [self._event(case_id, row, values["case_no"])
-                  for case_id, row, values in zip(ids, rows, cases)]
-        heads = [self._head(event, values) for event, values in zip(events, cases)]
-        for table, values in ((HANDLINGS, handlings), (EVENTS, events), (HEADS, heads)):
-            write_rows(self.session, table, values)
+        write_rows(self.session, HANDLINGS, handlings)
+        heads = []
+        write_rows(self.session, EVENTS, list(self._sealed_events(rows, ids, cases, heads)))
+        write_rows(self.session, HEADS, heads)
+
+    def _built_cases(self, rows, seqs, targets, ids, cases: list, handlings: list):
+        """Each row's case with its reserved id, as it is built; kept in `cases`, its
+        handling in `handlings`."""
+        for row, seq, target, case_id in zip(rows, seqs, targets, ids):
+            handling = self._handling(row, target)
+            handling["case_id"] = case_id
+            values = self._case(row, target, seq, handling)
+            values["id"] = case_id
+            cases.append(values)
+            handlings.append(handling)
+            yield values
+
+    def _sealed_events(self, rows, ids, cases: list, heads: list):
+        """Each case's first audit event, as it is hashed; its sealed head kept in `heads`."""
+        for row, case_id, values in zip(rows, ids, cases):
+            event = self._event(case_id, row, values["case_no"])
+            heads.append(self._head(event, values))
+            yield event
 
     def _insert_cases(self, cases: list[dict]) -> list[int]:
         """Insert the batch (executemany), then read the new ids back by number."""
@@ -217,13 +251,12 @@ class _Writer:
             "closed_at": handling["concluded_at"],
         }
 
-    @staticmethod
-    def _head(event: dict, values: dict) -> dict:
+    def _head(self, event: dict, values: dict) -> dict:
         """The case's sealed audit head after its first event, as head_values seals it."""
         head = SimpleNamespace(case_id=event["case_id"], length=event["seq"],
                                head_hash=event["hash"], state=values["state"],
                                holder_institution_id=values["holder_institution_id"])
-        return {**vars(head), "mac": mac(AuditHead.payload(head))}
+        return {**vars(head), "mac": mac(AuditHead.payload(head), self.key)}
 
     def _event(self, case_id: int, row, case_no: str) -> dict:
         """The first link of the case's chain, hashed exactly as CaseEvent does."""
@@ -237,5 +270,5 @@ class _Writer:
                      "case_no": case_no},
             "prev_hash": GENESIS,
         }
-        event["hash"] = CaseEvent.compute_hash(SimpleNamespace(**event))
+        event["hash"] = CaseEvent.compute_hash(SimpleNamespace(**event), self.key)
         return event

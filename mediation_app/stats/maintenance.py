@@ -62,8 +62,8 @@ DAILY_SUMS = ("received", "success", "failure", "withdrawn", "transferred", "par
 CONCLUDED = ("success", "failure")
 BATCH = 20_000
 LOCK_KEY = 1_3000_0013
-REBUILD_ABOVE = 100_000     # queued cases: past this a writer (an import) or the scheduler
-                            # rebuilds; a reader's sync never does (see `sync`)
+REBUILD_ABOVE = 100_000     # queued cases: past this the scheduler's roll-up (or its job on
+                            # the queue) rebuilds; a reader's sync never does (see `sync`)
 SYNC_BATCH = 5_000          # queued cases rolled up per step of a sync
 REFRESH_BLOCK = 2_000       # cases rolled up together (SQLite: their ids are bound one by one)
 REFRESH_BLOCK_POSTGRESQL = 5_000    # one array of ids: a step of a sync in one block
@@ -468,8 +468,8 @@ def sync(session: Session, *, rebuild_above: int | None = None) -> int:
     """Roll up the cases changed since the last sync. Exact as of the last commit: run it
     before reading the rollups (it is cheap when nothing changed). The queue is rolled up
     in steps of SYNC_BATCH cases however long it is, so a reader's page never rebuilds the
-    rollups because of a bulk change; a writer that queued many cases (an import) or the
-    scheduler passes `rebuild_above` to rebuild instead past that many (quicker then).
+    rollups because of a bulk change; the scheduler's roll-up (stats.jobs, also queued after
+    a ledger import) passes `rebuild_above` to rebuild instead past that many (quicker then).
     Returns how many cases were queued (every case when the rollups had to be rebuilt)."""
     months = configured_months()
     if _up_to_date(session, months):

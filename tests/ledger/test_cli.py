@@ -1,6 +1,9 @@
+import json
+
 from sqlalchemy import func, select
 
 from mediation_app.casefile.models import Case
+from mediation_app.stats.jobs import run_sync
 from mediation_app.stats.models import DirtyCase, HandlingFact
 
 from .conftest import csv_text
@@ -31,15 +34,43 @@ def test_ledger_import_imports_every_row_and_says_how_many(app, session, row, tm
     assert verified.exit_code == 0 and "2 events checked" in verified.output
 
 
-def test_ledger_import_rolls_the_imported_cases_up_for_the_statistics(app, session, row,
-                                                                      tmp_path):
+def test_ledger_import_leaves_the_roll_up_queued_and_says_when_figures_include_it(
+        app, session, row, tmp_path):
     path = _file(tmp_path, csv_text([row(case_no="A-1"), row(case_no="A-2")]))
 
-    _invoke(app, "ledger", "import", path)
+    result = _invoke(app, "ledger", "import", path)
 
+    assert "the statistics will include the import within a minute" in result.output
     session.rollback()
+    assert session.scalar(select(func.count(func.distinct(DirtyCase.case_id)))) == 2
+    assert session.scalar(select(func.count()).select_from(HandlingFact)) == 0
+
+
+def test_the_schedulers_next_roll_up_includes_the_imported_cases(app, session, row, tmp_path):
+    _invoke(app, "ledger", "import", _file(tmp_path, csv_text([row(case_no="A-1"),
+                                                                row(case_no="A-2")])))
+    session.rollback()
+
+    assert run_sync(app) == 2
+
     assert session.scalar(select(func.count()).select_from(DirtyCase)) == 0
     assert session.scalar(select(func.count()).select_from(HandlingFact)) == 2
+    assert _received_in_march_2025(app) == 2
+
+
+def test_a_reader_before_the_roll_up_counts_the_imported_cases(app, session, row, tmp_path):
+    _invoke(app, "ledger", "import", _file(tmp_path, csv_text([row(case_no="A-1"),
+                                                                row(case_no="A-2")])))
+    session.rollback()
+
+    assert _received_in_march_2025(app) == 2
+
+
+def _received_in_march_2025(app) -> int:
+    result = _invoke(app, "stats", "--from", "2025-03-01", "--to", "2025-03-31",
+                     "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["totals"]["received"]
 
 
 def test_ledger_import_dry_run_checks_and_writes_nothing(app, session, row, tmp_path):

@@ -1,15 +1,20 @@
 """With TEST_REDIS_URL: a web upload's import is a job on Redis that a real RQ worker runs;
-its writing progress is in Redis, read by any process."""
+its writing progress is in Redis, read by any process. After an import the statistics
+roll-up is a job on the queue too."""
 
 import io
 
 import pytest
-from sqlalchemy import select, update
+from redis import Redis
+from rq import Queue
+from sqlalchemy import func, select, update
 
 from mediation_app.casefile.models import Case
 from mediation_app.jobs import progress
+from mediation_app.jobs.queue import QUEUE_NAME
 from mediation_app.ledger import jobs
 from mediation_app.ledger.models import LedgerImport
+from mediation_app.stats.models import DirtyCase, HandlingFact
 
 from ..factories import PASSWORD
 from ..jobs import fixtures
@@ -81,3 +86,35 @@ def test_an_import_reaped_while_queued_is_not_run_by_the_worker(
     work(queued_app)
     assert session.scalars(select(Case.case_no)).all() == []
     assert session.get(LedgerImport, import_id).status == "failed"
+
+
+def _facts_and_queued(session) -> tuple[int, int]:
+    session.rollback()
+    return (session.scalar(select(func.count()).select_from(HandlingFact)),
+            session.scalar(select(func.count(func.distinct(DirtyCase.case_id)))))
+
+
+def test_the_command_queues_the_roll_up_and_a_worker_rolls_the_imported_cases_up(
+        queued_app, redis_url, row, session, work, tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_text(csv_text([row(case_no="S-1"), row(case_no="S-2")]), encoding="utf-8-sig")
+    session.rollback()
+
+    with queued_app.app_context():      # the command runs in the current app's context
+        result = queued_app.test_cli_runner().invoke(args=["ledger", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    waiting = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url)).jobs
+    assert [job.func_name for job in waiting] == ["mediation_app.stats.jobs.rollup_job"]
+    assert _facts_and_queued(session) == (0, 2)
+    assert work(queued_app) == 1
+    assert _facts_and_queued(session) == (2, 0)
+
+
+def test_an_uploaded_ledger_imported_by_a_worker_is_then_rolled_up_by_the_queue(
+        upload, row, session, queued_app, work):
+    upload(csv_text([row(case_no="W-1"), row(case_no="W-2")]))
+
+    work(queued_app)            # the import, then the roll-up it queued
+
+    assert _facts_and_queued(session) == (2, 0)
