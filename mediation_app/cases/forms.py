@@ -1,6 +1,10 @@
+from collections import OrderedDict
 from datetime import date
+from threading import Lock
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
@@ -145,14 +149,41 @@ class AttachmentForm(FlaskForm):
 class PlainSelect:
     """A <select> of plain options (no groups, no attributes of their own) written in one
     pass: WTForms' Select builds each option's attributes apart, and the case list's filters
-    show some fifty options on every page."""
+    show some fifty options on every page. The same select (the same options, the same one
+    chosen, in the same language) is written once per process."""
+
+    KEPT = 512
+
+    def __init__(self) -> None:
+        self._written: OrderedDict[tuple, Markup] = OrderedDict()
+        self._lock = Lock()
 
     def __call__(self, field, **kwargs) -> Markup:
         kwargs.setdefault("id", field.id)
+        key = (str(get_locale()), field.name, repr(field.data), tuple(sorted(kwargs.items())),
+               tuple((value, _message(label)) for value, label, *_ in field.choices))
+        with self._lock:
+            if key in self._written:
+                self._written.move_to_end(key)
+                return self._written[key]
+        written = self._write(field, **kwargs)
+        with self._lock:
+            self._written[key] = written
+            while len(self._written) > self.KEPT:
+                self._written.popitem(last=False)
+        return written
+
+    @staticmethod
+    def _write(field, **kwargs) -> Markup:
         options = "".join(
             f'<option{" selected" if choice.selected else ""} value="{escape(choice.value)}">'
             f"{escape(choice.label or choice.value)}</option>" for choice in field.iter_choices())
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+def _message(label) -> object:
+    """What a choice's label says, whatever the language: a lazy label by its message."""
+    return (label._func, label._args) if isinstance(label, LazyString) else label
 
 
 class FilterSelect(SelectField):

@@ -82,6 +82,23 @@ def test_case_list_filters_by_dispute_type(make, login):
     assert "甲号纠纷" in page and "乙号纠纷" not in page
 
 
+def test_case_list_filters_show_the_option_chosen_on_each_page(make, login):
+    """The filter selects are written once per process for the same options, choice and
+    language: another choice is written anew, not taken from the page before."""
+    mediator = make.user()
+    make.commit()
+    client = login(mediator)
+
+    def dispute_types(query: str = "") -> str:
+        page = client.get(f"/cases/{query}").get_data(as_text=True)
+        return page.split('name="dispute_type"')[1].split("</select>")[0]
+
+    assert '<option selected value="loan">' in dispute_types("?dispute_type=loan")
+    assert '<option selected value="neighbour">' in dispute_types("?dispute_type=neighbour")
+    assert '<option selected value="loan">' in dispute_types("?dispute_type=loan")
+    assert "selected" not in dispute_types().split("</option>", 1)[1]
+
+
 def _pager_cursor(page: str, direction: str) -> str:
     pager = page.split('class="pager"')[1]
     link = [part for part in pager.split("<a ") if direction in part][0]
