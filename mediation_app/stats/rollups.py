@@ -279,20 +279,23 @@ def aggregate(session: Session, period: Period, scope: Scope, *, group: str | No
 
 
 def _figure_sets(session: Session, period: Period, scope: Scope, groups: list,
-                 months: list[str] | None, now: datetime
+                 months: list[str] | None, now: datetime, *, months_in_full: bool = True
                  ) -> tuple[dict[str | None, dict], dict[str, Figures]]:
     """The figures of the period per key of each grouping in `groups` (None: the totals,
     under the key None), and those of each of `months` (whole months), in three
     statements whatever the groupings: the additive figures, `overdue`, and the people of
-    the cases concluded more than once."""
+    the cases concluded more than once. Without `months_in_full`, the months get the
+    additive figures only (no `overdue`; `parties` without the repeat cases' correction)."""
     dialect = session.get_bind().dialect.name
     span, moments = None, {}
     if months:
         span = Period(month_period(months[0]).start, month_period(months[-1]).end)
-        moments = {month: _judged_at(month_period(month), now) for month in months}
+        if months_in_full:
+            moments = {month: _judged_at(month_period(month), now) for month in months}
     daily = _daily(session, period, scope, groups, span, dialect)
     overdue = _overdue(session, _judged_at(period, now), scope, groups, moments)
-    parties = _repeat_parties(session, period, scope, groups, span, dialect)
+    parties = _repeat_parties(session, period, scope, groups,
+                              span if months_in_full else None, dialect)
     by: dict[str | None, dict] = {}
     for group in groups:
         rows, late, people = (source.get(group, {}) for source in (daily, overdue, parties))
@@ -311,7 +314,8 @@ def _figure_sets(session: Session, period: Period, scope: Scope, groups: list,
 class PageFigures:
     """Everything the statistics page, its charts and the monthly report show, computed
     once: the report (totals and the chosen grouping), the figures by each chart's
-    grouping, and the months of the trend (oldest first)."""
+    grouping, and the months of the trend (oldest first; with only the additive figures
+    when asked for without `trend_in_full`)."""
 
     report: Report
     by: dict[str, dict[str, Figures]]
@@ -324,17 +328,21 @@ CHART_GROUPS = ("channel", "dispute_type", "region")
 
 def page_figures(session: Session, period: Period, scope: Scope, *, group: str | None = None,
                  groups: tuple[str, ...] = CHART_GROUPS, trend_months: int = 12,
-                 now: datetime, durable_months: int = 6, first_sync: bool = True
-                 ) -> PageFigures:
+                 now: datetime, durable_months: int = 6, first_sync: bool = True,
+                 trend_in_full: bool = True) -> PageFigures:
     """One figure set per grouping (totals come with the chosen one) and one for the
-    trend: the months to the period's last, in one GROUP BY month."""
+    trend: the months to the period's last, in one GROUP BY month. The statistics page
+    draws the trend's received, concluded and success rate only: without `trend_in_full`
+    its months leave out `overdue` and the repeat cases' people (two readings of a year
+    of rows fewer)."""
     options = {"now": now, "durable_months": durable_months, "first_sync": False}
     last = period.end.strftime("%Y-%m")
     months = [shift_month(last, offset) for offset in range(1 - trend_months, 1)]
     if not _served(session, durable_months, first_sync=first_sync) or group == "month":
         return _page_figures_apart(session, period, scope, group, groups, months, options)
     wanted = [None, *dict.fromkeys(each for each in (group, *groups) if each)]
-    found, trend = _figure_sets(session, period, scope, wanted, months, now)
+    found, trend = _figure_sets(session, period, scope, wanted, months, now,
+                                months_in_full=trend_in_full)
     report = Report(period=period, group=group, totals=found[None][None],
                     groups=_sorted_groups(found[group]) if group else [])
     by = {each: dict(_sorted_groups(found[each])) for each in groups}

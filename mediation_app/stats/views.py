@@ -153,7 +153,7 @@ def index():
     months = current_app.config["DURABLE_MONTHS"]
     reading = figures_reading(db.session)
     found = page_figures(reading, period, scope, group=form.by.data or None, now=now,
-                         durable_months=months, first_sync=False)
+                         durable_months=months, first_sync=False, trend_in_full=False)
     referrals = referral_statistics(reading, period, scope, now=now)
     taken = durations(reading, period, scope, first_sync=False)
     stopped = prevented.total(prevented.from_rollups(reading, period, scope,
@@ -202,7 +202,7 @@ def chart(name: str):
     now = utcnow()
     svg = chart_svg(name, page_figures(figures_reading(db.session), period, scope, now=now,
                                        durable_months=current_app.config["DURABLE_MONTHS"],
-                                       first_sync=False),
+                                       first_sync=False, trend_in_full=False),
                     now)
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"

@@ -275,3 +275,21 @@ def test_a_sync_with_nothing_queued_reads_one_row_and_takes_no_lock(app, session
         assert maintenance.sync(session) == 0
     assert len(statements) == 1
     assert "advisory" not in statements[0]
+
+
+def _additive(figures: Figures) -> tuple:
+    return (figures.received, figures.success, figures.failure, figures.withdrawn,
+            figures.transferred, figures.agreement_amount, figures.durable_success)
+
+
+def test_the_pages_trend_gives_each_months_reference_additive_figures(make, session):
+    _rng, district, _towns, _institutions = build_world(make, 6)
+    maintenance.rebuild(session)
+    scope = Scope(region=district)
+    found = rollups.page_figures(session, Period(date(2027, 1, 1), date(2027, 1, 31)), scope,
+                                 now=NOW, trend_in_full=False)
+    reference = queries.aggregate(session, Period(date(2026, 2, 1), date(2027, 1, 31)), scope,
+                                  group="month", now=NOW)
+    assert any(figures.received for figures in found.trend.values())
+    assert {month: _additive(found.trend[month]) for month in found.months} == \
+        {month: _additive(reference.get(month, Figures())) for month in found.months}
