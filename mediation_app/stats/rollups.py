@@ -5,7 +5,7 @@ figures from the cases themselves and stays the reference (tests compare the two
 Three statements for all the figure sets a page shows (the totals, every grouping of the
 period, and the months of the trend), whatever the groupings:
 - the additive figures summed over `stats_daily`: the period's rows read once, summed per
-  combination of the keys wanted, then per grouping; the trend's per day, then per month;
+  combination of the keys wanted, then per grouping; the trend's from `stats_monthly`;
 - `overdue`: the overdue stretches that contain the end of the period (of each month),
   read once and counted at every moment;
 - `parties` of the few cases concluded more than once, counted once per case and group."""
@@ -25,7 +25,7 @@ from ..directory.models import Institution, Region
 from . import queries
 from .definitions import Figures, Period, month_period, shift_month
 from .maintenance import DAILY_SUMS, configured_months, sync
-from .models import DailyFigures, HandlingFact, OverdueStretch, RollupState
+from .models import DailyFigures, HandlingFact, MonthlyFigures, OverdueStretch, RollupState
 from .queries import Report, Scope
 
 TOTAL_KEY = "#total"   # no group key (codes, months) looks like this
@@ -133,11 +133,11 @@ def _daily_sums(columns) -> list:
 
 def _daily(session, period: Period, scope: Scope, groups: list, months: Period | None,
            dialect: str) -> dict:
-    """The additive figures of every grouping over the period, and (`months`) per month
-    of that span, in one statement: the period's rows of `stats_daily` are read once and
-    summed per combination of the keys wanted (a CTE), each grouping sums those; the
-    months are summed per day first, then per month (the few days, not every row, get a
-    month key)."""
+    """The additive figures of every grouping over the period, and (`months`, whole months)
+    per month of that span, in one statement: the period's rows of `stats_daily` are read
+    once and summed per combination of the keys wanted (a CTE), each grouping sums those;
+    the months sum the rows of `stats_monthly` (one per month and combination of keys,
+    where stats_daily has one per day)."""
     table = DailyFigures
     parts = []
     if groups:
@@ -153,12 +153,13 @@ def _daily(session, period: Period, scope: Scope, groups: list, months: Period |
         base = base.cte("period_daily")
         parts += _parts(base, groups, lambda cte: _daily_sums(cte.c))
     if months is not None:
-        days = select(table.day, *_daily_sums(table.__table__.c)) \
-            .where(table.day >= months.start, table.day <= months.end,
-                   *_filters(table, scope)).group_by(table.day).subquery("days")
-        month = _month(days.c.day, dialect)
+        monthly = MonthlyFigures
+        month = _month(monthly.month, dialect)
         parts.append(select(literal("month").label("grouping"), month.label("key"),
-                            *_daily_sums(days.c)).group_by(month))
+                            *_daily_sums(monthly.__table__.c))
+                     .where(monthly.month >= months.start, monthly.month <= months.end,
+                            *_filters(monthly, scope))
+                     .group_by(month))
     return _read_parts(session, parts)
 
 
