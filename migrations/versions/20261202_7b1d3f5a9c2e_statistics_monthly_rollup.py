@@ -1,7 +1,9 @@
-"""stats_monthly: stats_daily summed per month, filled from stats_daily
+"""stats_monthly: stats_daily summed per month, filled from stats_daily; referrals by
+decision time
 
 A span of whole months (the statistics page's 12-month trend) reads a row per month and
-combination of keys instead of one per day.
+combination of keys instead of one per day. The referral figures of a period read the
+referrals decided in it or not yet decided through ix_referrals_decided_at.
 
 Revision ID: 7b1d3f5a9c2e
 Revises: 5e7a9c1b3d2f
@@ -48,7 +50,11 @@ def upgrade():
         f"{sums}) SELECT {month}, institution_id, region_id, channel, dispute_type, "
         f"{', '.join(f'sum({name})' for name in SUMS)} FROM stats_daily "
         f"GROUP BY {month}, institution_id, region_id, channel, dispute_type")
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index('ix_referrals_decided_at', ['decided_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index('ix_referrals_decided_at')
     op.drop_table('stats_monthly')
