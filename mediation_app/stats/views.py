@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -175,9 +177,19 @@ def index():
                                             for group in DURATION_GROUPS])
 
 
+# what url_for leaves unquoted in a query string (werkzeug.urls)
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
 def _case_list_link(scope: Scope):
+    """The case list's address for a figure: the route is built once per page, each of its
+    hundred-odd figures only adds its filters (as url_for would: in order, None left out)."""
+    base = url_for("cases.index")
+
     def link(figure: str, period: Period, extra: dict) -> str:
-        return url_for("cases.index", **{**counted_args(figure, period, scope), **extra})
+        filters = {**counted_args(figure, period, scope), **extra}
+        return f"{base}?" + urlencode([(name, value) for name, value in filters.items()
+                                       if value is not None], safe=_QUERY_SAFE)
     return link
 
 
