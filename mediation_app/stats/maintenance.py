@@ -9,7 +9,8 @@ Rolling up a case: its mediation handlings become facts (dimensions, the days ac
 concluded, outcome, people, agreement amount, whether the success recurred), their
 overdue stretches follow from the deadline history, and `stats_daily` gets the difference
 between the old facts and the new ones (an upsert that adds, so concurrent syncs of other
-cases never lose each other's counts). A filed case also rolls up the earlier cases that
+cases never lose each other's counts), `stats_monthly` the same difference per month, in
+the same statement or transaction. A filed case also rolls up the earlier cases that
 share a party with it: one of their successes may no longer be durable.
 
 On PostgreSQL a refresh does all that in the database, a few statements per block of
