@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from ..access.rules import region_subtree_clause
@@ -167,6 +178,13 @@ def _judged_at(period: Period, now: datetime) -> datetime:
     return min(period.ends_at, now)
 
 
+def _written(moment: datetime):
+    """A moment written into the statement rather than passed as a parameter: psycopg
+    prepares a statement run five times, and PostgreSQL's plan for any moment then reads
+    every overdue stretch (159 ms against 6 for one institution's page on 1M cases)."""
+    return bindparam(None, moment, type_=DateTime, literal_execute=True)
+
+
 def _overdue(session, moment: datetime | None, scope: Scope, groups: list,
              months: dict[str, datetime]) -> dict:
     """The stretches containing `moment` per key of each grouping, and those containing
@@ -181,14 +199,15 @@ def _overdue(session, moment: datetime | None, scope: Scope, groups: list,
     keys, joins = _dimensions(table, groups, scope)
     base = select(*[key.label(f"key_{name}") for name, key in keys.items()],
                   *[func.coalesce(func.sum(case((and_(
-                      table.overdue_from < at,
-                      (table.overdue_until.is_(None)) | (table.overdue_until >= at)), 1),
-                      else_=0)), 0).label(name) for at, name in column.items()]) \
+                      table.overdue_from < _written(at),
+                      (table.overdue_until.is_(None)) | (table.overdue_until >= _written(at))),
+                      1), else_=0)), 0).label(name) for at, name in column.items()]) \
         .select_from(table)
     for target, on in [join for each in joins.values() for join in each]:
         base = base.join(target, on)
-    base = base.where(table.overdue_from < moments[-1],
-                      (table.overdue_until.is_(None)) | (table.overdue_until >= moments[0]),
+    base = base.where(table.overdue_from < _written(moments[-1]),
+                      (table.overdue_until.is_(None))
+                      | (table.overdue_until >= _written(moments[0])),
                       *_filters(table, scope))
     if keys:
         base = base.group_by(*keys.values())
