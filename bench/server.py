@@ -167,7 +167,8 @@ def stats_view():
     period = this_month(local_today(now))
     scope = Scope(region=user.institution.region, institution_id=filer["institution_id"])
     months = current_app.config["DURABLE_MONTHS"]
-    found = page_figures(db.session, period, scope, now=now, durable_months=months)
+    found = page_figures(db.session, period, scope, now=now, durable_months=months,
+                         trend_in_full=False)
     referral_statistics(db.session, period, scope, now=now)
     durations(db.session, period, scope, first_sync=False)
     return repr(found.report.totals)

@@ -45,3 +45,23 @@ def test_downgrade_to_base_removes_every_table(scratch_app):
         downgrade(revision="base")
         tables = set(inspect(db.engine).get_table_names())
     assert tables <= {"alembic_version"}
+
+
+def test_the_monthly_rollup_is_filled_with_the_daily_rows_summed_per_month(scratch_app):
+    with scratch_app.app_context():
+        upgrade(revision="5e7a9c1b3d2f")
+        with db.engine.begin() as connection:
+            for day, received, amount in (("2026-10-03", 2, "10.50"), ("2026-10-31", 3, "1.25"),
+                                          ("2026-11-01", 4, "0")):
+                connection.execute(text(
+                    "INSERT INTO stats_daily VALUES (:day, 1, 2, 'peoples', 'labour', "
+                    ":received, 1, 0, 0, 0, 2, :amount, 1)"),
+                    {"day": day, "received": received, "amount": amount})
+        upgrade(revision="7b1d3f5a9c2e")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT month, received, success, parties, agreement_amount FROM stats_monthly "
+                "ORDER BY month")).all()
+    assert [(str(month), received, success, parties, float(amount))
+            for month, received, success, parties, amount in rows] == [
+        ("2026-10-01", 5, 2, 4, 11.75), ("2026-11-01", 4, 1, 2, 0.0)]

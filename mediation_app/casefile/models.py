@@ -332,6 +332,8 @@ class Referral(db.Model):
               postgresql_where=text("status = 'pending'")),
         Index("ix_referrals_inbox", "to_institution_id", "status", "created_at"),
         Index("ix_referrals_sent", "from_institution_id", "status", "created_at"),
+        # the referral figures of a period read those decided in it or still undecided
+        Index("ix_referrals_decided_at", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,10 @@ the font family is set on the SVG itself, since SVG text ignores the page's CSS.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+from threading import Lock
 
 import pygal
 from pygal.style import Style
@@ -85,6 +89,35 @@ def _counts_and_rates(chart, counts: dict[str, list], rates: dict[str, list] | N
     return chart
 
 
+# Drawn charts kept per process, by their inputs: pygal spends most of a page's time
+# setting up each chart, and a page is mostly asked for again with the same figures. The
+# SVG carries no request's data (the nonce is added to it afterwards), so it is shared.
+DRAWN_KEPT = 64
+_drawn: OrderedDict[str, str] = OrderedDict()
+_drawn_lock = Lock()
+
+
+def _kept(draw: Callable[..., str]) -> Callable[..., str]:
+    """`draw`, answered from the charts drawn before with the same inputs (the most
+    recently used DRAWN_KEPT of them). The inputs are keyed by their repr, which tells
+    1 from 1.0 and keeps the order of the series."""
+    @wraps(draw)
+    def drawn(*args, **kwargs) -> str:
+        key = repr((draw.__name__, args, sorted(kwargs.items())))
+        with _drawn_lock:
+            if key in _drawn:
+                _drawn.move_to_end(key)
+                return _drawn[key]
+        svg = draw(*args, **kwargs)
+        with _drawn_lock:
+            _drawn[key] = svg
+            while len(_drawn) > DRAWN_KEPT:
+                _drawn.popitem(last=False)
+        return svg
+    return drawn
+
+
+@_kept
 def trend(title: str, months: list[str], series: dict[str, list],
           rates: dict[str, list] | None = None,
           links: dict[str, list[Link]] | None = None) -> str:
@@ -96,6 +129,7 @@ def trend(title: str, months: list[str], series: dict[str, list],
     return _svg(_counts_and_rates(chart, series, rates, links))
 
 
+@_kept
 def bars(title: str, labels: list[str], series: dict[str, list],
          rates: dict[str, list] | None = None,
          links: dict[str, list[Link]] | None = None) -> str:

@@ -58,4 +58,5 @@ def register(app: Flask) -> None:
             counted = rebuild(db.session)
         click.echo(f"rollups rebuilt in {time.perf_counter() - started:.1f} s: "
                    f"{counted['facts']} handlings, {counted['daily']} daily rows, "
+                   f"{counted['monthly']} monthly rows, "
                    f"{counted['overdue']} overdue stretches")

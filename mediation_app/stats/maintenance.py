@@ -9,7 +9,8 @@ Rolling up a case: its mediation handlings become facts (dimensions, the days ac
 concluded, outcome, people, agreement amount, whether the success recurred), their
 overdue stretches follow from the deadline history, and `stats_daily` gets the difference
 between the old facts and the new ones (an upsert that adds, so concurrent syncs of other
-cases never lose each other's counts). A filed case also rolls up the earlier cases that
+cases never lose each other's counts), `stats_monthly` the same difference per month, in
+the same statement or transaction. A filed case also rolls up the earlier cases that
 share a party with it: one of their successes may no longer be durable.
 
 On PostgreSQL a refresh does all that in the database, a few statements per block of
@@ -52,11 +53,13 @@ from .models import (
     DailyFigures,
     DirtyCase,
     HandlingFact,
+    MonthlyFigures,
     OverdueStretch,
     RollupState,
 )
 
 DAILY_KEY = ("day", "institution_id", "region_id", "channel", "dispute_type")
+MONTHLY_KEY = ("month", *DAILY_KEY[1:])
 DAILY_SUMS = ("received", "success", "failure", "withdrawn", "transferred", "parties",
               "agreement_amount", "durable_success")
 CONCLUDED = ("success", "failure")
@@ -251,17 +254,30 @@ def _daily_rows(sums: dict) -> list[dict]:
             if any(values.values())]
 
 
+def _monthly_rows(daily: list[dict]) -> list[dict]:
+    """The daily rows summed per month (keyed by its first day), as stats_monthly holds."""
+    sums: dict = defaultdict(_empty_sums)
+    for row in daily:
+        into = sums[(row["day"].replace(day=1), *(row[name] for name in DAILY_KEY[1:]))]
+        for name in DAILY_SUMS:
+            into[name] += row[name]
+    return [{**dict(zip(MONTHLY_KEY, key)), **values} for key, values in sums.items()
+            if any(values.values())]
+
+
 def _add_to_daily(session: Session, rows: list[dict]) -> None:
-    """Add the rows to stats_daily (an upsert that adds; SQLite's refresh: PostgreSQL's adds
-    in the database, _refresh_in_database)."""
-    if not rows:
-        return
-    table = DailyFigures.__table__
-    statement = sqlite_insert(DailyFigures)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(DAILY_KEY),
-        set_={name: table.c[name] + statement.excluded[name] for name in DAILY_SUMS})
-    session.execute(statement, rows)
+    """Add the rows to stats_daily, and their sums per month to stats_monthly (upserts that
+    add; SQLite's refresh: PostgreSQL's adds in the database, _refresh_in_database)."""
+    for model, key, each in ((DailyFigures, DAILY_KEY, rows),
+                             (MonthlyFigures, MONTHLY_KEY, _monthly_rows(rows))):
+        if not each:
+            continue
+        table = model.__table__
+        statement = sqlite_insert(model)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: table.c[name] + statement.excluded[name] for name in DAILY_SUMS})
+        session.execute(statement, each)
 
 
 # --- refreshing some cases, syncing the queue, rebuilding -----------------------------
@@ -342,9 +358,10 @@ def _refresh_some(session: Session, ids: list[int], months: int) -> None:
 
 
 # What a set of facts puts in stats_daily (`contributions` in SQL): one row per handling
-# accepted, on its accepted day; one per handling concluded, on its concluded day.
+# accepted, on its accepted day; one per handling concluded, on its concluded day; in
+# stats_monthly the same, on the first day of their months.
 _CONTRIBUTED = """
-SELECT day, institution_id, region_id, channel, dispute_type, {sums}
+SELECT {day}, institution_id, region_id, channel, dispute_type, {sums}
 FROM (
   SELECT accepted_day AS day, institution_id, region_id, channel, dispute_type,
          1 AS received, 0 AS success, 0 AS failure, 0 AS withdrawn, 0 AS transferred,
@@ -360,21 +377,28 @@ FROM (
          (outcome = 'success' AND recurred_at IS NULL)::int
   FROM facts WHERE outcome IS NOT NULL AND concluded_day IS NOT NULL
 ) AS contributed
-GROUP BY day, institution_id, region_id, channel, dispute_type
-ORDER BY day, institution_id, region_id, channel, dispute_type
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
 """
 
 
-def _daily_statement(facts: str, sign: int):
-    """WITH facts AS (`facts`) add (sign 1) or take away (-1) what they put in stats_daily,
-    the rows in key order (concurrent syncs lock the daily rows they share in one order)."""
-    key, sums = ", ".join(DAILY_KEY), ", ".join(DAILY_SUMS)
+def _adding(table: str, key: tuple[str, ...], day: str, sign: int) -> str:
+    """INSERT of what the facts put in `table` (its rows keyed by `day`), added to it."""
     contributed = _CONTRIBUTED.format(
-        sums=", ".join(f"{int(sign)} * sum({name})" for name in DAILY_SUMS))
-    adding = ", ".join(f"{name} = stats_daily.{name} + excluded.{name}" for name in DAILY_SUMS)
-    return text(f"WITH facts AS ({facts}) "
-                f"INSERT INTO stats_daily ({key}, {sums}) {contributed} "
-                f"ON CONFLICT ({key}) DO UPDATE SET {adding}")
+        day=day, sums=", ".join(f"{int(sign)} * sum({name})" for name in DAILY_SUMS))
+    adding = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in DAILY_SUMS)
+    return (f"INSERT INTO {table} ({', '.join(key)}, {', '.join(DAILY_SUMS)}) {contributed} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adding}")
+
+
+def _daily_statement(facts: str, sign: int):
+    """WITH facts AS (`facts`) add (sign 1) or take away (-1) what they put in stats_daily
+    and in stats_monthly, in one statement, the rows in key order (concurrent syncs lock
+    the rows they share in one order)."""
+    monthly = _adding("stats_monthly", MONTHLY_KEY, "CAST(date_trunc('month', day) AS date)",
+                      sign)
+    return text(f"WITH facts AS ({facts}), "
+                f"daily AS ({_adding('stats_daily', DAILY_KEY, 'day', sign)}) {monthly}")
 
 
 _TAKE_OLD_FACTS = _daily_statement(
@@ -512,7 +536,7 @@ def rebuild(session: Session, *, months: int | None = None, now: datetime | None
             batch: int = BATCH) -> dict[str, int]:
     """Recompute every rollup from the cases; returns how many rows each table got."""
     months = months or configured_months()
-    for model in (DailyFigures, HandlingFact, OverdueStretch, DirtyCase):
+    for model in (DailyFigures, MonthlyFigures, HandlingFact, OverdueStretch, DirtyCase):
         session.execute(delete(model))
     bounds = session.execute(select(func.min(Case.id), func.max(Case.id))).one()
     sums: dict = defaultdict(_empty_sums)
@@ -530,8 +554,10 @@ def rebuild(session: Session, *, months: int | None = None, now: datetime | None
             counted["facts"] += len(facts)
             counted["overdue"] += len(stretches)
     daily = _daily_rows(sums)
-    for start in range(0, len(daily), batch):
-        _bulk(session, DailyFigures, daily[start:start + batch])
+    monthly = _monthly_rows(daily)
+    for model, rows in ((DailyFigures, daily), (MonthlyFigures, monthly)):
+        for start in range(0, len(rows), batch):
+            _bulk(session, model, rows[start:start + batch])
     state = _state(session)
     if state is None:
         state = RollupState(id=1, durable_months=months)
@@ -540,9 +566,9 @@ def rebuild(session: Session, *, months: int | None = None, now: datetime | None
     state.rebuilt_at = now or utcnow()
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
-        for model in (DailyFigures, HandlingFact, OverdueStretch):
+        for model in (DailyFigures, MonthlyFigures, HandlingFact, OverdueStretch):
             session.execute(text(f"ANALYZE {model.__tablename__}"))
-    return {**counted, "daily": len(daily)}
+    return {**counted, "daily": len(daily), "monthly": len(monthly)}
 
 
 def _bulk(session: Session, model, rows: list[dict]) -> None:

@@ -9,6 +9,9 @@ audit trail by stats.maintenance):
   and the days (China calendar) it was accepted and concluded;
 - `stats_daily`: the additive figures per day × institution × region × channel ×
   dispute type;
+- `stats_monthly`: the same sums per month (its first day): always the sum of the month's
+  `stats_daily` rows, written by the same statements in the same transaction, so that a
+  span of whole months (the 12-month trend) reads a row per month, not per day;
 - `stats_overdue`: the stretches of time during which a handling was past its deadline;
 - `stats_dirty`: the cases changed since they were last rolled up (filled by a trigger on
   `case_events`: every change to a case appends an event in the same transaction)."""
@@ -56,6 +59,26 @@ class DailyFigures(db.Model):
     __tablename__ = "stats_daily"
 
     day: Mapped[date] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    dispute_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    received: Mapped[int] = mapped_column(default=0)
+    success: Mapped[int] = mapped_column(default=0)
+    failure: Mapped[int] = mapped_column(default=0)
+    withdrawn: Mapped[int] = mapped_column(default=0)
+    transferred: Mapped[int] = mapped_column(default=0)
+    parties: Mapped[int] = mapped_column(default=0)
+    agreement_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0)
+    durable_success: Mapped[int] = mapped_column(default=0)
+
+
+class MonthlyFigures(db.Model):
+    """`stats_daily` summed per month: `month` is the month's first day."""
+
+    __tablename__ = "stats_monthly"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)

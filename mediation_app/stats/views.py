@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -153,7 +155,7 @@ def index():
     months = current_app.config["DURABLE_MONTHS"]
     reading = figures_reading(db.session)
     found = page_figures(reading, period, scope, group=form.by.data or None, now=now,
-                         durable_months=months, first_sync=False)
+                         durable_months=months, first_sync=False, trend_in_full=False)
     referrals = referral_statistics(reading, period, scope, now=now)
     taken = durations(reading, period, scope, first_sync=False)
     stopped = prevented.total(prevented.from_rollups(reading, period, scope,
@@ -175,9 +177,19 @@ def index():
                                             for group in DURATION_GROUPS])
 
 
+# what url_for leaves unquoted in a query string (werkzeug.urls)
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
 def _case_list_link(scope: Scope):
+    """The case list's address for a figure: the route is built once per page, each of its
+    hundred-odd figures only adds its filters (as url_for would: in order, None left out)."""
+    base = url_for("cases.index")
+
     def link(figure: str, period: Period, extra: dict) -> str:
-        return url_for("cases.index", **{**counted_args(figure, period, scope), **extra})
+        filters = {**counted_args(figure, period, scope), **extra}
+        return f"{base}?" + urlencode([(name, value) for name, value in filters.items()
+                                       if value is not None], safe=_QUERY_SAFE)
     return link
 
 
@@ -202,7 +214,7 @@ def chart(name: str):
     now = utcnow()
     svg = chart_svg(name, page_figures(figures_reading(db.session), period, scope, now=now,
                                        durable_months=current_app.config["DURABLE_MONTHS"],
-                                       first_sync=False),
+                                       first_sync=False, trend_in_full=False),
                     now)
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"

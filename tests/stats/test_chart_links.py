@@ -13,10 +13,11 @@ so, for instance, people's mediation's successes are A and R, the police's recei
 neighbour disputes' received counts six handlings of five cases (R twice)."""
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
-from flask import g
+from flask import g, url_for
 from sqlalchemy import select
 
 from mediation_app.auth.models import User
@@ -322,3 +323,15 @@ def test_a_month_of_the_table_by_month_lists_the_cases_of_that_month(reader, let
     assert _listed(reader, table[("2026-09", "success")][1], letters) == {"S"}
     assert _listed(reader, table[("2026-10", "success")][1], letters) == {"A", "R"}
     assert _listed(reader, table[("2026-09", "received")][1], letters) == {"O", "S"}
+
+
+def test_a_figures_address_is_the_one_url_for_builds(app, make, district):  # noqa: F811
+    scope = views.Scope(region=district, institution_id=7, channel="peoples",
+                        dispute_type="neighbour")
+    period = views.Period(date(2026, 10, 1), date(2026, 10, 31))
+    extra = {"region_id": 3, "region_only": 1, "handling_channel": None}
+    with app.test_request_context("/stats/"):
+        built = views._case_list_link(scope)("overdue", period, extra)
+        expected = url_for("cases.index",
+                           **{**views.counted_args("overdue", period, scope), **extra})
+    assert built == expected and "region_only=1" in built

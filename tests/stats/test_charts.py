@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from mediation_app.stats import views
+from mediation_app.stats import charts, views
 from mediation_app.stats.charts import integer_ticks
 
 from .test_figures import NOW, district  # noqa: F401  (the hand-computed district)
@@ -71,3 +71,30 @@ def test_the_overdue_card_says_the_day_it_is_judged_at(login, reader):
     html = login(reader).get(f"/stats/?{OCTOBER}").get_data(as_text=True)
     card = html[html.index("超期案件"):][:400]
     assert "截至2026年10月31日" in card
+
+
+def _drawn_bars(received: list[int]) -> str:
+    return charts.bars("By channel", ["People's mediation", "Judicial mediation"],
+                       {"Cases received": received},
+                       links={"Cases received": [("/cases/?a=1", "one"), ("/cases/?a=2", "two")]})
+
+
+def test_a_chart_drawn_again_with_the_same_inputs_is_the_same_svg(monkeypatch):
+    monkeypatch.setattr(charts, "_drawn", charts.OrderedDict())
+    first = _drawn_bars([3, 4])
+    assert _drawn_bars([3, 4]) == first
+
+
+def test_a_chart_with_other_values_is_drawn_anew(monkeypatch):
+    monkeypatch.setattr(charts, "_drawn", charts.OrderedDict())
+    first = _drawn_bars([3, 4])
+    again = _drawn_bars([3, 5])
+    assert again != first and _axis(again, "y") == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_the_process_keeps_only_the_most_recently_drawn_charts(monkeypatch):
+    monkeypatch.setattr(charts, "_drawn", charts.OrderedDict())
+    monkeypatch.setattr(charts, "DRAWN_KEPT", 2)
+    for value in (1, 2, 3):
+        _drawn_bars([value, 0])
+    assert len(charts._drawn) == 2

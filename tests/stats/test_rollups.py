@@ -15,7 +15,13 @@ from mediation_app.handlings.catalog import catalog, stored_version
 from mediation_app.handlings.models import DeadlineChange
 from mediation_app.stats import maintenance, queries, rollups
 from mediation_app.stats.definitions import Figures, Period
-from mediation_app.stats.models import DailyFigures, DirtyCase, HandlingFact, OverdueStretch
+from mediation_app.stats.models import (
+    DailyFigures,
+    DirtyCase,
+    HandlingFact,
+    MonthlyFigures,
+    OverdueStretch,
+)
 from mediation_app.stats.queries import Scope
 
 from ..statements import counted
@@ -275,3 +281,65 @@ def test_a_sync_with_nothing_queued_reads_one_row_and_takes_no_lock(app, session
         assert maintenance.sync(session) == 0
     assert len(statements) == 1
     assert "advisory" not in statements[0]
+
+
+def _additive(figures: Figures) -> tuple:
+    return (figures.received, figures.success, figures.failure, figures.withdrawn,
+            figures.transferred, figures.agreement_amount, figures.durable_success)
+
+
+def test_the_pages_trend_gives_each_months_reference_additive_figures(make, session):
+    _rng, district, _towns, _institutions = build_world(make, 6)
+    maintenance.rebuild(session)
+    scope = Scope(region=district)
+    found = rollups.page_figures(session, Period(date(2027, 1, 1), date(2027, 1, 31)), scope,
+                                 now=NOW, trend_in_full=False)
+    reference = queries.aggregate(session, Period(date(2026, 2, 1), date(2027, 1, 31)), scope,
+                                  group="month", now=NOW)
+    assert any(figures.received for figures in found.trend.values())
+    assert {month: _additive(found.trend[month]) for month in found.months} == \
+        {month: _additive(reference.get(month, Figures())) for month in found.months}
+
+
+def _monthly_and_daily_per_month(session) -> tuple[list, list]:
+    """The rows of stats_monthly, and those of stats_daily summed per month (all-zero
+    rows left out of both)."""
+    width = len(maintenance.MONTHLY_KEY)
+    summed: dict = {}
+    for row in session.execute(select(*DailyFigures.__table__.c)):
+        key = (row[0].replace(day=1), *row[1:width])
+        summed[key] = [a + b for a, b in zip(summed.get(key, [0] * len(row[width:])),
+                                             row[width:], strict=True)]
+    daily = sorted((*key, *sums) for key, sums in summed.items() if any(sums))
+    monthly = sorted(tuple(row) for row in session.execute(select(*MonthlyFigures.__table__.c))
+                     if any(row[width:]))
+    return monthly, daily
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_the_monthly_rows_are_the_daily_rows_summed_per_month_after_a_rebuild(
+        make, session, seed):
+    build_world(make, seed)
+    maintenance.rebuild(session)
+    monthly, daily = _monthly_and_daily_per_month(session)
+    assert monthly and monthly == daily
+
+
+def test_the_monthly_rows_follow_the_daily_rows_when_changed_cases_are_rolled_up(
+        make, session):
+    rng, _district, towns, _institutions = build_world(make, 9)
+    maintenance.rebuild(session)
+    changed = rng.sample(list(session.scalars(select(Case.id))), 20)
+    for case_id in changed[:10]:
+        session.execute(update(Handling).where(Handling.case_id == case_id,
+                                               Handling.outcome.is_not(None))
+                        .values(outcome=rng.choice(("success", "failure", "withdrawn"))))
+    for case_id in changed[10:]:
+        session.execute(update(Case).where(Case.id == case_id)
+                        .values(region_id=towns[1].id, dispute_type=rng.choice(TYPES)))
+        session.execute(update(Handling).where(Handling.case_id == case_id)
+                        .values(accepted_at=datetime(2026, 12, 31, 17, 0)))
+    for case_id in changed:
+        maintenance.refresh(session, [case_id])
+    monthly, daily = _monthly_and_daily_per_month(session)
+    assert monthly and monthly == daily
