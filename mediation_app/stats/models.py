@@ -55,10 +55,9 @@ class HandlingFact(db.Model):
     is_repeat: Mapped[bool] = mapped_column(default=False)
 
 
-class DailyFigures(db.Model):
-    __tablename__ = "stats_daily"
+class _FigureSums:
+    """The keys and sums a day's or a month's figures share (the month's are its days')."""
 
-    day: Mapped[date] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -73,24 +72,18 @@ class DailyFigures(db.Model):
     durable_success: Mapped[int] = mapped_column(default=0)
 
 
-class MonthlyFigures(db.Model):
+class DailyFigures(_FigureSums, db.Model):
+    __tablename__ = "stats_daily"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+
+
+class MonthlyFigures(_FigureSums, db.Model):
     """`stats_daily` summed per month: `month` is the month's first day."""
 
     __tablename__ = "stats_monthly"
 
     month: Mapped[date] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    dispute_type: Mapped[str] = mapped_column(String(32), primary_key=True)
-    received: Mapped[int] = mapped_column(default=0)
-    success: Mapped[int] = mapped_column(default=0)
-    failure: Mapped[int] = mapped_column(default=0)
-    withdrawn: Mapped[int] = mapped_column(default=0)
-    transferred: Mapped[int] = mapped_column(default=0)
-    parties: Mapped[int] = mapped_column(default=0)
-    agreement_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0)
-    durable_success: Mapped[int] = mapped_column(default=0)
 
 
 class OverdueStretch(db.Model):
