@@ -12,7 +12,7 @@ from ..access.web import changeable_case_or_404, refuse, visible_case_or_404
 from ..auth.forms import EmptyForm
 from ..db import db, utcnow
 from ..documents.issuer import current_issuer
-from ..documents.services import DocumentError, issue_failure_notice
+from ..documents.services import DocumentError, issue_failure_notice, mediation_failed
 from ..jobs import outcome
 from ..labels import label
 from ..transaction import discard
@@ -74,7 +74,7 @@ def issue_step_document(case_id: int, kind: str):
 def failure_notice(case_id: int):
     """Issue the 终止调解告知书 for a case whose mediation failed."""
     case = visible_case_or_404(case_id)
-    if case.handlings[-1].outcome != "failure" or not policy.can_issue_notice(current_user, case):
+    if not mediation_failed(case) or not policy.can_issue_notice(current_user, case):
         refuse(case)
     if (queued := queued_issue(case.id, FAILURE_NOTICE)) is not None:
         return queued

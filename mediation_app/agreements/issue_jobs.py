@@ -30,7 +30,7 @@ from ..db import db, utcnow
 from ..directory.models import Institution
 from ..documents.issuer import current_issuer
 from ..documents.models import Document
-from ..documents.services import DocumentError, Issuer, issue_failure_notice
+from ..documents.services import DocumentError, Issuer, issue_failure_notice, mediation_failed
 from ..jobs import enqueue, redis_url
 from ..jobs.runtime import job_app
 from ..labels import N_
@@ -217,7 +217,7 @@ def _oral_agreement(session: Session, issuer: Issuer, case: Case, actor: User, *
 
 def _failure_notice(session: Session, issuer: Issuer, case: Case, actor: User) -> Document:
     """The 终止调解告知书 of a case whose mediation failed."""
-    if case.handlings[-1].outcome != "failure":
+    if not mediation_failed(case):
         raise DocumentError("wrong_state")
     return issue_failure_notice(session, issuer, case, actor=actor, now=utcnow())
 

@@ -140,6 +140,11 @@ def _reason_context(handling: Handling) -> dict:
     return {"reason": reason.label if reason else "", "reason_note": handling.outcome_note or ""}
 
 
+def mediation_failed(case: Case) -> bool:
+    """Did the case's last handling end without agreement (the 终止调解告知书 is then due)?"""
+    return case.handlings[-1].outcome == "failure"
+
+
 def issue_failure_notice(session: Session, issuer: Issuer, case: Case, *, actor: User,
                          now: datetime) -> Document:
     """The workflow's notice that mediation ended without agreement, with its reason."""

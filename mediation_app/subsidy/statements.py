@@ -43,12 +43,17 @@ def institutions_for(session: Session, user: User) -> list[Institution]:
 
 def chosen_institutions(session: Session, user: User, chosen: int | None) -> list[Institution]:
     """Those the user sees, or the one chosen among them; NotVisible for any other."""
-    institutions = institutions_for(session, user)
-    if chosen:
-        institutions = [i for i in institutions if i.id == chosen]
-        if not institutions:
-            raise NotVisible(chosen)
-    return institutions
+    return chosen_among(institutions_for(session, user), chosen)
+
+
+def chosen_among(institutions: list[Institution], chosen: int | None) -> list[Institution]:
+    """`institutions`, or the one chosen among them; NotVisible for any other."""
+    if not chosen:
+        return institutions
+    found = [i for i in institutions if i.id == chosen]
+    if not found:
+        raise NotVisible(chosen)
+    return found
 
 
 def lines_for(session: Session, user: User, institutions: list[Institution], *, month: str,

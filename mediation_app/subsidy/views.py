@@ -17,7 +17,7 @@ from ..stats.definitions import local_today, shift_month
 from ..tables import table_download
 from .statements import (
     NotVisible,
-    chosen_institutions,
+    chosen_among,
     institutions_for,
     lines_for,
     review_factors,
@@ -43,27 +43,28 @@ def _chosen() -> int | None:
     return request.args.get("institution_id", type=int)
 
 
-def _institutions(chosen: int | None):
+def _institutions(chosen: int | None, shown=None):
+    """The institutions the statement covers: those the user sees (`shown`, read here when
+    not given), or the one chosen among them; another's is not found."""
     try:
-        return chosen_institutions(db.session, current_user, chosen)
+        return chosen_among(shown if shown is not None
+                            else institutions_for(db.session, current_user), chosen)
     except NotVisible:
         abort(404)
 
 
-def _statement():
-    institutions, month = _institutions(_chosen()), _month()
-    return month, institutions, lines_for(db.session, current_user, institutions, month=month,
-                                          config=current_app.config)
+def _lines(institutions):
+    return lines_for(db.session, current_user, institutions, month=_month(),
+                     config=current_app.config)
 
 
 @bp.get("/")
 @requires(roles.sees_subsidies)
 def index():
     """Cases by outcome and difficulty per mediator and month, times the rates."""
-    month, _institutions_shown, lines = _statement()
-    header, body = rows(lines)
-    return render_template("subsidy/index.html", month=month,
-                           institutions=institutions_for(db.session, current_user),
+    shown = institutions_for(db.session, current_user)
+    header, body = rows(_lines(_institutions(_chosen(), shown)))
+    return render_template("subsidy/index.html", month=_month(), institutions=shown,
                            chosen=_chosen(), header=header, rows=body,
                            rates=current_app.config["SUBSIDY_RATES"],
                            factors=review_factors(current_app.config),
@@ -76,9 +77,8 @@ def download(fmt: str):
     """The statement as CSV, XLSX or PDF."""
     if fmt == "pdf":
         return _pdf()
-    month, _institutions_shown, lines = _statement()
-    header, body = rows(lines)
-    return table_download(header, body, f"subsidy-{month}", fmt)
+    header, body = rows(_lines(_institutions(_chosen())))
+    return table_download(header, body, f"subsidy-{_month()}", fmt)
 
 
 def _pdf():
