@@ -1,8 +1,7 @@
 """The one transaction boundary: a request, a CLI command or a job commits here.
 
 Services only flush. A request that ends well (status below 400) is committed after the
-view returns; an error status or an exception rolls everything back (everything since
-`commit_now()`, when a view committed part of its work early). A view that catches a
+view returns; an error status or an exception rolls everything back. A view that catches a
 refusal and re-renders its form with status 200 calls `discard()` first, so that what the
 service flushed before refusing is not committed."""
 
@@ -25,21 +24,6 @@ def discard() -> None:
     """Roll back what this request changed so far; nothing of it will be committed."""
     db.session.rollback()
     g.transaction_discarded = True
-
-
-def commit_now() -> None:
-    """Commit what this request wrote so far; what it does next runs in a new transaction,
-    committed or rolled back with the request as usual. For work that need not hold the
-    row locks taken so far until it ends (a filing's case-number counter: the next filing
-    of the institution waits on it). The objects loaded stay loaded: what the request wrote
-    is what the database now holds, so nothing is read again."""
-    session = db.session()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
 
 
 def after_commit(callback: Callable[[], None]) -> None:

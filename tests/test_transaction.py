@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from mediation_app.directory.models import Region
 from mediation_app.extensions import db
-from mediation_app.transaction import commit_now, discard, unit_of_work
+from mediation_app.transaction import discard, unit_of_work
 
 
 def _app_with_views(other_app):
@@ -29,14 +29,6 @@ def _app_with_views(other_app):
         db.session.flush()
         discard()
         return "form shown again"
-
-    @app.post("/_tx/early")
-    def early():
-        db.session.add(Region(code="TXEA", name="先提交", level="city", path="/TXEA/"))
-        commit_now()
-        db.session.add(Region(code="TXLA", name="后拒绝", level="city", path="/TXLA/"))
-        db.session.flush()
-        abort(409)
 
     return app
 
@@ -62,12 +54,6 @@ def test_a_discarded_request_commits_nothing_even_with_status_200(other_app):
     app = _app_with_views(other_app)
     assert app.test_client().post("/_tx/discarded").status_code == 200
     assert _codes(app) == set()
-
-
-def test_work_committed_early_stays_when_the_rest_of_the_request_fails(other_app):
-    app = _app_with_views(other_app)
-    assert app.test_client().post("/_tx/early").status_code == 409
-    assert _codes(app) == {"TXEA"}
 
 
 def test_a_unit_of_work_rolls_back_when_its_block_raises(app):

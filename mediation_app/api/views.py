@@ -23,8 +23,6 @@ from ..stats.definitions import Period, local_today, this_month
 from ..stats.output import as_json
 from ..stats.queries import Scope
 from ..stats.rollups import statistics
-from ..warnings.rules import WarningRules
-from ..warnings.services import evaluate
 from .openapi import complete
 from .schemas import (
     AgreementIn,
@@ -156,7 +154,6 @@ def create_case_api():
         ),
         actor=user, now=utcnow(), workflow=catalog().sources[workflows[0].name],
     )
-    evaluate(db.session, case, WarningRules.from_config(current_app.config), now=utcnow())
     return jsonify(_case_out(case, user)), 201
 
 

@@ -2,7 +2,7 @@
 
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -46,11 +46,18 @@ def user_for_session(session_id: str) -> User | None:
     # one statement: the policy reads the user's institution and its region on every page,
     # and features may add what every page shows (see add_user_load_option)
     user = db.session.get(User, int(user_id), options=[
-        joinedload(User.institution).joinedload(Institution.region),
-        *current_app.extensions.get(USER_LOAD_OPTIONS, ())])
+        joinedload(User.institution).joinedload(Institution.region), *_for_the_page()])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
+
+
+def _for_the_page() -> tuple:
+    """What every page shows, when the request shows a page (GET): a form posted is answered
+    with a redirect, and a page that a POST renders reads it when it needs it."""
+    if has_request_context() and request.method != "GET":
+        return ()
+    return tuple(current_app.extensions.get(USER_LOAD_OPTIONS, ()))
 
 
 def end_idle_session() -> None:

@@ -42,7 +42,7 @@ from ..roster.batch import assignable_ids, assignable_mediators, batch_assign_fo
 from ..stats.definitions import Period
 from ..storage import Storage
 from ..tables import table_download
-from ..transaction import commit_now, discard
+from ..transaction import discard
 from ..uploads import UploadRefused
 from . import services
 from .exporting import case_list_rows
@@ -65,17 +65,6 @@ LISTED_LEVELS = ("city", "district", "town", "village")   # grids are too many t
 def _details_changed(case: Case) -> None:
     case_details_changed.send(current_app._get_current_object(), session=db.session, case=case,
                               now=utcnow())
-
-
-def _checked_once_filed(case: Case) -> None:
-    """The answers to a filed case (early warnings), in the transaction after the filing's.
-    Should they fail, the case stays filed: the failure is logged and the answers are given
-    again when the case's details next change."""
-    try:
-        _details_changed(case)
-    except Exception:
-        log.exception("the answers to case %s filed failed", case.id)
-        discard()
 
 
 visible_case_or_404 = web.visible_case_or_404
@@ -269,8 +258,6 @@ def new():
             now=utcnow(),
             workflow=catalog().sources[_chosen(workflows, form.workflow.data)],
         )
-        commit_now()    # filed: the next filing waits on this case number's counter until here
-        _checked_once_filed(case)
         flash(_("Case %(number)s filed.", number=case.case_no), "success")
         return redirect(url_for("cases.show", case_id=case.id))
     _prepare_details(form)

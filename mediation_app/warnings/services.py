@@ -3,10 +3,12 @@ does about them: assign the case (分流 or 交办) or dismiss a false warning w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import and_, bindparam, func, literal_column, or_, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, aliased
 
 from ..audit.services import record_event
@@ -17,6 +19,7 @@ from ..directory.models import Institution
 from ..labels import label_zh
 from ..notifications.dispatch import tell
 from ..notifications.services import dispatchers_above, staff_of
+from ..personaldata import blind_index
 from .models import EarlyWarning
 from .rules import WarningRules, raised_by
 
@@ -55,6 +58,50 @@ def _repeat_query():
             .group_by(theirs.case_id)
             .having(func.count(ours.id.distinct()) >= 2)
             .limit(1))
+
+
+def answer_filing(session: Session, case: Case, rules: WarningRules, *,
+                  now: datetime) -> Callable[[], list[str]] | None:
+    """Whether a case being filed (built, not yet written) raises a warning: None when it
+    raises none, as most do; else its evaluation, to run once the case is written."""
+    repeats = _repeats_among(session, case.parties, until=case.filed_at,
+                             since=case.filed_at - timedelta(days=30 * rules.repeat_months))
+    if not raised_by(rules, parties=case.party_count, amount=case.amount,
+                     text=f"{case.summary}\n{case.description}", repeats=repeats):
+        return None
+    return lambda: evaluate(session, case, rules, now=now)
+
+
+def _repeats_among(session: Session, parties: list[Party], *, since: datetime,
+                   until: datetime) -> bool:
+    """Whether a case filed in the window shares two of `parties`' people (not yet written),
+    as _repeat_query asks of a written case."""
+    people = [(party.name, blind_index(party.id_number), blind_index(party.phone))
+              for party in parties]
+    if sum(1 for _name, id_index, phone_index in people if id_index or phone_index) < 2:
+        return False
+    values = {"since": since, "until": until}
+    for n, (name, id_index, phone_index) in enumerate(people):
+        values.update({f"name_{n}": name, f"id_{n}": id_index, f"phone_{n}": phone_index})
+    return session.connection().scalar(_repeat_among_query(len(people)), values)
+
+
+@cache
+def _repeat_among_query(people: int):
+    """For `people` people given as parameters (name_n, id_n, phone_n: the blind indexes the
+    rows will be written with): whether a case filed between `since` and `until` has, among
+    its own people, the same person (the same ID number, or the same name and phone) as two
+    of them."""
+    same = [or_(Party.id_number_index == bindparam(f"id_{n}"),
+                and_(Party.name == bindparam(f"name_{n}"),
+                     Party.phone_index == bindparam(f"phone_{n}")))
+            for n in range(people)]
+    matched = sum(func.max(sql_case((match, 1), else_=0)) for match in same)
+    earlier = (select(Party.case_id).join(Case, Case.id == Party.case_id)
+               .where(Case.filed_at >= bindparam("since"), Case.filed_at <= bindparam("until"),
+                      or_(*same))
+               .group_by(Party.case_id).having(matched >= 2).limit(1))
+    return select(earlier.exists())
 
 
 def _repeat_window(case: Case, *, months: int) -> dict:

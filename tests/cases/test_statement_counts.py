@@ -33,11 +33,11 @@ PAGE_CEILING = 4    # BEGIN; the user; the case with its handlings and their wor
                     # the badges' open orders, warnings, what the mediation prevented)
 CONCLUDED_PAGE_CEILING = 7  # besides: the referrals, the courts to confirm before and the
                             # agreement's performance (7 today)
-FILING_CEILING = {  # the user; the counter upsert; the case; the handling; its deadline;
-    "postgresql": 8,   # the audit head; both events in one statement (one each on SQLite,
-    "sqlite": 11,      # whose driver sends them apart); committed, then the warning rules'
-}                      # one read; and BEGIN twice on SQLite. The stored workflow is kept
-                       # by the process once read
+FILING_CEILING = {  # the user; the warning rules' one read, before the counter upsert;
+    "postgresql": 8,   # the case; the handling; its deadline; the audit head; both events
+    "sqlite": 10,      # in one statement (one each on SQLite, whose driver sends them
+}                      # apart); and BEGIN on SQLite: one transaction. The stored workflow
+                       # is kept by the process once read
 
 
 def _statements(app, request) -> list[str]:

@@ -11,6 +11,7 @@ from mediation_app.casefile.models import Case
 from mediation_app.db import utcnow
 from mediation_app.parties.models import Application, ApplicationEvent
 from mediation_app.roster.services import ProfileData, keep_profile
+from mediation_app.warnings.models import EarlyWarning
 
 from ..unchanged import snapshot
 from .conftest import APPLICANT_ID, APPLICANT_PHONE, apply_online, texts_to
@@ -56,6 +57,18 @@ def test_accepting_files_an_online_case_numbered_by_the_centre(client, session, 
     assert [a.filename for a in case.attachments] == ["沟.png"]
     session.refresh(application)
     assert application.status == "accepted" and application.case_id == case.id
+
+
+def test_an_accepted_application_raises_the_early_warnings_its_text_calls_for(
+        client, session, world, login):
+    """Filed through the usual filing service, the case is checked as a filing at the
+    counter is: a threat in the facts raises a risk-words warning to the governance centre."""
+    application = _submitted(client, session, world, facts="对方扬言自杀，情绪激动。")
+    login(world.dispatcher).post(f"/applications/{application.id}/accept")
+    case = session.scalar(select(Case))
+    assert case.warning_flags == ["risk_words"]
+    assert session.scalars(select(EarlyWarning.term).where(
+        EarlyWarning.case_id == case.id)).all() == ["自杀"]
 
 
 def test_the_accepted_applicant_is_told_the_case_number_by_text(client, session, world, login):
