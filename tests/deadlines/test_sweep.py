@@ -165,3 +165,17 @@ def test_without_a_centre_above_both_sides_of_a_late_referral_are_still_told_onc
     assert _count(session, SupervisionOrder) == 0
     assert set(session.scalars(select(Notification.user_id).where(
         Notification.kind == "referral.escalated"))) == {receiver.id, mediator.id}
+
+
+def test_a_form_posted_and_shown_again_shows_the_unread_count_too(make, session, login):
+    """A POST loads the signed-in user without the count (most answer with a redirect); a
+    form it shows again counts then."""
+    _district, _dispatcher, mediator = _district_with_centre(make)
+    case = make.case(by=mediator, now=FILED)
+    sweep(session, now=case.current_handling.deadline_at + timedelta(hours=1), config=CONFIG)
+    make.commit()
+    unread = _count(session, Notification, Notification.user_id == mediator.id,
+                    Notification.read_at.is_(None))
+    shown_again = login(mediator).post("/cases/new", data={"summary": ""})
+    assert unread >= 1 and shown_again.status_code == 200
+    assert f'<span class="badge">{unread}</span>' in shown_again.get_data(as_text=True)
