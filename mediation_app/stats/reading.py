@@ -11,9 +11,10 @@ from .maintenance import sync
 
 def figures_reading(session: Session) -> Session:
     """Roll up what changed since the last reading, then the session to read figures
-    through. With a replica the roll-up is committed first, so that the replica replays it
-    (the roll-up is derived data: committing it early loses nothing if the caller fails)."""
-    sync(session)
-    if replica.configured():
+    through. A roll-up is committed at once: the lock it took is released before the page
+    is drawn (readers queue on it only while one rolls up, not while another's page is
+    drawn), and a replica replays it. The roll-up is derived data: committing it early
+    loses nothing if the caller fails; callers read figures with nothing else pending."""
+    if sync(session) or replica.configured():
         session.commit()
     return replica.reads()

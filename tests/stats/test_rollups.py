@@ -2,12 +2,13 @@
 worlds: every figure, every grouping, several scopes and periods, after a rebuild and after
 the changed cases are rolled up again one by one."""
 
+import os
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from mediation_app.audit.services import record_event
 from mediation_app.casefile.models import Case, Handling, Party
@@ -343,3 +344,38 @@ def test_the_monthly_rows_follow_the_daily_rows_when_changed_cases_are_rolled_up
         maintenance.refresh(session, [case_id])
     monthly, daily = _monthly_and_daily_per_month(session)
     assert monthly and monthly == daily
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="the roll-up's lock is PostgreSQL's (on SQLite every transaction "
+                           "holds the database's write lock)")
+def test_the_statistics_page_commits_its_roll_up_before_drawing(app, make, session, login):
+    """The roll-up's lock is held only while it rolls up: while the page is drawn, another
+    connection takes the lock at once and sees the queue emptied and the figures rolled up."""
+    from mediation_app.extensions import db
+    from mediation_app.stats import views
+
+    from mediation_app.handlings.services import fire_transition
+
+    mediator = make.user()
+    case = make.case(by=mediator)
+    fire_transition(session, case, "accept", actor=mediator, now=case.filed_at)
+    make.commit()
+    seen = {}
+
+    def drawn_after_commit(*args, **kwargs):
+        with db.engine.connect() as other:
+            seen["locked"] = other.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                          {"key": maintenance.LOCK_KEY})
+            seen["queued"] = other.scalar(select(func.count()).select_from(DirtyCase))
+            seen["received"] = other.scalar(select(func.sum(DailyFigures.received)))
+        return original(*args, **kwargs)
+
+    original = views.render_template
+    views.render_template = drawn_after_commit
+    try:
+        assert login(mediator).get("/stats/").status_code == 200
+    finally:
+        views.render_template = original
+    assert seen == {"locked": True, "queued": 0, "received": 1}
