@@ -354,9 +354,8 @@ def test_the_statistics_page_commits_its_roll_up_before_drawing(app, make, sessi
     """The roll-up's lock is held only while it rolls up: while the page is drawn, another
     connection takes the lock at once and sees the queue emptied and the figures rolled up."""
     from mediation_app.extensions import db
-    from mediation_app.stats import views
-
     from mediation_app.handlings.services import fire_transition
+    from mediation_app.stats import views
 
     mediator = make.user()
     case = make.case(by=mediator)
