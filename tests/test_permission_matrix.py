@@ -80,6 +80,10 @@ OWN = {
     "POST /cases/{id}/agreement/oral":                  [302, 302, 302, 302, 403, 404],
     "GET /agreements/{agr}/edit":                       [302, 200, 200, 200, 403, 404],
     "GET /agreements/{agr}/preview.pdf":                [302, 200, 200, 302, 200, 404],
+    # the draft being rendered by a queue worker: followed under its own draft by who may
+    # preview it; without Redis (as here) no job is found
+    "GET /agreements/{agr}/preview/{job}":              [302, 404, 404, 404, 404, 404],
+    "GET /agreements/{agr}/preview/{job}/file":         [302, 404, 404, 404, 404, 404],
     "GET /agreements/{agr}/sign":                       [302, 200, 200, 200, 200, 404],
     "POST /agreements/{agr}/signatures":                [302, 302, 302, 302, 403, 404],
     "POST /agreements/{agr}/correct":                   [302, 302, 302, 302, 403, 404],

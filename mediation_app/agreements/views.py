@@ -18,8 +18,9 @@ from ..documents.services import DocumentError
 from ..downloads import pdf_response
 from ..labels import label
 from ..panels import register_with
+from ..rendered import following_page, queue_render, render_of, rendered_download
 from ..transaction import discard
-from . import services
+from . import previews, services
 from .forms import (
     AgreementEditForm,
     AgreementForm,
@@ -252,14 +253,43 @@ def edit(agreement_id: int):
 @bp.get("/agreements/<int:agreement_id>/preview.pdf")
 @login_required
 def preview(agreement_id: int):
-    """The draft as it will print, marked as a draft."""
+    """The draft as it will print, marked as a draft (with REDIS_URL set, rendered by a
+    queue worker while a page follows it)."""
     agreement = _agreement_or_404(agreement_id)
+    now = utcnow()
+    if (job_id := queue_render(previews.JOB, agreement_id=agreement.id,
+                               previewed_at=now.isoformat(),
+                               public_url=current_issuer().public_url)) is not None:
+        return redirect(url_for("agreements.previewing", agreement_id=agreement.id,
+                                job_id=job_id))
     try:
-        pdf = preview_agreement(db.session, current_issuer(), agreement, now=utcnow(),
+        pdf = preview_agreement(db.session, current_issuer(), agreement, now=now,
                                 whole=policy.sees_record_whole(current_user, agreement))
     except DocumentError:
         return _no_such_document(agreement.case_id)
-    return pdf_response(pdf, f"agreement-draft-{agreement.id}.pdf", inline=True)
+    return pdf_response(pdf, previews.preview_name(agreement), inline=True)
+
+
+@bp.get("/agreements/<int:agreement_id>/preview/<job_id>")
+@login_required
+def previewing(agreement_id: int, job_id: str):
+    """The draft being rendered by a queue worker, then its download."""
+    agreement = _agreement_or_404(agreement_id)
+    return following_page(
+        render_of(job_id, previews.JOB, agreement_id=agreement.id),
+        title=_("Agreement draft (PDF)"),
+        download_url=url_for("agreements.preview_file", agreement_id=agreement.id,
+                             job_id=job_id),
+        again_url=url_for("agreements.preview", agreement_id=agreement.id),
+        back_url=url_for("agreements.sign", agreement_id=agreement.id))
+
+
+@bp.get("/agreements/<int:agreement_id>/preview/<job_id>/file")
+@login_required
+def preview_file(agreement_id: int, job_id: str):
+    """The draft a queue worker rendered, for the user who asked for it."""
+    agreement = _agreement_or_404(agreement_id)
+    return rendered_download(render_of(job_id, previews.JOB, agreement_id=agreement.id))
 
 
 @bp.get("/agreements/<int:agreement_id>/sign")

@@ -24,5 +24,6 @@ JOBS = {
     "party_signature": Job("mediation_app.parties.sign_jobs.sign_job", INLINE, 10 * 60),
     "supervision_print": Job("mediation_app.supervision.printing.print_job", INLINE, 10 * 60),
     "subsidy_statement": Job("mediation_app.subsidy.statements.statement_job", INLINE, 10 * 60),
+    "agreement_preview": Job("mediation_app.agreements.previews.preview_job", INLINE, 10 * 60),
     "stats_rollup": Job("mediation_app.stats.jobs.rollup_job", SCHEDULER, 2 * 3600),
 }

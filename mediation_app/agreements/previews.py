@@ -1,0 +1,44 @@
+"""The draft agreement as it will print (marked 草稿, neither signed nor stored). With
+REDIS_URL set it is rendered by a queue worker (the job `agreement_preview`, see
+mediation_app.rendered); without, by the request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..access import policy
+from ..auth.models import User
+from ..db import db
+from ..documents.services import DocumentError
+from ..jobs.runtime import job_app
+from ..rendered import keep_rendered
+from .issue_jobs import job_issuer
+from .issuing import preview_agreement
+from .models import Agreement
+
+JOB = "agreement_preview"
+
+
+def preview_name(agreement: Agreement) -> str:
+    return f"agreement-draft-{agreement.id}.pdf"
+
+
+def preview_job(agreement_id: int, actor_id: int, previewed_at: str, public_url: str) -> dict:
+    """The queued job: the draft as the request would have rendered it at `previewed_at`
+    (ISO), masked as that user reads it, kept for them should they still see its case;
+    {"refused": True} otherwise, or when the draft's handling issues no agreement."""
+    app = job_app()
+    with app.app_context():
+        try:
+            agreement = db.session.get(Agreement, agreement_id)
+            actor = db.session.get(User, actor_id)
+            if agreement is None or actor is None or not policy.can_view_record(actor, agreement):
+                return {"refused": True}
+            pdf = preview_agreement(db.session, job_issuer(app, public_url), agreement,
+                                    now=datetime.fromisoformat(previewed_at),
+                                    whole=policy.sees_record_whole(actor, agreement))
+            return keep_rendered(app, pdf, preview_name(agreement))
+        except DocumentError:
+            return {"refused": True}
+        finally:
+            db.session.remove()
