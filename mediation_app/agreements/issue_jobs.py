@@ -58,6 +58,9 @@ STEP, VISIT_RECORD, CONFIRMATION = "step", "visit_record", "confirmation"
 ORAL_AGREEMENT = "oral_agreement"  # recorded and issued together
 FAILURE_NOTICE = "failure_notice"  # 终止调解告知书
 AGREEMENT, SESSION_RECORD = "agreement", "session_record"  # issued by their last signature
+# dated when the user asked for them, not when a worker issues them (the others carry the
+# moment of the signature or record that issues them)
+DATED_WHEN_ASKED = (STEP, VISIT_RECORD, CONFIRMATION, FAILURE_NOTICE)
 ALREADY_ISSUED = N_("The record of this visit has already been issued.")
 
 
@@ -88,6 +91,8 @@ def queued_issue(case_id: int, what: str, **target) -> Response | None:
     or Redis could not take the job)."""
     if not queues_documents(current_app):
         return None
+    if what in DATED_WHEN_ASKED:
+        target = {**target, "asked_at": utcnow().isoformat()}
     handle = enqueue("document_issue", case_id=case_id, what=what, actor_id=current_user.id,
                      public_url=current_issuer().public_url, **target)
     if handle.mode != "queue":
@@ -151,23 +156,29 @@ def visit_record_issued(session: Session, visit: FollowUp) -> bool:
         RecordDocument.follow_up_id == visit.id)) is not None
 
 
-def _step(session: Session, issuer: Issuer, case: Case, actor: User, *, kind: str) -> Document:
-    return issue_case_document(session, issuer, case, kind, actor=actor, now=utcnow())
+def _asked(asked_at: str | None) -> datetime:
+    """When the user asked for the document (a job queued before it was recorded: now)."""
+    return datetime.fromisoformat(asked_at) if asked_at else utcnow()
+
+
+def _step(session: Session, issuer: Issuer, case: Case, actor: User, *, kind: str,
+          asked_at: str | None = None) -> Document:
+    return issue_case_document(session, issuer, case, kind, actor=actor, now=_asked(asked_at))
 
 
 def _visit_record(session: Session, issuer: Issuer, case: Case, actor: User, *,
-                  visit_id: int) -> Document:
+                  visit_id: int, asked_at: str | None = None) -> Document:
     visit = session.get(FollowUp, visit_id)
     if visit_record_issued(session, visit):
         raise AlreadyIssued
-    return issue_visit_record(session, issuer, visit, actor=actor, now=utcnow())
+    return issue_visit_record(session, issuer, visit, actor=actor, now=_asked(asked_at))
 
 
 def _confirmation(session: Session, issuer: Issuer, case: Case, actor: User, *,
-                  agreement_id: int, court_id: int) -> Document:
+                  agreement_id: int, court_id: int, asked_at: str | None = None) -> Document:
     return issue_confirmation_application(
         session, issuer, session.get(Agreement, agreement_id),
-        court=session.get(Institution, court_id), actor=actor, now=utcnow())
+        court=session.get(Institution, court_id), actor=actor, now=_asked(asked_at))
 
 
 def _agreement(session: Session, issuer: Issuer, case: Case, actor: User, *, agreement_id: int,
@@ -215,11 +226,12 @@ def _oral_agreement(session: Session, issuer: Issuer, case: Case, actor: User, *
     return issue_agreement(session, issuer, agreement, actor=actor, now=now)
 
 
-def _failure_notice(session: Session, issuer: Issuer, case: Case, actor: User) -> Document:
+def _failure_notice(session: Session, issuer: Issuer, case: Case, actor: User, *,
+                    asked_at: str | None = None) -> Document:
     """The 终止调解告知书 of a case whose mediation failed."""
     if not mediation_failed(case):
         raise DocumentError("wrong_state")
-    return issue_failure_notice(session, issuer, case, actor=actor, now=utcnow())
+    return issue_failure_notice(session, issuer, case, actor=actor, now=_asked(asked_at))
 
 
 ISSUERS: dict[str, Callable[..., Document | None]] = {

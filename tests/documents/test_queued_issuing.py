@@ -12,6 +12,7 @@ from sqlalchemy import select
 from mediation_app.agreements import issuing
 from mediation_app.audit.models import CaseEvent
 from mediation_app.casefile.models import Referral
+from mediation_app.db import utcnow
 from mediation_app.documents.models import Document
 from mediation_app.handlings.services import fire_transition
 from mediation_app.notifications.models import Notification
@@ -206,3 +207,24 @@ def test_a_visit_record_queued_twice_is_issued_once(make, session, sign_in, queu
         as_text=True)
     assert "本次回访的记录已经出具" in client.get(second, follow_redirects=True).get_data(
         as_text=True)
+
+
+def test_a_document_issued_by_a_worker_is_dated_when_it_was_asked_for(
+        make, session, sign_in, queued_app, work, monkeypatch):
+    """A worker that runs the job after midnight (here two days later) dates the document,
+    its signature and its audit event the day the mediator asked for it."""
+    from mediation_app.agreements import issue_jobs
+
+    case, mediator = make.mediating_case()
+    make.commit()
+    case_id = case.id
+    asked = utcnow()
+    _issue(sign_in(mediator), case_id)
+    later = asked + timedelta(days=2)
+    monkeypatch.setattr(issue_jobs, "utcnow", lambda: later)
+    assert work(queued_app) == 1
+    [application] = _documents(session, case_id, "application")
+    assert asked <= application.created_at < asked + timedelta(minutes=5)
+    event = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case_id,
+                                                   CaseEvent.action == "document.issued"))
+    assert event.at == application.created_at
