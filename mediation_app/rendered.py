@@ -32,17 +32,21 @@ def queue_render(job: str, **kwargs) -> str | None:
 
 def keep_rendered(app: Flask, pdf: bytes, filename: str) -> dict:
     """In the worker: store the PDF, forgetting those past their day; the job's result."""
-    storage = Storage(app.config["MEDIATION_STORAGE"])
-    _forget_expired(storage)
-    key, _digest = storage.put(FOLDER, pdf)
+    forget_expired(app)
+    key, _digest = Storage(app.config["MEDIATION_STORAGE"]).put(FOLDER, pdf)
     return {"storage_key": key, "filename": filename}
 
 
-def _forget_expired(storage: Storage) -> None:
+def forget_expired(app: Flask) -> int:
+    """Delete the rendered PDFs past their day (their jobs' results are gone with it): at
+    each render, and hourly by the scheduler, so that none outlives its day for want of a
+    later render. Returns how many were deleted."""
     oldest = time.time() - RESULT_TTL_SECONDS
-    for path in storage.path_of(FOLDER).glob("*/*"):
-        if path.stat().st_mtime < oldest:
-            path.unlink(missing_ok=True)
+    expired = [path for path in Storage(app.config["MEDIATION_STORAGE"]).path_of(FOLDER)
+               .glob("*/*") if path.stat().st_mtime < oldest]
+    for path in expired:
+        path.unlink(missing_ok=True)
+    return len(expired)
 
 
 def render_of(job_id: str, job: str, **kwargs) -> Outcome:

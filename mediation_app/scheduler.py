@@ -85,6 +85,13 @@ def _appointment_reminders(app: Flask) -> None:
     run_appointment_reminders(app)
 
 
+def _rendered_files(app: Flask) -> None:
+    from .rendered import forget_expired
+
+    if forgotten := forget_expired(app):
+        log.info("rendered PDFs past their day deleted: %s", forgotten)
+
+
 def _summary(outcomes) -> str:
     counts: dict[str, int] = {}
     for outcome in outcomes:
@@ -102,6 +109,7 @@ RECURRING = (
     (_audit_checkpoint, "audit_checkpoint", "audit checkpoint", {"hours": 1}),
     (_stats_rollups, "stats_rollups", "statistics rollups", {"minutes": 1}),
     (_appointment_reminders, "appointment_reminders", "appointment reminders", {"hours": 1}),
+    (_rendered_files, "rendered_files", "rendered PDFs past their day", {"hours": 1}),
 )
 # (job, id, name): what runs once when the scheduler starts
 AT_START = (
