@@ -1,7 +1,6 @@
 """Signing in tells nobody which accounts exist, and failures slow the guesser down
 instead of locking the owner out."""
 
-import statistics
 import time
 
 from limits.storage import MemoryStorage
@@ -34,23 +33,23 @@ def test_an_unknown_account_and_a_wrong_password_get_the_same_answer(make, clien
     assert "用户名或密码错误" in _refusal_text(unknown)
 
 
-def _median_seconds(session, username: str) -> float:
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        try:
-            authenticate(session, username, "wrong-password", now=utcnow())
-        except LoginRefused:
-            pass
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+def _seconds(session, username: str) -> float:
+    started = time.perf_counter()
+    try:
+        authenticate(session, username, "wrong-password", now=utcnow())
+    except LoginRefused:
+        pass
+    return time.perf_counter() - started
 
 
 def test_an_unknown_account_costs_as_much_time_as_a_wrong_password(make, session):
+    """Each side's quickest of five tries, taken in turn: what else the machine runs can
+    only lengthen a try, so the quickest is each side's own cost."""
     create_user(session, username="wang", password="a-real-password", role="mediator",
                 institution=make.institution())
-    _median_seconds(session, "nobody")  # the first call makes the stand-in hash
-    unknown, known = _median_seconds(session, "nobody"), _median_seconds(session, "wang")
+    _seconds(session, "nobody")  # the first call makes the stand-in hash
+    tries = [(_seconds(session, "nobody"), _seconds(session, "wang")) for _ in range(5)]
+    unknown, known = min(t[0] for t in tries), min(t[1] for t in tries)
     assert 0.5 < unknown / known < 2, (unknown, known)
 
 
