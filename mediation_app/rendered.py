@@ -8,13 +8,17 @@ did."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from flask import Flask, abort, current_app, render_template
 from flask_login import current_user
 
+from .auth.models import User
+from .db import db
 from .downloads import pdf_response
 from .jobs import Outcome, enqueue, outcome, redis_url
 from .jobs.queue import RESULT_TTL_SECONDS
+from .jobs.runtime import job_app
 from .storage import Storage
 
 FOLDER = "rendered"
@@ -28,6 +32,20 @@ def queue_render(job: str, **kwargs) -> str | None:
         return None
     handle = enqueue(job, actor_id=current_user.id, **kwargs)
     return handle.job_id if handle.mode == "queue" else None
+
+
+def render_in_worker(actor_id: int, render: Callable[[User], tuple[bytes, str] | None]) -> dict:
+    """The body of a render job: `render(actor)` in the worker's app for the user who asked,
+    giving the PDF and its file name, or None when that user may no longer have it; the
+    job's result: the PDF kept for them, or {"refused": True}."""
+    app = job_app()
+    with app.app_context():
+        try:
+            actor = db.session.get(User, actor_id)
+            made = render(actor) if actor is not None else None
+            return {"refused": True} if made is None else keep_rendered(app, *made)
+        finally:
+            db.session.remove()
 
 
 def keep_rendered(app: Flask, pdf: bytes, filename: str) -> dict:

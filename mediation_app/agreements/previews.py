@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
+
 from ..access import policy
 from ..auth.models import User
 from ..db import db
 from ..documents.services import DocumentError
-from ..jobs.runtime import job_app
-from ..rendered import keep_rendered
+from ..rendered import render_in_worker
 from .issue_jobs import job_issuer
 from .issuing import preview_agreement
 from .models import Agreement
@@ -27,18 +28,16 @@ def preview_job(agreement_id: int, actor_id: int, previewed_at: str, public_url:
     """The queued job: the draft as the request would have rendered it at `previewed_at`
     (ISO), masked as that user reads it, kept for them should they still see its case;
     {"refused": True} otherwise, or when the draft's handling issues no agreement."""
-    app = job_app()
-    with app.app_context():
+    def render(actor: User) -> tuple[bytes, str] | None:
+        agreement = db.session.get(Agreement, agreement_id)
+        if agreement is None or not policy.can_view_record(actor, agreement):
+            return None
         try:
-            agreement = db.session.get(Agreement, agreement_id)
-            actor = db.session.get(User, actor_id)
-            if agreement is None or actor is None or not policy.can_view_record(actor, agreement):
-                return {"refused": True}
-            pdf = preview_agreement(db.session, job_issuer(app, public_url), agreement,
+            pdf = preview_agreement(db.session, job_issuer(current_app, public_url), agreement,
                                     now=datetime.fromisoformat(previewed_at),
                                     whole=policy.sees_record_whole(actor, agreement))
-            return keep_rendered(app, pdf, preview_name(agreement))
         except DocumentError:
-            return {"refused": True}
-        finally:
-            db.session.remove()
+            return None
+        return pdf, preview_name(agreement)
+
+    return render_in_worker(actor_id, render)

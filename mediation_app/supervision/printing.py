@@ -11,8 +11,7 @@ from ..access.masking import masked_in_text
 from ..auth.models import User
 from ..db import db
 from ..documents.rendering import cn_date, lines, render_pdf
-from ..jobs.runtime import job_app
-from ..rendered import keep_rendered
+from ..rendered import render_in_worker
 from .models import SupervisionOrder
 
 TEMPLATE = "supervision_order.html"
@@ -47,14 +46,10 @@ def print_job(order_id: int, actor_id: int, printed_at: str) -> dict:
     """The queued job: the 督办单 as the request printed it at `printed_at` (ISO), kept for
     the user who asked, should they still be one of the two institutions it is between;
     {"refused": True} otherwise."""
-    app = job_app()
-    with app.app_context():
-        try:
-            order = db.session.get(SupervisionOrder, order_id)
-            actor = db.session.get(User, actor_id)
-            if order is None or actor is None or not policy.can_print_supervision(actor, order):
-                return {"refused": True}
-            pdf = print_order(order, now=datetime.fromisoformat(printed_at))
-            return keep_rendered(app, pdf, printed_name(order))
-        finally:
-            db.session.remove()
+    def render(actor: User) -> tuple[bytes, str] | None:
+        order = db.session.get(SupervisionOrder, order_id)
+        if order is None or not policy.can_print_supervision(actor, order):
+            return None
+        return print_order(order, now=datetime.fromisoformat(printed_at)), printed_name(order)
+
+    return render_in_worker(actor_id, render)
