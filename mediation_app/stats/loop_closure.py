@@ -62,10 +62,13 @@ def summarise(closures: list[Closure]) -> list[PairFigure]:
     return figures
 
 
+_SENDING = aliased(Handling)   # the handling that sent the referral; aliased once per process
+
+
 def closures(session: Session, period: Period, *, region=None,
              institution_id: int | None = None) -> list[Closure]:
     """Referred handlings that ended in the period, with their loop closure hours."""
-    sending = aliased(Handling)
+    sending = _SENDING
     query = (select(sending.channel, Handling.channel, OutcomeReport.loop_closure_hours)
              .select_from(Referral)
              .join(Handling, Handling.id == Referral.new_handling_id)

@@ -250,13 +250,16 @@ class ReferralFigures:
     returned_by_reason: dict | None = None
 
 
+_SENDER, _RECEIVER = aliased(Institution), aliased(Institution)   # aliased once per process
+
+
 def referral_statistics(session: Session, period: Period, scope: Scope, *,
                         now: datetime) -> list[ReferralFigures]:
     """Per kind and (sending kind, receiving kind): sent, answered, pending at the end,
     and the median hours from sending to acceptance."""
     start, end = period.starts_at, period.ends_at
     judged_at = min(end, now)
-    sender, receiver = aliased(Institution), aliased(Institution)
+    sender, receiver = _SENDER, _RECEIVER
     decided_in = and_(Referral.decided_at >= start, Referral.decided_at < end)
     key = (Referral.kind, sender.kind, receiver.kind)
     in_scope = _referral_scope(scope)
