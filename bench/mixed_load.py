@@ -55,8 +55,8 @@ TARGET = {"requests_per_second": 50, "p95_ms": 500, "errors": 0}
 TASKS = ("list", "detail", "filing", "stats")
 
 
-def _setup(url: str, n_ids: int = 2000, n_people: int = 3000) -> dict:
-    """What the locust users need: credentials, cases to open, the form, fresh people."""
+def _setup(url: str, n_ids: int = 2000) -> dict:
+    """What the locust users need: credentials, cases to open, the form."""
     app = create_app(config(url))
     with app.app_context():
         mediator = db.session.scalar(select(User).where(User.username == MEDIATOR_USERNAME))
@@ -71,13 +71,20 @@ def _setup(url: str, n_ids: int = 2000, n_people: int = 3000) -> dict:
         user_id = mediator.id
         db.session.remove()
         db.engine.dispose()
-    rng = random.Random(20261202)
-    people = [{f"parties-{position}-{name}": value for position in (0, 1)
-               for name, value in (("id_number", _id_number(rng)),
-                                   ("phone", f"139{rng.randint(0, 99_999_999):08d}"))}
-              for _ in range(n_people)]
     return {"username": MEDIATOR_USERNAME, "password": PASSWORD, "user_id": user_id,
-            "case_ids": ids, "form": form, "people": people, "cases": cases}
+            "case_ids": ids, "form": form, "cases": cases}
+
+
+def _people(n: int = 3000) -> list[dict]:
+    """The ID numbers and phones of the two people of each filing: drawn afresh for every
+    side run, so that no run files people another run filed (the real side's filings stay,
+    and a filing that shares people with an earlier case is a repeat to the warnings and
+    rolls that case up with it)."""
+    rng = random.Random()
+    return [{f"parties-{position}-{name}": value for position in (0, 1)
+             for name, value in (("id_number", _id_number(rng)),
+                                 ("phone", f"139{rng.randint(0, 99_999_999):08d}"))}
+            for _ in range(n)]
 
 
 def _locust() -> str:
@@ -90,7 +97,8 @@ def _locust() -> str:
 def _run_side(locust: str, base: str, setup: dict, side: str, users: int, seconds: int,
               tmp: Path) -> dict:
     setup_file = tmp / f"setup-{side}.json"
-    setup_file.write_text(json.dumps({**setup, "side": side}, ensure_ascii=False),
+    setup_file.write_text(json.dumps({**setup, "side": side, "people": _people()},
+                                     ensure_ascii=False),
                           encoding="utf-8")
     prefix = tmp / f"locust-{side}-{time.monotonic_ns()}"
     command = [locust, "-f", str(LOCUSTFILE), "--headless", "--users", str(users),

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import requests
 from flask import Flask, current_app, redirect, request
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from mediation_app import create_app
 from mediation_app.auth.models import User
@@ -40,6 +40,8 @@ from mediation_app.db import db, utcnow
 from mediation_app.domain.case_numbers import render_case_number
 from mediation_app.handlings.catalog import catalog, stored_version
 from mediation_app.stats.definitions import local_today, this_month
+from mediation_app.stats.maintenance import rebuild
+from mediation_app.stats.models import DirtyCase, HandlingFact, OverdueStretch
 from mediation_app.stats.queries import Scope, referral_statistics
 from mediation_app.stats.rollups import durations, page_figures
 
@@ -175,11 +177,20 @@ def stats_view():
 
 
 def delete_bare_filings(session) -> int:
-    """Remove the cases the bare filing endpoint wrote, with their parties and handlings."""
+    """Remove the cases the bare filing endpoint wrote, with their parties and handlings.
+    A statistics reading rolls up the cases sharing a person with those it rolls up: were
+    any of these rolled up so, their facts are removed and the rollups rebuilt without
+    them (the bench's sides file different people, so this is only a safeguard)."""
     ids = select(Case.id).where(Case.description == BARE_MARK).scalar_subquery()
-    session.execute(delete(Party).where(Party.case_id.in_(ids)))
-    session.execute(delete(Handling).where(Handling.case_id.in_(ids)))
+    rolled_up = session.scalar(select(func.count()).select_from(HandlingFact)
+                               .where(HandlingFact.case_id.in_(ids)))
+    for model in (HandlingFact, OverdueStretch, DirtyCase, Party, Handling):
+        session.execute(delete(model).where(model.case_id.in_(ids)))
     removed = session.execute(delete(Case).where(Case.description == BARE_MARK)).rowcount
+    if rolled_up:
+        print(f"  {rolled_up} bare handlings had been rolled up: rebuilding the rollups",
+              flush=True)
+        rebuild(session)
     session.commit()
     return removed
 
