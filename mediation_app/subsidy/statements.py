@@ -5,7 +5,7 @@ job `subsidy_statement`, see mediation_app.rendered) in the language of the requ
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,9 +16,8 @@ from ..auth.models import User
 from ..db import db
 from ..directory.models import Institution, Region
 from ..documents.rendering import render_pdf
-from ..jobs.runtime import job_app
 from ..labels import label
-from ..rendered import keep_rendered
+from ..rendered import render_in_worker
 from ..review.catalog import checklist
 from .services import DIFFICULTIES, OUTCOMES, MediatorLine, statement
 
@@ -98,19 +97,15 @@ def statement_job(actor_id: int, month: str, institution_id: int | None, locale:
     """The queued job: the statement's PDF as the request rendered it for `actor_id`, in
     the request's language, kept for them; {"refused": True} should they no longer see
     subsidies or that institution."""
-    app = job_app()
-    with app.app_context(), force_locale(locale):
+    def render(actor: User) -> tuple[bytes, str] | None:
+        if not roles.sees_subsidies(actor):
+            return None
         try:
-            return _statement_file(app, db.session.get(User, actor_id), month, institution_id)
-        finally:
-            db.session.remove()
+            with force_locale(locale):
+                pdf = statement_pdf(db.session, actor, month=month, chosen=institution_id,
+                                    config=current_app.config)
+        except NotVisible:
+            return None
+        return pdf, statement_name(month)
 
-
-def _statement_file(app: Flask, actor: User | None, month: str, chosen: int | None) -> dict:
-    if actor is None or not roles.sees_subsidies(actor):
-        return {"refused": True}
-    try:
-        pdf = statement_pdf(db.session, actor, month=month, chosen=chosen, config=app.config)
-    except NotVisible:
-        return {"refused": True}
-    return keep_rendered(app, pdf, statement_name(month))
+    return render_in_worker(actor_id, render)
