@@ -1,9 +1,9 @@
-"""PDFs rendered on demand (the 督办单, the 以案定补 statement) as jobs. With REDIS_URL set, the
-page that would render one queues it and answers with a page that follows the job; a queue
-worker renders it and keeps the file a day under rendered/ (the job's result, kept as long,
-names it); the page then offers it, to the user who asked for it, after the same access
-check as the page that queued it. Without REDIS_URL the request renders it, as it always
-did."""
+"""PDFs rendered on demand (the 督办单, the 以案定补 statement, the draft agreement's preview)
+as jobs. With REDIS_URL set, the page that would render one queues it and answers with a
+page that follows the job; a queue worker renders it and keeps the file a day under
+rendered/ (the job's result, kept as long, names it); the page then offers it, to the user
+who asked for it, after the same access check as the page that queued it. Without
+REDIS_URL the request renders it, as it always did."""
 
 from __future__ import annotations
 
@@ -49,22 +49,25 @@ def render_in_worker(actor_id: int, render: Callable[[User], tuple[bytes, str] |
 
 
 def keep_rendered(app: Flask, pdf: bytes, filename: str) -> dict:
-    """In the worker: store the PDF, forgetting those past their day; the job's result."""
-    forget_expired(app)
+    """In the worker: store the PDF; the job's result. The scheduler deletes it past its
+    day (forget_expired)."""
     key, _digest = Storage(app.config["MEDIATION_STORAGE"]).put(FOLDER, pdf)
     return {"storage_key": key, "filename": filename}
 
 
 def forget_expired(app: Flask) -> int:
-    """Delete the rendered PDFs past their day (their jobs' results are gone with it): at
-    each render, and hourly by the scheduler, so that none outlives its day for want of a
-    later render. Returns how many were deleted."""
+    """Delete the rendered PDFs past their day (their jobs' results are gone with them);
+    the scheduler runs it hourly. Returns how many were deleted."""
     oldest = time.time() - RESULT_TTL_SECONDS
-    expired = [path for path in Storage(app.config["MEDIATION_STORAGE"]).path_of(FOLDER)
-               .glob("*/*") if path.stat().st_mtime < oldest]
-    for path in expired:
-        path.unlink(missing_ok=True)
-    return len(expired)
+    deleted = 0
+    for path in Storage(app.config["MEDIATION_STORAGE"]).path_of(FOLDER).glob("*/*"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:     # deleted meanwhile by another sweep
+            continue
+    return deleted
 
 
 def render_of(job_id: str, job: str, **kwargs) -> Outcome:
