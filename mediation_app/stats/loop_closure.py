@@ -68,11 +68,10 @@ _SENDING = aliased(Handling)   # the handling that sent the referral; aliased on
 def closures(session: Session, period: Period, *, region=None,
              institution_id: int | None = None) -> list[Closure]:
     """Referred handlings that ended in the period, with their loop closure hours."""
-    sending = _SENDING
-    query = (select(sending.channel, Handling.channel, OutcomeReport.loop_closure_hours)
+    query = (select(_SENDING.channel, Handling.channel, OutcomeReport.loop_closure_hours)
              .select_from(Referral)
              .join(Handling, Handling.id == Referral.new_handling_id)
-             .join(sending, sending.id == Referral.from_handling_id)
+             .join(_SENDING, _SENDING.id == Referral.from_handling_id)
              .join(Case, Case.id == Referral.case_id)
              .outerjoin(OutcomeReport, OutcomeReport.referral_id == Referral.id)
              .where(Referral.status == "accepted", Handling.outcome.in_(REPORTED_OUTCOMES),

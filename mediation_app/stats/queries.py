@@ -251,6 +251,17 @@ class ReferralFigures:
 
 
 _SENDER, _RECEIVER = aliased(Institution), aliased(Institution)   # aliased once per process
+_PAIR = (Referral.kind, _SENDER.kind, _RECEIVER.kind)   # kind, sending and receiving kinds
+
+
+def _by_pair(in_scope: list, *columns):
+    """The pair key and `columns` of the referrals in scope, joined to the institutions
+    that sent and received them and to their case."""
+    return (select(*_PAIR, *columns)
+            .join(_SENDER, _SENDER.id == Referral.from_institution_id)
+            .join(_RECEIVER, _RECEIVER.id == Referral.to_institution_id)
+            .join(Case, Case.id == Referral.case_id)
+            .where(*in_scope))
 
 
 def referral_statistics(session: Session, period: Period, scope: Scope, *,
@@ -259,24 +270,20 @@ def referral_statistics(session: Session, period: Period, scope: Scope, *,
     and the median hours from sending to acceptance."""
     start, end = period.starts_at, period.ends_at
     judged_at = min(end, now)
-    sender, receiver = _SENDER, _RECEIVER
     decided_in = and_(Referral.decided_at >= start, Referral.decided_at < end)
-    key = (Referral.kind, sender.kind, receiver.kind)
     in_scope = _referral_scope(scope)
     rows = session.execute(
-        select(*key,
-               _one(and_(Referral.created_at >= start, Referral.created_at < end)).label("sent"),
-               *[_one(and_(Referral.status == status, decided_in)).label(status)
-                 for status in ("accepted", "returned", "withdrawn", "expired")],
-               _one(and_(Referral.created_at < judged_at,
-                         or_(Referral.decided_at.is_(None), Referral.decided_at >= judged_at)))
-               .label("pending"))
-        .join(sender, sender.id == Referral.from_institution_id)
-        .join(receiver, receiver.id == Referral.to_institution_id)
-        .join(Case, Case.id == Referral.case_id)
-        .where(*in_scope, Referral.created_at < end,
+        _by_pair(in_scope,
+                 _one(and_(Referral.created_at >= start, Referral.created_at < end))
+                 .label("sent"),
+                 *[_one(and_(Referral.status == status, decided_in)).label(status)
+                   for status in ("accepted", "returned", "withdrawn", "expired")],
+                 _one(and_(Referral.created_at < judged_at,
+                           or_(Referral.decided_at.is_(None),
+                               Referral.decided_at >= judged_at))).label("pending"))
+        .where(Referral.created_at < end,
                or_(Referral.decided_at.is_(None), Referral.decided_at >= start))
-        .group_by(*key).order_by(*key))
+        .group_by(*_PAIR).order_by(*_PAIR))
     results = []
     for row in rows:
         figures = ReferralFigures(kind=row[0], from_kind=row[1], to_kind=row[2], sent=row.sent,
@@ -286,8 +293,8 @@ def referral_statistics(session: Session, period: Period, scope: Scope, *,
         if any((figures.sent, figures.accepted, figures.returned, figures.withdrawn,
                 figures.expired, figures.pending)):
             results.append(figures)
-    _add_acceptance_times(session, results, start, end, in_scope, sender, receiver)
-    _add_return_reasons(session, results, start, end, in_scope, sender, receiver)
+    _add_acceptance_times(session, results, in_scope, decided_in)
+    _add_return_reasons(session, results, in_scope, decided_in)
     return results
 
 
@@ -302,17 +309,12 @@ def _referral_scope(scope: Scope) -> list:
     return found
 
 
-def _add_acceptance_times(session, results, start, end, in_scope, sender, receiver) -> None:
+def _add_acceptance_times(session, results, in_scope, decided_in) -> None:
     """The median needs the individual durations (SQLite has no percentile function):
     all of the period's acceptances in one statement, sorted out per pair here."""
     rows = session.execute(
-        select(Referral.kind, sender.kind, receiver.kind, Referral.created_at,
-               Referral.decided_at)
-        .join(sender, sender.id == Referral.from_institution_id)
-        .join(receiver, receiver.id == Referral.to_institution_id)
-        .join(Case, Case.id == Referral.case_id)
-        .where(*in_scope, Referral.status == "accepted", Referral.decided_at >= start,
-               Referral.decided_at < end))
+        _by_pair(in_scope, Referral.created_at, Referral.decided_at)
+        .where(Referral.status == "accepted", decided_in))
     hours: dict[tuple, list[float]] = {}
     for kind, from_kind, to_kind, created, decided in rows:
         hours.setdefault((kind, from_kind, to_kind), []).append(
@@ -322,15 +324,11 @@ def _add_acceptance_times(session, results, start, end, in_scope, sender, receiv
         figures.median_hours_to_accept = round(median(found), 1) if found else None
 
 
-def _add_return_reasons(session, results, start, end, in_scope, sender, receiver) -> None:
+def _add_return_reasons(session, results, in_scope, decided_in) -> None:
     rows = session.execute(
-        select(Referral.kind, sender.kind, receiver.kind, Referral.return_reason, func.count())
-        .join(sender, sender.id == Referral.from_institution_id)
-        .join(receiver, receiver.id == Referral.to_institution_id)
-        .join(Case, Case.id == Referral.case_id)
-        .where(*in_scope, Referral.status == "returned", Referral.decided_at >= start,
-               Referral.decided_at < end)
-        .group_by(Referral.kind, sender.kind, receiver.kind, Referral.return_reason))
+        _by_pair(in_scope, Referral.return_reason, func.count())
+        .where(Referral.status == "returned", decided_in)
+        .group_by(*_PAIR, Referral.return_reason))
     by_key = {(f.kind, f.from_kind, f.to_kind): f for f in results}
     for kind, from_kind, to_kind, reason, count in rows:
         figures = by_key.get((kind, from_kind, to_kind))
