@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app, has_app_context
 from sqlalchemy import (
@@ -30,6 +31,7 @@ from sqlalchemy import (
     Integer,
     and_,
     any_,
+    bindparam,
     cast,
     delete,
     func,
@@ -99,6 +101,14 @@ def among(column, ids: list[int], dialect: str):
     if dialect == "postgresql":
         return column == any_(literal(list(ids), ARRAY(Integer)))
     return column.in_(list(ids))
+
+
+def listed(dialect: str):
+    """`among` with the ids left to bind when the statement runs (parameter `ids`), for a
+    statement built once per process."""
+    if dialect == "postgresql":
+        return lambda column: column == any_(bindparam("ids", type_=ARRAY(Integer)))
+    return lambda column: column.in_(bindparam("ids", expanding=True))
 
 
 def same_person(ours, theirs) -> list:
@@ -284,12 +294,18 @@ def _add_to_daily(session: Session, rows: list[dict]) -> None:
 
 def neighbours(session: Session, case_ids: Iterable[int]) -> set[int]:
     """Cases sharing a party with the given ones (their successes may recur now)."""
-    ours, theirs = aliased(Party), aliased(Party)
-    dialect = session.get_bind().dialect.name
-    return set(session.scalars(
-        select(theirs.case_id).distinct()
-        .join(ours, *same_person(ours, theirs))
-        .where(among(ours.case_id, list(case_ids), dialect))))
+    return set(session.scalars(_neighbours_select(session.get_bind().dialect.name),
+                               {"ids": list(case_ids)}))
+
+
+_OURS, _THEIRS = aliased(Party), aliased(Party)
+
+
+@cache
+def _neighbours_select(dialect: str):
+    return (select(_THEIRS.case_id).distinct()
+            .join(_OURS, *same_person(_OURS, _THEIRS))
+            .where(listed(dialect)(_OURS.case_id)))
 
 
 def refresh(session: Session, case_ids: Iterable[int], *, months: int | None = None) -> None:
@@ -334,13 +350,13 @@ def _set_locally(session: Session, settings: dict[str, str]) -> dict[str, str]:
 
 def _refresh_some(session: Session, ids: list[int], months: int) -> None:
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        _refresh_in_database(session, ids, months)
+        return
 
     def cases_clause(column):
         return among(column, ids, dialect)
 
-    if dialect == "postgresql":
-        _refresh_in_database(session, ids, months, cases_clause)
-        return
     old = session.execute(
         select(*HandlingFact.__table__.c).where(cases_clause(HandlingFact.case_id))
         .order_by(HandlingFact.handling_id).with_for_update()).mappings().all()
@@ -408,18 +424,24 @@ _ADD_NEW_FACTS = _daily_statement(
     "SELECT * FROM stats_handling_facts WHERE case_id = ANY(CAST(:ids AS INTEGER[]))", 1)
 
 
-def _refresh_in_database(session: Session, ids: list[int], months: int,
-                         cases_clause) -> None:
+def _refresh_in_database(session: Session, ids: list[int], months: int) -> None:
     """PostgreSQL, in five statements whatever the number of cases: the old facts deleted
     and taken away from stats_daily (the DELETE locks them; for cases new to the rollups
     it finds nothing), their overdue stretches deleted, the new facts and stretches
     computed and inserted by the database (`roll_up` in SQL), and added to stats_daily
     from the table. Nothing goes through Python row by row."""
-    session.execute(_TAKE_OLD_FACTS, {"ids": ids})
-    session.execute(delete(OverdueStretch).where(cases_clause(OverdueStretch.case_id)))
-    session.execute(_facts_insert(cases_clause, months))
-    session.execute(_stretches_insert(cases_clause))
-    session.execute(_ADD_NEW_FACTS, {"ids": ids})
+    for statement in (_TAKE_OLD_FACTS, *_refresh_statements(months), _ADD_NEW_FACTS):
+        session.execute(statement, {"ids": ids})
+
+
+@cache
+def _refresh_statements(months: int) -> tuple:
+    """The refresh's statements between taking the old facts and adding the new ones, built
+    once per process (the ids are bound when they run): a sync after a few filings spent
+    longer building them than the database spent running them."""
+    chosen = listed("postgresql")
+    return (delete(OverdueStretch.__table__).where(chosen(OverdueStretch.case_id)),
+            _facts_insert(chosen, months), _stretches_insert(chosen))
 
 
 def _china_day(column):
@@ -444,7 +466,7 @@ def _facts_insert(cases_clause, months: int):
               .outerjoin(recurred, recurred.c.id == Handling.id)
               .where(cases_clause(Handling.case_id), cases_clause(Case.id),
                      Handling.is_mediation.is_(True)))
-    return insert(HandlingFact).from_select(
+    return insert(HandlingFact.__table__).from_select(
         ["handling_id", "case_id", "institution_id", "region_id", "channel", "dispute_type",
          "accepted_day", "concluded_day", "outcome", "parties", "agreement_amount",
          "recurred_at", "is_repeat"], source)
@@ -479,7 +501,7 @@ def _stretches_insert(cases_clause):
               .where(cases_clause(Handling.case_id),
                      Handling.is_mediation.is_(True), given.c.deadline.is_not(None),
                      or_(until.is_(None), start < until)))
-    return insert(OverdueStretch).from_select(
+    return insert(OverdueStretch.__table__).from_select(
         ["handling_id", "case_id", "institution_id", "region_id", "channel", "dispute_type",
          "deadline_at", "overdue_from", "overdue_until"], source)
 
