@@ -487,8 +487,9 @@ def durations(session: Session, period: Period, scope: Scope,
     Reads `stats_handling_facts` (synced first, unless the figures read before did) once,
     through its index on (concluded_day, region_id): only the period's concluded
     handlings of the scope, never the cases, counted per number of days and dimensions
-    (a CTE used more than once, which SQLite and PostgreSQL materialise); every grouping
-    ranks those few counts, not the handlings one by one."""
+    (a CTE used more than once, which SQLite and PostgreSQL materialise); the groupings'
+    counts per number of days are then ranked together, in one window partitioned by
+    grouping and key, never the handlings one by one."""
     if first_sync:
         sync(session)
     dialect = session.get_bind().dialect.name
@@ -501,30 +502,31 @@ def durations(session: Session, period: Period, scope: Scope,
     days = _days(dialect).label("days")
     facts = select(*dimensions, days, func.count().label("handlings")).where(*wanted) \
         .group_by(*dimensions, days).cte("duration_facts")
-    parts = []
+    per_day = []
     for group in (None, *groups):
         key, joins = _key(facts.c, group, scope, dialect)
         key = key if key is not None else literal(TOTAL_KEY)
-        inner = select(key.label("key"), facts.c.days,
-                       func.sum(facts.c.handlings).label("handlings")).select_from(facts)
+        inner = select(literal(group or TOTAL_KEY).label("grouping"), key.label("key"),
+                       facts.c.days, func.sum(facts.c.handlings).label("handlings")) \
+            .select_from(facts)
         for target, on, *outer in joins:
             inner = inner.join(target, on, isouter=bool(outer))
-        per_day = inner.group_by(key, facts.c.days).subquery()
-        within = {"partition_by": per_day.c.key}
-        counted = select(
-            per_day.c.key, per_day.c.days,
-            cast(func.sum(per_day.c.handlings).over(order_by=per_day.c.days, **within),
-                 Integer).label("upto"),
-            cast(func.sum(per_day.c.handlings).over(**within), Integer).label("n"),
-        ).subquery()
-        parts.append(select(literal(group or TOTAL_KEY).label("grouping"),
-                            counted.c.key, func.max(counted.c.n).label("n"),
-                            *[_percentile(counted, tenths).label(name)
-                              for name, tenths in PERCENTILES.items()])
-                     .group_by(counted.c.key))
+        per_day.append(inner.group_by(key, facts.c.days))
+    by_days = union_all(*per_day).subquery()
+    within = {"partition_by": (by_days.c.grouping, by_days.c.key)}
+    counted = select(
+        by_days.c.grouping, by_days.c.key, by_days.c.days,
+        cast(func.sum(by_days.c.handlings).over(order_by=by_days.c.days, **within),
+             Integer).label("upto"),
+        cast(func.sum(by_days.c.handlings).over(**within), Integer).label("n"),
+    ).subquery()
+    statement = select(counted.c.grouping, counted.c.key, func.max(counted.c.n).label("n"),
+                       *[_percentile(counted, tenths).label(name)
+                         for name, tenths in PERCENTILES.items()]) \
+        .group_by(counted.c.grouping, counted.c.key)
     found: dict[str | None, dict[str | None, Durations]] = {None: {None: Durations()}}
     found.update({group: {} for group in groups})
-    for row in session.execute(union_all(*parts)):
+    for row in session.execute(statement):
         grouping = None if row.grouping == TOTAL_KEY else row.grouping
         key = None if grouping is None else row.key
         found[grouping][key] = Durations(int(row.n), float(row.median), float(row.p90))
