@@ -31,7 +31,7 @@ COPY into cases + handlings. BENCH_REUSE=1 imports on top of the kept history an
 what each run wrote.
 
 On the kept history only (BENCH_DATABASE_URL as seeded by bench.seed_keep; the app served by
-gunicorn, 2 workers × 4 threads as in the Procfile, WEB_WORKERS to change; bench/server.py):
+gunicorn with the Procfile's settings, WEB_WORKERS sync workers; bench/server.py):
 filing: POST /cases/new from 4 clients against a bare INSERT endpoint, filings/s.
 BENCH_FILING_CLIENTS (4), BENCH_FILING_SECONDS (10 a window), BENCH_FILING_WINDOWS (3 a side).
 mixed_load: locust, headless and bounded (bench/locustfile.py): 20 users, 40 % list, 40 %

@@ -1,12 +1,12 @@
 """Filing a case with 4 clients at once: POST /cases/new against a bare INSERT endpoint, on
 the history kept in BENCH_DATABASE_URL (`python -m bench.seed_keep N`).
 
-The app is served by gunicorn as in production (bench.server: WEB_WORKERS workers, 4 threads
-each); BENCH_FILING_CLIENTS threads (default 4), each signed in as the kept history's
-committee mediator, post the same filing form (a neighbour dispute, two people with new
-ID numbers and phones each time) as fast as answers come, in windows of BENCH_FILING_SECONDS (default
-10) alternating between the two sides, BENCH_FILING_WINDOWS per side (default 3), after a
-short warm-up of each:
+The app is served by gunicorn as in production (bench.server: WEB_WORKERS sync workers,
+default one per core and one more); BENCH_FILING_CLIENTS threads (default 4), each signed
+in as the kept history's committee mediator, post the same filing form (a neighbour
+dispute, two people with new ID numbers and phones each time) as fast as answers come, in
+windows of BENCH_FILING_SECONDS (default 10) alternating between the two sides,
+BENCH_FILING_WINDOWS per side (default 3), after a short warm-up of each:
 
 - real: POST /cases/new — login, the CaseForm and its dropdowns, validation, file_case
   (counter, case, parties, handling, audit event with its hash chain), signals, COMMIT,
@@ -39,6 +39,7 @@ from sqlalchemy import func, select
 
 from mediation_app.casefile.models import Case
 from mediation_app.db import db, utcnow
+from mediation_app.webserver import web_threads, web_workers
 
 from .case_list import StatementCounter, _env_int, _ms
 from .seed import MEDIATOR_USERNAME, PASSWORD
@@ -123,7 +124,6 @@ def run() -> dict:
     n_clients = _env_int("BENCH_FILING_CLIENTS", 4)
     seconds = _env_int("BENCH_FILING_SECONDS", 10)
     windows = _env_int("BENCH_FILING_WINDOWS", 3)
-    workers = _env_int("WEB_WORKERS", 2)
     from mediation_app import create_app
 
     from .server import config
@@ -136,7 +136,7 @@ def run() -> dict:
     started_at = utcnow()
     statements = _statements(url, form)
     samples = {side: [] for side in PATHS}
-    with served(url, workers=workers) as base:
+    with served(url) as base:
         clients = [signed_in(base, MEDIATOR_USERNAME, PASSWORD) for _ in range(n_clients)]
         for path in PATHS.values():                # warm up both sides
             _window(base, clients, path, form, 2)
@@ -159,7 +159,7 @@ def run() -> dict:
         db.engine.dispose()
     results = {"benchmark": "filing", "database": url.rsplit("/", 1)[-1],
                "python": platform.python_version(), "cases_before": cases_before,
-               "clients": n_clients, "web_workers": workers, "threads": 4,
+               "clients": n_clients, "web_workers": web_workers(), "threads": web_threads(),
                "window_seconds": seconds, "windows_per_side": windows, "target_ratio": TARGET,
                "filed_in_database": filed, "bare_cases_deleted": removed,
                "sql_statements": {side: len(found) for side, found in statements.items()},

@@ -1,11 +1,12 @@
 """The mixed load with locust (headless, bounded) on the history kept in BENCH_DATABASE_URL
 (`python -m bench.seed_keep N`, then `flask --app wsgi stats rebuild`).
 
-The app is served by gunicorn as in production (bench.server: WEB_WORKERS workers, default
-2, 4 threads each). BENCH_MIXED_USERS locust users (default 20), each the committee
-mediator with no pause between requests (or, with BENCH_MIXED_RATE=R, at most R requests a
-second each, locust's constant_throughput: 20 users at 2.5 offer 50 requests a second, as
-people who read what they asked for before asking again), do 40 % case list page 1, 40 % case detail (a case
+The app is served by gunicorn as in production (bench.server: WEB_WORKERS sync workers,
+default one per core and one more; WEB_THREADS for gunicorn's threaded workers).
+BENCH_MIXED_USERS locust users (default 20), each the committee mediator with no pause
+between requests (or, with BENCH_MIXED_RATE=R, at most R requests a second each, locust's
+constant_throughput: 20 users at 2.5 offer 50 requests a second, as people who read what
+they asked for before asking again), do 40 % case list page 1, 40 % case detail (a case
 the mediator may see, at random), 15 % filing (fresh people each time) and 5 % the
 statistics page (this month), for BENCH_MIXED_SECONDS (default 60) per side:
 
@@ -44,6 +45,7 @@ from mediation_app import create_app
 from mediation_app.auth.models import User
 from mediation_app.casefile.models import Case
 from mediation_app.db import db
+from mediation_app.webserver import web_threads, web_workers
 
 from .case_list import _env_int, visible_to
 from .seed import MEDIATOR_USERNAME, PASSWORD, _id_number
@@ -146,13 +148,12 @@ def run(tmp: Path) -> dict:
     users = _env_int("BENCH_MIXED_USERS", 20)
     rate = float(os.environ.get("BENCH_MIXED_RATE", "0"))
     seconds = _env_int("BENCH_MIXED_SECONDS", 60)
-    workers = _env_int("WEB_WORKERS", 2)
     sides = [side.strip() for side in os.environ.get("BENCH_MIXED_SIDES", "real,bare").split(",")
              if side.strip()]
     locust = _locust()
     setup = {**_setup(url), "rate": rate}
     runs = []
-    with served(url, workers=workers) as base:
+    with served(url) as base:
         _warm_up(base, setup)
         for side in sides:
             print(f"  {side}: {users} users for {seconds} s ...", flush=True)
@@ -170,7 +171,7 @@ def run(tmp: Path) -> dict:
     return {"benchmark": "mixed_load", "database": url.rsplit("/", 1)[-1],
             "cases_before": setup["cases"], "python": platform.python_version(),
             "users": users, "rate_per_user": rate, "seconds_per_side": seconds,
-            "web_workers": workers, "threads": 4,
+            "web_workers": web_workers(), "threads": web_threads(),
             "locust": subprocess.run([locust, "--version"], capture_output=True,
                                      text=True).stdout.strip(),
             "target": TARGET, "runs": runs, "bare_cases_deleted": removed}

@@ -11,9 +11,10 @@ BENCH_DATABASE_URL (`python -m bench.seed_keep N`), with the bare endpoints besi
 - GET /bench-stats-baseline — the statistics page's figure calls (rollups.page_figures,
   referral_statistics, durations) for this month in the mediator's scope, totals as text.
 
-Served by gunicorn as the Procfile serves the app (WEB_WORKERS workers, 4 threads each):
-`gunicorn 'bench.server:create()'`. Rows written by the bare filing endpoint carry the
-description BARE_MARK; `delete_bare_filings` removes them (and their parties and handlings)."""
+Served by gunicorn with the Procfile's settings (mediation_app.webserver: WEB_WORKERS sync
+workers, default one per core and one more): `gunicorn 'bench.server:create()'`. Rows
+written by the bare filing endpoint carry the description BARE_MARK; `delete_bare_filings`
+removes them (and their parties and handlings)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from mediation_app.stats.maintenance import rebuild
 from mediation_app.stats.models import DirtyCase, HandlingFact, OverdueStretch
 from mediation_app.stats.queries import Scope, referral_statistics
 from mediation_app.stats.rollups import durations, page_figures
+from mediation_app.webserver import gunicorn_settings
 
 from .case_list import baseline_view, configure_baseline
 from .seed import MEDIATOR_USERNAME
@@ -207,13 +209,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(url: str, *, workers: int = 2, threads: int = 4, ready_within: float = 180.0):
+def served(url: str, *, ready_within: float = 180.0):
     """gunicorn serving create() on a free local port, as the Procfile serves the app;
     yields its base URL and stops it on leaving."""
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
-               str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-               "--timeout", "120", "bench.server:create()"]
+    settings = gunicorn_settings()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(settings["workers"]),
+               "--threads", str(settings["threads"]), "--timeout", str(settings["timeout"]),
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "bench.server:create()"]
     env = {**os.environ, "BENCH_DATABASE_URL": url,
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     process = subprocess.Popen(command, cwd=ROOT, env=env)

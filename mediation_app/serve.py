@@ -13,6 +13,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from gunicorn.app.base import BaseApplication
 
+from .webserver import gunicorn_settings, web_workers
+
 
 def _create_app():
     from . import create_app
@@ -44,8 +46,8 @@ cli = FlaskGroup(create_app=_create_app, add_version_option=False,
               show_default="HOST or 127.0.0.1")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 8000)),
               show_default="PORT or 8000")
-@click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_WORKERS", 2)),
-              show_default="WEB_WORKERS or 2")
+@click.option("--workers", type=int, default=web_workers,
+              show_default="WEB_WORKERS or one per core and one more")
 @click.option("--upgrade/--no-upgrade", default=True,
               help="bring the database schema up to date first")
 @with_appcontext
@@ -54,15 +56,14 @@ def serve_command(host: str, port: int, workers: int, upgrade: bool) -> None:
     from flask_migrate import upgrade as upgrade_schema
 
     from .extensions import db
-    from .logredaction import ACCESS_LOG_FORMAT
 
     if upgrade:
         upgrade_schema()
     db.engine.dispose()  # no connection may be shared by the forked workers
     click.echo(f"Serving on http://{host}:{port}/")
     _Gunicorn(current_app._get_current_object(),
-              {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
-               "accesslog": "-", "access_log_format": ACCESS_LOG_FORMAT}).run()
+              {**gunicorn_settings(), "bind": f"{host}:{port}", "workers": workers,
+               "accesslog": "-"}).run()
 
 
 def main(argv: list[str] | None = None) -> None:
