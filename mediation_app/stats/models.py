@@ -128,11 +128,16 @@ TRIGGER_SQL = {
         "CREATE TRIGGER stats_dirty_on_event AFTER INSERT ON case_events "
         "BEGIN INSERT INTO stats_dirty (case_id) VALUES (NEW.case_id); END",
     ],
+    # once per statement, from its inserted rows: a ledger import COPYs thousands of events
+    # in one statement (migration 7833d96576c5)
     "postgresql": [
-        "CREATE FUNCTION stats_dirty_on_event() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN INSERT INTO stats_dirty (case_id) VALUES (NEW.case_id); RETURN NULL; END $$",
+        "CREATE OR REPLACE FUNCTION stats_dirty_on_event() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN INSERT INTO stats_dirty (case_id) SELECT case_id FROM inserted; "
+        "RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS stats_dirty_on_event ON case_events",
         "CREATE TRIGGER stats_dirty_on_event AFTER INSERT ON case_events "
-        "FOR EACH ROW EXECUTE FUNCTION stats_dirty_on_event()",
+        "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT "
+        "EXECUTE FUNCTION stats_dirty_on_event()",
     ],
 }
 DROP_TRIGGER_SQL = {
