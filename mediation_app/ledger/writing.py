@@ -135,14 +135,15 @@ class _Writer:
             self._insert(rows, seqs, targets)
 
     def _copy(self, rows, seqs, targets) -> None:
-        """The case ids reserved first; the cases and the events are built while COPY sends
-        them, so that the database writes each row while Python builds the next."""
+        """The case ids reserved first; each case, its handling, its first event and its
+        head are built while COPY sends the cases, so that Python builds them while the
+        database writes the cases (the slowest of the four tables to write)."""
         ids = reserve_ids(self.session, CASES, len(rows))
-        cases, handlings, heads = [], [], []
+        handlings, events, heads = [], [], []
         write_rows(self.session, CASES,
-                   self._built_cases(rows, seqs, targets, ids, cases, handlings))
+                   self._built_cases(rows, seqs, targets, ids, handlings, events, heads))
         write_rows(self.session, HANDLINGS, handlings)
-        write_rows(self.session, EVENTS, self._sealed_events(rows, ids, cases, heads))
+        write_rows(self.session, EVENTS, events)
         write_rows(self.session, HEADS, heads)
 
     def _insert(self, rows, seqs, targets) -> None:
@@ -161,16 +162,19 @@ class _Writer:
         write_rows(self.session, EVENTS, list(self._sealed_events(rows, ids, cases, heads)))
         write_rows(self.session, HEADS, heads)
 
-    def _built_cases(self, rows, seqs, targets, ids, cases: list, handlings: list):
-        """Each row's case with its reserved id, as it is built; kept in `cases`, its
-        handling in `handlings`."""
+    def _built_cases(self, rows, seqs, targets, ids, handlings: list, events: list,
+                     heads: list):
+        """Each row's case with its reserved id, as it is built; its handling kept in
+        `handlings`, its first audit event in `events` and its sealed head in `heads`."""
         for row, seq, target, case_id in zip(rows, seqs, targets, ids):
             handling = self._handling(row, target)
             handling["case_id"] = case_id
             values = self._case(row, target, seq, handling)
             values["id"] = case_id
-            cases.append(values)
             handlings.append(handling)
+            event = self._event(case_id, row, values["case_no"])
+            events.append(event)
+            heads.append(self._head(event, values))
             yield values
 
     def _sealed_events(self, rows, ids, cases: list, heads: list):
