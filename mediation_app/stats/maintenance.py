@@ -36,7 +36,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     null,
     or_,
     select,
@@ -95,17 +94,11 @@ def add_months(column, months: int, dialect: str):
     return column + literal_column(f"interval '{int(months)} months'")
 
 
-def among(column, ids: list[int], dialect: str):
-    """`column IN ids`; on PostgreSQL `column = ANY(array)`, one parameter however many ids
-    (a block of thousands of cases is then neither rendered nor parsed id by id)."""
-    if dialect == "postgresql":
-        return column == any_(literal(list(ids), ARRAY(Integer)))
-    return column.in_(list(ids))
-
-
 def listed(dialect: str):
-    """`among` with the ids left to bind when the statement runs (parameter `ids`), for a
-    statement built once per process."""
+    """A condition `column IN :ids`, the ids bound when the statement runs (parameter
+    `ids`), for a statement built once per process. On PostgreSQL `column = ANY(:ids)`, one
+    array parameter however many ids (a block of thousands of cases is then neither
+    rendered nor parsed id by id)."""
     if dialect == "postgresql":
         return lambda column: column == any_(bindparam("ids", type_=ARRAY(Integer)))
     return lambda column: column.in_(bindparam("ids", expanding=True))
@@ -355,7 +348,7 @@ def _refresh_some(session: Session, ids: list[int], months: int) -> None:
         return
 
     def cases_clause(column):
-        return among(column, ids, dialect)
+        return column.in_(ids)
 
     old = session.execute(
         select(*HandlingFact.__table__.c).where(cases_clause(HandlingFact.case_id))
