@@ -158,9 +158,10 @@ class _Writer:
         for case_id, handling in zip(ids, handlings):
             handling["case_id"] = case_id
         write_rows(self.session, HANDLINGS, handlings)
-        heads = []
-        write_rows(self.session, EVENTS, list(self._sealed_events(rows, ids, cases, heads)))
-        write_rows(self.session, HEADS, heads)
+        sealed = [self._sealed(case_id, row, values)
+                  for row, case_id, values in zip(rows, ids, cases)]
+        write_rows(self.session, EVENTS, [event for event, _head in sealed])
+        write_rows(self.session, HEADS, [head for _event, head in sealed])
 
     def _built_cases(self, rows, seqs, targets, ids, handlings: list, events: list,
                      heads: list):
@@ -172,17 +173,15 @@ class _Writer:
             values = self._case(row, target, seq, handling)
             values["id"] = case_id
             handlings.append(handling)
-            event = self._event(case_id, row, values["case_no"])
+            event, head = self._sealed(case_id, row, values)
             events.append(event)
-            heads.append(self._head(event, values))
+            heads.append(head)
             yield values
 
-    def _sealed_events(self, rows, ids, cases: list, heads: list):
-        """Each case's first audit event, as it is hashed; its sealed head kept in `heads`."""
-        for row, case_id, values in zip(rows, ids, cases):
-            event = self._event(case_id, row, values["case_no"])
-            heads.append(self._head(event, values))
-            yield event
+    def _sealed(self, case_id: int, row, values: dict) -> tuple[dict, dict]:
+        """The case's first audit event, hashed, and its head sealed after it."""
+        event = self._event(case_id, row, values["case_no"])
+        return event, self._head(event, values)
 
     def _insert_cases(self, cases: list[dict]) -> list[int]:
         """Insert the batch (executemany), then read the new ids back by number."""
